@@ -1,0 +1,176 @@
+// API server benchmark on the sqlite store (issue 2): create throughput with 1 and 50 clients
+// against the raw better-sqlite3 insert rate with the same durability settings, p99 create
+// latency at 50 clients, LIST of 10,000 pods, and server RSS with 10,000 pods stored.
+// The server runs as its own process so its RSS and event loop are its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { parse } from 'yaml';
+import { applySqlitePragmas } from '../src/storage/index.js';
+
+const SINGLE_CLIENT_CREATES = Number(process.env['BENCH_SINGLE'] ?? 2000);
+const CONCURRENT_CLIENTS = 50;
+const LIST_SIZE = 10_000;
+const RAW_INSERTS = Number(process.env['BENCH_RAW'] ?? 5000);
+
+interface Conn {
+  port: number;
+  ca: string;
+  token: string;
+  agent: Agent;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function call(c: Conn, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: c.port, method, path, agent: c.agent, ca: c.ca, servername: 'localhost', headers: { Authorization: `Bearer ${c.token}`, 'Content-Type': 'application/json', ...(body ? { 'Content-Length': Buffer.byteLength(body) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+function podBody(ns: string, name: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels: { app: 'bench', tier: 'web' } },
+    spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+  });
+}
+
+async function createPods(c: Conn, ns: string, prefix: string, count: number, clients: number): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= count) return;
+        const t0 = performance.now();
+        const r = await call(c, 'POST', `/api/v1/namespaces/${ns}/pods`, podBody(ns, `${prefix}-${i}`));
+        latencies.push(performance.now() - t0);
+        if (r.status !== 201) throw new Error(`create failed: ${r.status} ${r.text}`);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+function rawInsertRate(dir: string, sample: string): number {
+  const db = new Database(join(dir, 'raw.db'));
+  applySqlitePragmas(db);
+  db.exec('CREATE TABLE kv (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, value BLOB)');
+  db.exec('CREATE INDEX kv_name ON kv (name, id)');
+  const insert = db.prepare('INSERT INTO kv (name, value) VALUES (?, ?)');
+  const value = Buffer.from(sample);
+  const t0 = performance.now();
+  for (let i = 0; i < RAW_INSERTS; i++) insert.run(`/registry/pods/raw/p-${i}`, value);
+  const rate = RAW_INSERTS / ((performance.now() - t0) / 1000);
+  db.close();
+  return rate;
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function startServer(dir: string): Promise<{ child: ChildProcess; conn: Conn }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), 'server', '--data-dir', dir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('listening on')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+  });
+  const kc = parse(readFileSync(join(dir, 'kubeconfig.yaml'), 'utf8'));
+  const conn: Conn = {
+    port,
+    ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString(),
+    token: kc.users[0].user.token,
+    agent: new Agent({ keepAlive: true, maxSockets: CONCURRENT_CLIENTS }),
+  };
+  return { child, conn };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-'));
+  const { child, conn } = await startServer(join(dir, 'server'));
+  try {
+    for (const ns of ['bench-1', 'bench-list']) {
+      await call(conn, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+    }
+    const raw = rawInsertRate(dir, podBody('raw', 'p'));
+    console.log(`raw better-sqlite3 inserts/s (WAL, synchronous=FULL, one transaction each): ${raw.toFixed(0)}`);
+
+    // 10,000 pods from 50 clients: the concurrent create figure, and the population that the
+    // LIST and RSS figures are measured on.
+    const many = await createPods(conn, 'bench-list', 'p', LIST_SIZE, CONCURRENT_CLIENTS);
+    const manyRate = LIST_SIZE / many.seconds;
+    console.log(`API creates/s, 50 clients: ${manyRate.toFixed(0)}  (${(manyRate / raw).toFixed(2)}x raw; goal >= 0.5x)`);
+    console.log(`create latency at 50 clients: p50 ${percentile(many.latencies, 50).toFixed(1)} ms, p99 ${percentile(many.latencies, 99).toFixed(1)} ms (goal p99 <= 50 ms)`);
+
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const r = await call(conn, 'GET', '/api/v1/namespaces/bench-list/pods');
+      times.push(performance.now() - t0);
+      const n = (JSON.parse(r.text) as { items: unknown[] }).items.length;
+      if (n !== LIST_SIZE) throw new Error(`listed ${n} pods, expected ${LIST_SIZE}`);
+    }
+    console.log(`LIST of ${LIST_SIZE} pods: median ${percentile(times, 50).toFixed(0)} ms, best ${Math.min(...times).toFixed(0)} ms (goal <= 300 ms)`);
+    const pagedStart = performance.now();
+    let cont = '';
+    let pages = 0;
+    do {
+      const r = JSON.parse((await call(conn, 'GET', `/api/v1/namespaces/bench-list/pods?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)).text) as { metadata: { continue?: string } };
+      cont = r.metadata.continue ?? '';
+      pages++;
+    } while (cont);
+    console.log(`LIST of ${LIST_SIZE} pods in pages of 500 (as kubectl pages): ${(performance.now() - pagedStart).toFixed(0)} ms for ${pages} pages`);
+    console.log(`server RSS with ${LIST_SIZE} pods stored: ${rssMiB(child.pid!).toFixed(0)} MiB (goal <= 300 MB)`);
+
+    const one = await createPods(conn, 'bench-1', 'p', SINGLE_CLIENT_CREATES, 1);
+    const oneRate = SINGLE_CLIENT_CREATES / one.seconds;
+    console.log(`API creates/s, 1 client:   ${oneRate.toFixed(0)}  (${(oneRate / raw).toFixed(2)}x raw; p50 ${percentile(one.latencies, 50).toFixed(2)} ms, p99 ${percentile(one.latencies, 99).toFixed(2)} ms)`);
+  } finally {
+    conn.agent.destroy();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

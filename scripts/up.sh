@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One command to a running single-node k8ts cluster on a fresh Debian machine: installs the
+# build dependencies, builds, starts `k8ts server` in the background and waits until it
+# answers /readyz. Prints how to point kubectl at it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATA_DIR="${K8TS_DATA_DIR:-$HOME/.k8ts}"
+PORT="${K8TS_PORT:-6443}"
+LOG="$DATA_DIR/server.log"
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "k8ts needs Node.js 20 and npm" >&2
+  exit 1
+fi
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run --silent build
+
+mkdir -p "$DATA_DIR"
+if [ -f "$DATA_DIR/server.pid" ] && kill -0 "$(cat "$DATA_DIR/server.pid")" 2>/dev/null; then
+  echo "k8ts server already running (pid $(cat "$DATA_DIR/server.pid"))"
+else
+  nohup node dist/src/cli/main.js server --data-dir "$DATA_DIR" --https-listen-port "$PORT" --disable-agent >"$LOG" 2>&1 &
+  echo $! >"$DATA_DIR/server.pid"
+fi
+
+for _ in $(seq 1 100); do
+  if [ -f "$DATA_DIR/kubeconfig.yaml" ] && curl -fsk "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then
+    echo "k8ts is up: https://127.0.0.1:$PORT (log: $LOG)"
+    echo "  export KUBECONFIG=$DATA_DIR/kubeconfig.yaml"
+    echo "  kubectl get namespaces"
+    exit 0
+  fi
+  sleep 0.1
+done
+echo "k8ts server did not become ready; see $LOG" >&2
+tail -20 "$LOG" >&2
+exit 1

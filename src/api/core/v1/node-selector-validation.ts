@@ -1,0 +1,64 @@
+// Validation of a NodeSelector (upstream's ValidateNodeSelector), as used by a persistent
+// volume's node affinity.
+import { forbidden, invalid, required, type FieldError, type FieldPath } from '../../validation/field.js';
+import { isDNS1123Subdomain, isValidLabelValue } from '../../validation/names.js';
+import { validateLabelName } from '../../validation/objectmeta.js';
+import type { NodeSelector, NodeSelectorRequirement } from './types.js';
+
+function validateRequirement(rq: NodeSelectorRequirement, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const values = rq.values ?? [];
+  switch (rq.operator) {
+    case 'In':
+    case 'NotIn':
+      if (values.length === 0) errs.push(required(p.child('values'), "must be specified when `operator` is 'In' or 'NotIn'"));
+      break;
+    case 'Exists':
+    case 'DoesNotExist':
+      if (values.length > 0) errs.push(forbidden(p.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      break;
+    case 'Gt':
+    case 'Lt':
+      if (values.length !== 1) errs.push(required(p.child('values'), "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+      break;
+    default:
+      errs.push(invalid(p.child('operator'), rq.operator, 'not a valid selector operator'));
+  }
+  errs.push(...validateLabelName(rq.key ?? '', p.child('key')));
+  values.forEach((v, i) => {
+    for (const msg of isValidLabelValue(v)) errs.push(invalid(p.child('values').index(i), v, msg));
+  });
+  return errs;
+}
+
+function validateFieldRequirement(rq: NodeSelectorRequirement, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const values = rq.values ?? [];
+  if (rq.operator === 'In' || rq.operator === 'NotIn') {
+    if (values.length !== 1) errs.push(required(p.child('values'), "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
+  } else {
+    errs.push(invalid(p.child('operator'), rq.operator, 'not a valid selector operator'));
+  }
+  // metadata.name is the only node field a selector may use.
+  if (rq.key !== 'metadata.name') {
+    errs.push(invalid(p.child('key'), rq.key, 'not a valid field selector key'));
+  } else {
+    values.forEach((v, i) => {
+      for (const msg of isDNS1123Subdomain(v)) errs.push(invalid(p.child('values').index(i), v, msg));
+    });
+  }
+  return errs;
+}
+
+export function validateNodeSelector(sel: NodeSelector, p: FieldPath): FieldError[] {
+  const termsPath = p.child('nodeSelectorTerms');
+  const terms = sel.nodeSelectorTerms ?? [];
+  if (terms.length === 0) return [required(termsPath, 'must have at least one node selector term')];
+  const errs: FieldError[] = [];
+  terms.forEach((term, i) => {
+    const tp = termsPath.index(i);
+    (term.matchExpressions ?? []).forEach((rq, j) => errs.push(...validateRequirement(rq, tp.child('matchExpressions').index(j))));
+    (term.matchFields ?? []).forEach((rq, j) => errs.push(...validateFieldRequirement(rq, tp.child('matchFields').index(j))));
+  });
+  return errs;
+}

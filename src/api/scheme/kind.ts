@@ -1,0 +1,65 @@
+// What the api layer knows about one kind: its names, its schema, and its strategy
+// (defaulting, validation, what a create/update/status write may change). The API server
+// wraps each of these into a registry entry with Table columns and subresources; adding a
+// kind is adding one of these, never touching HTTP code.
+import type { KubeObject } from '../meta/types.js';
+import type { FieldError } from '../validation/field.js';
+
+export interface ScaleSpec {
+  /** JSON paths (dot-separated) into the object. */
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+export interface KindDefinition<T extends KubeObject = KubeObject> {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames?: readonly string[];
+  categories?: readonly string[];
+  namespaced: boolean;
+  /** Name of the top-level schema definition, e.g. "io.k8s.api.core.v1.Pod". */
+  schema: string;
+  /** Verbs served; defaults to the full set. Binding-like kinds serve only create. */
+  verbs?: readonly string[];
+  /** Serves the `status` subresource; main-resource writes then leave `.status` untouched. */
+  hasStatus?: boolean;
+  scale?: ScaleSpec;
+  /** metadata.generation is bumped when anything but metadata/status changes. Default: true. */
+  tracksGeneration?: boolean;
+
+  /** Fill in defaults in place (applied on create, update and patch results, as upstream's defaulting on decode). */
+  default?(obj: T): void;
+  /** Strategy hook on create, before validation: reset status, set computed fields. */
+  prepareForCreate?(obj: T): void;
+  /** Strategy hook on update of the main resource, before validation. */
+  prepareForUpdate?(obj: T, old: T): void;
+  validateCreate?(obj: T): FieldError[];
+  validateUpdate?(obj: T, old: T): FieldError[];
+  validateStatusUpdate?(obj: T, old: T): FieldError[];
+
+  /**
+   * Graceful deletion: the grace period (seconds) a delete request gets, given the one the
+   * client asked for. Undefined (or absent hook) means delete at once. Pods return
+   * spec.terminationGracePeriodSeconds for bound pods and 0 for unscheduled ones, as upstream.
+   */
+  deletionGracePeriod?(obj: T, requested: number | undefined): number | undefined;
+
+  /**
+   * Deletion that also waits on something other than metadata.finalizers (a Namespace's
+   * spec.finalizers). Marks `obj` as terminating in place and returns true to keep it stored.
+   */
+  pendingDeletion?(obj: T): boolean;
+
+  /** Per-kind field selectors beyond metadata.name / metadata.namespace. */
+  fieldSelectors?: Record<string, (obj: T) => string | undefined>;
+
+  /**
+   * Several versions of one resource share storage (autoscaling v1/v2, events v1/events.k8s.io).
+   * The kind whose storage is borrowed is named here, with converters to and from it.
+   */
+  storedAs?: { group: string; version: string; toStorage(obj: T): KubeObject; fromStorage(obj: KubeObject): T };
+}

@@ -1,0 +1,102 @@
+// Discovery documents, legacy (/api, /apis, per group-version resource lists) and aggregated
+// (apidiscovery.k8s.io/v2, what kubectl 1.32 asks for first), all derived from the registry.
+import { createHash } from 'node:crypto';
+import type { ResourceEntry } from '../registry/entry.js';
+import type { Registry } from '../registry/registry.js';
+
+interface SubresourceInfo {
+  name: string;
+  kind: { group: string; version: string; kind: string };
+  verbs: string[];
+}
+
+/** Subresources served for an entry, with the kind each returns. */
+export function subresourcesOf(entry: ResourceEntry): SubresourceInfo[] {
+  const own = { group: entry.group, version: entry.version, kind: entry.kind };
+  const out: SubresourceInfo[] = [];
+  if (entry.subresources.includes('status')) out.push({ name: 'status', kind: own, verbs: ['get', 'patch', 'update'] });
+  if (entry.subresources.includes('scale')) out.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+  if (entry.group === '' && entry.resource === 'pods') out.push({ name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] });
+  if (entry.group === '' && entry.resource === 'namespaces') out.push({ name: 'finalize', kind: own, verbs: ['update'] });
+  return out;
+}
+
+function storageVersionHash(entry: ResourceEntry): string {
+  const s = entry.storage;
+  return createHash('sha256').update(`${s.group}/${s.version}/${s.kind}`).digest('base64').slice(0, 11);
+}
+
+export function apiResourceList(registry: Registry, group: string, version: string): Record<string, unknown> | undefined {
+  const entries = registry.entries().filter((e) => e.group === group && e.version === version);
+  if (!entries.length) return undefined;
+  const resources: Record<string, unknown>[] = [];
+  for (const e of entries) {
+    const r: Record<string, unknown> = { name: e.resource, singularName: e.def.singular, namespaced: e.namespaced, kind: e.kind, verbs: [...e.verbs] };
+    if (e.def.shortNames?.length) r['shortNames'] = e.def.shortNames;
+    if (e.def.categories?.length) r['categories'] = e.def.categories;
+    if (e.verbs.includes('get')) r['storageVersionHash'] = storageVersionHash(e);
+    resources.push(r);
+    for (const sub of subresourcesOf(e)) {
+      const sr: Record<string, unknown> = { name: `${e.resource}/${sub.name}`, singularName: '', namespaced: e.namespaced, kind: sub.kind.kind, verbs: sub.verbs };
+      if (sub.kind.group !== group) sr['group'] = sub.kind.group;
+      if (sub.kind.version !== version) sr['version'] = sub.kind.version;
+      resources.push(sr);
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+function groupDoc(registry: Registry, name: string): Record<string, unknown> | undefined {
+  const g = registry.groups().find((x) => x.group === name);
+  if (!g || !name) return undefined;
+  const versions = g.versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions, preferredVersion: versions[0] };
+}
+
+export function apiGroupList(registry: Registry): Record<string, unknown> {
+  const groups = registry.groups().filter((g) => g.group !== '').map((g) => groupDoc(registry, g.group)!);
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+export function apiGroup(registry: Registry, name: string): Record<string, unknown> | undefined {
+  const d = groupDoc(registry, name);
+  return d ? { kind: 'APIGroup', apiVersion: 'v1', ...d } : undefined;
+}
+
+export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** apidiscovery.k8s.io/v2 APIGroupDiscoveryList for the legacy group (core=true) or the named groups. */
+export function aggregatedDiscovery(registry: Registry, core: boolean): Record<string, unknown> {
+  const items = registry
+    .groups()
+    .filter((g) => (g.group === '') === core)
+    .map((g) => ({
+      metadata: { name: g.group, creationTimestamp: null },
+      versions: g.versions.map((v) => ({
+        version: v,
+        freshness: 'Current',
+        resources: registry
+          .entries()
+          .filter((e) => e.group === g.group && e.version === v)
+          .map((e) => {
+            const r: Record<string, unknown> = {
+              resource: e.resource,
+              responseKind: { group: e.group, version: e.version, kind: e.kind },
+              scope: e.namespaced ? 'Namespaced' : 'Cluster',
+              singularResource: e.def.singular,
+              verbs: [...e.verbs],
+            };
+            if (e.def.shortNames?.length) r['shortNames'] = e.def.shortNames;
+            if (e.def.categories?.length) r['categories'] = e.def.categories;
+            const subs = subresourcesOf(e);
+            if (subs.length) r['subresources'] = subs.map((s) => ({ subresource: s.name, responseKind: s.kind, verbs: s.verbs }));
+            return r;
+          }),
+      })),
+    }));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+}

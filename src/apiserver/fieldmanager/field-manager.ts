@@ -1,0 +1,87 @@
+// Records who changed which fields (metadata.managedFields) on every write, as upstream's
+// field manager does for Update operations: the writer gains the fields it changed, and every
+// other manager loses them.
+import type { KubeObject, ManagedFieldsEntry } from '../../api/meta/types.js';
+import type { Schema } from '../../api/schema/dsl.js';
+import { deepEqual } from '../rest/object-meta.js';
+import { fieldSetOf, fromFieldsV1, toFieldsV1, valueAt, type FieldPathKey } from './fieldset.js';
+
+/** Fields no manager owns: server-set identity and bookkeeping. */
+const SYSTEM_FIELDS = ['f:apiVersion', 'f:kind'];
+const SYSTEM_META = new Set(['f:name', 'f:namespace', 'f:uid', 'f:resourceVersion', 'f:generation', 'f:creationTimestamp', 'f:deletionTimestamp', 'f:deletionGracePeriodSeconds', 'f:managedFields', 'f:selfLink', 'f:generateName']);
+
+function owned(path: string[], subresource: string | undefined): boolean {
+  if (SYSTEM_FIELDS.includes(path[0]!)) return false;
+  if (path[0] === 'f:metadata' && (path.length === 1 || SYSTEM_META.has(path[1]!))) return false;
+  // Status is written only through the status subresource, spec only through the main resource.
+  const isStatus = path[0] === 'f:status';
+  return subresource === 'status' ? isStatus : !isStatus;
+}
+
+function managedSet(obj: KubeObject, schema: Schema | undefined, subresource: string | undefined): Set<FieldPathKey> {
+  const all = fieldSetOf(obj, schema);
+  const out = new Set<FieldPathKey>();
+  for (const p of all) if (owned(JSON.parse(p) as string[], subresource)) out.add(p);
+  return out;
+}
+
+export interface UpdateRecord {
+  manager: string;
+  apiVersion: string;
+  subresource?: string;
+  time: string;
+}
+
+/**
+ * Set newObj.metadata.managedFields for an Update by `manager`, given the object before the
+ * write (undefined on create).
+ */
+export function recordUpdate(newObj: KubeObject, oldObj: KubeObject | undefined, schema: Schema | undefined, rec: UpdateRecord): void {
+  const entries: ManagedFieldsEntry[] = (oldObj?.metadata.managedFields ?? []).map((e) => ({ ...e }));
+  const after = managedSet(newObj, schema, rec.subresource);
+  const before = oldObj ? managedSet(oldObj, schema, rec.subresource) : new Set<FieldPathKey>();
+  const changed = new Set<FieldPathKey>();
+  for (const p of after) {
+    if (!before.has(p)) changed.add(p);
+    else {
+      const path = JSON.parse(p) as string[];
+      if (path[path.length - 1] !== '.' && !deepEqual(valueAt(newObj, path), valueAt(oldObj, path))) changed.add(p);
+    }
+  }
+  const removed = new Set<FieldPathKey>();
+  for (const p of before) if (!after.has(p)) removed.add(p);
+
+  const kept: ManagedFieldsEntry[] = [];
+  let mine: ManagedFieldsEntry | undefined;
+  for (const e of entries) {
+    const isMine = e.manager === rec.manager && e.operation === 'Update' && (e.subresource ?? '') === (rec.subresource ?? '') && e.apiVersion === rec.apiVersion;
+    const set = fromFieldsV1(e.fieldsV1 ?? {});
+    for (const p of removed) set.delete(p);
+    if (isMine) {
+      mine = e;
+      for (const p of changed) set.add(p);
+    } else {
+      for (const p of changed) set.delete(p);
+    }
+    if (set.size === 0 && !isMine) continue;
+    e.fieldsV1 = toFieldsV1(set);
+    kept.push(e);
+  }
+  if (!mine && changed.size > 0) {
+    mine = { manager: rec.manager, operation: 'Update', apiVersion: rec.apiVersion, time: rec.time, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(changed) };
+    if (rec.subresource) mine.subresource = rec.subresource;
+    kept.push(mine);
+  } else if (mine && changed.size > 0) {
+    mine.time = rec.time;
+  }
+  const final = kept.filter((e) => e !== mine || Object.keys(e.fieldsV1 ?? {}).length > 0);
+  if (final.length) newObj.metadata.managedFields = final;
+  else delete newObj.metadata.managedFields;
+}
+
+/** Upstream's default manager name when the client gives none: the user agent up to its first '/'. */
+export function managerFromUserAgent(userAgent: string | undefined): string {
+  if (!userAgent) return 'unknown';
+  const slash = userAgent.indexOf('/');
+  return (slash >= 0 ? userAgent.slice(0, slash) : userAgent).slice(0, 128) || 'unknown';
+}

@@ -1,0 +1,75 @@
+// What a request URL means, as upstream's RequestInfoFactory reads it.
+import { isWatch } from './query.js';
+export interface ResourceRequest {
+  kind: 'resource';
+  group: string;
+  version: string;
+  namespace?: string;
+  resource: string;
+  name?: string;
+  subresource?: string;
+  /** get, list, watch, create, update, patch, delete, deletecollection */
+  verb: string;
+}
+
+export interface OtherRequest {
+  kind: 'other';
+  path: string;
+}
+
+export type RequestInfo = ResourceRequest | OtherRequest;
+
+function verbFor(method: string, hasName: boolean, watch: boolean): string {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return hasName ? 'get' : watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return hasName ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
+  const parts = pathname.split('/').filter((p) => p !== '');
+  let rest: string[];
+  let group: string;
+  let version: string;
+  if (parts[0] === 'api' && parts.length >= 3) {
+    group = '';
+    version = parts[1]!;
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis' && parts.length >= 4) {
+    group = parts[1]!;
+    version = parts[2]!;
+    rest = parts.slice(3);
+  } else {
+    return { kind: 'other', path: pathname };
+  }
+  const decoded = rest.map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  let namespace: string | undefined;
+  // namespaces/{ns}/{resource}/… names a namespaced resource; namespaces/{name}/status and
+  // /finalize are subresources of the namespace itself.
+  if (decoded[0] === 'namespaces' && decoded.length >= 3 && decoded[2] !== 'status' && decoded[2] !== 'finalize') {
+    namespace = decoded[1];
+    decoded.splice(0, 2);
+  }
+  const [resource, name, subresource, ...extra] = decoded;
+  if (!resource || extra.length > 0) return { kind: 'other', path: pathname };
+  const watch = isWatch(query);
+  const verb = verbFor(method, name !== undefined, watch);
+  return { kind: 'resource', group, version, namespace, resource, name, subresource, verb };
+}

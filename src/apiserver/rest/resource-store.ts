@@ -1,0 +1,359 @@
+// Generic create/read/update/delete for every resource, as upstream's generic registry Store:
+// strategy hooks from the kind definition, optimistic concurrency on the storage revision,
+// graceful deletion and finalizers, managedFields bookkeeping. Kind-agnostic by design.
+import type { KubeObject } from '../../api/meta/types.js';
+import { ref } from '../../api/schema/dsl.js';
+import type { FieldError } from '../../api/validation/field.js';
+import { ConflictError, KeyExistsError, KeyNotFoundError, type Store } from '../../storage/store.js';
+import { errors, type ApiError } from '../errors.js';
+import { recordUpdate } from '../fieldmanager/field-manager.js';
+import type { ResourceEntry } from '../registry/entry.js';
+import { objectKey } from '../registry/registry.js';
+import { decodeKv, type WatchCache } from '../watchcache/watch-cache.js';
+import type { CachedObject } from '../watchcache/types.js';
+import { carryUpdateMeta, deepEqual, fillCreateMeta, generateName, nowTimestamp, specOf } from './object-meta.js';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager: string;
+  subresource?: string;
+  /**
+   * The mutation is the server's own (binding, finalize): it may change fields the kind's
+   * update strategy keeps fixed, and is not validated as a client update.
+   */
+  bypassStrategy?: boolean;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  orphanDependents?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** False when deletion is pending (grace period or finalizers): the object still exists. */
+  deleted: boolean;
+}
+
+/**
+ * Admission: runs after defaulting and validation, before the write; may change `obj` or refuse
+ * it. A returned function is called once the write has finished (to release reservations).
+ */
+export type AdmissionCheck = (entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject) => void | (() => void) | Promise<void | (() => void)>;
+
+/** Called when an update is about to produce an object the caller wants to transform (e.g. patch). */
+export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+const MAX_UPDATE_ATTEMPTS = 16;
+
+export class ResourceStore {
+  private admission: AdmissionCheck[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly cache: WatchCache,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  addAdmission(check: AdmissionCheck): void {
+    this.admission.push(check);
+  }
+
+  // ---- conversion between the served version and storage -------------------------------
+
+  toServed(entry: ResourceEntry, stored: KubeObject): KubeObject {
+    const s = entry.def.storedAs;
+    if (!s) return stored;
+    const out = s.fromStorage(structuredClone(stored));
+    out.metadata.resourceVersion = stored.metadata.resourceVersion;
+    return out;
+  }
+
+  private toStorage(entry: ResourceEntry, served: KubeObject): KubeObject {
+    const s = entry.def.storedAs;
+    return s ? s.toStorage(served) : served;
+  }
+
+  private encode(stored: KubeObject): Buffer {
+    const { resourceVersion: _rv, ...meta } = stored.metadata;
+    return Buffer.from(JSON.stringify({ ...stored, metadata: meta }));
+  }
+
+  private schemaOf(entry: ResourceEntry) {
+    return ref(entry.def.schema);
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  /** The current object (served version), read after the cache has caught up with storage. */
+  async get(entry: ResourceEntry, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const c = await this.getCached(entry, namespace, name);
+    return this.toServed(entry, c.obj);
+  }
+
+  async getCached(entry: ResourceEntry, namespace: string | undefined, name: string): Promise<CachedObject> {
+    await this.cache.sync();
+    const c = this.cache.resource(entry.keyPrefix).items.get(objectKey(entry, namespace, name));
+    if (!c) throw errors.notFound(entry, name);
+    return c;
+  }
+
+  // ---- create --------------------------------------------------------------------------
+
+  async create(entry: ResourceEntry, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const def = entry.def;
+    const m = obj.metadata;
+    if (m.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
+    def.default?.(obj);
+    if (!m.name && m.generateName) m.name = generateName(m.generateName);
+    const now = nowTimestamp(this.clock);
+    fillCreateMeta(obj, now, def.tracksGeneration !== false);
+    def.prepareForCreate?.(obj);
+    this.validate(entry, obj, def.validateCreate?.(obj) ?? []);
+    const release = await this.admit(entry, obj, 'create');
+    try {
+      recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
+      if (opts.dryRun) return obj;
+      const stored = this.toStorage(entry, obj);
+      const key = objectKey(entry, m.namespace, m.name!);
+      let rev: number;
+      try {
+        rev = await this.store.create(key, this.encode(stored));
+      } catch (err) {
+        if (err instanceof KeyExistsError) throw errors.alreadyExists(entry, m.name!);
+        throw err;
+      }
+      obj.metadata.resourceVersion = String(rev);
+      await this.cache.waitForRevision(rev).catch(() => undefined);
+      return obj;
+    } finally {
+      release();
+    }
+  }
+
+  private async admit(entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject): Promise<() => void> {
+    const releases: (() => void)[] = [];
+    const releaseAll = () => {
+      for (const r of releases) r();
+    };
+    try {
+      for (const check of this.admission) {
+        const r = await check(entry, obj, op, old);
+        if (r) releases.push(r);
+      }
+    } catch (err) {
+      releaseAll();
+      throw err;
+    }
+    return releaseAll;
+  }
+
+  private validate(entry: ResourceEntry, obj: KubeObject, errs: FieldError[]): void {
+    if (errs.length) throw errors.invalid(entry, obj.metadata.name ?? '', errs);
+  }
+
+  // ---- update --------------------------------------------------------------------------
+
+  /**
+   * Read-modify-write with optimistic concurrency. `mutate` receives a private copy of the
+   * current object (served version) and returns the desired one. When the desired object
+   * carries a resourceVersion it must match the current one (409 otherwise); without one the
+   * write is retried on conflicts, as upstream's GuaranteedUpdate.
+   */
+  async update(entry: ResourceEntry, namespace: string | undefined, name: string, mutate: Mutation, opts: WriteOptions): Promise<{ object: KubeObject; changed: boolean }> {
+    const key = objectKey(entry, namespace, name);
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const kv = await this.store.get(key);
+      if (!kv) throw errors.notFound(entry, name);
+      const stored = decodeKv(kv);
+      const old = this.toServed(entry, stored);
+      const desired = await mutate(structuredClone(old));
+      desired.metadata ??= {};
+      const pinned = desired.metadata.resourceVersion;
+      if (pinned && pinned !== String(kv.modRevision)) throw errors.modified(entry, name);
+      const next = this.prepareUpdate(entry, desired, old, opts);
+      const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old);
+      try {
+        const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, pinned, opts);
+        if (r) return r;
+      } finally {
+        release();
+      }
+    }
+    throw errors.modified(entry, name);
+  }
+
+  /** One compare-and-swap attempt; undefined means the revision moved and the loop should retry. */
+  private async writeUpdate(entry: ResourceEntry, key: string, revision: number, next: KubeObject, old: KubeObject, pinned: string | undefined, opts: WriteOptions): Promise<{ object: KubeObject; changed: boolean } | undefined> {
+    const name = old.metadata.name ?? '';
+    if (deepEqual(withoutVolatile(next), withoutVolatile(old))) return { object: old, changed: false };
+    const now = nowTimestamp(this.clock);
+    recordUpdate(next, old, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, subresource: opts.subresource, time: now });
+    if (opts.dryRun) {
+      next.metadata.resourceVersion = String(revision);
+      return { object: next, changed: true };
+    }
+    // An object whose deletion was only waiting on finalizers goes once the last is removed.
+    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
+      try {
+        const deleted = await this.store.delete(key, revision);
+        next.metadata.resourceVersion = String(deleted.revision);
+        return { object: next, changed: true };
+      } catch (err) {
+        if (err instanceof ConflictError && !pinned) return undefined;
+        if (err instanceof ConflictError) throw errors.modified(entry, name);
+        if (err instanceof KeyNotFoundError) throw errors.notFound(entry, name);
+        throw err;
+      }
+    }
+    try {
+      const rev = await this.store.update(key, this.encode(this.toStorage(entry, next)), revision);
+      next.metadata.resourceVersion = String(rev);
+      // Admission reservations (service IPs) are released once the cache shows the write.
+      await this.cache.waitForRevision(rev).catch(() => undefined);
+      return { object: next, changed: true };
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        if (pinned) throw errors.modified(entry, name);
+        return undefined;
+      }
+      if (err instanceof KeyNotFoundError) throw errors.notFound(entry, name);
+      throw err;
+    }
+  }
+
+  private prepareUpdate(entry: ResourceEntry, desired: KubeObject, old: KubeObject, opts: WriteOptions): KubeObject {
+    const def = entry.def;
+    let next: KubeObject;
+    if (opts.subresource === 'status') {
+      // Only status moves through the status subresource; everything else stays as stored.
+      next = structuredClone(old);
+      if (desired.status === undefined) delete next.status;
+      else next.status = desired.status;
+      def.default?.(next);
+      const errs = def.validateStatusUpdate?.(next, old) ?? [];
+      if (errs.length) throw errors.invalid(entry, old.metadata.name ?? '', errs);
+      return next;
+    }
+    next = desired;
+    next.apiVersion = entry.apiVersion;
+    next.kind = entry.kind;
+    if (next.metadata.name !== undefined && next.metadata.name !== old.metadata.name) {
+      throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${old.metadata.name})`);
+    }
+    if (next.metadata.uid && next.metadata.uid !== old.metadata.uid) {
+      throw errors.conflict(entry, old.metadata.name ?? '', `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    next.metadata.name = old.metadata.name;
+    if (entry.namespaced) next.metadata.namespace = old.metadata.namespace;
+    def.default?.(next);
+    carryUpdateMeta(next, old);
+    // An unconditional update is validated as if it named the revision it read.
+    next.metadata.resourceVersion ||= old.metadata.resourceVersion;
+    if (opts.bypassStrategy) return next;
+    if (def.hasStatus) {
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    }
+    def.prepareForUpdate?.(next, old);
+    if (def.tracksGeneration !== false && !deepEqual(specOf(next), specOf(old))) {
+      next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
+    const errs = def.validateUpdate?.(next, old) ?? [];
+    if (errs.length) throw errors.invalid(entry, old.metadata.name ?? '', errs);
+    return next;
+  }
+
+  // ---- delete --------------------------------------------------------------------------
+
+  async delete(entry: ResourceEntry, namespace: string | undefined, name: string, options: DeleteOptions): Promise<DeleteResult> {
+    const key = objectKey(entry, namespace, name);
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const kv = await this.store.get(key);
+      if (!kv) throw errors.notFound(entry, name);
+      const obj = this.toServed(entry, decodeKv(kv));
+      const pre = options.preconditions;
+      if (pre?.uid && pre.uid !== obj.metadata.uid) {
+        throw errors.conflict(entry, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+        throw errors.conflict(entry, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+      }
+      (await this.admit(entry, obj, 'delete'))();
+      const plan = this.planDeletion(entry, obj, options);
+      if (!plan.pending) {
+        if (options.dryRun) return { object: obj, deleted: true };
+        try {
+          await this.store.delete(key, kv.modRevision);
+          return { object: obj, deleted: true };
+        } catch (err) {
+          if (err instanceof ConflictError) continue;
+          if (err instanceof KeyNotFoundError) throw errors.notFound(entry, name);
+          throw err;
+        }
+      }
+      if (!plan.changed) return { object: obj, deleted: false };
+      if (options.dryRun) return { object: plan.object, deleted: false };
+      try {
+        const rev = await this.store.update(key, this.encode(this.toStorage(entry, plan.object)), kv.modRevision);
+        plan.object.metadata.resourceVersion = String(rev);
+        return { object: plan.object, deleted: false };
+      } catch (err) {
+        if (err instanceof ConflictError) continue;
+        if (err instanceof KeyNotFoundError) throw errors.notFound(entry, name);
+        throw err;
+      }
+    }
+    throw errors.modified(entry, name);
+  }
+
+  /** Decide between deleting now and marking for deletion (grace period, finalizers). */
+  private planDeletion(entry: ResourceEntry, obj: KubeObject, options: DeleteOptions): { pending: boolean; changed: boolean; object: KubeObject } {
+    const next = structuredClone(obj);
+    const m = next.metadata;
+    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : options.orphanDependents === false ? 'Background' : undefined);
+    const finalizers = new Set(m.finalizers ?? []);
+    if (!m.deletionTimestamp) {
+      if (policy === 'Orphan') finalizers.add('orphan');
+      if (policy === 'Foreground') finalizers.add('foregroundDeletion');
+    }
+    if (policy === 'Background' || policy === 'Foreground') finalizers.delete('orphan');
+    if (policy === 'Background' || policy === 'Orphan') finalizers.delete('foregroundDeletion');
+    const ownFinalizers = entry.def.pendingDeletion?.(next) ?? false;
+    const hook = entry.def.deletionGracePeriod;
+    const grace = hook ? (hook(obj, options.gracePeriodSeconds) ?? 0) : 0;
+    const nowMs = this.clock();
+    if (m.deletionTimestamp) {
+      // Already terminating: delete once nothing holds it; a shorter grace period may bring the deadline forward.
+      if (ownFinalizers) return { pending: true, changed: false, object: obj };
+      const current = m.deletionGracePeriodSeconds ?? 0;
+      const g = Math.min(grace, current);
+      if (g === 0 && finalizers.size === 0) return { pending: false, changed: true, object: next };
+      const sameFinalizers = finalizers.size === (m.finalizers?.length ?? 0) && (m.finalizers ?? []).every((f) => finalizers.has(f));
+      if (g === current && sameFinalizers) return { pending: true, changed: false, object: obj };
+      m.deletionGracePeriodSeconds = g;
+      if (g < current) m.deletionTimestamp = nowTimestamp(() => nowMs + g * 1000);
+      m.finalizers = [...finalizers];
+      if (!m.finalizers.length) delete m.finalizers;
+      return { pending: true, changed: true, object: next };
+    }
+    if (grace === 0 && finalizers.size === 0 && !ownFinalizers) return { pending: false, changed: true, object: next };
+    m.deletionTimestamp = nowTimestamp(() => nowMs + grace * 1000);
+    m.deletionGracePeriodSeconds = grace;
+    if (finalizers.size) m.finalizers = [...finalizers];
+    else delete m.finalizers;
+    if (entry.def.tracksGeneration !== false) m.generation = (m.generation ?? 0) + 1;
+    return { pending: true, changed: true, object: next };
+  }
+}
+
+/** Fields that differ between two reads of an unchanged object. */
+function withoutVolatile(obj: KubeObject): KubeObject {
+  const { resourceVersion: _rv, managedFields: _mf, ...meta } = obj.metadata;
+  return { ...obj, metadata: meta };
+}
+
+export type { ApiError };

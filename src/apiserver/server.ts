@@ -1,0 +1,254 @@
+// kube-apiserver: HTTPS (HTTP/2 and HTTP/1.1) in front of the registry, the generic resource
+// store and the watch cache.
+import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import type { KindDefinition } from '../api/scheme/kind.js';
+import type { Store } from '../storage/store.js';
+import { namespaceLifecycle, SYSTEM_NAMESPACES } from './admission/namespace-lifecycle.js';
+import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './admission/service-allocation.js';
+import type { Authenticator } from './auth/token.js';
+import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
+import { ApiError, errors, toApiError } from './errors.js';
+import { negotiate } from './http/negotiate.js';
+import { isWatch } from './http/query.js';
+import { parseRequestInfo } from './http/request-info.js';
+import { handleResource, type ApiContext } from './http/resource-handler.js';
+import { sendJson, sendStatus, sendText } from './http/respond.js';
+import { serveOpenApi } from './openapi/serve.js';
+import { Registry } from './registry/registry.js';
+import { ResourceStore } from './rest/resource-store.js';
+import { WatchCache } from './watchcache/watch-cache.js';
+import { KUBERNETES_VERSION } from './version.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  kinds: readonly KindDefinition[];
+  authenticator: Authenticator;
+  tls: { key: string; cert: string };
+  host?: string;
+  port?: number;
+  /** Preferred version per group where several are served. */
+  preferredVersions?: Record<string, string>;
+  serviceNetwork?: ServiceNetwork;
+  /** The address other components reach this server at (the `kubernetes` service endpoint). */
+  advertiseAddress?: string;
+  /** Deadline for non-watch requests. */
+  requestTimeoutMs?: number;
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+
+const OPEN_PATHS = [/^\/(healthz|livez|readyz)(\/.*)?$/, /^\/version\/?$/];
+
+export class ApiServer {
+  readonly registry: Registry;
+  readonly cache: WatchCache;
+  readonly resources: ResourceStore;
+  private server?: Http2SecureServer;
+  private ready = false;
+  private readonly ctx: ApiContext;
+  private readonly allocator?: ServiceAllocator;
+  private port = 0;
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.registry = new Registry(opts.kinds, opts.preferredVersions);
+    this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
+    const clock = opts.clock ?? Date.now;
+    this.resources = new ResourceStore(opts.store, this.cache, clock);
+    const namespaces = this.registry.lookup('', 'v1', 'namespaces');
+    if (namespaces) this.resources.addAdmission(namespaceLifecycle(this.cache, namespaces));
+    const services = this.registry.lookup('', 'v1', 'services');
+    if (services) {
+      this.allocator = new ServiceAllocator(this.cache, services, opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
+      this.resources.addAdmission(serviceAllocation(this.allocator, services));
+    }
+    this.ctx = { registry: this.registry, resources: this.resources, store: opts.store, cache: this.cache, clock };
+  }
+
+  /** Start the cache, create the system namespaces, and listen. Resolves to the bound port. */
+  async start(): Promise<number> {
+    await this.cache.start();
+    await this.bootstrapNamespaces();
+    const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true });
+    server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => void this.handle(req, res));
+    // A client that speaks nonsense on the socket gets the connection closed, nothing more.
+    server.on('sessionError', () => undefined);
+    server.on('tlsClientError', () => undefined);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 6443, this.opts.host ?? '0.0.0.0', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    try {
+      await this.bootstrapKubernetesService();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    this.ready = true;
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    this.cache.stop();
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Long-running watches would hold close() open forever.
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      setTimeout(resolve, 2000).unref();
+    });
+  }
+
+  private async bootstrapNamespaces(): Promise<void> {
+    const namespaces = this.registry.lookup('', 'v1', 'namespaces');
+    if (!namespaces) return;
+    for (const name of SYSTEM_NAMESPACES) {
+      try {
+        await this.resources.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'kube-apiserver' });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409)) throw err;
+      }
+    }
+  }
+
+  /** The `kubernetes` service in `default`, at the first service IP, pointing at this server. */
+  private async bootstrapKubernetesService(): Promise<void> {
+    const services = this.registry.lookup('', 'v1', 'services');
+    const endpoints = this.registry.lookup('', 'v1', 'endpoints');
+    if (!services || !endpoints || !this.allocator) return;
+    const opts = { fieldManager: 'kube-apiserver' };
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: this.allocator.apiServerServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: this.port }], sessionAffinity: 'None' },
+    };
+    try {
+      await this.resources.create(services, service, opts);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+    }
+    // Endpoints may not point at loopback; without a routable address the service has none.
+    const advertise = this.opts.advertiseAddress;
+    if (!advertise) return;
+    const subsets = [{ addresses: [{ ip: advertise }], ports: [{ name: 'https', port: this.port, protocol: 'TCP' }] }];
+    const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets };
+    try {
+      await this.resources.create(endpoints, ep, opts);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+      await this.resources.update(endpoints, 'default', 'kubernetes', (cur) => ({ ...cur, subsets }), opts);
+    }
+  }
+
+  private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
+    const started = Date.now();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'https://localhost');
+    } catch {
+      sendStatus(res, errors.badRequest('malformed request URL').status);
+      return;
+    }
+    const watching = isWatch(url.searchParams);
+    const timeoutMs = this.opts.requestTimeoutMs ?? 60_000;
+    const timer = watching
+      ? undefined
+      : setTimeout(() => {
+          if (!res.headersSent) sendStatus(res, errors.timeout('request did not complete within the allowed duration').status);
+        }, timeoutMs);
+    try {
+      await this.route(req, res, url);
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.code >= 500) this.opts.log?.(`${req.method} ${url.pathname}: ${e.message}${err instanceof Error && !(err instanceof ApiError) ? `\n${err.stack}` : ''}`);
+      if (!res.headersSent) sendStatus(res, e.status);
+      else if (!res.writableEnded) res.end();
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.opts.log?.(`${req.method} ${url.pathname}${url.search} ${res.statusCode} ${Date.now() - started}ms`);
+    }
+  }
+
+  private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (!OPEN_PATHS.some((re) => re.test(path))) {
+      const user = this.opts.authenticator.authenticate(req.headers['authorization']);
+      if (!user) throw errors.unauthorized();
+    }
+    if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) return this.health(res, path, url);
+    if (path === '/version') return sendJson(res, 200, this.version());
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+    if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+    const rep = negotiate(req.headers['accept']).representation;
+    if (path === '/api') {
+      if (rep === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, true), AGGREGATED_CONTENT_TYPE);
+      return sendJson(res, 200, apiVersions(req.headers[':authority'] ?? req.headers.host ?? ''));
+    }
+    if (path === '/apis') {
+      if (rep === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, false), AGGREGATED_CONTENT_TYPE);
+      return sendJson(res, 200, apiGroupList(this.registry));
+    }
+    let m = /^\/api\/([^/]+)$/.exec(path);
+    if (m) return sendOr404(res, apiResourceList(this.registry, '', m[1]!));
+    m = /^\/apis\/([^/]+)$/.exec(path);
+    if (m) return sendOr404(res, apiGroup(this.registry, m[1]!));
+    m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+    if (m) return sendOr404(res, apiResourceList(this.registry, m[1]!, m[2]!));
+    if (path.startsWith('/openapi/')) return serveOpenApi(this.registry, path, req, res);
+    if (path === '/') return sendJson(res, 200, { paths: this.rootPaths() });
+    throw errors.notFoundPath();
+  }
+
+  private health(res: Http2ServerResponse, path: string, url: URL): void {
+    const checks: [string, boolean][] = [
+      ['ping', true],
+      ['etcd', this.cache.healthy()],
+      ['informer-sync', this.ready],
+    ];
+    const sub = path.split('/')[2];
+    const relevant = sub ? checks.filter(([n]) => n === sub) : checks;
+    if (sub && !relevant.length) throw errors.notFoundPath();
+    const ok = relevant.every(([, v]) => v);
+    if (url.searchParams.has('verbose')) {
+      const lines = relevant.map(([n, v]) => `[${v ? '+' : '-'}]${n} ${v ? 'ok' : 'failed'}`);
+      const kind = path.split('/')[1];
+      lines.push(ok ? `${kind} check passed` : `${kind} check failed`);
+      return sendText(res, ok ? 200 : 500, `${lines.join('\n')}\n`, 'text/plain; charset=utf-8');
+    }
+    sendText(res, ok ? 200 : 500, ok ? 'ok' : 'not ready', 'text/plain; charset=utf-8');
+  }
+
+  private version(): Record<string, string> {
+    return {
+      ...KUBERNETES_VERSION,
+      gitCommit: 'k8ts',
+      gitTreeState: 'clean',
+      buildDate: '2026-01-01T00:00:00Z',
+      goVersion: `node${process.versions.node}`,
+      compiler: 'tsc',
+      platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    };
+  }
+
+  private rootPaths(): string[] {
+    const paths = ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/version', '/openapi/v2', '/openapi/v3'];
+    for (const g of this.registry.groups()) {
+      if (!g.group) continue;
+      paths.push(`/apis/${g.group}`);
+      for (const v of g.versions) paths.push(`/apis/${g.group}/${v}`);
+    }
+    return paths.sort();
+  }
+}
+
+function sendOr404(res: Http2ServerResponse, doc: Record<string, unknown> | undefined): void {
+  if (!doc) throw errors.notFoundPath();
+  sendJson(res, 200, doc);
+}

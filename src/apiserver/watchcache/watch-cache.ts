@@ -1,0 +1,134 @@
+// The API server's view of storage: one store watch over /registry/ feeds a ResourceCache per
+// stored resource. Lists and watches are served from here; only writes and exact-revision
+// reads go to the store.
+import type { KubeObject } from '../../api/meta/types.js';
+import type { KeyValue, Store, StoreEvent, Watcher } from '../../storage/store.js';
+import { CachedObject, type CacheEvent } from './types.js';
+import { ResourceCache } from './resource-cache.js';
+
+export const REGISTRY_ROOT = '/registry/';
+
+export interface WatchCacheOptions {
+  /** Events kept per resource for resuming watches. */
+  historyCapacity?: number;
+}
+
+export function decodeKv(kv: KeyValue, rev = kv.modRevision): KubeObject {
+  const obj = JSON.parse(kv.value.toString('utf8')) as KubeObject;
+  obj.metadata ??= {};
+  obj.metadata.resourceVersion = String(rev);
+  return obj;
+}
+
+export class WatchCache {
+  private readonly caches = new Map<string, ResourceCache>();
+  private revision = 0;
+  private storeWatch?: Watcher;
+  private readonly waiters: { rev: number; resolve(): void }[] = [];
+  private failure?: Error;
+
+  constructor(
+    private readonly store: Store,
+    private readonly resourcePrefixes: readonly string[],
+    private readonly opts: WatchCacheOptions = {},
+  ) {}
+
+  async start(): Promise<void> {
+    const { kvs, revision } = await this.store.list(REGISTRY_ROOT);
+    for (const prefix of this.resourcePrefixes) this.caches.set(prefix, new ResourceCache(prefix, revision, this.opts.historyCapacity ?? 4096));
+    for (const kv of kvs) {
+      const c = this.cacheFor(kv.key);
+      if (c) c.items.set(kv.key, new CachedObject(kv.key, decodeKv(kv), kv.modRevision));
+    }
+    this.revision = revision;
+    this.storeWatch = this.store.watch(REGISTRY_ROOT, {
+      afterRevision: revision,
+      onEvents: (events) => this.onEvents(events),
+      onError: (err) => {
+        this.failure = err;
+      },
+    });
+  }
+
+  stop(): void {
+    this.storeWatch?.close();
+  }
+
+  /** Latest revision applied to the cache. */
+  currentRevision(): number {
+    return this.revision;
+  }
+
+  healthy(): boolean {
+    return !this.failure;
+  }
+
+  resource(prefix: string): ResourceCache {
+    const c = this.caches.get(prefix);
+    if (!c) throw new Error(`no cache for ${prefix}`);
+    return c;
+  }
+
+  /** Resolves once the cache has applied every event up to `rev` (or rejects after timeoutMs). */
+  waitForRevision(rev: number, timeoutMs = 3000): Promise<void> {
+    if (this.revision >= rev) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        rev,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new Error(`Too large resource version: ${rev}, current: ${this.revision}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Wait until everything committed to the store so far is visible here: a consistent read. */
+  sync(): Promise<void> {
+    return this.waitForRevision(this.store.currentRevision());
+  }
+
+  private cacheFor(key: string): ResourceCache | undefined {
+    // Keys are /registry/<resource>/… or /registry/<group>/<resource>/…
+    const third = key.indexOf('/', REGISTRY_ROOT.length);
+    if (third < 0) return undefined;
+    const short = this.caches.get(key.slice(0, third + 1));
+    if (short) return short;
+    const fourth = key.indexOf('/', third + 1);
+    return fourth < 0 ? undefined : this.caches.get(key.slice(0, fourth + 1));
+  }
+
+  private onEvents(events: StoreEvent[]): void {
+    for (const e of events) {
+      const rev = e.kv.modRevision;
+      const c = this.cacheFor(e.kv.key);
+      if (c) {
+        const prev = c.items.get(e.kv.key);
+        let ev: CacheEvent;
+        if (e.type === 'DELETE') {
+          const last = e.prevKv ?? e.kv;
+          ev = { type: 'DELETED', rev, key: e.kv.key, object: new CachedObject(e.kv.key, decodeKv(last, rev), rev), prev };
+        } else {
+          ev = { type: prev ? 'MODIFIED' : 'ADDED', rev, key: e.kv.key, object: new CachedObject(e.kv.key, decodeKv(e.kv), rev), prev };
+        }
+        c.apply(ev);
+      }
+      if (rev > this.revision) this.revision = rev;
+    }
+    if (this.waiters.length) {
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        const w = this.waiters[i]!;
+        if (w.rev <= this.revision) {
+          this.waiters.splice(i, 1);
+          w.resolve();
+        }
+      }
+    }
+  }
+}

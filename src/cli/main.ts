@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// k8ts: one binary, a subcommand per component, k3s's flag names.
+import { runServer } from './server.js';
+
+const USAGE = `k8ts - Kubernetes, written in TypeScript
+
+Usage:
+  k8ts server [flags]    Run the control plane (API server, storage; node agent when available)
+  k8ts help              Show this help
+
+Run 'k8ts <command> --help' for the flags of a command.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'server':
+      return runServer(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`error: unknown command "${cmd}" for "k8ts"\nRun 'k8ts --help' for usage.\n`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

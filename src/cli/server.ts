@@ -1,0 +1,79 @@
+// `k8ts server`: the control plane in one process, until SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
+
+const HELP = `Run the k8ts control plane.
+
+Usage:
+  k8ts server [flags]
+
+Flags:
+      --data-dir DIR               Folder for state, certificates and credentials (default ~/.k8ts, /var/lib/k8ts as root)
+      --https-listen-port PORT     HTTPS port of the API server (default 6443)
+      --bind-address ADDR          Address the API server listens on (default 0.0.0.0)
+      --write-kubeconfig FILE      Where to write the admin kubeconfig (default <data-dir>/kubeconfig.yaml)
+      --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db) or memory://
+      --token TOKEN                Shared secret node agents join with (generated into <data-dir>/token when absent)
+      --disable-agent              Run the control plane only, without the node agent
+  -v, --verbose                    Log every request
+  -h, --help                       Show this help
+`;
+
+export async function runServer(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'data-dir': { type: 'string' },
+        'https-listen-port': { type: 'string' },
+        'bind-address': { type: 'string' },
+        'write-kubeconfig': { type: 'string' },
+        'datastore-endpoint': { type: 'string' },
+        token: { type: 'string' },
+        'disable-agent': { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = values['https-listen-port'] ? Number(values['https-listen-port']) : 6443;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`error: invalid --https-listen-port "${values['https-listen-port']}"\n`);
+    return 1;
+  }
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const started = Date.now();
+  const cp = await startControlPlane({
+    dataDir,
+    port,
+    bindAddress: values['bind-address'],
+    datastoreEndpoint: values['datastore-endpoint'],
+    writeKubeconfig: values['write-kubeconfig'],
+    token: values.token,
+    log,
+    accessLog: values.verbose,
+  });
+  log(`k8ts API server listening on ${cp.url} (ready in ${Date.now() - started} ms)`);
+  log(`kubeconfig written to ${cp.kubeconfigPath}`);
+  if (!values['disable-agent']) log('node agent: not part of this build yet; running the control plane only');
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log(`${sig} received, shutting down`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await cp.stop();
+  return 0;
+}

@@ -1,0 +1,166 @@
+// A REST client for the Kubernetes API: JSON in and out, Status errors as exceptions,
+// watches as streams of events. Everything outside the API server reaches the cluster
+// through this.
+import { Agent, request } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KubeObject, Status } from '../api/meta/types.js';
+import type { ClientConfig } from './kubeconfig.js';
+
+export class ApiStatusError extends Error {
+  constructor(readonly status: Status) {
+    super(status.message ?? `HTTP ${status.code}`);
+  }
+  get code(): number {
+    return this.status.code;
+  }
+  get reason(): string | undefined {
+    return this.status.reason;
+  }
+}
+
+export interface WatchEvent<T = KubeObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+export interface WatchHandle {
+  stop(): void;
+  /** Resolves when the stream ends (server timeout, error, or stop()). */
+  done: Promise<void>;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  timeoutMs?: number;
+}
+
+export class RestClient {
+  private readonly agent: Agent;
+  private readonly url: URL;
+
+  constructor(private readonly config: ClientConfig, readonly userAgent = 'k8ts') {
+    this.url = new URL(config.server);
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: 32,
+      ca: config.caPem,
+      cert: config.certPem,
+      key: config.keyPem,
+      rejectUnauthorized: !config.insecureSkipTlsVerify,
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private open(method: string, path: string, opts: RequestOptions, onResponse: (res: IncomingMessage) => void, onError: (err: Error) => void): () => void {
+    const payload = opts.body === undefined ? undefined : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
+    const headers: Record<string, string | number> = { Accept: 'application/json', 'User-Agent': this.userAgent };
+    if (this.config.token) headers['Authorization'] = `Bearer ${this.config.token}`;
+    if (payload) {
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      headers['Content-Length'] = payload.length;
+    }
+    const req = request(
+      { agent: this.agent, host: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || 443, method, path, headers, servername: this.url.hostname.match(/^[\d.]+$|:/) ? undefined : this.url.hostname, timeout: opts.timeoutMs },
+      onResponse,
+    );
+    req.on('error', onError);
+    req.on('timeout', () => req.destroy(new Error(`request ${method} ${path} timed out`)));
+    if (payload) req.write(payload);
+    req.end();
+    return () => req.destroy();
+  }
+
+  /** One request; resolves to the decoded JSON body, rejects with ApiStatusError on >= 400. */
+  request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.open(
+        method,
+        path,
+        { timeoutMs: 60_000, ...opts },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              // Non-JSON bodies (health endpoints) come back as text.
+            }
+            const code = res.statusCode ?? 0;
+            if (code >= 400) {
+              const st = body && typeof body === 'object' && (body as Status).kind === 'Status' ? (body as Status) : ({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code, message: String(text).slice(0, 500) } as Status);
+              reject(new ApiStatusError(st));
+            } else resolve(body as T);
+          });
+        },
+        reject,
+      );
+    });
+  }
+
+  get<T = KubeObject>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+  create<T = KubeObject>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, { body });
+  }
+  update<T = KubeObject>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body });
+  }
+  patch<T = KubeObject>(path: string, body: unknown, type = 'application/merge-patch+json'): Promise<T> {
+    return this.request<T>('PATCH', path, { body, contentType: type });
+  }
+  delete<T = unknown>(path: string, options?: Record<string, unknown>): Promise<T> {
+    return this.request<T>('DELETE', path, options ? { body: { kind: 'DeleteOptions', apiVersion: 'v1', ...options } } : {});
+  }
+
+  /** Stream watch events from a path that already carries ?watch=1 and its options. */
+  watch<T = KubeObject>(path: string, onEvent: (ev: WatchEvent<T>) => void): WatchHandle {
+    let cancel: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      cancel = this.open(
+        'GET',
+        path,
+        {},
+        (res) => {
+          if ((res.statusCode ?? 0) >= 400) {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => {
+              try {
+                onEvent({ type: 'ERROR', object: JSON.parse(text) as T });
+              } catch {
+                onEvent({ type: 'ERROR', object: { kind: 'Status', code: res.statusCode, message: text } as T });
+              }
+              resolve();
+            });
+            return;
+          }
+          let buf = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            buf += d;
+            let nl: number;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, nl).trim();
+              buf = buf.slice(nl + 1);
+              if (line) onEvent(JSON.parse(line) as WatchEvent<T>);
+            }
+          });
+          res.on('end', () => resolve());
+          res.on('error', () => resolve());
+          res.on('close', () => resolve());
+        },
+        () => resolve(),
+      );
+    });
+    return { stop: () => cancel(), done };
+  }
+}

@@ -1,0 +1,106 @@
+// A work queue of keys as client-go's: a key is queued at most once, a key being processed
+// and added again is processed again afterwards (never concurrently), and failures are
+// retried with per-key exponential backoff.
+export interface WorkQueueOptions {
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private waiters: ((key: string | undefined) => void)[] = [];
+  private shutDown = false;
+
+  constructor(private readonly opts: WorkQueueOptions = {}) {}
+
+  add(key: string): void {
+    if (this.shutDown) return;
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    const w = this.waiters.shift();
+    if (w) {
+      this.queued.delete(key);
+      this.processing.add(key);
+      w(key);
+    } else this.queue.push(key);
+  }
+
+  addAfter(key: string, delayMs: number): void {
+    if (this.shutDown) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.add(key);
+    }, delayMs);
+    this.timers.add(t);
+  }
+
+  /** Re-queue after a failure, backing off per key. */
+  addRateLimited(key: string): void {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    const delay = Math.min((this.opts.baseDelayMs ?? 5) * 2 ** n, this.opts.maxDelayMs ?? 1000_000);
+    this.addAfter(key, delay);
+  }
+
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+
+  /** Next key, or undefined once shut down. */
+  get(): Promise<string | undefined> {
+    const key = this.queue.shift();
+    if (key !== undefined) {
+      this.queued.delete(key);
+      this.processing.add(key);
+      return Promise.resolve(key);
+    }
+    if (this.shutDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  done(key: string): void {
+    this.processing.delete(key);
+    if (this.dirty.delete(key)) this.add(key);
+  }
+
+  len(): number {
+    return this.queue.length;
+  }
+
+  shutdown(): void {
+    this.shutDown = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const w of this.waiters) w(undefined);
+    this.waiters = [];
+  }
+}
+
+/** Run `sync` for queued keys with `workers` concurrent workers until the queue shuts down. */
+export async function runWorkers(queue: WorkQueue, workers: number, sync: (key: string) => Promise<void>, onError?: (key: string, err: unknown) => void): Promise<void> {
+  const worker = async () => {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      try {
+        await sync(key);
+        queue.forget(key);
+      } catch (err) {
+        onError?.(key, err);
+        queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+}

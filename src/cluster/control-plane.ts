@@ -1,0 +1,108 @@
+// Brings up the control plane: data dir, certificates, credentials, storage, API server,
+// kubeconfig. Used by `k8ts server` and by the in-process clusters of the tests.
+import { mkdirSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
+import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
+import { ApiServer } from '../apiserver/server.js';
+import { startControllerManager } from '../controllers/manager.js';
+import { openStore, startCompactor } from '../storage/index.js';
+import type { Store } from '../storage/store.js';
+import { adminToken, joinToken } from './credentials.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { ensureServerPki } from './pki.js';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  port?: number;
+  bindAddress?: string;
+  datastoreEndpoint?: string;
+  writeKubeconfig?: string;
+  token?: string;
+  log?: (line: string) => void;
+  /** Log every request (debugging). */
+  accessLog?: boolean;
+  /** Run the API server without the controller manager. */
+  disableControllers?: boolean;
+}
+
+export interface ControlPlane {
+  apiServer: ApiServer;
+  store: Store;
+  port: number;
+  url: string;
+  kubeconfigPath: string;
+  adminToken: string;
+  caPem: string;
+  stop(): Promise<void>;
+}
+
+const COMPACTION_INTERVAL_MS = 5 * 60 * 1000;
+const COMPACTION_KEEP_REVISIONS = 10_000;
+
+/** Where pods and other hosts reach this server: the bind address, else the first non-loopback IPv4. */
+function advertiseAddress(bind: string): string | undefined {
+  if (bind !== '0.0.0.0' && bind !== '::' && !bind.startsWith('127.') && bind !== '::1') return bind;
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
+}
+
+function localAddresses(): string[] {
+  const out = new Set(['127.0.0.1', '::1', '10.96.0.1']);
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address.replace(/%.*$/, ''));
+  return [...out];
+}
+
+export function defaultDataDir(): string {
+  if (process.getuid?.() === 0) return '/var/lib/k8ts';
+  return join(process.env['HOME'] ?? '.', '.k8ts');
+}
+
+export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const bind = o.bindAddress ?? '0.0.0.0';
+  const ips = localAddresses();
+  if (bind !== '0.0.0.0' && bind !== '::' && !ips.includes(bind)) ips.push(bind);
+  const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', hostname()];
+  const pki = await ensureServerPki(o.dataDir, dns, ips);
+  const token = adminToken(o.dataDir);
+  joinToken(o.dataDir, o.token);
+
+  const store = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
+  const authenticator = new StaticTokenAuthenticator();
+  authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
+  const apiServer = new ApiServer({
+    store,
+    kinds: allKinds,
+    preferredVersions: PREFERRED_VERSIONS,
+    authenticator,
+    tls: { key: pki.serving.key, cert: pki.serving.cert },
+    host: bind,
+    port: o.port ?? 6443,
+    advertiseAddress: advertiseAddress(bind),
+    log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),
+  });
+  const port = await apiServer.start();
+  const compactor = startCompactor(store, { intervalMs: COMPACTION_INTERVAL_MS, keepRevisions: COMPACTION_KEEP_REVISIONS });
+  const host = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
+  const url = `https://${host}:${port}`;
+  const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
+  writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
+  const controllers = o.disableControllers ? undefined : startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line));
+  return {
+    apiServer,
+    store,
+    port,
+    url,
+    kubeconfigPath,
+    adminToken: token,
+    caPem: pki.ca.cert,
+    async stop() {
+      compactor.stop();
+      controllers?.stop();
+      await apiServer.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// An in-process control plane for integration tests: a temporary data dir, the chosen store,
+// a random port, and helpers to drive it with the real kubectl or plain HTTPS.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startControlPlane, type ControlPlane } from '../cluster/control-plane.js';
+
+export interface TestCluster {
+  cp: ControlPlane;
+  dataDir: string;
+  kubeconfig: string;
+  /**
+   * Run kubectl; never rejects on a non-zero exit. Always asynchronous: the server shares this
+   * process's event loop, so a synchronous spawn would keep it from answering.
+   */
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
+  /** Raw HTTPS request with the admin credential. */
+  http(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  /** A file under the data dir holding the text (for -f). */
+  file(name: string, text: string): string;
+  stop(): Promise<void>;
+}
+
+export interface KubectlOptions {
+  input?: string;
+  env?: Record<string, string>;
+  binary?: string;
+  timeoutMs?: number;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json<T = any>(): T;
+}
+
+export const KUBECTL = process.env['KUBECTL'] ?? 'kubectl';
+
+export async function startTestCluster(opts: { store?: 'memory' | 'sqlite' } = {}): Promise<TestCluster> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-test-'));
+  const cp = await startControlPlane({
+    dataDir,
+    port: 0,
+    bindAddress: '127.0.0.1',
+    datastoreEndpoint: opts.store === 'sqlite' ? `sqlite://${join(dataDir, 'state.db')}` : 'memory://',
+    log: () => undefined,
+  });
+  const kubeconfig = cp.kubeconfigPath;
+  const env = (extra?: Record<string, string>) => ({ ...process.env, KUBECONFIG: kubeconfig, HOME: dataDir, KUBECACHEDIR: join(dataDir, 'cache'), ...extra });
+  return {
+    cp,
+    dataDir,
+    kubeconfig,
+    kubectl(args, o = {}) {
+      return runProcess(o.binary ?? KUBECTL, args, { env: env(o.env), timeoutMs: o.timeoutMs, input: o.input });
+    },
+    http(method, path, body, headers = {}) {
+      return new Promise((resolve, reject) => {
+        const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: cp.port,
+            method,
+            path,
+            ca: cp.caPem,
+            servername: 'localhost',
+            headers: { Authorization: `Bearer ${cp.adminToken}`, 'Content-Type': 'application/json', ...(payload ? { 'Content-Length': Buffer.byteLength(payload) } : {}), ...headers },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: text,
+                json: () => JSON.parse(text),
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        if (payload) req.write(payload);
+        req.end();
+      });
+    },
+    file(name, text) {
+      const p = join(dataDir, name);
+      writeFileSync(p, text);
+      return p;
+    },
+    async stop() {
+      await cp.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Run a program to completion without blocking the event loop the in-process server needs. */
+export function runProcess(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: opts.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => (stderr += String(err)));
+    const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs ?? 60_000);
+    child.stdin.end(opts.input ?? '');
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** Poll until `check` returns a truthy value or the timeout passes. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
