@@ -103,7 +103,9 @@ function rssMiB(pid: number): number {
 
 async function startServer(dir: string): Promise<{ child: ChildProcess; conn: Conn }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), 'server', '--data-dir', dir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_NODE_ARGS passes flags to the server's node (e.g. --cpu-prof) for profiling.
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), 'server', '--data-dir', dir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let log = '';
     child.stderr!.on('data', (d: Buffer) => {

@@ -4,7 +4,7 @@ import { arr, define, keyedList, obj, ref, str, strMap } from '../../api/schema/
 import { objectMeta } from '../../api/schema/meta.js';
 import type { KubeObject } from '../../api/meta/types.js';
 import { recordUpdate, managerFromUserAgent } from './field-manager.js';
-import { fieldSetOf, toFieldsV1, fromFieldsV1 } from './fieldset.js';
+import { fieldSetOf, fieldsTreeOf, toFieldsV1, fromFieldsV1 } from './fieldset.js';
 
 define('test.fm.Thing', obj({ metadata: objectMeta(), spec: obj({ image: str(), items: keyedList(obj({ name: str(), value: str() }), 'name'), args: arr(str()), env: strMap() }) }));
 const schema = ref('test.fm.Thing');
@@ -21,6 +21,11 @@ describe('field manager', () => {
       },
     });
     assert.deepEqual(fromFieldsV1(toFieldsV1(set)), set);
+  });
+
+  it('the one-walk tree equals the set-based tree', () => {
+    const obj = { metadata: { name: 'n', labels: { a: 'b' }, finalizers: ['x'] }, spec: { image: 'a', items: [{ name: 'x', value: '1' }, { name: 'y' }], args: ['a', 'b'], env: {} } };
+    assert.deepEqual(fieldsTreeOf(obj, schema), toFieldsV1(fieldSetOf(obj, schema)));
   });
 
   it('an update gives the writer the fields it changed and takes them from others', () => {

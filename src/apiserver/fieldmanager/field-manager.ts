@@ -4,7 +4,7 @@
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta/types.js';
 import type { Schema } from '../../api/schema/dsl.js';
 import { deepEqual } from '../rest/object-meta.js';
-import { fieldSetOf, fromFieldsV1, toFieldsV1, valueAt, type FieldPathKey } from './fieldset.js';
+import { fieldSetOf, fieldsTreeOf, fromFieldsV1, toFieldsV1, valueAt, type FieldPathKey } from './fieldset.js';
 
 /** Fields no manager owns: server-set identity and bookkeeping. */
 const SYSTEM_FIELDS = ['f:apiVersion', 'f:kind'];
@@ -37,6 +37,7 @@ export interface UpdateRecord {
  * write (undefined on create).
  */
 export function recordUpdate(newObj: KubeObject, oldObj: KubeObject | undefined, schema: Schema | undefined, rec: UpdateRecord): void {
+  if (!oldObj) return recordCreate(newObj, schema, rec);
   const entries: ManagedFieldsEntry[] = (oldObj?.metadata.managedFields ?? []).map((e) => ({ ...e }));
   const after = managedSet(newObj, schema, rec.subresource);
   const before = oldObj ? managedSet(oldObj, schema, rec.subresource) : new Set<FieldPathKey>();
@@ -77,6 +78,32 @@ export function recordUpdate(newObj: KubeObject, oldObj: KubeObject | undefined,
   const final = kept.filter((e) => e !== mine || Object.keys(e.fieldsV1 ?? {}).length > 0);
   if (final.length) newObj.metadata.managedFields = final;
   else delete newObj.metadata.managedFields;
+}
+
+/** Drop what no manager owns from a whole-object tree (the tree form of `owned`). */
+function ownedTree(tree: Record<string, unknown>, subresource: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(tree)) {
+    if (!owned([k], subresource)) continue;
+    if (k === 'f:metadata') {
+      const meta: Record<string, unknown> = {};
+      for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) if (!SYSTEM_META.has(mk)) meta[mk] = mv;
+      if (Object.keys(meta).length) out[k] = meta;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** A created object: its creator owns every field it set. */
+function recordCreate(obj: KubeObject, schema: Schema | undefined, rec: UpdateRecord): void {
+  const tree = ownedTree(fieldsTreeOf(obj, schema), rec.subresource);
+  if (!Object.keys(tree).length) {
+    delete obj.metadata.managedFields;
+    return;
+  }
+  const entry: ManagedFieldsEntry = { manager: rec.manager, operation: 'Update', apiVersion: rec.apiVersion, time: rec.time, fieldsType: 'FieldsV1', fieldsV1: tree };
+  if (rec.subresource) entry.subresource = rec.subresource;
+  obj.metadata.managedFields = [entry];
 }
 
 /** Upstream's default manager name when the client gives none: the user agent up to its first '/'. */

@@ -78,6 +78,63 @@ function resolvedItemField(items: Schema, field: string): Schema | undefined {
   return s?.type === 'object' ? s.properties[field] : undefined;
 }
 
+type Tree = Record<string, unknown>;
+
+/**
+ * The FieldsV1 tree of every field an object sets, built in one walk: the same result as
+ * toFieldsV1(fieldSetOf(value, schema)) without materializing path strings. The create path
+ * uses it, since a new object has no previous owners to diff against.
+ */
+export function fieldsTreeOf(value: unknown, schema: Schema | undefined): Tree {
+  return treeOf(value, schema, true) ?? {};
+}
+
+function sortedKeys(t: Tree): Tree {
+  const out: Tree = {};
+  for (const k of Object.keys(t).sort()) out[k] = t[k];
+  return out;
+}
+
+function treeOf(value: unknown, schema: Schema | undefined, isRoot = false): Tree | undefined {
+  const s = resolved(schema);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    if (s?.type === 'any' || (s?.type === 'object' && s.mapType === 'atomic')) return {};
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return isRoot ? undefined : {};
+    const node: Tree = {};
+    const isStruct = s?.type === 'object';
+    if (!isStruct && !isRoot) node['.'] = {};
+    for (const [k, v] of entries) {
+      const child = s?.type === 'object' ? s.properties[k] : s?.type === 'map' ? s.values : undefined;
+      node[`f:${k}`] = treeOf(v, child) ?? {};
+    }
+    return sortedKeys(node);
+  }
+  if (Array.isArray(value) && s?.type === 'array' && value.length > 0) {
+    const keys = s.listMapKeys ?? (s.patchMergeKey ? [s.patchMergeKey] : undefined);
+    if (s.listType === 'map' && keys) {
+      const node: Tree = {};
+      for (const item of value) {
+        if (item === null || typeof item !== 'object') return {};
+        const keyObj: Record<string, unknown> = {};
+        for (const k of keys) if ((item as Record<string, unknown>)[k] !== undefined) keyObj[k] = (item as Record<string, unknown>)[k];
+        const el: Tree = { '.': {} };
+        for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+          if (v !== undefined) el[`f:${k}`] = treeOf(v, resolvedItemField(s.items, k)) ?? {};
+        }
+        node[`k:${JSON.stringify(keyObj)}`] = sortedKeys(el);
+      }
+      return sortedKeys(node);
+    }
+    if (s.listType === 'set' || (s.patchStrategy === 'merge' && !s.patchMergeKey)) {
+      const node: Tree = {};
+      for (const item of value) node[`v:${JSON.stringify(item)}`] = {};
+      return sortedKeys(node);
+    }
+  }
+  return {};
+}
+
 /** The value an object holds at a field path (undefined when absent). */
 export function valueAt(obj: unknown, path: readonly string[]): unknown {
   let cur: unknown = obj;

@@ -79,7 +79,10 @@ export class ResourceStore {
 
   private encode(stored: KubeObject): Buffer {
     const { resourceVersion: _rv, ...meta } = stored.metadata;
-    return Buffer.from(JSON.stringify({ ...stored, metadata: meta }));
+    const buf = Buffer.from(JSON.stringify({ ...stored, metadata: meta }));
+    // Served-version objects differ from what is stored for converted kinds; hint only the stored form.
+    this.cache.hint(buf, copyTopAndMetadata(stored));
+    return buf;
   }
 
   private schemaOf(entry: ResourceEntry) {
@@ -348,6 +351,15 @@ export class ResourceStore {
     if (entry.def.tracksGeneration !== false) m.generation = (m.generation ?? 0) + 1;
     return { pending: true, changed: true, object: next };
   }
+}
+
+/**
+ * The cache keeps the object it is given; the writer goes on to stamp and return its own, so
+ * the cache gets a copy of the top level and metadata (nested values are never mutated after
+ * a write).
+ */
+function copyTopAndMetadata(obj: KubeObject): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata } };
 }
 
 /** Fields that differ between two reads of an unchanged object. */

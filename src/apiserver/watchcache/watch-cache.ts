@@ -26,6 +26,8 @@ export class WatchCache {
   private storeWatch?: Watcher;
   private readonly waiters: { rev: number; resolve(): void }[] = [];
   private failure?: Error;
+  /** Objects whose encoding this process just wrote, so the cache need not parse it back. */
+  private readonly hints = new WeakMap<Buffer, KubeObject>();
 
   constructor(
     private readonly store: Store,
@@ -48,6 +50,22 @@ export class WatchCache {
         this.failure = err;
       },
     });
+  }
+
+  /**
+   * The writer's own object for the bytes it is about to store. The store hands watchers the
+   * same Buffer, so the cache adopts the object instead of decoding it; the writer must not
+   * change the object afterwards.
+   */
+  hint(value: Buffer, obj: KubeObject): void {
+    this.hints.set(value, obj);
+  }
+
+  private decode(kv: KeyValue): KubeObject {
+    const hinted = this.hints.get(kv.value);
+    if (!hinted) return decodeKv(kv);
+    hinted.metadata.resourceVersion = String(kv.modRevision);
+    return hinted;
   }
 
   stop(): void {
@@ -112,10 +130,11 @@ export class WatchCache {
         const prev = c.items.get(e.kv.key);
         let ev: CacheEvent;
         if (e.type === 'DELETE') {
-          const last = e.prevKv ?? e.kv;
-          ev = { type: 'DELETED', rev, key: e.kv.key, object: new CachedObject(e.kv.key, decodeKv(last, rev), rev), prev };
+          // The deleted object is the cached one, stamped with the deleting revision.
+          const last = prev ? { ...prev.obj, metadata: { ...prev.obj.metadata, resourceVersion: String(rev) } } : decodeKv(e.prevKv ?? e.kv, rev);
+          ev = { type: 'DELETED', rev, key: e.kv.key, object: new CachedObject(e.kv.key, last, rev), prev };
         } else {
-          ev = { type: prev ? 'MODIFIED' : 'ADDED', rev, key: e.kv.key, object: new CachedObject(e.kv.key, decodeKv(e.kv), rev), prev };
+          ev = { type: prev ? 'MODIFIED' : 'ADDED', rev, key: e.kv.key, object: new CachedObject(e.kv.key, this.decode(e.kv), rev), prev };
         }
         c.apply(ev);
       }
