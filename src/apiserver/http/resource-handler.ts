@@ -59,6 +59,9 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
     return;
   }
   requireVerb(entry, info.verb);
+  // Writes to one object need its name; on a collection URL they are not a verb at all.
+  if ((info.verb === 'update' || info.verb === 'patch') && !info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+  if (info.verb === 'create' && info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
   const now = ctx.clock();
   const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
   const warn = (warnings: string[]) => {
