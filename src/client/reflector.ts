@@ -4,7 +4,11 @@ import type { KubeList, KubeObject } from '../api/meta/types.js';
 import { ApiStatusError, type RestClient, type WatchHandle } from './rest.js';
 
 export interface ReflectorHandlers {
+  /** A (re)list begins: the SYNC objects that follow are the complete current state. */
+  onListStart?(): void;
   onObject(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'SYNC', obj: KubeObject): void;
+  /** The (re)list delivered everything. */
+  onListEnd?(): void;
   onError?(err: unknown): void;
 }
 
@@ -23,8 +27,10 @@ export class Reflector {
     while (!this.stopped) {
       try {
         if (rv === undefined) {
-          const list = await this.client.get<KubeList>(this.path);
+          const list = await this.listAll();
+          this.handlers.onListStart?.();
           for (const item of list.items) this.handlers.onObject('SYNC', item);
+          this.handlers.onListEnd?.();
           rv = list.metadata.resourceVersion;
         }
         let expired = false;
@@ -46,6 +52,20 @@ export class Reflector {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+  }
+
+  /** The whole collection, in pages so no single response grows without bound. */
+  private async listAll(): Promise<KubeList> {
+    const sep = this.path.includes('?') ? '&' : '?';
+    const first = await this.client.get<KubeList>(`${this.path}${sep}limit=500`);
+    const items = [...first.items];
+    let next = first.metadata.continue;
+    while (next) {
+      const page = await this.client.get<KubeList>(`${this.path}${sep}limit=500&continue=${encodeURIComponent(next)}`);
+      items.push(...page.items);
+      next = page.metadata.continue;
+    }
+    return { ...first, items };
   }
 
   stop(): void {

@@ -19,6 +19,7 @@ import type { CachedObject } from '../watchcache/types.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
 import { decodeBody, decodeObject, mediaType, readBody, type AnyRequest } from './body.js';
 import { negotiate } from './negotiate.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
 import { parseBool } from './query.js';
 import type { ResourceRequest } from './request-info.js';
 import { sendEncoded, sendJson, type AnyResponse } from './respond.js';
@@ -175,17 +176,31 @@ function parseLimit(v: string | null): number | undefined {
 /** Decode a create/update body and reconcile apiVersion, kind and namespace with the URL. */
 export async function decodeWriteBody(entry: ResourceEntry, req: AnyRequest, namespace: string | undefined, expectKind = entry.kind, expectApiVersion = entry.apiVersion): Promise<KubeObject> {
   const type = mediaType(req);
-  if (type && type !== 'application/json' && type !== 'application/yaml' && type !== 'application/x-yaml' && type !== 'text/yaml') {
-    throw errors.unsupportedMediaType(type);
+  const checkTypeMeta = (apiVersion: unknown, kind: unknown) => {
+    if (apiVersion !== undefined && apiVersion !== expectApiVersion) {
+      throw errors.badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${expectApiVersion})`);
+    }
+    if (kind !== undefined && kind !== expectKind) {
+      throw errors.badRequest(`the kind in the data (${String(kind)}) does not match the expected kind (${expectKind})`);
+    }
+  };
+  let body: Record<string, unknown>;
+  if (type === PROTOBUF_MEDIA_TYPE) {
+    const buf = await readBody(req);
+    if (buf.length === 0) throw errors.badRequest('the request body is empty');
+    // The envelope names its type; only the entry's own kind is decoded, against the entry's schema.
+    body = decodeProtobufObject(buf, (apiVersion, kind) => {
+      checkTypeMeta(apiVersion || undefined, kind || undefined);
+      return entry.def.schema;
+    });
+  } else {
+    if (type && type !== 'application/json' && type !== 'application/yaml' && type !== 'application/x-yaml' && type !== 'text/yaml') {
+      throw errors.unsupportedMediaType(type);
+    }
+    body = decodeObject(await readBody(req), type || 'application/json');
   }
-  const body = decodeObject(await readBody(req), type || 'application/json');
   const obj = body as unknown as KubeObject;
-  if (obj.apiVersion !== undefined && obj.apiVersion !== expectApiVersion) {
-    throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expectApiVersion})`);
-  }
-  if (obj.kind !== undefined && obj.kind !== expectKind) {
-    throw errors.badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${expectKind})`);
-  }
+  checkTypeMeta(obj.apiVersion, obj.kind);
   obj.apiVersion = expectApiVersion;
   obj.kind = expectKind;
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
