@@ -92,7 +92,7 @@ define(
       operator: str("operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist."),
       values: arr(str(), { listType: 'atomic', description: 'values is an array of string values.' }),
     },
-    { required: ['key', 'operator'] },
+    { required: ['key', 'operator'], description: 'A selector requirement: a key, an operator, and the values the operator relates the key to.' },
   ),
 );
 
@@ -118,7 +118,7 @@ define(
       status: str('status of the condition, one of True, False, Unknown.'),
       type: str('type of condition in CamelCase or in foo.example.com/CamelCase.'),
     },
-    { required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'] },
+    { required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'], description: 'Condition contains details for one aspect of the current state of an API resource.' },
   ),
 );
 
@@ -130,7 +130,7 @@ define(
     field: str('The field of the resource that has caused this error, as named by its JSON serialization.'),
     message: str('A human-readable description of the cause of the error.'),
     reason: str('A machine-readable description of the cause of the error.'),
-  }),
+  }, { description: 'StatusCause provides more information about an API error, such as the field that caused it.' }),
 );
 
 define(
@@ -142,7 +142,7 @@ define(
     name: str('The name attribute of the resource associated with the status StatusReason.'),
     retryAfterSeconds: int32('If specified, the time in seconds before the operation should be retried.'),
     uid: str('UID of the resource.'),
-  }),
+  }, { description: 'StatusDetails names the resource a Status is about and lists the causes of a failure.' }),
 );
 
 define(
@@ -167,7 +167,7 @@ define(
   obj({
     resourceVersion: str('Specifies the target ResourceVersion'),
     uid: str('Specifies the target UID.'),
-  }),
+  }, { description: 'Preconditions must be fulfilled before an operation (update, delete, etc.) is carried out.' }),
 );
 
 define(

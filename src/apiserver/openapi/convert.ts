@@ -9,13 +9,17 @@ function refPath(name: string, v: OpenApiVersion): string {
   return v === 3 ? `#/components/schemas/${name}` : `#/definitions/${name}`;
 }
 
-/** Special scalar definitions render as their wire shape. */
+/**
+ * Definitions whose wire form is not their DSL type. v3 says what JSON they accept (oneOf), as
+ * upstream publishes; with no `type`, kubectl explain shows their name ("IntOrString", "Quantity").
+ * v2 has no oneOf and calls them strings.
+ */
 function scalarDefinition(name: string, v: OpenApiVersion): Json | undefined {
   switch (name) {
     case 'io.k8s.apimachinery.pkg.util.intstr.IntOrString':
-      return v === 3 ? { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] } : { type: 'string', format: 'int-or-string' };
+      return v === 3 ? { format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] } : { type: 'string', format: 'int-or-string' };
     case 'io.k8s.apimachinery.pkg.api.resource.Quantity':
-      return v === 3 ? { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] } : { type: 'string' };
+      return v === 3 ? { oneOf: [{ type: 'string' }, { type: 'number' }] } : { type: 'string' };
     default:
       return undefined;
   }
@@ -67,13 +71,11 @@ export function toOpenApi(s: Schema, v: OpenApiVersion, refs?: Set<string>): Jso
       if (s.patchMergeKey) out['x-kubernetes-patch-merge-key'] = s.patchMergeKey;
       break;
     case 'ref': {
-      const target = lookupDefinition(s.ref);
-      // Scalar-like definitions are inlined only in name: clients look them up by ref.
+      // Definitions are always referenced, never inlined: clients look them up by name.
       refs?.add(s.ref);
       if (v === 3 && s.description) return { description: s.description, allOf: [{ $ref: refPath(s.ref, v) }] };
       const r: Json = { $ref: refPath(s.ref, v) };
       if (s.description) r['description'] = s.description;
-      if (!target) return r;
       return r;
     }
   }

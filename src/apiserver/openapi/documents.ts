@@ -11,6 +11,7 @@ import { lookupDefinition } from '../../api/schema/dsl.js';
 type Json = Record<string, unknown>;
 
 const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
+const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
 
 function listDefinitionName(entry: ResourceEntry): string {
   return `${entry.def.schema}List`;
@@ -102,7 +103,33 @@ function pathsFor(entry: ResourceEntry, v: OpenApiVersion): Record<string, Json>
   return out;
 }
 
-/** Definitions for the kinds of some entries, with GVK extensions and synthesized List kinds. */
+function synthesizedList(e: ResourceEntry, v: OpenApiVersion): Json {
+  return {
+    description: `${e.kind}List is a list of ${e.kind} objects.`,
+    type: 'object',
+    required: ['items'],
+    properties: {
+      apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+      items: { type: 'array', items: ref(e.def.schema, v), description: `List of ${e.resource}.` },
+      kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+      metadata: { ...(v === 3 ? { allOf: [ref(LIST_META, v)] } : ref(LIST_META, v)), description: 'Standard list metadata.' },
+    },
+  };
+}
+
+/** Adds a GVK to a definition's x-kubernetes-group-version-kind, once. */
+function tagGvk(def: Json | undefined, g: Json): void {
+  if (!def) return;
+  const list = (def['x-kubernetes-group-version-kind'] as Json[] | undefined) ?? [];
+  if (!list.some((x) => x['group'] === g['group'] && x['version'] === g['version'] && x['kind'] === g['kind'])) list.push(g);
+  def['x-kubernetes-group-version-kind'] = list;
+}
+
+/**
+ * Definitions for the kinds of some entries, with GVK extensions and synthesized List kinds.
+ * Everything is rendered in one pass and tagged afterwards, so no later rendering can replace a
+ * tagged definition (explain and apply find a kind's schema only through its GVK tag).
+ */
 function definitionsFor(entries: readonly ResourceEntry[], v: OpenApiVersion): Record<string, Json> {
   const roots = new Set<string>([
     'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
@@ -112,32 +139,18 @@ function definitionsFor(entries: readonly ResourceEntry[], v: OpenApiVersion): R
   ]);
   for (const e of entries) {
     roots.add(e.def.schema);
-    if (e.subresources.includes('scale')) roots.add('io.k8s.api.autoscaling.v1.Scale');
+    if (lookupDefinition(listDefinitionName(e))) roots.add(listDefinitionName(e));
+    if (e.subresources.includes('scale')) roots.add(SCALE);
   }
   const defs = collectDefinitions(roots, v);
   for (const e of entries) {
-    const d = defs[e.def.schema];
-    if (d) d['x-kubernetes-group-version-kind'] = [gvk(e)];
     const listName = listDefinitionName(e);
-    if (!lookupDefinition(listName)) {
-      defs[listName] = {
-        description: `${e.kind}List is a list of ${e.kind} objects.`,
-        type: 'object',
-        required: ['items'],
-        properties: {
-          apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
-          items: { type: 'array', items: ref(e.def.schema, v), description: `List of ${e.resource}.` },
-          kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
-          metadata: { ...(v === 3 ? { allOf: [ref(LIST_META, v)] } : ref(LIST_META, v)), description: 'Standard list metadata.' },
-        },
-      };
-    } else {
-      Object.assign(defs, collectDefinitions([listName], v));
-    }
-    const ld = defs[listName];
-    if (ld) ld['x-kubernetes-group-version-kind'] = [gvk(e, `${e.kind}List`)];
+    defs[listName] ??= synthesizedList(e, v);
+    tagGvk(defs[e.def.schema], gvk(e));
+    tagGvk(defs[listName], gvk(e, `${e.kind}List`));
+    if (e.subresources.includes('scale')) tagGvk(defs[SCALE], { group: 'autoscaling', version: 'v1', kind: 'Scale' });
   }
-  if (!defs['io.k8s.apimachinery.pkg.apis.meta.v1.Patch']) defs['io.k8s.apimachinery.pkg.apis.meta.v1.Patch'] = { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' };
+  defs['io.k8s.apimachinery.pkg.apis.meta.v1.Patch'] ??= { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' };
   return defs;
 }
 
