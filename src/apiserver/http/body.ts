@@ -1,9 +1,10 @@
 // Request bodies: bounded in size, decoded from JSON or YAML with bounded aliases and depth,
-// so that no input can exhaust the server.
+// so that no input can exhaust the server; duplicate keys are noted for field validation.
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { errors } from '../errors.js';
+import { findDuplicateJsonKeys, findDuplicateYamlKeys } from './duplicate-keys.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const MAX_DEPTH = 256;
@@ -53,15 +54,39 @@ export function decodeBody(buf: Buffer, type: string): unknown {
     } catch (err) {
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
     }
-  } else {
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw errors.badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
-    }
+    checkDepth(value);
+    const lines = findDuplicateYamlKeys(doc, text);
+    // Upstream converts YAML leniently (the last duplicate wins) and reports the strict
+    // converter's complaint as one decoding error.
+    if (lines.length) recordStrictErrors(value, [`error converting YAML to JSON: yaml: unmarshal errors:\n  ${lines.join('\n  ')}`]);
+    return value;
+  }
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw errors.badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
   checkDepth(value);
+  const duplicates = findDuplicateJsonKeys(text);
+  if (duplicates.length) recordStrictErrors(value, duplicates.map((p) => `duplicate field ${JSON.stringify(p)}`));
   return value;
+}
+
+/**
+ * Strict decoding errors found while decoding a body (duplicate keys: JSON.parse and YAML
+ * keep the last value silently), kept beside the decoded value so that fieldValidation can
+ * report or reject them once the request's mode is known.
+ */
+const strictErrors = new WeakMap<object, string[]>();
+
+function recordStrictErrors(value: unknown, errs: string[]): void {
+  if (value && typeof value === 'object') strictErrors.set(value, errs);
+}
+
+/** The strict decoding errors recorded when `value` was decoded by decodeBody (none otherwise). */
+export function decodingStrictErrors(value: unknown): readonly string[] {
+  if (!value || typeof value !== 'object') return [];
+  return strictErrors.get(value) ?? [];
 }
 
 /** Decode and require an object body. */

@@ -13,7 +13,7 @@ import { listObjects } from '../rest/list.js';
 import type { DeleteOptions, ResourceStore } from '../rest/resource-store.js';
 import { parseIncludeObject, partialMetadata, tableRow, toTable } from '../rest/table.js';
 import { startWatch, type WatchSink } from '../rest/watch.js';
-import { checkFields, parseFieldValidation, warningHeader } from '../rest/field-validation.js';
+import { checkFields, checkPatchedFields, parseFieldValidation, warningHeader } from '../rest/field-validation.js';
 import { handleSubresource } from '../rest/subresources.js';
 import type { CachedObject } from '../watchcache/types.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
@@ -117,7 +117,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       let warnings: string[] = [];
       const mutate = (current: KubeObject) => {
         const next = patchObject(entry, current, type, patch);
-        warnings = checkFields(entry, next, fieldValidation);
+        warnings = checkPatchedFields(entry, next, fieldValidation, type, patch);
         return next;
       };
       const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager });
