@@ -5,6 +5,7 @@ import type { KubeObject, ManagedFieldsEntry } from '../../api/meta/types.js';
 import type { Schema } from '../../api/schema/dsl.js';
 import { deepEqual } from '../rest/object-meta.js';
 import { fieldSetOf, fieldsTreeOf, fromFieldsV1, toFieldsV1, valueAt, type FieldPathKey } from './fieldset.js';
+import { decodeManagers, sortManagedFields } from './managers.js';
 
 /** Fields no manager owns: server-set identity and bookkeeping. */
 const SYSTEM_FIELDS = ['f:apiVersion', 'f:kind'];
@@ -38,7 +39,7 @@ export interface UpdateRecord {
  */
 export function recordUpdate(newObj: KubeObject, oldObj: KubeObject | undefined, schema: Schema | undefined, rec: UpdateRecord): void {
   if (!oldObj) return recordCreate(newObj, schema, rec);
-  const entries: ManagedFieldsEntry[] = (oldObj?.metadata.managedFields ?? []).map((e) => ({ ...e }));
+  const entries: ManagedFieldsEntry[] = baseEntries(newObj, oldObj, rec.subresource).map((e) => ({ ...e }));
   const after = managedSet(newObj, schema, rec.subresource);
   const before = oldObj ? managedSet(oldObj, schema, rec.subresource) : new Set<FieldPathKey>();
   const changed = new Set<FieldPathKey>();
@@ -76,15 +77,32 @@ export function recordUpdate(newObj: KubeObject, oldObj: KubeObject | undefined,
     mine.time = rec.time;
   }
   const final = kept.filter((e) => e !== mine || Object.keys(e.fieldsV1 ?? {}).length > 0);
+  sortManagedFields(final);
   if (final.length) newObj.metadata.managedFields = final;
   else delete newObj.metadata.managedFields;
+}
+
+/**
+ * The ownership an update starts from. A client may set managedFields itself (kubectl does, to
+ * move client-side apply ownership to server-side apply): well-formed entries are taken as
+ * given, `[]` or `[{}]` clears them, and anything else (absent, malformed, or a subresource
+ * write) keeps the stored ones, as upstream's decodeLiveOrNew.
+ */
+function baseEntries(newObj: KubeObject, oldObj: KubeObject, subresource: string | undefined): ManagedFieldsEntry[] {
+  const stored = oldObj.metadata.managedFields ?? [];
+  const given = newObj.metadata.managedFields;
+  if (subresource || !Array.isArray(given)) return stored;
+  if (given.length === 0 || (given.length === 1 && Object.keys(given[0] ?? {}).length === 0)) return [];
+  return decodeManagers(given) ? given : stored;
 }
 
 /** Drop what no manager owns from a whole-object tree (the tree form of `owned`). */
 function ownedTree(tree: Record<string, unknown>, subresource: string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(tree)) {
-    if (!owned([k], subresource)) continue;
+    // metadata itself is never owned, but its labels and annotations are (kubectl finds its
+    // client-side apply managers by who owns the last-applied annotation).
+    if (!owned(k === 'f:metadata' ? [k, 'f:labels'] : [k], subresource)) continue;
     if (k === 'f:metadata') {
       const meta: Record<string, unknown> = {};
       for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) if (!SYSTEM_META.has(mk)) meta[mk] = mv;

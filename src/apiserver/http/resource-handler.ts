@@ -5,6 +5,7 @@ import { ref } from '../../api/schema/dsl.js';
 import type { Store } from '../../storage/store.js';
 import { ApiError, errors, successStatus } from '../errors.js';
 import { managerFromUserAgent } from '../fieldmanager/field-manager.js';
+import { APPLY_PATCH_TYPE, checkAppliedConfig, patchOptions, serveApply } from '../fieldmanager/apply-request.js';
 import { applyPatch, PatchError, type PatchType } from '../patch/index.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import type { Registry } from '../registry/registry.js';
@@ -113,6 +114,15 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'patch': {
+      if (mediaType(req) === APPLY_PATCH_TYPE) {
+        const { fieldManager: applier, force } = patchOptions(query, true);
+        const body = await readBody(req);
+        if (body.length === 0) throw errors.badRequest('the request body is empty');
+        const config = checkAppliedConfig(entry, namespace, info.name!, decodeBody(body, APPLY_PATCH_TYPE));
+        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun });
+        return sendObject(entry, res, r.code, r.object, neg.representation, neg.yaml, query, now);
+      }
+      patchOptions(query, false);
       const { type, patch } = await decodePatch(req);
       let warnings: string[] = [];
       const mutate = (current: KubeObject) => {

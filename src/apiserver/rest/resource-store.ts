@@ -22,6 +22,8 @@ export interface WriteOptions {
    * update strategy keeps fixed, and is not validated as a client update.
    */
   bypassStrategy?: boolean;
+  /** The caller computed metadata.managedFields itself (server-side apply): keep them as they are. */
+  managedFieldsSet?: boolean;
 }
 
 export interface DeleteOptions {
@@ -118,7 +120,7 @@ export class ResourceStore {
     this.validate(entry, obj, def.validateCreate?.(obj) ?? []);
     const release = await this.admit(entry, obj, 'create');
     try {
-      recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
+      if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
       if (opts.dryRun) return obj;
       const stored = this.toStorage(entry, obj);
       const key = objectKey(entry, m.namespace, m.name!);
@@ -192,9 +194,11 @@ export class ResourceStore {
   /** One compare-and-swap attempt; undefined means the revision moved and the loop should retry. */
   private async writeUpdate(entry: ResourceEntry, key: string, revision: number, next: KubeObject, old: KubeObject, pinned: string | undefined, opts: WriteOptions): Promise<{ object: KubeObject; changed: boolean } | undefined> {
     const name = old.metadata.name ?? '';
-    if (deepEqual(withoutVolatile(next), withoutVolatile(old))) return { object: old, changed: false };
+    // A write that only changes ownership (apply, or managedFields sent explicitly) still writes.
+    const ownershipChanged = (opts.managedFieldsSet || next.metadata.managedFields !== undefined) && !deepEqual(next.metadata.managedFields ?? [], old.metadata.managedFields ?? []);
+    if (!ownershipChanged && deepEqual(withoutVolatile(next), withoutVolatile(old))) return { object: old, changed: false };
     const now = nowTimestamp(this.clock);
-    recordUpdate(next, old, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, subresource: opts.subresource, time: now });
+    if (!opts.managedFieldsSet) recordUpdate(next, old, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, subresource: opts.subresource, time: now });
     if (opts.dryRun) {
       next.metadata.resourceVersion = String(revision);
       return { object: next, changed: true };
