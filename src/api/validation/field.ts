@@ -72,10 +72,21 @@ export function notSupported(p: FieldPath | string, value: unknown, valid: reado
   return { type: 'FieldValueNotSupported', field: String(p), badValue: value, detail: `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}` };
 }
 
+/**
+ * A bad value as upstream prints it: strings quoted, simple scalars bare, and Go's %#v for the
+ * composite shapes users meet (label maps, string lists); other shapes fall back to JSON.
+ * Without Go types a struct whose fields are all strings reads as a map here, where upstream
+ * would print its type name (core.ObjectReference{Kind:"Pod", …}).
+ */
 function formatBadValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+  if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => typeof x === 'string')) {
+    const entries = Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify((v as Record<string, string>)[k])}`);
+    return `map[string]string{${entries.join(', ')}}`;
+  }
   return JSON.stringify(v);
 }
 

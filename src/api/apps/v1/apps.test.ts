@@ -73,7 +73,7 @@ test('a missing selector is required and then matches nothing', () => {
   const d = nginxDeployment();
   delete d.spec!.selector;
   const msgs = messages(deploymentKind.validateCreate!(created(deploymentKind, d)));
-  assert.deepEqual(msgs, ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: {"app":"nginx"}: `selector` does not match template `labels`']);
+  assert.deepEqual(msgs, ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"nginx"}: `selector` does not match template `labels`']);
 });
 
 test('an empty selector is invalid for a deployment', () => {

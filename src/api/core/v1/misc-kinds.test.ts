@@ -105,12 +105,12 @@ test('resourcequota: resource names, integer counts, scopes', () => {
   rq.spec!.scopes = ['BestEffort', 'NotBestEffort'];
   assert.deepEqual(messages(resourceQuotaKind.validateCreate!(rq)), [
     'spec.hard[pods]: Invalid value: "1500m": must be an integer',
-    'spec.scopes: Invalid value: ["BestEffort","NotBestEffort"]: unsupported scope applied to resource',
-    'spec.scopes: Invalid value: ["BestEffort","NotBestEffort"]: unsupported scope applied to resource',
-    'spec.scopes: Invalid value: ["BestEffort","NotBestEffort"]: conflicting scopes',
+    'spec.scopes: Invalid value: []string{"BestEffort", "NotBestEffort"}: unsupported scope applied to resource',
+    'spec.scopes: Invalid value: []string{"BestEffort", "NotBestEffort"}: unsupported scope applied to resource',
+    'spec.scopes: Invalid value: []string{"BestEffort", "NotBestEffort"}: conflicting scopes',
   ]);
   const old = stored<ResourceQuota>({ metadata: { name: 'q', namespace: 'default' }, spec: { hard: { pods: '10' }, scopes: ['BestEffort'] } });
   const next = structuredClone(old);
   next.spec!.scopes = ['NotTerminating'];
-  assert.deepEqual(messages(resourceQuotaKind.validateUpdate!(next, old)), ['spec.scopes: Invalid value: ["NotTerminating"]: field is immutable']);
+  assert.deepEqual(messages(resourceQuotaKind.validateUpdate!(next, old)), ['spec.scopes: Invalid value: []string{"NotTerminating"}: field is immutable']);
 });

@@ -87,7 +87,7 @@ test('cluster IPs: normalized from clusterIP, validated, headless not allowed fo
   assert.deepEqual(create(svc({ clusterIP: '10.96.0.300', ports: [{ port: 53 }] })), ['spec.clusterIPs[0]: Invalid value: "10.96.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']);
   assert.deepEqual(create(svc({ clusterIP: 'None' })), []);
   assert.deepEqual(create(svc({ type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] })), ["spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"]);
-  assert.deepEqual(create(svc({ clusterIP: '10.96.0.1', clusterIPs: ['10.96.0.1', '10.96.0.2'], ports: [{ port: 80 }] })), ['spec.clusterIPs: Invalid value: ["10.96.0.1","10.96.0.2"]: may specify no more than one IP for each IP family']);
+  assert.deepEqual(create(svc({ clusterIP: '10.96.0.1', clusterIPs: ['10.96.0.1', '10.96.0.2'], ports: [{ port: 80 }] })), ['spec.clusterIPs: Invalid value: []string{"10.96.0.1", "10.96.0.2"}: may specify no more than one IP for each IP family']);
 });
 
 test('update keeps allocated clusterIP and nodePorts a client left out', () => {
@@ -113,7 +113,7 @@ test('changing an allocated clusterIP is rejected', () => {
   const next = stored(svc({ clusterIP: '10.96.0.21', ports: [{ port: 80 }] }));
   serviceKind.default!(next);
   serviceKind.prepareForUpdate!(next, old);
-  assert.deepEqual(messages(serviceKind.validateUpdate!(next, old)), ['spec.clusterIPs[0]: Invalid value: ["10.96.0.21"]: may not change once set']);
+  assert.deepEqual(messages(serviceKind.validateUpdate!(next, old)), ['spec.clusterIPs[0]: Invalid value: []string{"10.96.0.21"}: may not change once set']);
 });
 
 test('switching NodePort to ClusterIP drops the node ports it had', () => {

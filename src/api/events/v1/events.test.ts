@@ -103,7 +103,7 @@ test('update: series may change, the rest is immutable', () => {
   changed.series = { count: 1, lastObservedTime: '2024-05-01T10:06:00Z' };
   assert.deepEqual(def.validateUpdate!(changed, old).map(formatFieldError), [
     'series.count: Invalid value: "": should be at least 2',
-    'involvedObject: Invalid value: {"kind":"Pod","namespace":"default","name":"web-1","uid":"u1","apiVersion":"v1","fieldPath":"spec.containers{web}"}: field is immutable',
+    'involvedObject: Invalid value: map[string]string{"apiVersion":"v1", "fieldPath":"spec.containers{web}", "kind":"Pod", "name":"web-1", "namespace":"default", "uid":"u1"}: field is immutable',
     'message: Invalid value: "other": field is immutable',
     'eventTime: Invalid value: "2024-05-01T10:00:01Z": field is immutable',
   ]);

@@ -58,8 +58,8 @@ test('ClusterRole and Role rules', () => {
     rules: [{ nonResourceURLs: ['/healthz'], resources: ['pods'], verbs: ['get'] }, { verbs: [] }],
   };
   assert.deepEqual(messages(kind('Role').validateCreate!(role)), [
-    'rules[0].nonResourceURLs: Invalid value: ["/healthz"]: namespaced rules cannot apply to non-resource URLs',
-    'rules[0].nonResourceURLs: Invalid value: ["/healthz"]: rules cannot apply to both regular resources and non-resource URLs',
+    'rules[0].nonResourceURLs: Invalid value: []string{"/healthz"}: namespaced rules cannot apply to non-resource URLs',
+    'rules[0].nonResourceURLs: Invalid value: []string{"/healthz"}: rules cannot apply to both regular resources and non-resource URLs',
     'rules[1].verbs: Required value: verbs must contain at least one value',
     'rules[1].apiGroups: Required value: resource rules must supply at least one api group',
     'rules[1].resources: Required value: resource rules must supply at least one resource',
@@ -99,7 +99,7 @@ test('roleRef cannot change', () => {
   const moved = structuredClone(old);
   (moved as any).roleRef.name = 'admin';
   assert.deepEqual(messages(def.validateUpdate!(moved, old)), [
-    'roleRef: Invalid value: {"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"admin"}: cannot change roleRef',
+    'roleRef: Invalid value: map[string]string{"apiGroup":"rbac.authorization.k8s.io", "kind":"Role", "name":"admin"}: cannot change roleRef',
   ]);
   assert.equal(def.tracksGeneration, false);
 });

@@ -20,7 +20,7 @@ test('a defaulted RC is valid', () => {
 });
 
 test('selector must match the template labels', () => {
-  assert.deepEqual(check((rc) => (rc.spec!.selector = { app: 'other' })), ['spec.template.metadata.labels: Invalid value: {"app":"nginx"}: `selector` does not match template `labels`']);
+  assert.deepEqual(check((rc) => (rc.spec!.selector = { app: 'other' })), ['spec.template.metadata.labels: Invalid value: map[string]string{"app":"nginx"}: `selector` does not match template `labels`']);
 });
 
 test('replicas must not be negative, restartPolicy must be Always', () => {
