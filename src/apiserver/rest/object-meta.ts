@@ -52,6 +52,7 @@ export function specOf(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** Semantic equality of decoded JSON values. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -64,8 +65,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  // A member set to null is the same as an absent one, as in upstream's typed comparison.
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined && ao[k] !== null);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined && bo[k] !== null);
   if (ak.length !== bk.length) return false;
   for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
   return true;

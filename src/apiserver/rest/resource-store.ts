@@ -237,9 +237,13 @@ export class ResourceStore {
     let next: KubeObject;
     if (opts.subresource === 'status') {
       // Only status moves through the status subresource; everything else stays as stored.
+      // Status writers may also move labels and annotations (controllers record revisions this
+      // way); spec, owners and finalizers stay as stored.
       next = structuredClone(old);
       if (desired.status === undefined) delete next.status;
       else next.status = desired.status;
+      if (desired.metadata.labels !== undefined) next.metadata.labels = desired.metadata.labels;
+      if (desired.metadata.annotations !== undefined) next.metadata.annotations = desired.metadata.annotations;
       def.default?.(next);
       const errs = def.validateStatusUpdate?.(next, old) ?? [];
       if (errs.length) throw errors.invalid(entry, old.metadata.name ?? '', errs);

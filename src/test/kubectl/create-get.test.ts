@@ -14,9 +14,13 @@ describe('kubectl create and get', () => {
 
   before(async () => {
     c = await startTestCluster();
-    for (const f of ['pod-example.yaml', 'nginx-pod-label.yaml', 'multipod.yaml', 'rs-example.yaml', 'deploy-example.yaml', 'nginx-deployment.yaml', 'sampleservice.yaml', 'development-www.yaml', 'configmap-secret.yaml']) {
+    for (const f of ['pod-example.yaml', 'nginx-pod-label.yaml', 'multipod.yaml', 'sampleservice.yaml', 'development-www.yaml', 'configmap-secret.yaml']) {
       await ok(['create', '-f', seed(f)]);
     }
+    // Workloads in their own namespace: their controllers create pods, which would crowd the
+    // bare pods these tests list in default.
+    await ok(['create', '-f', c.file('workloads.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: workloads\n')]);
+    for (const f of ['rs-example.yaml', 'deploy-example.yaml', 'nginx-deployment.yaml']) await ok(['create', '-n', 'workloads', '-f', seed(f)]);
   });
   after(() => c?.stop());
 
@@ -54,7 +58,7 @@ describe('kubectl create and get', () => {
     assert.match(y, /resourceVersion: "\d+"/);
     assert.match(y, /restartPolicy: Always/);
     assert.match(y, /dnsPolicy: ClusterFirst/);
-    const j = JSON.parse(await ok(['get', 'deployment', 'nginx-deployment', '-o', 'json']));
+    const j = JSON.parse(await ok(['get', '-n', 'workloads', 'deployment', 'nginx-deployment', '-o', 'json']));
     assert.equal(j.kind, 'Deployment');
     assert.equal(j.spec.strategy.type, 'RollingUpdate');
     assert.equal(j.spec.strategy.rollingUpdate.maxSurge, '25%');
@@ -69,7 +73,7 @@ describe('kubectl create and get', () => {
     const cc = await ok(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image', '--sort-by=.metadata.name']);
     assert.match(cc, /^NAME\s+IMAGE\n/);
     assert.match(cc, /\nnginx\s+nginx:1\.7\.9\n/);
-    const names = (await ok(['get', 'deployments', '-o', 'name'])).trim().split('\n').sort();
+    const names = (await ok(['get', '-n', 'workloads', 'deployments', '-o', 'name'])).trim().split('\n').sort();
     assert.deepEqual(names, ['deployment.apps/deploy-example', 'deployment.apps/nginx-deployment']);
   });
 
@@ -96,8 +100,9 @@ describe('kubectl create and get', () => {
   });
 
   it('get other kinds with their columns', async () => {
-    assert.match(await ok(['get', 'deployments']), /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
-    assert.match(await ok(['get', 'rs']), /^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nrs-example\s+3\s+0\s+0\s+/);
+    assert.match(await ok(['get', '-n', 'workloads', 'deployments']), /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
+    // No nodes in this cluster: the ReplicaSet's pods exist but none is ready.
+    assert.match(await ok(['get', '-n', 'workloads', 'rs', 'rs-example']), /^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nrs-example\s+3\s+\d\s+0\s+/);
     assert.match(await ok(['get', 'svc', 'wordpress']), /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nwordpress\s+ClusterIP\s+/);
     assert.match(await ok(['get', 'configmaps', 'app-config']), /app-config\s+2\s+/);
     assert.match(await ok(['get', 'secret', 'db-secret']), /db-secret\s+Opaque\s+2\s+/);
