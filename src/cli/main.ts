@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 // k8ts: one binary, a subcommand per component, k3s's flag names.
+import { runSchedulerCommand } from './scheduler.js';
+import { runControllerManagerCommand } from './controller-manager.js';
+import { runAgent } from './agent.js';
 import { runServer } from './server.js';
 
 const USAGE = `k8ts - Kubernetes, written in TypeScript
 
 Usage:
   k8ts server [flags]    Run the control plane (API server, storage; node agent when available)
+  k8ts agent [flags]     Run a node agent (--runtime sim: simulated nodes)
+  k8ts scheduler [flags] Run the scheduler against an API server
+  k8ts controller-manager [flags]
+                         Run the controllers against an API server
   k8ts help              Show this help
 
 Run 'k8ts <command> --help' for the flags of a command.
@@ -16,6 +23,12 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'server':
       return runServer(rest);
+    case 'agent':
+      return runAgent(rest);
+    case 'scheduler':
+      return runSchedulerCommand(rest);
+    case 'controller-manager':
+      return runControllerManagerCommand(rest);
     case undefined:
     case 'help':
     case '--help':

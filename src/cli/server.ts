@@ -15,6 +15,8 @@ Flags:
       --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db) or memory://
       --token TOKEN                Shared secret node agents join with (generated into <data-dir>/token when absent)
       --disable-agent              Run the control plane only, without the node agent
+      --disable-scheduler          Do not run the scheduler in this process
+      --disable-controller-manager Do not run the controllers in this process
   -v, --verbose                    Log every request
   -h, --help                       Show this help
 `;
@@ -32,6 +34,8 @@ export async function runServer(args: string[]): Promise<number> {
         'datastore-endpoint': { type: 'string' },
         token: { type: 'string' },
         'disable-agent': { type: 'boolean' },
+        'disable-scheduler': { type: 'boolean' },
+        'disable-controller-manager': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -60,6 +64,8 @@ export async function runServer(args: string[]): Promise<number> {
     datastoreEndpoint: values['datastore-endpoint'],
     writeKubeconfig: values['write-kubeconfig'],
     token: values.token,
+    disableScheduler: values['disable-scheduler'],
+    disableControllers: values['disable-controller-manager'],
     log,
     accessLog: values.verbose,
   });

@@ -7,6 +7,7 @@ import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import { startControllerManager } from '../controllers/manager.js';
+import { startScheduler } from '../scheduler/run.js';
 import { openStore, startCompactor } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
 import { adminToken, joinToken } from './credentials.js';
@@ -25,6 +26,8 @@ export interface ControlPlaneOptions {
   accessLog?: boolean;
   /** Run the API server without the controller manager. */
   disableControllers?: boolean;
+  /** Run without the scheduler (k3s's --disable-scheduler). */
+  disableScheduler?: boolean;
 }
 
 export interface ControlPlane {
@@ -67,11 +70,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', hostname()];
   const pki = await ensureServerPki(o.dataDir, dns, ips);
   const token = adminToken(o.dataDir);
-  joinToken(o.dataDir, o.token);
+  const nodeJoinToken = joinToken(o.dataDir, o.token);
 
   const store = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
+  // Node agents join with the shared token until they have credentials of their own.
+  authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:nodes', 'system:authenticated'] });
   const apiServer = new ApiServer({
     store,
     kinds: allKinds,
@@ -89,7 +94,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const url = `https://${host}:${port}`;
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
-  const controllers = o.disableControllers ? undefined : startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line));
+  const controllers = o.disableControllers ? undefined : startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert });
+  const scheduler = o.disableScheduler ? undefined : startScheduler({ server: url, caPem: pki.ca.cert, token }, { log: (line) => o.log?.(line) });
   return {
     apiServer,
     store,
@@ -101,6 +107,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     async stop() {
       compactor.stop();
       controllers?.stop();
+      await scheduler?.stop();
       await apiServer.stop();
       await store.close();
     },

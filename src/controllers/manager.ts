@@ -1,19 +1,61 @@
 // The controller manager: every controller, each with its own client connection to the API.
 import type { ClientConfig } from '../client/kubeconfig.js';
+import { SharedInformerFactory } from '../client/informer.js';
 import { RestClient } from '../client/rest.js';
+import { CronJobController } from './cronjob/controller.js';
+import { DaemonSetController } from './daemonset/controller.js';
+import { DeploymentController } from './deployment/controller.js';
+import { DisruptionController } from './disruption/controller.js';
+import { EndpointsController } from './endpoints/controller.js';
+import { EndpointSliceController } from './endpointslice/controller.js';
+import { GarbageCollector } from './garbagecollector/controller.js';
+import { JobController } from './job/controller.js';
+import { TtlAfterFinishedController } from './job/ttl-controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { PodGC } from './podgc/controller.js';
+import { ReplicaController } from './replicaset/controller.js';
+import { ServiceAccountController } from './serviceaccount/controller.js';
+import { StatefulSetController } from './statefulset/controller.js';
+import { replicationControllerKind } from './replicaset/kinds.js';
 
 export interface ControllerManager {
   stop(): void;
 }
 
-export function startControllerManager(config: ClientConfig, log: (line: string) => void = () => undefined): ControllerManager {
+export interface ControllerManagerOptions {
+  /** The cluster CA (PEM) published to every namespace as ConfigMap kube-root-ca.crt. */
+  rootCaPem?: string;
+  /** Terminated pods kept before the pod GC deletes the oldest (default 12500; 0 disables). */
+  terminatedPodGcThreshold?: number;
+}
+
+export function startControllerManager(config: ClientConfig, log: (line: string) => void = () => undefined, options: ControllerManagerOptions = {}): ControllerManager {
   const client = new RestClient(config, 'k8ts-controller-manager');
-  const controllers = [new NamespaceController(client, log)];
+  // One informer per resource, shared by every controller that reads it.
+  const informers = new SharedInformerFactory(client);
+  const controllers = [
+    new NamespaceController(client, log),
+    new ReplicaController(client, informers, { log }),
+    new ReplicaController(client, informers, { kind: replicationControllerKind, log }),
+    new DeploymentController(client, informers, { log }),
+    new GarbageCollector(client, informers, { log }),
+    new ServiceAccountController(client, informers, { rootCaPem: options.rootCaPem, log }),
+    new EndpointsController(client, informers, { log }),
+    new EndpointSliceController(client, informers, { log }),
+    new PodGC(client, informers, { terminatedPodThreshold: options.terminatedPodGcThreshold, log }),
+    new DisruptionController(client, informers, { log }),
+    new DaemonSetController(client, informers, { log }),
+    new StatefulSetController(client, informers, { log }),
+    new JobController(client, informers, { log }),
+    new TtlAfterFinishedController(client, informers, { log }),
+    new CronJobController(client, informers, { log }),
+  ];
+  informers.start();
   for (const c of controllers) void c.run();
   return {
     stop() {
       for (const c of controllers) c.stop();
+      informers.stop();
       client.close();
     },
   };

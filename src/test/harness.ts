@@ -6,9 +6,13 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.js';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { startSimAgent, type SimAgent, type SimAgentOptions } from '../kubelet/sim/agent.js';
 
 export interface TestCluster {
   cp: ControlPlane;
+  /** The in-process simulated nodes, when started with `simNodes`. */
+  sim?: SimAgent;
   dataDir: string;
   kubeconfig: string;
   /**
@@ -45,7 +49,14 @@ export interface HttpResult {
 
 export const KUBECTL = process.env['KUBECTL'] ?? 'kubectl';
 
-export async function startTestCluster(opts: { store?: 'memory' | 'sqlite' } = {}): Promise<TestCluster> {
+export interface TestClusterOptions {
+  store?: 'memory' | 'sqlite';
+  /** Start a sim agent with this many nodes (registered Ready before this resolves). */
+  simNodes?: number;
+  simOptions?: Partial<Omit<SimAgentOptions, 'client' | 'nodes'>>;
+}
+
+export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-test-'));
   const cp = await startControlPlane({
     dataDir,
@@ -55,9 +66,11 @@ export async function startTestCluster(opts: { store?: 'memory' | 'sqlite' } = {
     log: () => undefined,
   });
   const kubeconfig = cp.kubeconfigPath;
+  const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
   const env = (extra?: Record<string, string>) => ({ ...process.env, KUBECONFIG: kubeconfig, HOME: dataDir, KUBECACHEDIR: join(dataDir, 'cache'), ...extra });
   return {
     cp,
+    sim,
     dataDir,
     kubeconfig,
     kubectl(args, o = {}) {
@@ -100,6 +113,7 @@ export async function startTestCluster(opts: { store?: 'memory' | 'sqlite' } = {
       return p;
     },
     async stop() {
+      await sim?.stop();
       await cp.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

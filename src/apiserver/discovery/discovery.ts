@@ -17,6 +17,7 @@ export function subresourcesOf(entry: ResourceEntry): SubresourceInfo[] {
   if (entry.subresources.includes('status')) out.push({ name: 'status', kind: own, verbs: ['get', 'patch', 'update'] });
   if (entry.subresources.includes('scale')) out.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
   if (entry.group === '' && entry.resource === 'pods') out.push({ name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] });
+  if (entry.group === '' && entry.resource === 'pods') out.push({ name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] });
   if (entry.group === '' && entry.resource === 'namespaces') out.push({ name: 'finalize', kind: own, verbs: ['update'] });
   return out;
 }
@@ -38,8 +39,11 @@ export function apiResourceList(registry: Registry, group: string, version: stri
     resources.push(r);
     for (const sub of subresourcesOf(e)) {
       const sr: Record<string, unknown> = { name: `${e.resource}/${sub.name}`, singularName: '', namespaced: e.namespaced, kind: sub.kind.kind, verbs: sub.verbs };
-      if (sub.kind.group !== group) sr['group'] = sub.kind.group;
-      if (sub.kind.version !== version) sr['version'] = sub.kind.version;
+      // A subresource served as another group's kind (scale, eviction) names both its group and version.
+      if (sub.kind.group !== group || sub.kind.version !== version) {
+        sr['group'] = sub.kind.group;
+        sr['version'] = sub.kind.version;
+      }
       resources.push(sr);
     }
   }

@@ -9,6 +9,7 @@ import { negotiate } from '../http/negotiate.js';
 import type { ResourceRequest } from '../http/request-info.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { ResourceEntry } from '../registry/entry.js';
+import { evictPod } from './eviction.js';
 import { nowTimestamp } from './object-meta.js';
 
 interface WriteContext {
@@ -45,6 +46,9 @@ export async function handleSubresource(ctx: ApiContext, entry: ResourceEntry, i
     const binding = await readBinding(ctx, req, w.namespace);
     await bindPod(ctx, entry, w.namespace, name, binding, w);
     return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+  }
+  if (sub === 'eviction' && entry.group === '' && entry.resource === 'pods' && info.verb === 'create') {
+    return sendJson(res, 201, await evictPod(ctx, entry, name, req, w));
   }
   if (sub === 'finalize' && entry.group === '' && entry.resource === 'namespaces' && info.verb === 'update') {
     const obj = await decodeWriteBody(entry, req, undefined);

@@ -1,0 +1,139 @@
+// `k8ts agent`: a node agent joining a cluster. Today the sim runtime only: N simulated nodes
+// in this process (see docs/sim-nodes.md). Authenticates with the admin kubeconfig, or with
+// --server and the join --token.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../cluster/control-plane.js';
+import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
+import { startSimAgent } from '../kubelet/sim/agent.js';
+
+const HELP = `Run a k8ts node agent.
+
+Usage:
+  k8ts agent --runtime sim --sim-nodes N [flags]
+
+Flags:
+      --runtime NAME               Container runtime: sim (simulated nodes, no processes)
+      --data-dir DIR               Data folder of the server (default ~/.k8ts, /var/lib/k8ts as root)
+      --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
+      --server URL                 API server to join, with --token (instead of a kubeconfig)
+      --token TOKEN                Join token (the server's <data-dir>/token)
+      --ca-file FILE               CA of the API server (default <data-dir>/tls/server-ca.crt when present)
+      --sim-nodes N                Number of simulated nodes (default 1)
+      --sim-node-prefix PREFIX     Node names are PREFIX0, PREFIX1, … (default sim-)
+      --sim-first-index I          Index of the first node, for several agents (default 0)
+      --sim-cpu QTY                CPU capacity per node (default 8)
+      --sim-memory QTY             Memory capacity per node (default 32Gi)
+      --sim-pods N                 Pod capacity per node (default 110)
+      --sim-labels k=v,…           Extra node labels
+      --sim-lease-renew-ms MS      Lease renewal period (default 10000)
+      --sim-status-report-ms MS    Node status report period (default 60000)
+      --sim-heartbeat-qps N        Aggregate heartbeat writes per second (default 250)
+      --sim-no-events              Do not record pod Events (cheaper at scale)
+  -h, --help                       Show this help
+`;
+
+function parseLabels(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (text ?? '').split(',')) {
+    if (!part.trim()) continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new Error(`invalid --sim-labels entry "${part}": want key=value`);
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function positiveInt(name: string, v: string | undefined, fallback?: number): number | undefined {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid --${name} "${v}"`);
+  return n;
+}
+
+export async function runAgent(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        runtime: { type: 'string' },
+        'data-dir': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        server: { type: 'string' },
+        token: { type: 'string' },
+        'ca-file': { type: 'string' },
+        'sim-nodes': { type: 'string' },
+        'sim-node-prefix': { type: 'string' },
+        'sim-first-index': { type: 'string' },
+        'sim-cpu': { type: 'string' },
+        'sim-memory': { type: 'string' },
+        'sim-pods': { type: 'string' },
+        'sim-labels': { type: 'string' },
+        'sim-lease-renew-ms': { type: 'string' },
+        'sim-status-report-ms': { type: 'string' },
+        'sim-heartbeat-qps': { type: 'string' },
+        'sim-no-events': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.runtime !== 'sim') {
+    process.stderr.write(`error: ${values.runtime ? `runtime "${values.runtime}" is not available in this build` : '--runtime is required'}; use --runtime sim\n`);
+    return 1;
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  let client: ClientConfig;
+  let opts;
+  try {
+    if (values.server) {
+      const token = values.token ?? (existsSync(join(dataDir, 'token')) ? readFileSync(join(dataDir, 'token'), 'utf8').trim() : undefined);
+      if (!token) throw new Error('--server needs --token');
+      const caFile = values['ca-file'] ?? join(dataDir, 'tls', 'server-ca.crt');
+      if (!existsSync(caFile)) throw new Error(`no CA for ${values.server}: give --ca-file`);
+      client = { server: values.server, token, caPem: readFileSync(caFile, 'utf8') };
+    } else {
+      client = loadKubeconfig(values.kubeconfig ?? join(dataDir, 'kubeconfig.yaml'));
+    }
+    opts = {
+      client,
+      nodes: positiveInt('sim-nodes', values['sim-nodes'], 1)!,
+      prefix: values['sim-node-prefix'],
+      firstIndex: positiveInt('sim-first-index', values['sim-first-index']),
+      cpu: values['sim-cpu'],
+      memory: values['sim-memory'],
+      pods: values['sim-pods'],
+      labels: parseLabels(values['sim-labels']),
+      leaseRenewIntervalMs: positiveInt('sim-lease-renew-ms', values['sim-lease-renew-ms']),
+      nodeStatusReportMs: positiveInt('sim-status-report-ms', values['sim-status-report-ms']),
+      heartbeatQps: positiveInt('sim-heartbeat-qps', values['sim-heartbeat-qps']),
+      recordEvents: !values['sim-no-events'],
+    };
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const started = Date.now();
+  const agent = await startSimAgent({ ...opts, log });
+  log(`k8ts sim agent: ${opts.nodes} node(s) registered against ${client.server} in ${Date.now() - started} ms`);
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log(`${sig} received, stopping: the nodes stop heartbeating`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await agent.stop();
+  return 0;
+}

@@ -1,0 +1,289 @@
+// The garbage collector: deletes objects whose owners are gone, and carries out the
+// foreground and orphan deletion of owners (the `foregroundDeletion` and `orphan` finalizers
+// the API server adds for those propagation policies). Informers over the resources that have
+// owners in practice give the owner/dependent graph (the OWNER_INDEX of each cache); owners of
+// other kinds are looked up live through discovery's mapping. sync(key) is level-based.
+import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
+import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
+import { gvr, keyOf, resourcePath, type GroupVersionResource } from '../../client/resources.js';
+import { ApiStatusError, type RestClient } from '../../client/rest.js';
+import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import { blocksOwner, decideDependent, type ClassifiedOwner } from './decide.js';
+import { RestMapper } from './rest-mapper.js';
+
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+export const ORPHAN_FINALIZER = 'orphan';
+const UID_INDEX = 'gc:uid';
+
+/** Resources whose objects have owners (or are owners) in practice; those served are watched. */
+export const MONITORED: GroupVersionResource[] = [
+  gvr('', 'v1', 'pods'),
+  gvr('', 'v1', 'replicationcontrollers'),
+  gvr('', 'v1', 'services'),
+  gvr('', 'v1', 'endpoints'),
+  gvr('', 'v1', 'configmaps'),
+  gvr('', 'v1', 'secrets'),
+  gvr('', 'v1', 'serviceaccounts'),
+  gvr('', 'v1', 'persistentvolumeclaims'),
+  gvr('apps', 'v1', 'deployments'),
+  gvr('apps', 'v1', 'replicasets'),
+  gvr('apps', 'v1', 'daemonsets'),
+  gvr('apps', 'v1', 'statefulsets'),
+  gvr('apps', 'v1', 'controllerrevisions'),
+  gvr('batch', 'v1', 'jobs'),
+  gvr('batch', 'v1', 'cronjobs'),
+  gvr('discovery.k8s.io', 'v1', 'endpointslices'),
+  gvr('policy', 'v1', 'poddisruptionbudgets'),
+];
+
+/** Kind names of the monitored resources (for owner references, which name kinds). */
+const KINDS: Record<string, string> = {
+  pods: 'Pod',
+  replicationcontrollers: 'ReplicationController',
+  services: 'Service',
+  endpoints: 'Endpoints',
+  configmaps: 'ConfigMap',
+  secrets: 'Secret',
+  serviceaccounts: 'ServiceAccount',
+  persistentvolumeclaims: 'PersistentVolumeClaim',
+  deployments: 'Deployment',
+  replicasets: 'ReplicaSet',
+  daemonsets: 'DaemonSet',
+  statefulsets: 'StatefulSet',
+  controllerrevisions: 'ControllerRevision',
+  jobs: 'Job',
+  cronjobs: 'CronJob',
+  endpointslices: 'EndpointSlice',
+  poddisruptionbudgets: 'PodDisruptionBudget',
+};
+const kindOfResource = (resource: string): string | undefined => KINDS[resource];
+
+const resId = (r: GroupVersionResource): string => `${r.group}/${r.version}/${r.resource}`;
+const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
+const isConflict = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 409;
+
+export interface GarbageCollectorOptions {
+  workers?: number;
+  /** Re-check a foreground owner whose blocking dependents are still there this often. */
+  recheckMs?: number;
+  /**
+   * Re-examine, this often, dependents whose owners are of kinds no informer watches: nothing
+   * announces those owners' deletion (0: never).
+   */
+  resyncMs?: number;
+  log?: (line: string) => void;
+}
+
+interface Monitor {
+  resource: GroupVersionResource;
+  informer: Informer;
+}
+
+export class GarbageCollector {
+  private readonly queue = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 30_000 });
+  private readonly mapper: RestMapper;
+  private readonly monitors = new Map<string, Monitor>();
+  private stopped = false;
+  private resyncTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly client: RestClient,
+    private readonly factory: SharedInformerFactory,
+    private readonly opts: GarbageCollectorOptions = {},
+  ) {
+    this.mapper = new RestMapper(client);
+  }
+
+  async run(): Promise<void> {
+    await this.startMonitors();
+    if (this.stopped) return;
+    await Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync()));
+    const resync = this.opts.resyncMs ?? 30_000;
+    if (resync > 0 && !this.stopped) {
+      this.resyncTimer = setInterval(() => this.enqueueUnwatchedOwners(), resync);
+      this.resyncTimer.unref();
+    }
+    await runWorkers(this.queue, this.opts.workers ?? 4, (k) => this.sync(k), (k, err) => this.opts.log?.(`garbagecollector ${k}: ${String(err)}`));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.queue.shutdown();
+  }
+
+  private enqueueUnwatchedOwners(): void {
+    for (const [id, mon] of this.monitors) {
+      for (const o of mon.informer.list()) {
+        if ((o.metadata.ownerReferences ?? []).some((r) => !this.isWatchedKind(r))) this.queue.add(`${id}|${keyOf(o)}`);
+      }
+    }
+  }
+
+  private isWatchedKind(ref: OwnerReference): boolean {
+    for (const mon of this.monitors.values()) if (mon.informer.byIndex(UID_INDEX, ref.uid).length) return true;
+    const [group, version] = ref.apiVersion.includes('/') ? ref.apiVersion.split('/') : ['', ref.apiVersion];
+    // An owner of a watched resource that is absent from its cache was deleted: that was announced.
+    return MONITORED.some((m) => m.group === group && m.version === version && kindOfResource(m.resource) === ref.kind);
+  }
+
+  /** Watch the monitored resources the server serves (discovery decides; retried until it answers). */
+  private async startMonitors(): Promise<void> {
+    let served: Set<string> | undefined;
+    while (!served && !this.stopped) {
+      try {
+        served = new Set((await this.mapper.all()).filter((m) => m.verbs.includes('watch')).map((m) => resId(m.gvr)));
+      } catch (err) {
+        this.opts.log?.(`garbagecollector discovery: ${String(err)}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    if (!served) return;
+    for (const r of MONITORED) {
+      if (!served.has(resId(r))) continue;
+      const informer = this.factory.informerFor(r);
+      informer.addIndex(OWNER_INDEX);
+      informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
+      const id = resId(r);
+      this.monitors.set(id, { resource: r, informer });
+      informer.addHandlers({
+        add: (o) => this.observe(id, o),
+        update: (_old, o) => this.observe(id, o),
+        delete: (o) => this.observeDeleted(id, o),
+      });
+      // Informers the factory already started keep running; new ones start here.
+      informer.start();
+    }
+  }
+
+  private observe(id: string, o: KubeObject): void {
+    const m = o.metadata;
+    if (m.ownerReferences?.length) this.queue.add(`${id}|${keyOf(o)}`);
+    if (m.deletionTimestamp && (m.finalizers?.includes(FOREGROUND_FINALIZER) || m.finalizers?.includes(ORPHAN_FINALIZER))) this.queue.add(`${id}|${keyOf(o)}`);
+    // A dependent that changed may unblock a foreground owner.
+    if (m.deletionTimestamp) this.enqueueOwners(o);
+  }
+
+  private observeDeleted(_id: string, o: KubeObject): void {
+    if (o.metadata.uid) for (const dep of this.dependentsOf(o.metadata.uid)) this.queue.add(`${dep.id}|${keyOf(dep.obj)}`);
+    this.enqueueOwners(o);
+  }
+
+  private enqueueOwners(o: KubeObject): void {
+    for (const ref of o.metadata.ownerReferences ?? []) {
+      for (const [id, mon] of this.monitors) for (const owner of mon.informer.byIndex(UID_INDEX, ref.uid)) this.queue.add(`${id}|${keyOf(owner)}`);
+    }
+  }
+
+  private dependentsOf(uid: string): { id: string; obj: KubeObject }[] {
+    const out: { id: string; obj: KubeObject }[] = [];
+    for (const [id, mon] of this.monitors) for (const obj of mon.informer.byIndex(OWNER_INDEX, uid)) out.push({ id, obj });
+    return out;
+  }
+
+  async sync(key: string): Promise<void> {
+    const bar = key.indexOf('|');
+    const mon = this.monitors.get(key.slice(0, bar));
+    if (!mon) return;
+    const obj = mon.informer.get(key.slice(bar + 1));
+    if (!obj) return;
+    const m = obj.metadata;
+    if (m.deletionTimestamp && m.finalizers?.includes(ORPHAN_FINALIZER)) await this.orphanDependents(mon, obj);
+    else if (m.deletionTimestamp && m.finalizers?.includes(FOREGROUND_FINALIZER)) await this.deleteDependentsFirst(mon, obj, key);
+    if (m.ownerReferences?.length) await this.collectIfOwnersGone(mon, obj);
+  }
+
+  // ---- dependents whose owners are gone ------------------------------------------------
+
+  private async collectIfOwnersGone(mon: Monitor, obj: KubeObject): Promise<void> {
+    const owners: ClassifiedOwner[] = [];
+    for (const ref of obj.metadata.ownerReferences ?? []) owners.push({ ref, state: await this.ownerState(ref, obj.metadata.namespace) });
+    const hasDependents = !!obj.metadata.uid && this.dependentsOf(obj.metadata.uid).length > 0;
+    const action = decideDependent(owners, obj.metadata.finalizers, hasDependents);
+    const path = resourcePath(mon.resource, obj.metadata.namespace, obj.metadata.name);
+    if (action.kind === 'removeReferences') {
+      await this.patchOwnerRefs(mon, obj, (refs) => refs.filter((r) => !action.uids.includes(r.uid)));
+    } else if (action.kind === 'delete') {
+      if (obj.metadata.deletionTimestamp && action.propagationPolicy === 'Background') return;
+      this.opts.log?.(`garbagecollector: deleting ${mon.resource.resource} ${keyOf(obj)} (${action.propagationPolicy})`);
+      try {
+        // The uid precondition keeps a same-named successor safe.
+        await this.client.delete(path, { propagationPolicy: action.propagationPolicy, preconditions: { uid: obj.metadata.uid } });
+      } catch (err) {
+        if (!isNotFound(err) && !isConflict(err)) throw err;
+      }
+    }
+  }
+
+  /** Upstream's classification: the owner exists, is gone (404 or another uid), or is deleting in the foreground. */
+  private async ownerState(ref: OwnerReference, namespace: string | undefined): Promise<ClassifiedOwner['state']> {
+    for (const mon of this.monitors.values()) {
+      const [cached] = mon.informer.byIndex(UID_INDEX, ref.uid);
+      if (cached) return this.liveState(cached);
+    }
+    const mapped = await this.mapper.lookup(ref.apiVersion, ref.kind);
+    // An owner of a kind the server does not serve can never come back.
+    if (!mapped) return 'dangling';
+    try {
+      const live = await this.client.get(resourcePath(mapped.gvr, mapped.namespaced ? namespace : undefined, ref.name));
+      if (live.metadata.uid !== ref.uid) return 'dangling';
+      return this.liveState(live);
+    } catch (err) {
+      if (isNotFound(err)) return 'dangling';
+      throw err;
+    }
+  }
+
+  private liveState(owner: KubeObject): ClassifiedOwner['state'] {
+    return owner.metadata.deletionTimestamp && owner.metadata.finalizers?.includes(FOREGROUND_FINALIZER) ? 'waitingForDependentsDeletion' : 'solid';
+  }
+
+  // ---- orphan and foreground deletion of owners ----------------------------------------
+
+  private async orphanDependents(mon: Monitor, owner: KubeObject): Promise<void> {
+    const uid = owner.metadata.uid!;
+    for (const dep of this.dependentsOf(uid)) {
+      await this.patchOwnerRefs(this.monitors.get(dep.id)!, dep.obj, (refs) => refs.filter((r) => r.uid !== uid));
+    }
+    await this.removeFinalizer(mon, owner, ORPHAN_FINALIZER);
+  }
+
+  private async deleteDependentsFirst(mon: Monitor, owner: KubeObject, key: string): Promise<void> {
+    const uid = owner.metadata.uid!;
+    let blocking = 0;
+    for (const dep of this.dependentsOf(uid)) {
+      if (blocksOwner(uid, dep.obj.metadata.ownerReferences)) blocking++;
+      // Each dependent is judged on its own owners (others may keep it alive).
+      this.queue.add(`${dep.id}|${keyOf(dep.obj)}`);
+    }
+    if (blocking) {
+      // Dependents' deletions re-queue the owner; the recheck covers missed transitions.
+      this.queue.addAfter(key, this.opts.recheckMs ?? 2000);
+      return;
+    }
+    await this.removeFinalizer(mon, owner, FOREGROUND_FINALIZER);
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  private async patchOwnerRefs(mon: Monitor, obj: KubeObject, edit: (refs: OwnerReference[]) => OwnerReference[]): Promise<void> {
+    const path = resourcePath(mon.resource, obj.metadata.namespace, obj.metadata.name);
+    const refs = edit(obj.metadata.ownerReferences ?? []);
+    // The resourceVersion makes this a compare-and-swap; a conflict retries from a fresh cache.
+    try {
+      await this.client.patch(path, { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: obj.metadata.resourceVersion, uid: obj.metadata.uid } });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  private async removeFinalizer(mon: Monitor, obj: KubeObject, finalizer: string): Promise<void> {
+    const path = resourcePath(mon.resource, obj.metadata.namespace, obj.metadata.name);
+    const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    try {
+      await this.client.patch(path, { metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: obj.metadata.resourceVersion, uid: obj.metadata.uid } });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}

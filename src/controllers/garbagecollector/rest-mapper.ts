@@ -1,0 +1,61 @@
+// Which resource serves an owner reference's apiVersion+kind, learned from discovery: the
+// garbage collector must look up owners of any kind, not just the ones it watches.
+import { gvr, type GroupVersionResource } from '../../client/resources.js';
+import type { RestClient } from '../../client/rest.js';
+
+export interface MappedResource {
+  gvr: GroupVersionResource;
+  namespaced: boolean;
+  verbs: string[];
+}
+
+interface ApiResourceList {
+  resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[];
+}
+
+const REFRESH_MS = 30_000;
+
+export class RestMapper {
+  private byKind = new Map<string, MappedResource>();
+  private loadedAt = 0;
+  private loading?: Promise<void>;
+
+  constructor(private readonly client: RestClient) {}
+
+  /** The resource for `apiVersion` + `kind`, refreshing discovery when it is unknown or stale. */
+  async lookup(apiVersion: string, kind: string): Promise<MappedResource | undefined> {
+    const key = `${apiVersion}/${kind}`;
+    const hit = this.byKind.get(key);
+    if (hit && Date.now() - this.loadedAt < REFRESH_MS * 10) return hit;
+    if (!hit || Date.now() - this.loadedAt > REFRESH_MS) await this.refresh();
+    return this.byKind.get(key);
+  }
+
+  /** Every top-level resource discovery lists (all served versions). */
+  async all(): Promise<MappedResource[]> {
+    if (!this.loadedAt) await this.refresh();
+    return [...new Set(this.byKind.values())];
+  }
+
+  refresh(): Promise<void> {
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const next = new Map<string, MappedResource>();
+    const lists: { group: string; version: string; path: string }[] = [{ group: '', version: 'v1', path: '/api/v1' }];
+    const groups = await this.client.get<{ groups: { name: string; versions: { version: string }[] }[] }>('/apis');
+    for (const g of groups.groups) for (const v of g.versions) lists.push({ group: g.name, version: v.version, path: `/apis/${g.name}/${v.version}` });
+    for (const l of lists) {
+      const doc = await this.client.get<ApiResourceList>(l.path);
+      const apiVersion = l.group ? `${l.group}/${l.version}` : l.version;
+      for (const r of doc.resources) {
+        if (r.name.includes('/')) continue;
+        next.set(`${apiVersion}/${r.kind}`, { gvr: gvr(l.group, l.version, r.name), namespaced: r.namespaced, verbs: r.verbs });
+      }
+    }
+    this.byKind = next;
+    this.loadedAt = Date.now();
+  }
+}

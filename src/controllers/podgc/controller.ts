@@ -1,0 +1,118 @@
+// The pod garbage collector: on a period, force-deletes terminated pods beyond a threshold
+// (oldest first), pods bound to nodes that no longer exist (after a quarantine and a live check,
+// marked Failed with a DisruptionTarget condition first), and unscheduled pods being deleted.
+import type { Pod } from '../../api/core/v1/pod/types.js';
+import type { Node } from '../../api/core/v1/types.js';
+import type { Informer, SharedInformerFactory } from '../../client/informer.js';
+import { R, resourcePath } from '../../client/resources.js';
+import { ApiStatusError, type RestClient } from '../../client/rest.js';
+import { boundToMissingNodes, isTerminated, terminatedOverThreshold, unscheduledTerminating } from './select.js';
+
+export const DEFAULT_TERMINATED_POD_THRESHOLD = 12_500;
+const GC_PERIOD_MS = 20_000;
+const QUARANTINE_MS = 40_000;
+
+export interface PodGCOptions {
+  /** Terminated pods kept before the oldest are deleted (upstream's --terminated-pod-gc-threshold). */
+  terminatedPodThreshold?: number;
+  periodMs?: number;
+  /** How long a node must be missing before its pods are collected. */
+  quarantineMs?: number;
+  log?: (line: string) => void;
+  clock?: () => number;
+}
+
+const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
+
+export class PodGC {
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
+  /** Node names first seen missing, and when. */
+  private readonly missingSince = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: RestClient,
+    factory: SharedInformerFactory,
+    private readonly opts: PodGCOptions = {},
+  ) {
+    this.now = opts.clock ?? Date.now;
+    this.pods = factory.informerFor<Pod>(R.pods);
+    this.nodes = factory.informerFor<Node>(R.nodes);
+  }
+
+  async run(): Promise<void> {
+    await Promise.all([this.pods.waitForSync(), this.nodes.waitForSync()]);
+    const loop = async () => {
+      if (this.stopped) return;
+      try {
+        await this.gc();
+      } catch (err) {
+        this.opts.log?.(`podgc: ${String(err)}`);
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.opts.periodMs ?? GC_PERIOD_MS);
+    };
+    await loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** One pass over the cached pods. */
+  async gc(): Promise<void> {
+    const pods = this.pods.list();
+    for (const p of terminatedOverThreshold(pods, this.opts.terminatedPodThreshold ?? DEFAULT_TERMINATED_POD_THRESHOLD)) await this.forceDelete(p, false);
+    await this.gcOrphaned(pods);
+    for (const p of unscheduledTerminating(pods)) await this.forceDelete(p, false);
+  }
+
+  private async gcOrphaned(pods: Pod[]): Promise<void> {
+    const now = this.now();
+    const quarantine = this.opts.quarantineMs ?? QUARANTINE_MS;
+    const orphans = boundToMissingNodes(pods, (n) => !!this.nodes.get(n));
+    const missing = new Set(orphans.map((p) => p.spec!.nodeName!));
+    for (const n of [...this.missingSince.keys()]) if (!missing.has(n)) this.missingSince.delete(n);
+    const confirmed = new Set<string>();
+    for (const n of missing) {
+      const since = this.missingSince.get(n);
+      if (since === undefined) {
+        this.missingSince.set(n, now);
+        if (quarantine > 0) continue;
+      } else if (now - since < quarantine) continue;
+      // The cache may lag: only a 404 from the server proves the node is gone.
+      try {
+        await this.client.get(resourcePath(R.nodes, undefined, n));
+        this.missingSince.delete(n);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        confirmed.add(n);
+      }
+    }
+    for (const p of orphans) if (confirmed.has(p.spec!.nodeName!)) await this.forceDelete(p, true);
+  }
+
+  /** Mark the pod Failed (with why, for orphans) unless already terminal, then delete it at once. */
+  private async forceDelete(pod: Pod, orphaned: boolean): Promise<void> {
+    const ns = pod.metadata.namespace;
+    const name = pod.metadata.name!;
+    this.opts.log?.(`podgc: deleting pod ${ns}/${name}`);
+    try {
+      if (!isTerminated(pod)) {
+        const status: Record<string, unknown> = { phase: 'Failed' };
+        if (orphaned) {
+          const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+          conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+          status['conditions'] = conditions;
+        }
+        await this.client.patch(resourcePath(R.pods, ns, name, 'status'), { status });
+      }
+      await this.client.delete(resourcePath(R.pods, ns, name), { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}

@@ -1,0 +1,240 @@
+// The StatefulSet controller: pods with stable ordinal names, created lowest first and each
+// Running and Ready before the next (OrderedReady) or all at once (Parallel), removed highest
+// first, and rolled to a new revision from the highest ordinal down to the partition.
+import type { ControllerRevision, StatefulSet, StatefulSetStatus } from '../../api/apps/v1/types.js';
+import type { Pod } from '../../api/core/v1/pod/types.js';
+import { selectorFromLabelSelector } from '../../api/labels/index.js';
+import type { KubeObject } from '../../api/meta/types.js';
+import { EventRecorder } from '../../client/events.js';
+import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
+import { keyOf, R, resourcePath } from '../../client/resources.js';
+import { ApiStatusError, type RestClient } from '../../client/rest.js';
+import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import { isPodAvailable, isPodReady } from '../replicaset/pod-state.js';
+import { CONTROLLER_REVISION_HASH_LABEL, ensureRevision, truncateHistory } from '../history/revision.js';
+import { claimsFor, ordinalOf, podName, statefulPod } from './identity.js';
+
+export interface StatefulSetControllerOptions {
+  workers?: number;
+  log?: (line: string) => void;
+  clock?: () => number;
+}
+
+const KIND = 'StatefulSet';
+const API_VERSION = 'apps/v1';
+const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
+const isConflict = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 409;
+const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const isRunningAndReady = (p: Pod): boolean => p.status?.phase === 'Running' && isPodReady(p);
+const revisionOf = (p: Pod): string | undefined => p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+
+/** The template a revision recorded (its data is a patch replacing spec.template). */
+function templateOf(rev: ControllerRevision): StatefulSet['spec'] {
+  const t = structuredClone((rev.data as { spec?: { template?: Record<string, unknown> } } | undefined)?.spec?.template ?? {});
+  delete t['$patch'];
+  return { template: t };
+}
+
+export class StatefulSetController {
+  private readonly sets: Informer<StatefulSet>;
+  private readonly pods: Informer<Pod>;
+  private readonly revisions: Informer<ControllerRevision>;
+  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
+  private readonly recorder: EventRecorder;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: RestClient,
+    factory: SharedInformerFactory,
+    private readonly opts: StatefulSetControllerOptions = {},
+  ) {
+    this.now = opts.clock ?? Date.now;
+    this.recorder = new EventRecorder(client, 'statefulset-controller');
+    this.sets = factory.informerFor<StatefulSet>(R.statefulsets);
+    this.pods = factory.informerFor<Pod>(R.pods);
+    this.revisions = factory.informerFor<ControllerRevision>(R.controllerrevisions);
+    this.sets.addHandlers({ add: (s) => this.queue.add(keyOf(s)), update: (_o, s) => this.queue.add(keyOf(s)), delete: (s) => this.queue.add(keyOf(s)) });
+    const podEvent = (p: Pod) => {
+      const ref = controllerOf(p);
+      if (ref?.kind !== KIND) return;
+      const set = this.sets.get(`${p.metadata.namespace}/${ref.name}`);
+      if (!set || set.metadata.uid !== ref.uid) return;
+      this.queue.add(keyOf(set));
+      const minReady = set.spec?.minReadySeconds ?? 0;
+      if (minReady > 0 && isPodReady(p)) this.queue.addAfter(keyOf(set), minReady * 1000 + 10);
+    };
+    this.pods.addHandlers({ add: podEvent, update: (_o, p) => podEvent(p), delete: podEvent });
+  }
+
+  async run(): Promise<void> {
+    await Promise.all([this.sets.waitForSync(), this.pods.waitForSync(), this.revisions.waitForSync()]);
+    await runWorkers(this.queue, this.opts.workers ?? 2, (k) => this.sync(k), (k, err) => this.opts.log?.(`StatefulSet ${k}: ${String(err)}`));
+  }
+
+  stop(): void {
+    this.queue.shutdown();
+  }
+
+  private withKind(set: StatefulSet): KubeObject {
+    return { ...set, apiVersion: API_VERSION, kind: KIND };
+  }
+
+  async sync(key: string): Promise<void> {
+    const set = this.sets.get(key);
+    if (!set || set.metadata.deletionTimestamp) return;
+    const selector = selectorFromLabelSelector(set.spec?.selector);
+    const uid = set.metadata.uid!;
+    const pods = this.pods.byIndex(OWNER_INDEX, uid).filter((p) => controllerOf(p)?.uid === uid && selector.matches(p.metadata.labels ?? {}));
+    const owned = this.revisions.byIndex(OWNER_INDEX, uid).filter((r) => controllerOf(r)?.uid === uid);
+    const ref = newControllerRef(set, API_VERSION, KIND);
+    const rev = await ensureRevision(this.client, owned, { owner: set, ref, labels: { ...(set.spec?.selector?.matchLabels ?? {}) }, template: set.spec?.template, collisionCount: set.status?.collisionCount });
+    const update = rev.update;
+    const current = rev.history.find((r) => r.metadata.name === set.status?.currentRevision) ?? update;
+
+    let manageError: unknown;
+    try {
+      await this.manage(set, pods, current, update);
+    } catch (err) {
+      manageError = err;
+    }
+    const status = this.status(set, pods, current.metadata.name!, update.metadata.name!, rev.collisionCount);
+    const live = new Set<string>([current.metadata.name!, update.metadata.name!, ...pods.map((p) => revisionOf(p) ?? '')]);
+    await truncateHistory(this.client, rev.history, live, set.spec?.revisionHistoryLimit);
+    await this.updateStatus(set, status);
+    if (manageError !== undefined) throw manageError;
+  }
+
+  private healthy(set: StatefulSet, p: Pod): boolean {
+    return isRunningAndReady(p) && !p.metadata.deletionTimestamp && isPodAvailable(p, set.spec?.minReadySeconds ?? 0, this.now());
+  }
+
+  private async manage(set: StatefulSet, pods: Pod[], current: ControllerRevision, update: ControllerRevision): Promise<void> {
+    const replicas = set.spec?.replicas ?? 1;
+    const start = set.spec?.ordinals?.start ?? 0;
+    const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
+    const rolling = (set.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+    const partition = rolling ? (set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
+    const slots = new Map<number, Pod>();
+    const condemned: Pod[] = [];
+    for (const p of pods) {
+      const ord = ordinalOf(set, p);
+      if (ord !== undefined && ord >= start && ord < start + replicas && !slots.has(ord)) slots.set(ord, p);
+      else condemned.push(p);
+    }
+    condemned.sort((a, b) => (ordinalOf(set, b) ?? -1) - (ordinalOf(set, a) ?? -1));
+
+    for (let ord = start; ord < start + replicas; ord++) {
+      const pod = slots.get(ord);
+      if (!pod) {
+        const atCurrent = rolling && ord < partition && current.metadata.name !== update.metadata.name;
+        await this.createPod(set, ord, atCurrent ? current : update);
+        if (monotonic) return;
+        continue;
+      }
+      if (isTerminal(pod) && !pod.metadata.deletionTimestamp) {
+        // A finished stateful pod is restarted under the same name: delete, then re-create.
+        await this.deletePod(set, pod);
+        if (monotonic) return;
+        continue;
+      }
+      if (monotonic && !this.healthy(set, pod)) return;
+    }
+    for (const pod of condemned) {
+      if (pod.metadata.deletionTimestamp) {
+        if (monotonic) return;
+        continue;
+      }
+      await this.deletePod(set, pod);
+      if (monotonic) return;
+    }
+    if (!rolling) return;
+    for (let ord = start + replicas - 1; ord >= start + partition; ord--) {
+      const pod = slots.get(ord);
+      if (!pod) return;
+      if (revisionOf(pod) !== update.metadata.name && !pod.metadata.deletionTimestamp) {
+        await this.deletePod(set, pod);
+        return;
+      }
+      if (!this.healthy(set, pod)) return;
+    }
+  }
+
+  private async createPod(set: StatefulSet, ordinal: number, revision: ControllerRevision): Promise<void> {
+    const ns = set.metadata.namespace!;
+    const name = podName(set, ordinal);
+    const retainOnDelete = (set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Retain';
+    for (const claim of claimsFor(set, ordinal, retainOnDelete ? undefined : { ...newControllerRef(set, API_VERSION, KIND), controller: false })) {
+      try {
+        await this.client.create(resourcePath(R.persistentvolumeclaims, ns), claim);
+        this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${name} in StatefulSet ${set.metadata.name} success`);
+      } catch (err) {
+        if (isConflict(err)) continue;
+        this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
+        throw err;
+      }
+    }
+    const pod = statefulPod(set, templateOf(revision), ordinal, revision.metadata.name!, newControllerRef(set, API_VERSION, KIND));
+    try {
+      await this.client.create(resourcePath(R.pods, ns), pod);
+      this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} successful`);
+    } catch (err) {
+      // The cache is behind: the pod exists already.
+      if (isConflict(err)) return;
+      this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
+      throw err;
+    }
+  }
+
+  private async deletePod(set: StatefulSet, pod: Pod): Promise<void> {
+    try {
+      await this.client.delete(resourcePath(R.pods, pod.metadata.namespace, pod.metadata.name), { preconditions: { uid: pod.metadata.uid } });
+      this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`);
+    } catch (err) {
+      if (isNotFound(err) || isConflict(err)) return;
+      this.recorder.event(this.withKind(set), 'Warning', 'FailedDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
+      throw err;
+    }
+  }
+
+  private status(set: StatefulSet, pods: Pod[], currentRevision: string, updateRevision: string, collisionCount: number | undefined): StatefulSetStatus {
+    const s = { replicas: 0, ready: 0, available: 0, current: 0, updated: 0 };
+    for (const p of pods) {
+      if (!p.status?.phase) continue;
+      s.replicas++;
+      if (isRunningAndReady(p)) s.ready++;
+      if (isRunningAndReady(p) && isPodAvailable(p, set.spec?.minReadySeconds ?? 0, this.now())) s.available++;
+      if (revisionOf(p) === currentRevision) s.current++;
+      if (revisionOf(p) === updateRevision) s.updated++;
+    }
+    const status: StatefulSetStatus = {
+      observedGeneration: set.metadata.generation,
+      replicas: s.replicas,
+      readyReplicas: s.ready,
+      currentReplicas: s.current,
+      updatedReplicas: s.updated,
+      currentRevision,
+      updateRevision,
+      collisionCount: collisionCount ?? 0,
+      availableReplicas: s.available,
+    };
+    // A finished rolling update makes the update revision current.
+    const rolling = (set.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+    if (rolling && s.updated === s.replicas && s.ready === s.replicas) {
+      status.currentRevision = updateRevision;
+      status.currentReplicas = s.updated;
+    }
+    return status;
+  }
+
+  private async updateStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
+    const next: StatefulSetStatus = { ...set.status, ...status };
+    if (JSON.stringify(next) === JSON.stringify(set.status)) return;
+    try {
+      await this.client.update(resourcePath(R.statefulsets, set.metadata.namespace, set.metadata.name, 'status'), { ...this.withKind(set), status: next });
+    } catch (err) {
+      if (isConflict(err) || isNotFound(err)) return;
+      throw err;
+    }
+  }
+}

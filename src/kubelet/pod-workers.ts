@@ -1,0 +1,372 @@
+// The kubelet's pod workers: a level-based sync per pod that compares the pod (from the
+// informer) with what the runtime holds, starts what should run, restarts what crashed (with
+// crash-loop back-off), stops what is deleted, and reports the status through pods/status.
+// Slow runtime calls (image pulls, graceful stops) run as one background task per pod, as
+// upstream's per-pod goroutines do, so a few workers can serve thousands of pods.
+import type { Container, Pod } from '../api/core/v1/pod/types.js';
+import type { EventRecorder } from '../client/events.js';
+import { R, resourcePath } from '../client/resources.js';
+import { ApiStatusError, type RestClient } from '../client/rest.js';
+import { runWorkers, WorkQueue } from '../client/workqueue.js';
+import { CrashBackoff, goDuration } from './backoff.js';
+import { generatePodStatus, isSidecar, sameStatus, type ContainerHistory } from './pod-status.js';
+import {
+  CONTAINER_NAME_LABEL,
+  INIT_CONTAINER_ANNOTATION,
+  POD_NAME_LABEL,
+  POD_NAMESPACE_LABEL,
+  POD_UID_LABEL,
+  type ContainerStatus as CriContainerStatus,
+  type PodSandboxConfig,
+  type PodSandboxStatus,
+  type RuntimeService,
+} from './runtime.js';
+import type { TimerHandle, TimerWheel } from './timer-wheel.js';
+
+export interface NodeHandle {
+  name: string;
+  nodeIP: string;
+  runtime: RuntimeService;
+  runtimeName: string;
+  recorder?: EventRecorder;
+}
+
+export interface PodWorkersOptions {
+  client: RestClient;
+  getPod(key: string): Pod | undefined;
+  /** The node a pod is bound to, when this kubelet runs it (undefined: not ours, or removed). */
+  node(name: string): NodeHandle | undefined;
+  wheel: TimerWheel;
+  backoff: CrashBackoff;
+  /** Containers that never report Ready. */
+  unready?: (pod: Pod, container: string) => boolean;
+  workers?: number;
+  log?: (line: string) => void;
+  clock?: () => number;
+}
+
+interface PodRecord {
+  key: string;
+  uid: string;
+  node: NodeHandle;
+  sandboxId?: string;
+  sandboxConfig?: PodSandboxConfig;
+  task?: Promise<void>;
+  restartOffset: Map<string, number>;
+  wake?: { at: number; timer: TimerHandle };
+  terminal?: { reason?: string; message?: string };
+  deleteSent?: boolean;
+  lastWrite?: { againstRV?: string; status: NonNullable<Pod['status']> };
+}
+
+interface Snapshot {
+  sandbox?: PodSandboxStatus;
+  containers: Map<string, ContainerHistory>;
+}
+
+type Action = () => Promise<void>;
+
+const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
+const DEFAULT_GRACE_SECONDS = 30;
+
+const podKey = (ns: string, name: string) => `${ns}/${name}`;
+
+export class PodWorkers {
+  private readonly queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 30_000 });
+  private readonly records = new Map<string, PodRecord>();
+  private readonly clock: () => number;
+  private stopped = false;
+
+  constructor(private readonly opts: PodWorkersOptions) {
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  run(): Promise<void> {
+    return runWorkers(this.queue, this.opts.workers ?? 16, (k) => this.sync(k), (k, err) => this.opts.log?.(`pod ${k}: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
+  /** Route a runtime event to the pod it concerns. */
+  enqueueFromLabels(labels: Record<string, string>): void {
+    const ns = labels[POD_NAMESPACE_LABEL];
+    const name = labels[POD_NAME_LABEL];
+    if (ns && name) this.enqueue(podKey(ns, name));
+  }
+
+  /** Whether this kubelet holds runtime state for the pod key (so its deletion concerns us). */
+  tracks(key: string): boolean {
+    return this.records.has(key);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.shutdown();
+    for (const r of this.records.values()) r.wake?.timer.cancel();
+  }
+
+  async sync(key: string): Promise<void> {
+    if (this.stopped) return;
+    const pod = this.opts.getPod(key);
+    let rec = this.records.get(key);
+    if (rec && (!pod || pod.metadata.uid !== rec.uid)) {
+      await this.teardown(rec);
+      rec = undefined;
+    }
+    if (!pod?.spec?.nodeName) return;
+    const node = this.opts.node(pod.spec.nodeName);
+    if (!node) return;
+    const phase = pod.status?.phase;
+    let alreadyTerminal = phase === 'Succeeded' || phase === 'Failed';
+    if (!rec) {
+      // A finished pod this kubelet never ran (an agent restart) has nothing left to do.
+      if (alreadyTerminal && !pod.metadata.deletionTimestamp) return;
+      rec = this.adopt(key, pod, node);
+    }
+    const snap = await this.snapshot(rec);
+    const now = this.clock();
+    const statusInput = { pod, hostIP: node.nodeIP, runtimeName: node.runtimeName, sandbox: snap.sandbox, containers: snap.containers, restartOffset: rec.restartOffset, unready: (c: string) => this.opts.unready?.(pod, c) ?? false, now };
+    // Finished by what the runtime shows, even if the API has not heard yet: nothing restarts.
+    const finished = generatePodStatus(statusInput).phase;
+    if (finished === 'Succeeded' || finished === 'Failed') alreadyTerminal = true;
+    const actions: Action[] = [];
+    let wakeAt = Infinity;
+    let deleteNow = false;
+
+    const deadline = this.deadline(pod);
+    if (deadline !== undefined && !alreadyTerminal && !rec.terminal) {
+      if (now >= deadline) rec.terminal = { reason: 'DeadlineExceeded', message: DEADLINE_MESSAGE };
+      else wakeAt = Math.min(wakeAt, deadline);
+    }
+    const live = [...snap.containers.values()].map((h) => h.attempts[0]!).filter((s) => s.state === 'CONTAINER_RUNNING' || s.state === 'CONTAINER_CREATED');
+
+    if (pod.metadata.deletionTimestamp || rec.terminal || alreadyTerminal) {
+      const grace = pod.metadata.deletionTimestamp ? (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) : (pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS);
+      if (live.length || snap.sandbox?.state === 'SANDBOX_READY') actions.push(() => this.killPod(rec!, pod, live, grace));
+      else if (pod.metadata.deletionTimestamp) deleteNow = true;
+    } else if (!rec.task) {
+      // While a task runs, the runtime is mid-change: report what it shows, decide afterwards.
+      this.planRun(pod, rec, snap, actions, (t) => (wakeAt = Math.min(wakeAt, t)));
+    }
+
+    const terminal = pod.metadata.deletionTimestamp && !live.length && snap.containers.size ? (rec.terminal ?? {}) : rec.terminal;
+    const status = generatePodStatus({ ...statusInput, terminal });
+
+    const stale = rec.lastWrite && rec.lastWrite.againstRV === pod.metadata.resourceVersion && sameStatus(rec.lastWrite.status, status);
+    const worthWriting = snap.sandbox || snap.containers.size || !pod.metadata.deletionTimestamp;
+    // The runtime is about to change (or is changing): the sync that follows reports the result,
+    // so only a pod's first status is written now (it tells the user the kubelet has it).
+    const busy = (rec.task || actions.length) && rec.lastWrite;
+    if (worthWriting && !busy && !sameStatus(pod.status, status) && !stale) await this.writeStatus(rec, pod, status);
+    if (deleteNow && !rec.deleteSent) await this.deletePod(rec, pod);
+    if (actions.length && !rec.task) this.launch(rec, actions);
+    this.scheduleWake(rec, wakeAt);
+  }
+
+  /** What a live pod needs next: a sandbox, init containers in order, then the containers. */
+  private planRun(pod: Pod, rec: PodRecord, snap: Snapshot, actions: Action[], wakeAt: (t: number) => void): void {
+    const spec = pod.spec!;
+    if (!snap.sandbox || snap.sandbox.state !== 'SANDBOX_READY') {
+      actions.push(() => this.runSandbox(rec, pod));
+      return;
+    }
+    const policy = spec.restartPolicy ?? 'Always';
+    for (const c of spec.initContainers ?? []) {
+      const h = snap.containers.get(c.name);
+      const latest = h?.attempts[0];
+      if (!latest) {
+        actions.push(() => this.startContainer(rec, pod, c, 0, true));
+        return;
+      }
+      if (latest.state !== 'CONTAINER_EXITED') {
+        if (isSidecar(c) && latest.state === 'CONTAINER_RUNNING') continue;
+        return;
+      }
+      if (!isSidecar(c) && latest.exitCode === 0) continue;
+      if (!isSidecar(c) && policy === 'Never') return;
+      this.restartOrWait(pod, rec, c, h!, latest, true, actions, wakeAt);
+      if (!isSidecar(c)) return;
+    }
+    for (const c of spec.containers) {
+      const h = snap.containers.get(c.name);
+      const latest = h?.attempts[0];
+      if (!latest) {
+        actions.push(() => this.startContainer(rec, pod, c, 0, false));
+        continue;
+      }
+      if (latest.state !== 'CONTAINER_EXITED') continue;
+      const restart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
+      if (restart) this.restartOrWait(pod, rec, c, h!, latest, false, actions, wakeAt);
+    }
+  }
+
+  private restartOrWait(pod: Pod, rec: PodRecord, c: Container, h: ContainerHistory, latest: CriContainerStatus, isInit: boolean, actions: Action[], wakeAt: (t: number) => void): void {
+    const key = `${rec.uid}/${c.name}`;
+    const b = this.opts.backoff;
+    if (b.inBackoffSince(key, latest.finishedAt)) {
+      h.backoffMessage = `back-off ${goDuration(b.delay(key))} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${rec.uid})`;
+      if (!rec.wake || rec.wake.at !== b.releaseAt(key, latest.finishedAt)) {
+        rec.node.recorder?.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${rec.uid})`);
+      }
+      wakeAt(b.releaseAt(key, latest.finishedAt));
+      return;
+    }
+    actions.push(async () => {
+      b.next(key, latest.finishedAt);
+      await this.startContainer(rec, pod, c, latest.metadata.attempt + 1, isInit);
+    });
+  }
+
+  private adopt(key: string, pod: Pod, node: NodeHandle): PodRecord {
+    const restartOffset = new Map<string, number>();
+    for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+      if (s.containerID) restartOffset.set(s.name, (s.restartCount ?? 0) + 1);
+    }
+    const rec: PodRecord = { key, uid: pod.metadata.uid!, node, restartOffset };
+    this.records.set(key, rec);
+    return rec;
+  }
+
+  private deadline(pod: Pod): number | undefined {
+    const ads = pod.spec?.activeDeadlineSeconds;
+    const start = pod.status?.startTime;
+    if (ads === undefined || !start) return undefined;
+    return Date.parse(start) + ads * 1000;
+  }
+
+  private async snapshot(rec: PodRecord): Promise<Snapshot> {
+    const containers = new Map<string, ContainerHistory>();
+    if (!rec.sandboxId) return { containers };
+    const rt = rec.node.runtime;
+    let sandbox: PodSandboxStatus | undefined;
+    try {
+      sandbox = await rt.podSandboxStatus(rec.sandboxId);
+    } catch {
+      rec.sandboxId = undefined;
+      return { containers };
+    }
+    for (const c of await rt.listContainers({ podSandboxId: rec.sandboxId })) {
+      const s = await rt.containerStatus(c.id).catch(() => undefined);
+      if (!s) continue;
+      let h = containers.get(s.metadata.name);
+      if (!h) containers.set(s.metadata.name, (h = { attempts: [] }));
+      h.attempts.push(s);
+    }
+    for (const h of containers.values()) h.attempts.sort((a, b) => b.metadata.attempt - a.metadata.attempt);
+    return { sandbox, containers };
+  }
+
+  private launch(rec: PodRecord, actions: Action[]): void {
+    rec.task = (async () => {
+      try {
+        for (const a of actions) await a();
+      } catch (err) {
+        this.opts.log?.(`pod ${rec.key}: ${err instanceof Error ? err.message : String(err)}`);
+        await this.opts.wheel.sleep(1000);
+      }
+    })().finally(() => {
+      rec.task = undefined;
+      this.enqueue(rec.key);
+    });
+  }
+
+  private scheduleWake(rec: PodRecord, at: number): void {
+    if (!Number.isFinite(at)) return;
+    if (rec.wake && rec.wake.at === at) return;
+    rec.wake?.timer.cancel();
+    rec.wake = { at, timer: this.opts.wheel.at(at + 5, () => this.enqueue(rec.key)) };
+  }
+
+  private sandboxConfig(pod: Pod): PodSandboxConfig {
+    const m = pod.metadata;
+    return {
+      metadata: { name: m.name!, namespace: m.namespace!, uid: m.uid!, attempt: 0 },
+      hostname: pod.spec?.hostname ?? m.name,
+      labels: { ...(m.labels ?? {}), [POD_NAME_LABEL]: m.name!, [POD_NAMESPACE_LABEL]: m.namespace!, [POD_UID_LABEL]: m.uid! },
+      annotations: { ...(m.annotations ?? {}) },
+      hostNetwork: pod.spec?.hostNetwork === true,
+    };
+  }
+
+  private async runSandbox(rec: PodRecord, pod: Pod): Promise<void> {
+    const config = this.sandboxConfig(pod);
+    rec.sandboxConfig = config;
+    rec.sandboxId = await rec.node.runtime.runPodSandbox(config);
+  }
+
+  private async startContainer(rec: PodRecord, pod: Pod, c: Container, attempt: number, isInit: boolean): Promise<void> {
+    const rt = rec.node.runtime;
+    if (!rec.sandboxId || !rec.sandboxConfig) return;
+    const m = pod.metadata;
+    const id = await rt.createContainer(
+      rec.sandboxId,
+      {
+        metadata: { name: c.name, attempt },
+        image: c.image ?? '',
+        command: c.command,
+        args: c.args,
+        labels: { [POD_NAME_LABEL]: m.name!, [POD_NAMESPACE_LABEL]: m.namespace!, [POD_UID_LABEL]: m.uid!, [CONTAINER_NAME_LABEL]: c.name },
+        annotations: { 'io.kubernetes.container.restartCount': String(attempt), ...(isInit && !isSidecar(c) ? { [INIT_CONTAINER_ANNOTATION]: 'true' } : {}) },
+      },
+      rec.sandboxConfig,
+    );
+    const rcd = rec.node.recorder;
+    rcd?.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+    rcd?.event(pod, 'Normal', 'Created', `Created container: ${c.name}`);
+    await rt.startContainer(id);
+    rcd?.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+    // Keep the newest two attempts of a container: the current one and the one lastState shows.
+    for (const old of await rt.listContainers({ podSandboxId: rec.sandboxId, labelSelector: { [CONTAINER_NAME_LABEL]: c.name } })) {
+      if (old.metadata.attempt < attempt - 1) await rt.removeContainer(old.id);
+    }
+  }
+
+  private async killPod(rec: PodRecord, pod: Pod, live: CriContainerStatus[], graceSeconds: number): Promise<void> {
+    const rt = rec.node.runtime;
+    await Promise.all(
+      live.map((s) => {
+        rec.node.recorder?.event(pod, 'Normal', 'Killing', `Stopping container ${s.metadata.name}`);
+        return rt.stopContainer(s.id, graceSeconds).catch(() => undefined);
+      }),
+    );
+    if (rec.sandboxId) await rt.stopPodSandbox(rec.sandboxId);
+  }
+
+  private async teardown(rec: PodRecord): Promise<void> {
+    this.records.delete(rec.key);
+    rec.wake?.timer.cancel();
+    this.opts.backoff.forgetPrefix(`${rec.uid}/`);
+    await rec.task?.catch(() => undefined);
+    if (rec.sandboxId) await rec.node.runtime.removePodSandbox(rec.sandboxId);
+  }
+
+  private async writeStatus(rec: PodRecord, pod: Pod, status: NonNullable<Pod['status']>): Promise<void> {
+    const path = resourcePath(R.pods, pod.metadata.namespace, pod.metadata.name, 'status');
+    try {
+      // Conditions merge by type: a reason or message that no longer applies must be cleared
+      // explicitly (null), or the merge would keep the old one.
+      const conditions = status.conditions?.map((c) => ({ ...c, reason: c.reason ?? null, message: c.message ?? null }));
+      await this.opts.client.patch(path, { status: { ...status, conditions } }, 'application/strategic-merge-patch+json');
+      rec.lastWrite = { againstRV: pod.metadata.resourceVersion, status };
+    } catch (err) {
+      if (err instanceof ApiStatusError && err.code === 404) return;
+      throw err;
+    }
+  }
+
+  /** The kubelet's last word on a pod: everything is stopped, so the object can go at once. */
+  private async deletePod(rec: PodRecord, pod: Pod): Promise<void> {
+    try {
+      await this.opts.client.delete(resourcePath(R.pods, pod.metadata.namespace, pod.metadata.name), { gracePeriodSeconds: 0, preconditions: { uid: rec.uid } });
+      rec.deleteSent = true;
+    } catch (err) {
+      if (err instanceof ApiStatusError && (err.code === 404 || err.code === 409)) {
+        rec.deleteSent = true;
+        return;
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+// PodTopologySpread: keep the number of matching pods per topology domain within maxSkew of
+// the least-populated domain. DoNotSchedule constraints filter; ScheduleAnyway constraints score.
+import type { TopologySpreadConstraint } from '../../api/core/v1/pod/types.js';
+import { selectorFromLabelSelector, type Selector } from '../../api/labels/index.js';
+import { MAX_NODE_SCORE, SKIP, unresolvable, unschedulable, type CycleState, type FilterPlugin, type ScorePlugin } from '../framework.js';
+import { podMatchesNodeSelectorAndAffinity, tolerated } from '../match.js';
+import type { NodeInfo } from '../node-info.js';
+import type { PodInfo } from '../pod-info.js';
+
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
+const HOSTNAME = 'kubernetes.io/hostname';
+
+interface Constraint {
+  maxSkew: number;
+  topologyKey: string;
+  selector: Selector;
+  minDomains: number;
+  honorAffinity: boolean;
+  honorTaints: boolean;
+}
+
+function compile(pi: PodInfo, when: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] {
+  const labels = pi.pod.metadata.labels ?? {};
+  const out: Constraint[] = [];
+  for (const c of (pi.pod.spec?.topologySpreadConstraints ?? []) as TopologySpreadConstraint[]) {
+    if (c.whenUnsatisfiable !== when) continue;
+    const ls = { matchLabels: { ...c.labelSelector?.matchLabels }, matchExpressions: [...(c.labelSelector?.matchExpressions ?? [])] };
+    for (const k of c.matchLabelKeys ?? []) if (labels[k] !== undefined) ls.matchExpressions.push({ key: k, operator: 'In', values: [labels[k]] });
+    let selector: Selector;
+    try {
+      selector = selectorFromLabelSelector(c.labelSelector ? ls : undefined);
+    } catch {
+      selector = selectorFromLabelSelector(undefined);
+    }
+    out.push({
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      selector,
+      minDomains: c.minDomains ?? 1,
+      honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
+      honorTaints: c.nodeTaintsPolicy === 'Honor',
+    });
+  }
+  return out;
+}
+
+function hasAllKeys(node: NodeInfo, cs: Constraint[]): boolean {
+  const labels = node.node.metadata.labels ?? {};
+  return cs.every((c) => labels[c.topologyKey] !== undefined);
+}
+
+/** Whether the node counts as a domain member under the constraint's inclusion policies. */
+function included(state: CycleState, node: NodeInfo, c: Constraint): boolean {
+  if (c.honorAffinity && !podMatchesNodeSelectorAndAffinity(state.pod.pod, node.node)) return false;
+  if (c.honorTaints) {
+    for (const t of node.node.spec?.taints ?? []) {
+      if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerated(state.pod.pod.spec?.tolerations, t)) return false;
+    }
+  }
+  return true;
+}
+
+function countMatching(state: CycleState, node: NodeInfo, selector: Selector): number {
+  const ns = state.pod.pod.metadata.namespace;
+  let n = 0;
+  for (const pi of node.pods.values()) {
+    if (pi.pod.metadata.deletionTimestamp || pi.pod.metadata.namespace !== ns || state.excluded.has(pi.key)) continue;
+    if (selector.matches(pi.pod.metadata.labels ?? {})) n++;
+  }
+  return n;
+}
+
+const pairKey = (key: string, value: string): string => `${key}\u0000${value}`;
+
+interface FilterState {
+  constraints: Constraint[];
+  counts: Map<string, number>;
+  /** Per constraint: smallest count over its domains, and how many domains there are. */
+  minMatch: number[];
+  domains: number[];
+}
+
+interface ScoreState {
+  constraints: Constraint[];
+  counts: Map<string, number>;
+  weights: number[];
+  ignored: Set<string>;
+}
+
+export class PodTopologySpreadPlugin implements FilterPlugin, ScorePlugin {
+  readonly name = 'PodTopologySpread';
+  readonly weight = 2;
+
+  preFilter(state: CycleState) {
+    const constraints = compile(state.pod, 'DoNotSchedule');
+    if (constraints.length === 0) return SKIP;
+    const counts = new Map<string, number>();
+    for (const node of state.cache.nodeList()) {
+      if (!hasAllKeys(node, constraints)) continue;
+      const labels = node.node.metadata.labels!;
+      for (const c of constraints) {
+        if (!included(state, node, c)) continue;
+        const k = pairKey(c.topologyKey, labels[c.topologyKey]!);
+        counts.set(k, (counts.get(k) ?? 0) + countMatching(state, node, c.selector));
+      }
+    }
+    const minMatch = constraints.map(() => Infinity);
+    const domains = constraints.map(() => 0);
+    for (const [k, n] of counts) {
+      const key = k.slice(0, k.indexOf('\u0000'));
+      constraints.forEach((c, i) => {
+        if (c.topologyKey !== key) return;
+        domains[i]!++;
+        if (n < minMatch[i]!) minMatch[i] = n;
+      });
+    }
+    state.write(this.name, { constraints, counts, minMatch, domains } satisfies FilterState);
+    return undefined;
+  }
+
+  filter(state: CycleState, node: NodeInfo) {
+    const s = state.read<FilterState>(this.name);
+    if (!s) return undefined;
+    const labels = node.node.metadata.labels ?? {};
+    const podLabels = state.pod.pod.metadata.labels ?? {};
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
+      const value = labels[c.topologyKey];
+      if (value === undefined) return unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+      const minMatch = s.domains[i]! < c.minDomains || s.minMatch[i] === Infinity ? 0 : s.minMatch[i]!;
+      const self = c.selector.matches(podLabels) ? 1 : 0;
+      const skew = (s.counts.get(pairKey(c.topologyKey, value)) ?? 0) + self - minMatch;
+      if (skew > c.maxSkew) return unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+    }
+    return undefined;
+  }
+
+  preScore(state: CycleState, nodes: NodeInfo[]): boolean {
+    const constraints = compile(state.pod, 'ScheduleAnyway');
+    if (constraints.length === 0) return false;
+    const ignored = new Set<string>();
+    const counts = new Map<string, number>();
+    const values = constraints.map(() => new Set<string>());
+    for (const node of nodes) {
+      if (!hasAllKeys(node, constraints)) {
+        ignored.add(node.name);
+        continue;
+      }
+      constraints.forEach((c, i) => {
+        const v = node.node.metadata.labels![c.topologyKey]!;
+        values[i]!.add(v);
+        if (c.topologyKey !== HOSTNAME) counts.set(pairKey(c.topologyKey, v), 0);
+      });
+    }
+    const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? nodes.length - ignored.size : values[i]!.size) + 2));
+    for (const node of state.cache.nodeList()) {
+      if (!hasAllKeys(node, constraints)) continue;
+      for (const c of constraints) {
+        if (c.topologyKey === HOSTNAME || !included(state, node, c)) continue;
+        const k = pairKey(c.topologyKey, node.node.metadata.labels![c.topologyKey]!);
+        const have = counts.get(k);
+        if (have !== undefined) counts.set(k, have + countMatching(state, node, c.selector));
+      }
+    }
+    state.write(`${this.name}/score`, { constraints, counts, weights, ignored } satisfies ScoreState);
+    return true;
+  }
+
+  score(state: CycleState, node: NodeInfo): number {
+    const s = state.read<ScoreState>(`${this.name}/score`)!;
+    if (s.ignored.has(node.name)) return 0;
+    let total = 0;
+    s.constraints.forEach((c, i) => {
+      const value = node.node.metadata.labels![c.topologyKey]!;
+      const cnt = c.topologyKey === HOSTNAME ? countMatching(state, node, c.selector) : (s.counts.get(pairKey(c.topologyKey, value)) ?? 0);
+      total += cnt * s.weights[i]! + (c.maxSkew - 1);
+    });
+    return Math.round(total);
+  }
+
+  normalize(state: CycleState, scores: number[], nodes: NodeInfo[]): void {
+    const s = state.read<ScoreState>(`${this.name}/score`)!;
+    let min = Infinity;
+    let max = 0;
+    nodes.forEach((n, i) => {
+      if (s.ignored.has(n.name)) return;
+      min = Math.min(min, scores[i]!);
+      max = Math.max(max, scores[i]!);
+    });
+    nodes.forEach((n, i) => {
+      if (s.ignored.has(n.name)) scores[i] = 0;
+      else if (max === 0) scores[i] = MAX_NODE_SCORE;
+      else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i]!)) / max);
+    });
+  }
+}

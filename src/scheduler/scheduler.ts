@@ -1,0 +1,328 @@
+// The scheduler: informers on pods, nodes, priority classes and namespaces feed the cache and
+// the queue; one loop pops a pod, runs the framework synchronously, assumes the chosen node and
+// binds in the background, so the next pod is scheduled while the binding is in flight.
+import type { Node } from '../api/core/v1/types.js';
+import type { Pod } from '../api/core/v1/pod/types.js';
+import type { KubeObject } from '../api/meta/types.js';
+import type { PriorityClass } from '../api/scheduling/v1/types.js';
+import { EventRecorder } from '../client/events.js';
+import { SharedInformerFactory, type Informer } from '../client/informer.js';
+import { R, resourcePath } from '../client/resources.js';
+import { ApiStatusError, type RestClient } from '../client/rest.js';
+import { Framework } from './algorithm.js';
+import { SchedulerCache } from './cache.js';
+import { fitErrorMessage, NO_NODES_AVAILABLE, type Diagnosis } from './fit-error.js';
+import { CycleState } from './framework.js';
+import type { NodeInfo } from './node-info.js';
+import { Nominator } from './nominator.js';
+import { newPodInfo, podKey, type PodInfo } from './pod-info.js';
+import { defaultPlugins } from './plugins/index.js';
+import { preempt } from './preemption.js';
+import { PriorityResolver } from './priority.js';
+import { SchedulingQueue, type QueuedPod, type QueueOptions } from './queue.js';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface SchedulerOptions {
+  schedulerName?: string;
+  /** 0: upstream's adaptive percentage. */
+  percentageOfNodesToScore?: number;
+  queue?: QueueOptions;
+  /** Bindings allowed in flight before the loop waits. */
+  maxInFlightBindings?: number;
+  log?: (line: string) => void;
+}
+
+/** Plugins whose verdict can change when a pod is placed or relabelled (rather than removed). */
+const POD_PLACEMENT_PLUGINS = ['InterPodAffinity', 'PodTopologySpread'] as const;
+
+function nowTimestamp(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function isTerminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+/** What the scheduler reads from a pod besides its status. */
+function schedulingView(pod: Pod): string {
+  return JSON.stringify([pod.metadata.labels, pod.spec]);
+}
+
+function nodeSchedulingView(node: Node): string {
+  return JSON.stringify([node.metadata.labels, node.spec?.taints, node.spec?.unschedulable, node.status?.allocatable]);
+}
+
+export class Scheduler {
+  readonly name: string;
+  readonly cache = new SchedulerCache();
+  readonly queue: SchedulingQueue;
+  readonly framework: Framework;
+  private readonly factory: SharedInformerFactory;
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
+  private readonly namespaces: Informer;
+  private readonly priorities: PriorityResolver;
+  private readonly nominator = new Nominator();
+  private readonly recorder: EventRecorder;
+  private readonly log: (line: string) => void;
+  private readonly maxInFlight: number;
+  private inFlightBindings = 0;
+  private bindingWaiters: (() => void)[] = [];
+  private stopped = false;
+  /** Bindings and status writes still running, so stop() and tests can wait for them. */
+  private readonly pending = new Set<Promise<unknown>>();
+  scheduledCount = 0;
+
+  constructor(
+    private readonly client: RestClient,
+    opts: SchedulerOptions = {},
+  ) {
+    this.name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    this.log = opts.log ?? (() => undefined);
+    this.maxInFlight = opts.maxInFlightBindings ?? 256;
+    this.factory = new SharedInformerFactory(client);
+    this.pods = this.factory.informerFor<Pod>(R.pods);
+    this.nodes = this.factory.informerFor<Node>(R.nodes);
+    this.namespaces = this.factory.informerFor(R.namespaces);
+    const classes = this.factory.informerFor<PriorityClass & KubeObject>(R.priorityclasses);
+    this.priorities = new PriorityResolver({ get: (n) => classes.get(n), list: () => classes.list() });
+    this.queue = new SchedulingQueue((p) => this.priorities.of(p), opts.queue);
+    const { filters, scorers } = defaultPlugins();
+    this.framework = new Framework(filters, scorers, opts.percentageOfNodesToScore ?? 0);
+    this.recorder = new EventRecorder(client, this.name);
+    this.nodes.addHandlers({
+      add: (n) => {
+        this.cache.addNode(n);
+        this.queue.moveAllToActiveOrBackoff();
+      },
+      update: (o, n) => {
+        this.cache.addNode(n);
+        if (nodeSchedulingView(o) !== nodeSchedulingView(n)) this.queue.moveAllToActiveOrBackoff();
+      },
+      delete: (n) => this.cache.removeNode(n.metadata.name!),
+    });
+    this.pods.addHandlers({
+      add: (p) => this.onPod(undefined, p),
+      update: (o, p) => this.onPod(o, p),
+      delete: (p) => this.onPodDelete(p),
+    });
+  }
+
+  /** Start the informers, wait for them to sync, then schedule until stop(). */
+  async run(): Promise<void> {
+    this.factory.start();
+    await this.factory.waitForSync();
+    while (!this.stopped) {
+      while (this.inFlightBindings >= this.maxInFlight && !this.stopped) await new Promise<void>((r) => this.bindingWaiters.push(r));
+      const q = await this.queue.pop();
+      if (!q) break;
+      try {
+        this.scheduleOne(q);
+      } catch (err) {
+        this.log(`scheduler: ${q.key}: ${String(err)}`);
+        this.queue.requeueFailed(q, undefined);
+      }
+      // Let watch events and binding responses in between pods.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.close();
+    this.factory.stop();
+    for (const w of this.bindingWaiters) w();
+    await Promise.allSettled([...this.pending]);
+    await this.recorder.flush();
+  }
+
+  /** Resolves once every binding, status write and event issued so far is done (tests). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+    await this.recorder.flush();
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  // ---- informer events --------------------------------------------------------------
+
+  private onPod(old: Pod | undefined, pod: Pod): void {
+    const key = podKey(pod);
+    if (pod.spec?.nodeName) {
+      this.queue.delete(key);
+      this.nominator.remove(key);
+      if (isTerminal(pod)) {
+        // A finished pod no longer holds resources.
+        if (this.cache.nodeOf(key) !== undefined) {
+          this.cache.removePod(key);
+          this.queue.moveAllToActiveOrBackoff();
+        }
+        return;
+      }
+      const known = this.cache.nodeOf(key) !== undefined && !this.cache.isAssumed(key);
+      this.cache.addOrUpdatePod(newPodInfo(pod, this.priorities.of(pod)));
+      if (!known || JSON.stringify(old?.metadata.labels) !== JSON.stringify(pod.metadata.labels)) this.queue.moveAllToActiveOrBackoff(POD_PLACEMENT_PLUGINS);
+      return;
+    }
+    if ((pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== this.name) return;
+    if (isTerminal(pod) || pod.metadata.deletionTimestamp || pod.spec?.schedulingGates?.length) {
+      this.queue.delete(key);
+      this.nominator.remove(key);
+      return;
+    }
+    const nominated = pod.status?.nominatedNodeName;
+    if (nominated) this.nominator.add(newPodInfo(pod, this.priorities.of(pod)), nominated);
+    else this.nominator.remove(key);
+    if (this.cache.isAssumed(key)) return;
+    if (old && schedulingView(old) !== schedulingView(pod)) this.queue.update(pod, key);
+    else this.queue.add(pod, key);
+  }
+
+  private onPodDelete(pod: Pod): void {
+    const key = podKey(pod);
+    this.queue.delete(key);
+    this.nominator.remove(key);
+    if (this.cache.nodeOf(key) !== undefined) {
+      this.cache.removePod(key);
+      this.queue.moveAllToActiveOrBackoff();
+    }
+  }
+
+  // ---- one attempt ------------------------------------------------------------------
+
+  private nsLabels = (ns: string): Record<string, string> | undefined => this.namespaces.get(ns)?.metadata.labels;
+
+  private newState(pi: PodInfo, excluded?: Set<string>): CycleState {
+    return new CycleState(pi, this.cache, this.nsLabels, excluded);
+  }
+
+  /** The node as filters should see it: with higher-or-equal priority nominated pods counted in. */
+  private withNominated(node: NodeInfo, pi: PodInfo): NodeInfo {
+    const extra = this.nominator.podsFor(node.name, pi.priority, pi.key);
+    if (extra.length === 0) return node;
+    const copy = node.clone();
+    for (const p of extra) if (!copy.pods.has(p.key)) copy.addPod(p);
+    return copy;
+  }
+
+  private scheduleOne(q: QueuedPod): void {
+    const pod = this.pods.get(q.key);
+    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.metadata.uid !== q.pod.metadata.uid) {
+      this.queue.done(q.key);
+      return;
+    }
+    q.pod = pod;
+    const pi = newPodInfo(pod, this.priorities.of(pod));
+    const nodes = this.cache.nodeList();
+    if (nodes.length === 0) {
+      this.fail(q, pi, NO_NODES_AVAILABLE, new Set());
+      return;
+    }
+    const result = this.framework.schedule(this.newState(pi), nodes, (n) => this.withNominated(n, pi), pod.status?.nominatedNodeName);
+    if (result.node) {
+      this.cache.assume(pi, result.node);
+      this.inFlightBindings++;
+      this.track(this.bind(q, pi, result.node));
+      return;
+    }
+    this.handleUnschedulable(q, pi, nodes, result.diagnosis!);
+  }
+
+  private handleUnschedulable(q: QueuedPod, pi: PodInfo, nodes: NodeInfo[], diagnosis: Diagnosis): void {
+    const outcome = preempt({
+      framework: this.framework,
+      pod: pi,
+      nodes,
+      diagnosis,
+      newState: (excluded) => this.newState(pi, excluded),
+      priorityOf: (p) => this.priorities.of(p),
+    });
+    diagnosis.postFilterMessage = outcome.message || undefined;
+    const message = fitErrorMessage(diagnosis);
+    const nominated = outcome.candidate?.node;
+    if (outcome.candidate) {
+      this.nominator.add(pi, outcome.candidate.node);
+      for (const victim of outcome.candidate.victims) this.track(this.evict(victim, pi, outcome.candidate.node));
+    }
+    this.fail(q, pi, message, diagnosis.unschedulablePlugins, nominated);
+  }
+
+  private fail(q: QueuedPod, pi: PodInfo, message: string, plugins: Set<string>, nominatedNode?: string): void {
+    this.recorder.event(pi.pod, 'Warning', 'FailedScheduling', message);
+    this.track(this.markUnschedulable(pi.pod, message, nominatedNode));
+    this.queue.requeueFailed(q, plugins);
+  }
+
+  // ---- writes -----------------------------------------------------------------------
+
+  private async bind(q: QueuedPod, pi: PodInfo, node: string): Promise<void> {
+    const { namespace, name, uid } = pi.pod.metadata;
+    try {
+      await this.client.create(resourcePath(R.pods, namespace, name, 'binding'), {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace, uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: node },
+      });
+      this.scheduledCount++;
+      this.queue.done(q.key);
+      this.recorder.event(pi.pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
+    } catch (err) {
+      this.cache.forget(pi.key);
+      const gone = err instanceof ApiStatusError && (err.code === 404 || err.code === 409);
+      this.log(`scheduler: binding ${pi.key} to ${node}: ${String(err)}`);
+      this.recorder.event(pi.pod, 'Warning', 'FailedScheduling', `Binding rejected: ${err instanceof Error ? err.message : String(err)}`);
+      if (gone) this.queue.done(q.key);
+      else this.queue.requeueFailed(q, undefined);
+    } finally {
+      this.inFlightBindings--;
+      this.bindingWaiters.shift()?.();
+    }
+  }
+
+  /** PodScheduled=False/Unschedulable with the message, and the nominated node, via pods/status. */
+  private async markUnschedulable(pod: Pod, message: string, nominatedNode?: string): Promise<void> {
+    const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    const sameCondition = current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message;
+    const nominationChange = nominatedNode !== undefined && nominatedNode !== pod.status?.nominatedNodeName;
+    if (sameCondition && !nominationChange) return;
+    const condition = {
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+      message,
+      lastProbeTime: null,
+      lastTransitionTime: current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : nowTimestamp(),
+    };
+    const status: Record<string, unknown> = { conditions: [condition] };
+    if (nominationChange) status['nominatedNodeName'] = nominatedNode;
+    try {
+      await this.client.patch(resourcePath(R.pods, pod.metadata.namespace, pod.metadata.name, 'status'), { status }, 'application/strategic-merge-patch+json');
+    } catch (err) {
+      if (!(err instanceof ApiStatusError && err.code === 404)) this.log(`scheduler: status of ${podKey(pod)}: ${String(err)}`);
+    }
+  }
+
+  /** Preempt one victim: mark why (DisruptionTarget), delete it gracefully, record the event. */
+  private async evict(victim: PodInfo, preemptor: PodInfo, node: string): Promise<void> {
+    const { namespace, name } = victim.pod.metadata;
+    try {
+      const condition = {
+        type: 'DisruptionTarget',
+        status: 'True',
+        reason: 'PreemptionByScheduler',
+        message: `${this.name}: preempting to accommodate a higher priority pod`,
+        lastTransitionTime: nowTimestamp(),
+      };
+      await this.client.patch(resourcePath(R.pods, namespace, name, 'status'), { status: { conditions: [condition] } }, 'application/strategic-merge-patch+json');
+      await this.client.delete(resourcePath(R.pods, namespace, name));
+      this.recorder.event(victim.pod, 'Normal', 'Preempted', `Preempted by pod ${preemptor.pod.metadata.uid} on node ${node}`);
+    } catch (err) {
+      if (!(err instanceof ApiStatusError && err.code === 404)) this.log(`scheduler: preempting ${victim.key}: ${String(err)}`);
+    }
+  }
+}
