@@ -15,6 +15,9 @@ import { applySqlitePragmas } from '../src/storage/index.js';
 const SINGLE_CLIENT_CREATES = Number(process.env['BENCH_SINGLE'] ?? 2000);
 const CONCURRENT_CLIENTS = 50;
 const LIST_SIZE = 10_000;
+// The API server alone: with the scheduler in the process, 10,000 pods and no nodes would
+// measure FailedScheduling writes instead. BENCH_FULL_SERVER=1 runs every component.
+const COMPONENT_FLAGS = process.env['BENCH_FULL_SERVER'] ? [] : ['--disable-scheduler', '--disable-controller-manager'];
 const RAW_INSERTS = Number(process.env['BENCH_RAW'] ?? 5000);
 
 interface Conn {
@@ -105,7 +108,7 @@ async function startServer(dir: string): Promise<{ child: ChildProcess; conn: Co
   const port = await freePort();
   // BENCH_NODE_ARGS passes flags to the server's node (e.g. --cpu-prof) for profiling.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), 'server', '--data-dir', dir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), 'server', '--data-dir', dir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent', ...COMPONENT_FLAGS], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let log = '';
     child.stderr!.on('data', (d: Buffer) => {
