@@ -4,6 +4,7 @@ import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, ty
 import type { AddressInfo } from 'node:net';
 import type { KindDefinition } from '../api/scheme/kind.js';
 import type { Store } from '../storage/store.js';
+import { defaultTolerationSeconds, type DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { namespaceLifecycle, SYSTEM_NAMESPACES } from './admission/namespace-lifecycle.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './admission/service-allocation.js';
 import type { Authenticator } from './auth/token.js';
@@ -34,6 +35,8 @@ export interface ApiServerOptions {
   advertiseAddress?: string;
   /** Deadline for non-watch requests. */
   requestTimeoutMs?: number;
+  /** DefaultTolerationSeconds admission: the not-ready/unreachable tolerations given to new pods. */
+  defaultTolerationSeconds?: DefaultTolerationOptions;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -58,6 +61,7 @@ export class ApiServer {
     this.resources = new ResourceStore(opts.store, this.cache, clock);
     const namespaces = this.registry.lookup('', 'v1', 'namespaces');
     if (namespaces) this.resources.addAdmission(namespaceLifecycle(this.cache, namespaces));
+    this.resources.addAdmission(defaultTolerationSeconds(opts.defaultTolerationSeconds));
     const services = this.registry.lookup('', 'v1', 'services');
     if (services) {
       this.allocator = new ServiceAllocator(this.cache, services, opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);

@@ -17,6 +17,8 @@ Flags:
       --disable-agent              Run the control plane only, without the node agent
       --disable-scheduler          Do not run the scheduler in this process
       --disable-controller-manager Do not run the controllers in this process
+      --default-not-ready-toleration-seconds N     tolerationSeconds of the not-ready toleration added to every pod (default 300)
+      --default-unreachable-toleration-seconds N   tolerationSeconds of the unreachable toleration added to every pod (default 300)
   -v, --verbose                    Log every request
   -h, --help                       Show this help
 `;
@@ -36,6 +38,8 @@ export async function runServer(args: string[]): Promise<number> {
         'disable-agent': { type: 'boolean' },
         'disable-scheduler': { type: 'boolean' },
         'disable-controller-manager': { type: 'boolean' },
+        'default-not-ready-toleration-seconds': { type: 'string' },
+        'default-unreachable-toleration-seconds': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -54,6 +58,17 @@ export async function runServer(args: string[]): Promise<number> {
     process.stderr.write(`error: invalid --https-listen-port "${values['https-listen-port']}"\n`);
     return 1;
   }
+  const tolerationSeconds: Record<string, number | undefined> = {};
+  for (const flag of ['default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds'] as const) {
+    const v = values[flag];
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) {
+      process.stderr.write(`error: invalid --${flag} "${v}"\n`);
+      return 1;
+    }
+    tolerationSeconds[flag] = n;
+  }
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
@@ -66,6 +81,10 @@ export async function runServer(args: string[]): Promise<number> {
     token: values.token,
     disableScheduler: values['disable-scheduler'],
     disableControllers: values['disable-controller-manager'],
+    defaultTolerationSeconds: {
+      notReadySeconds: tolerationSeconds['default-not-ready-toleration-seconds'],
+      unreachableSeconds: tolerationSeconds['default-unreachable-toleration-seconds'],
+    },
     log,
     accessLog: values.verbose,
   });

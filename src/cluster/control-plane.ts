@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
-import { startControllerManager } from '../controllers/manager.js';
+import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
+import { startControllerManager, type ControllerManagerOptions } from '../controllers/manager.js';
 import { startScheduler } from '../scheduler/run.js';
 import { openStore, startCompactor } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
@@ -28,6 +29,10 @@ export interface ControlPlaneOptions {
   disableControllers?: boolean;
   /** Run without the scheduler (k3s's --disable-scheduler). */
   disableScheduler?: boolean;
+  /** Tolerations for not-ready/unreachable nodes given to new pods (kube-apiserver's --default-*-toleration-seconds). */
+  defaultTolerationSeconds?: DefaultTolerationOptions;
+  /** Node lifecycle controller timings (--node-monitor-grace-period and friends). */
+  nodeLifecycle?: ControllerManagerOptions['nodeLifecycle'];
 }
 
 export interface ControlPlane {
@@ -86,6 +91,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     host: bind,
     port: o.port ?? 6443,
     advertiseAddress: advertiseAddress(bind),
+    defaultTolerationSeconds: o.defaultTolerationSeconds,
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),
   });
   const port = await apiServer.start();
@@ -94,7 +100,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const url = `https://${host}:${port}`;
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
-  const controllers = o.disableControllers ? undefined : startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert });
+  const controllers = o.disableControllers ? undefined : startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle });
   const scheduler = o.disableScheduler ? undefined : startScheduler({ server: url, caPem: pki.ca.cert, token }, { log: (line) => o.log?.(line) });
   return {
     apiServer,

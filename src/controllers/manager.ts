@@ -12,6 +12,7 @@ import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
 import { TtlAfterFinishedController } from './job/ttl-controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { PodGC } from './podgc/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
@@ -27,6 +28,8 @@ export interface ControllerManagerOptions {
   rootCaPem?: string;
   /** Terminated pods kept before the pod GC deletes the oldest (default 12500; 0 disables). */
   terminatedPodGcThreshold?: number;
+  /** Grace and monitor periods of the node lifecycle controller (tests shorten them). */
+  nodeLifecycle?: Omit<NodeLifecycleOptions, 'log'>;
 }
 
 export function startControllerManager(config: ClientConfig, log: (line: string) => void = () => undefined, options: ControllerManagerOptions = {}): ControllerManager {
@@ -49,6 +52,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new JobController(client, informers, { log }),
     new TtlAfterFinishedController(client, informers, { log }),
     new CronJobController(client, informers, { log }),
+    new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
   ];
   informers.start();
   for (const c of controllers) void c.run();

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.js';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../cluster/control-plane.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from '../kubelet/sim/agent.js';
 
@@ -54,6 +54,10 @@ export interface TestClusterOptions {
   /** Start a sim agent with this many nodes (registered Ready before this resolves). */
   simNodes?: number;
   simOptions?: Partial<Omit<SimAgentOptions, 'client' | 'nodes'>>;
+  /** DefaultTolerationSeconds admission settings (e.g. shortened for eviction tests). */
+  defaultTolerationSeconds?: ControlPlaneOptions['defaultTolerationSeconds'];
+  /** Node lifecycle controller timings (e.g. a 2 s grace period). */
+  nodeLifecycle?: ControlPlaneOptions['nodeLifecycle'];
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -64,6 +68,8 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     bindAddress: '127.0.0.1',
     datastoreEndpoint: opts.store === 'sqlite' ? `sqlite://${join(dataDir, 'state.db')}` : 'memory://',
     log: () => undefined,
+    defaultTolerationSeconds: opts.defaultTolerationSeconds,
+    nodeLifecycle: opts.nodeLifecycle,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
