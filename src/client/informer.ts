@@ -96,6 +96,12 @@ export class Informer<T extends KubeObject = KubeObject> {
     return out;
   }
 
+  /** How many objects carry `value` in an index, without building the list (cheap on big indexes). */
+  countByIndex(name: string, value: string): number {
+    if (!this.indexFuncs.has(name)) this.addIndex(name);
+    return this.indexes.get(name)!.get(value)?.size ?? 0;
+  }
+
   hasSynced(): boolean {
     return this.synced;
   }

@@ -175,6 +175,11 @@ export class GarbageCollector {
     }
   }
 
+  private hasDependents(uid: string): boolean {
+    for (const mon of this.monitors.values()) if (mon.informer.countByIndex(OWNER_INDEX, uid) > 0) return true;
+    return false;
+  }
+
   private dependentsOf(uid: string): { id: string; obj: KubeObject }[] {
     const out: { id: string; obj: KubeObject }[] = [];
     for (const [id, mon] of this.monitors) for (const obj of mon.informer.byIndex(OWNER_INDEX, uid)) out.push({ id, obj });
@@ -198,7 +203,8 @@ export class GarbageCollector {
   private async collectIfOwnersGone(mon: Monitor, obj: KubeObject): Promise<void> {
     const owners: ClassifiedOwner[] = [];
     for (const ref of obj.metadata.ownerReferences ?? []) owners.push({ ref, state: await this.ownerState(ref, obj.metadata.namespace) });
-    const hasDependents = !!obj.metadata.uid && this.dependentsOf(obj.metadata.uid).length > 0;
+    // Counted, not listed: a ReplicaSet's sync would otherwise copy out all its pods on every status update.
+    const hasDependents = !!obj.metadata.uid && this.hasDependents(obj.metadata.uid);
     const action = decideDependent(owners, obj.metadata.finalizers, hasDependents);
     const path = resourcePath(mon.resource, obj.metadata.namespace, obj.metadata.name);
     if (action.kind === 'removeReferences') {
