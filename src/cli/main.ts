@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-// k8ts: one binary, a subcommand per component, k3s's flag names.
-import { runSchedulerCommand } from './scheduler.js';
-import { runControllerManagerCommand } from './controller-manager.js';
-import { runAgent } from './agent.js';
-import { runServer } from './server.js';
+// k8ts: one binary, a subcommand per component, k3s's flag names. Each subcommand's module
+// is loaded only when it runs, so a process carries the code of what it does and no more.
 
 const USAGE = `k8ts - Kubernetes, written in TypeScript
 
@@ -22,13 +19,13 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'server':
-      return runServer(rest);
+      return (await import('./server.js')).runServer(rest);
     case 'agent':
-      return runAgent(rest);
+      return (await import('./agent.js')).runAgent(rest);
     case 'scheduler':
-      return runSchedulerCommand(rest);
+      return (await import('./scheduler.js')).runSchedulerCommand(rest);
     case 'controller-manager':
-      return runControllerManagerCommand(rest);
+      return (await import('./controller-manager.js')).runControllerManagerCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -7,8 +7,7 @@ import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
-import { startControllerManager, type ControllerManagerOptions } from '../controllers/manager.js';
-import { startScheduler } from '../scheduler/run.js';
+import type { ControllerManagerOptions } from '../controllers/manager.js';
 import { openStore, startCompactor } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
 import { adminToken, joinToken } from './credentials.js';
@@ -100,8 +99,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const url = `https://${host}:${port}`;
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
-  const controllers = o.disableControllers ? undefined : startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle });
-  const scheduler = o.disableScheduler ? undefined : startScheduler({ server: url, caPem: pki.ca.cert, token }, { log: (line) => o.log?.(line) });
+  // Components are loaded only when they run: an API server on its own carries none of their code.
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle });
+  const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler({ server: url, caPem: pki.ca.cert, token }, { log: (line) => o.log?.(line) });
   return {
     apiServer,
     store,
