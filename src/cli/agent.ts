@@ -3,10 +3,10 @@
 // --server and the join --token.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../cluster/control-plane.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
+import { fail, parseFlags } from './flags.js';
 
 const HELP = `Run a k8ts node agent.
 
@@ -53,44 +53,31 @@ function positiveInt(name: string, v: string | undefined, fallback?: number): nu
 }
 
 export async function runAgent(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        runtime: { type: 'string' },
-        'data-dir': { type: 'string' },
-        kubeconfig: { type: 'string' },
-        server: { type: 'string' },
-        token: { type: 'string' },
-        'ca-file': { type: 'string' },
-        'sim-nodes': { type: 'string' },
-        'sim-node-prefix': { type: 'string' },
-        'sim-first-index': { type: 'string' },
-        'sim-cpu': { type: 'string' },
-        'sim-memory': { type: 'string' },
-        'sim-pods': { type: 'string' },
-        'sim-labels': { type: 'string' },
-        'sim-lease-renew-ms': { type: 'string' },
-        'sim-status-report-ms': { type: 'string' },
-        'sim-heartbeat-qps': { type: 'string' },
-        'sim-no-events': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (values.runtime !== 'sim') {
-    process.stderr.write(`error: ${values.runtime ? `runtime "${values.runtime}" is not available in this build` : '--runtime is required'}; use --runtime sim\n`);
-    return 1;
-  }
+  const values = parseFlags(
+    args,
+    {
+      runtime: { type: 'string' },
+      'data-dir': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'ca-file': { type: 'string' },
+      'sim-nodes': { type: 'string' },
+      'sim-node-prefix': { type: 'string' },
+      'sim-first-index': { type: 'string' },
+      'sim-cpu': { type: 'string' },
+      'sim-memory': { type: 'string' },
+      'sim-pods': { type: 'string' },
+      'sim-labels': { type: 'string' },
+      'sim-lease-renew-ms': { type: 'string' },
+      'sim-status-report-ms': { type: 'string' },
+      'sim-heartbeat-qps': { type: 'string' },
+      'sim-no-events': { type: 'boolean' },
+    },
+    HELP,
+  );
+  if (typeof values === 'number') return values;
+  if (values.runtime !== 'sim') return fail(`${values.runtime ? `runtime "${values.runtime}" is not available in this build` : '--runtime is required'}; use --runtime sim`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let client: ClientConfig;
   let opts;

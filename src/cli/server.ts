@@ -1,6 +1,6 @@
 // `k8ts server`: the control plane in one process, until SIGINT/SIGTERM.
-import { parseArgs } from 'node:util';
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
+import { fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -24,52 +24,35 @@ Flags:
 `;
 
 export async function runServer(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        'data-dir': { type: 'string' },
-        'https-listen-port': { type: 'string' },
-        'bind-address': { type: 'string' },
-        'write-kubeconfig': { type: 'string' },
-        'datastore-endpoint': { type: 'string' },
-        token: { type: 'string' },
-        'disable-agent': { type: 'boolean' },
-        'disable-scheduler': { type: 'boolean' },
-        'disable-controller-manager': { type: 'boolean' },
-        'default-not-ready-toleration-seconds': { type: 'string' },
-        'default-unreachable-toleration-seconds': { type: 'string' },
-        verbose: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const values = parseFlags(
+    args,
+    {
+      'data-dir': { type: 'string' },
+      'https-listen-port': { type: 'string' },
+      'bind-address': { type: 'string' },
+      'write-kubeconfig': { type: 'string' },
+      'datastore-endpoint': { type: 'string' },
+      token: { type: 'string' },
+      'disable-agent': { type: 'boolean' },
+      'disable-scheduler': { type: 'boolean' },
+      'disable-controller-manager': { type: 'boolean' },
+      'default-not-ready-toleration-seconds': { type: 'string' },
+      'default-unreachable-toleration-seconds': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+    HELP,
+  );
+  if (typeof values === 'number') return values;
   const port = values['https-listen-port'] ? Number(values['https-listen-port']) : 6443;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`error: invalid --https-listen-port "${values['https-listen-port']}"\n`);
-    return 1;
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`invalid --https-listen-port "${values['https-listen-port']}"`);
   const tolerationSeconds: Record<string, number | undefined> = {};
   for (const flag of ['default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds'] as const) {
     const v = values[flag];
     if (v === undefined) continue;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) {
-      process.stderr.write(`error: invalid --${flag} "${v}"\n`);
-      return 1;
-    }
+    if (!Number.isInteger(n) || n < 0) return fail(`invalid --${flag} "${v}"`);
     tolerationSeconds[flag] = n;
   }
-  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -91,14 +74,7 @@ export async function runServer(args: string[]): Promise<number> {
   log(`k8ts API server listening on ${cp.url} (ready in ${Date.now() - started} ms)`);
   log(`kubeconfig written to ${cp.kubeconfigPath}`);
   if (!values['disable-agent']) log('node agent: not part of this build yet; running the control plane only');
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log(`${sig} received, shutting down`);
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  log(`${await untilSignalled()} received, shutting down`);
   await cp.stop();
   return 0;
 }

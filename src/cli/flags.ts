@@ -1,0 +1,45 @@
+// What every subcommand does with its arguments: parse strictly, answer --help, and turn a
+// bad flag into a one-line error and exit code 1.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true }>>['values'];
+
+/** The parsed flags, or the exit code when the command is already answered (help or error). */
+export function parseFlags<O extends Options>(args: string[], options: O, help: string): Parsed<O> | number {
+  let values: Parsed<O>;
+  try {
+    ({ values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } } as O, strict: true }));
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  return values;
+}
+
+export function fail(message: string): number {
+  process.stderr.write(`error: ${message}\n`);
+  return 1;
+}
+
+/** kubectl's rule: --kubeconfig, else $KUBECONFIG, else ~/.kube/config. */
+export function kubeconfigPath(flag: string | undefined): string {
+  return flag ?? process.env['KUBECONFIG'] ?? `${process.env['HOME'] ?? '.'}/.kube/config`;
+}
+
+export const log = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+};
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignalled(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
