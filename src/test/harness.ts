@@ -145,13 +145,14 @@ export function runProcess(command: string, args: string[], opts: { env?: NodeJS
 }
 
 /** Poll until `check` returns a truthy value or the timeout passes. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+/** Resolves to the first truthy value `check` returns (so the result is never undefined). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<Exclude<T, undefined | null | false | '' | 0>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v) return v;
+      if (v) return v as Exclude<T, undefined | null | false | '' | 0>;
     } catch (err) {
       last = err;
     }
