@@ -4,6 +4,37 @@
 export interface WorkQueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Overall retry budget shared by all keys (client-go's default: 10 per second, burst 100). */
+  retryQps?: number;
+  retryBurst?: number;
+  clock?: () => number;
+}
+
+/**
+ * A token bucket that reserves: each call takes a token and says how long to wait for it, so a
+ * storm of failures is spread out instead of retried all at once.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly qps: number,
+    private readonly burst: number,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.tokens = burst;
+    this.last = clock();
+  }
+
+  /** Milliseconds until the token this call reserves is available (0: now). */
+  reserve(): number {
+    const now = this.clock();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.qps) * 1000);
+  }
 }
 
 export class WorkQueue {
@@ -15,8 +46,11 @@ export class WorkQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private waiters: ((key: string | undefined) => void)[] = [];
   private shutDown = false;
+  private readonly bucket: TokenBucket;
 
-  constructor(private readonly opts: WorkQueueOptions = {}) {}
+  constructor(private readonly opts: WorkQueueOptions = {}) {
+    this.bucket = new TokenBucket(opts.retryQps ?? 10, opts.retryBurst ?? 100, opts.clock);
+  }
 
   add(key: string): void {
     if (this.shutDown) return;
@@ -43,12 +77,12 @@ export class WorkQueue {
     this.timers.add(t);
   }
 
-  /** Re-queue after a failure, backing off per key. */
+  /** Re-queue after a failure: the longer of the key's own backoff and the overall bucket's wait. */
   addRateLimited(key: string): void {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    const delay = Math.min((this.opts.baseDelayMs ?? 5) * 2 ** n, this.opts.maxDelayMs ?? 1000_000);
-    this.addAfter(key, delay);
+    const perKey = Math.min((this.opts.baseDelayMs ?? 5) * 2 ** n, this.opts.maxDelayMs ?? 1000_000);
+    this.addAfter(key, Math.max(perKey, this.bucket.reserve()));
   }
 
   forget(key: string): void {
