@@ -1,7 +1,7 @@
 // `k8ts controller-manager`: every controller, on its own, against any API server in a kubeconfig.
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startControllerManager } from '../controllers/manager.js';
-import { kubeconfigPath, log, parseFlags, untilSignalled } from './flags.js';
+import { durationFlag, fail, kubeconfigPath, log, parseFlags, untilSignalled } from './flags.js';
 import { runMaybeElected } from './leader.js';
 
 const HELP = `Run the k8ts controller manager.
@@ -12,17 +12,24 @@ Usage:
 Flags:
       --kubeconfig FILE     Kubeconfig of the API server (default $KUBECONFIG, else ~/.kube/config)
       --leader-elect        Compete for the kube-system/kube-controller-manager lease; run controllers only while holding it
+      --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
   -v, --verbose             Log controller errors
   -h, --help                Show this help
 `;
 
 export async function runControllerManagerCommand(args: string[]): Promise<number> {
-  const values = parseFlags(args, { kubeconfig: { type: 'string' }, 'leader-elect': { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' } }, HELP);
+  const values = parseFlags(args, { kubeconfig: { type: 'string' }, 'leader-elect': { type: 'boolean' }, 'node-monitor-grace-period': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } }, HELP);
   if (typeof values === 'number') return values;
+  let gracePeriodMs: number | undefined;
+  try {
+    gracePeriodMs = durationFlag('node-monitor-grace-period', values['node-monitor-grace-period']);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const config = loadKubeconfig(kubeconfigPath(values.kubeconfig));
   const controllerLog = values.verbose ? log : () => undefined;
   const lock = values['leader-elect'] ? 'kube-controller-manager' : undefined;
-  const running = runMaybeElected(config, lock, 'controllers', () => startControllerManager(config, controllerLog, { rootCaPem: config.caPem }));
+  const running = runMaybeElected(config, lock, 'controllers', () => startControllerManager(config, controllerLog, { rootCaPem: config.caPem, nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs } }));
   log(`controller manager started against ${config.server}`);
   await untilSignalled();
   await running.stop();

@@ -1,6 +1,7 @@
 // What every subcommand does with its arguments: parse strictly, answer --help, and turn a
 // bad flag into a one-line error and exit code 1.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseGoDuration } from '../api/batch/v1/cron.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -42,4 +43,17 @@ export function untilSignalled(): Promise<string> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+}
+
+/** A Go duration flag ("40s", "1m30s") in milliseconds; undefined when absent; throws a one-line error when bad. */
+export function durationFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  let seconds: number;
+  try {
+    seconds = parseGoDuration(value);
+  } catch (err) {
+    throw new Error(`invalid argument "${value}" for "--${name}" flag: ${(err as Error).message}`);
+  }
+  if (seconds <= 0) throw new Error(`invalid argument "${value}" for "--${name}" flag: must be positive`);
+  return Math.round(seconds * 1000);
 }

@@ -1,6 +1,6 @@
 // `k8ts server`: the control plane in one process, until SIGINT/SIGTERM.
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
-import { fail, log, parseFlags, untilSignalled } from './flags.js';
+import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -17,6 +17,7 @@ Flags:
       --disable-agent              Run the control plane only, without the node agent
       --disable-scheduler          Do not run the scheduler in this process
       --disable-controller-manager Do not run the controllers in this process
+      --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
       --default-not-ready-toleration-seconds N     tolerationSeconds of the not-ready toleration added to every pod (default 300)
       --default-unreachable-toleration-seconds N   tolerationSeconds of the unreachable toleration added to every pod (default 300)
   -v, --verbose                    Log every request
@@ -38,6 +39,7 @@ export async function runServer(args: string[]): Promise<number> {
       'disable-controller-manager': { type: 'boolean' },
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     HELP,
@@ -52,6 +54,12 @@ export async function runServer(args: string[]): Promise<number> {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) return fail(`invalid --${flag} "${v}"`);
     tolerationSeconds[flag] = n;
+  }
+  let gracePeriodMs: number | undefined;
+  try {
+    gracePeriodMs = durationFlag('node-monitor-grace-period', values['node-monitor-grace-period']);
+  } catch (err) {
+    return fail((err as Error).message);
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
@@ -68,6 +76,7 @@ export async function runServer(args: string[]): Promise<number> {
       notReadySeconds: tolerationSeconds['default-not-ready-toleration-seconds'],
       unreachableSeconds: tolerationSeconds['default-unreachable-toleration-seconds'],
     },
+    nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs },
     log,
     accessLog: values.verbose,
   });
