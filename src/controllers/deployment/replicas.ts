@@ -4,7 +4,7 @@
 import type { Deployment, ReplicaSet } from '../../api/apps/v1/types.js';
 import type { PodTemplateSpec } from '../../api/core/v1/pod/types.js';
 import { scaledValueFromIntOrPercent } from '../../api/intstr/index.js';
-import { semanticEqual } from '../replicaset/semantic-equal.js';
+import { semanticEqual } from '../../api/meta/equality.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';

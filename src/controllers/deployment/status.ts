@@ -2,7 +2,7 @@
 // condition, and the Progressing condition's reasons and predicates (complete, progressing,
 // timed out) as upstream's deployment/util defines them.
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../../api/apps/v1/types.js';
-import { semanticEqual } from '../replicaset/semantic-equal.js';
+import { semanticEqual } from '../../api/meta/equality.js';
 import { nowTimestamp } from '../replicaset/status.js';
 import { actualReplicaCount, availableReplicaCount, maxUnavailable, readyReplicaCount, replicaCount, specReplicas } from './replicas.js';
 

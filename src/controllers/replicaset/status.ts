@@ -4,7 +4,7 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Condition } from '../../api/meta/types.js';
 import { selectorFromSet } from '../../api/labels/index.js';
 import type { ReplicaOwner } from './kinds.js';
-import { semanticEqual } from './semantic-equal.js';
+import { semanticEqual } from '../../api/meta/equality.js';
 import { isPodAvailable, isPodReady } from './pod-state.js';
 
 export type ReplicaStatus = NonNullable<ReplicaOwner['status']>;

@@ -5,6 +5,9 @@ import { type FieldError, type FieldPath, invalid } from '../../validation/field
 import { isPercent } from '../../validation/names.js';
 import { isNegativeErrorMsg } from '../../validation/objectmeta.js';
 import { selectorFromLabelSelector, type Selector } from '../../labels/index.js';
+import { semanticEqual } from '../../meta/equality.js';
+
+export { semanticEqual };
 
 export type IntOrPercent = number | string;
 
@@ -68,34 +71,7 @@ export function selectorIsEmpty(ls: LabelSelector): boolean {
 
 export const selectorMismatchMsg = '`selector` does not match template `labels`';
 
-// ---- equality -----------------------------------------------------------------------------
 
-function isBlank(v: unknown): boolean {
-  if (v === undefined || v === null) return true;
-  if (Array.isArray(v)) return v.length === 0;
-  return typeof v === 'object' && Object.keys(v as object).length === 0;
-}
-
-/**
- * apiequality.Semantic.DeepEqual over decoded JSON: absent, null, empty list and empty map
- * are the same value, as nil and empty slices and maps are to upstream.
- */
-export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (isBlank(a) && isBlank(b)) return true;
-  if (typeof a !== typeof b || isBlank(a) !== isBlank(b)) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => semanticEqual(x, b[i]));
-  }
-  if (typeof a === 'object') {
-    const ao = a as Record<string, unknown>;
-    const bo = b as Record<string, unknown>;
-    const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-    for (const k of keys) if (!semanticEqual(ao[k], bo[k])) return false;
-    return true;
-  }
-  return a === b;
-}
 
 /** ValidateImmutableField for structured values. */
 export function validateImmutable(newValue: unknown, oldValue: unknown, path: FieldPath): FieldError[] {

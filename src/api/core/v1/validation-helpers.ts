@@ -2,6 +2,9 @@
 // pkg/apis/core/validation reports it, so error text matches what kubectl users see.
 import { invalid, type FieldError, type FieldPath } from '../../validation/field.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, parseIPv4Sloppy } from '../../validation/names.js';
+import { semanticEqual } from '../../meta/equality.js';
+
+export { semanticEqual };
 
 export const FIELD_IMMUTABLE = 'field is immutable';
 
@@ -17,29 +20,6 @@ export function validateQualifiedName(value: string, p: FieldPath): FieldError[]
   return isQualifiedName(value).map((msg) => invalid(p, value, msg));
 }
 
-/** Structural equality where an absent field, null, and an empty map/list mean the same (Go's omitempty). */
-export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (isEmpty(a) && isEmpty(b)) return true;
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => semanticEqual(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-  for (const k of keys) if (!semanticEqual(ao[k], bo[k])) return false;
-  return true;
-}
-
-function isEmpty(v: unknown): boolean {
-  if (v === undefined || v === null) return true;
-  if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.keys(v as object).length === 0;
-  return false;
-}
 
 /** Upstream's ValidateImmutableField. */
 export function validateImmutable(next: unknown, old: unknown, p: FieldPath): FieldError[] {

@@ -1,7 +1,10 @@
-// Deep equality of decoded JSON where absent, null, an empty object and an empty list are all
-// the same (Go's semantic equality of nil and empty), and key order does not matter.
+// apiequality.Semantic.DeepEqual over decoded JSON: absent, null, an empty list and an empty map
+// are the same value, as nil and empty slices and maps are to upstream; key order does not matter.
+
 function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
+  if (v === undefined || v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === 'object' && Object.keys(v as object).length === 0;
 }
 
 export function semanticEqual(a: unknown, b: unknown): boolean {
