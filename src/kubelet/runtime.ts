@@ -27,6 +27,75 @@ export interface PodSandboxConfig {
   annotations: Record<string, string>;
   /** The CRI's NamespaceOption network=NODE: the pod shares the node's network (and IP). */
   hostNetwork?: boolean;
+  /** Host directory under which the runtime writes the containers' logs (each ContainerConfig.logPath is relative to it). */
+  logDirectory?: string;
+  dnsConfig?: DNSConfig;
+  portMappings?: PortMapping[];
+  linux?: LinuxPodSandboxConfig;
+}
+
+export interface DNSConfig {
+  servers: string[];
+  searches: string[];
+  options: string[];
+}
+
+export interface PortMapping {
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  containerPort: number;
+  hostPort: number;
+  hostIp?: string;
+}
+
+export interface LinuxPodSandboxConfig {
+  /** Parent cgroup of the pod's containers (cgroupfs path, e.g. /k8ts/burstable/pod<uid>). */
+  cgroupParent?: string;
+  sysctls?: Record<string, string>;
+  securityContext?: {
+    privileged?: boolean;
+    runAsUser?: number;
+    runAsGroup?: number;
+    supplementalGroups?: number[];
+    readonlyRootfs?: boolean;
+    /** hostPID / hostIPC: the CRI's NamespaceOption pid/ipc = NODE. */
+    hostPid?: boolean;
+    hostIpc?: boolean;
+  };
+}
+
+export interface Mount {
+  containerPath: string;
+  hostPath: string;
+  readonly?: boolean;
+  propagation?: 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+}
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface LinuxContainerResources {
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpuShares?: number;
+  memoryLimitInBytes?: number;
+  oomScoreAdj?: number;
+}
+
+export interface LinuxContainerSecurityContext {
+  capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] };
+  privileged?: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  /** An image user name, when runAsUser is not given and the image names a user. */
+  runAsUsername?: string;
+  readonlyRootfs?: boolean;
+  supplementalGroups?: number[];
+  noNewPrivs?: boolean;
+  /** Mount the container's /proc unmasked (procMount: Unmasked); default masked. */
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
 }
 
 export interface PodSandbox {
@@ -52,8 +121,17 @@ export interface ContainerConfig {
   image: string;
   command?: string[];
   args?: string[];
+  workingDir?: string;
+  envs?: KeyValue[];
+  mounts?: Mount[];
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** Relative to the sandbox's logDirectory, e.g. `app/0.log`. */
+  logPath?: string;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+  linux?: { resources?: LinuxContainerResources; securityContext?: LinuxContainerSecurityContext };
 }
 
 export interface Container {
@@ -75,6 +153,8 @@ export interface ContainerStatus extends Container {
   exitCode: number;
   reason: string;
   message: string;
+  /** Absolute path of the container's CRI-format log file, when the runtime writes one. */
+  logPath?: string;
 }
 
 export interface ContainerFilter {
@@ -130,6 +210,72 @@ export interface RuntimeService {
 
   /** Subscribe to container state changes; returns the unsubscribe function. */
   onContainerEvent(listener: (ev: ContainerEvent) => void): () => void;
+}
+
+// The CRI's ImageService.
+export interface Image {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  size: number;
+}
+
+/** Registry credentials for one pull (from imagePullSecrets), as the CRI's AuthConfig. */
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  auth?: string;
+  serverAddress?: string;
+  identityToken?: string;
+  registryToken?: string;
+}
+
+export interface ImageService {
+  /** The image, when present on the node. */
+  imageStatus(image: string): Promise<Image | undefined>;
+  /** Pulls the image; resolves to its reference (the image id). */
+  pullImage(image: string, auth?: AuthConfig, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  listImages(): Promise<Image[]>;
+  removeImage(image: string): Promise<void>;
+}
+
+export interface ExecSyncResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  exitCode: number;
+}
+
+export interface StreamRequest {
+  containerId: string;
+  tty: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+export interface ContainerStats {
+  id: string;
+  metadata: ContainerMetadata;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Epoch milliseconds of the sample. */
+  timestamp: number;
+  cpuUsageCoreNanoSeconds?: number;
+  memoryWorkingSetBytes?: number;
+  memoryUsageBytes?: number;
+  memoryRssBytes?: number;
+  writableLayerUsedBytes?: number;
+}
+
+/** The CRI's streaming and stats calls; only runtimes that run real processes implement them. */
+export interface StreamingRuntime {
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
+  /** The URL of the runtime's streaming server serving this exec (the CRI's Exec). */
+  exec(req: StreamRequest & { cmd: string[] }): Promise<string>;
+  attach(req: StreamRequest): Promise<string>;
+  portForward(podSandboxId: string, ports: number[]): Promise<string>;
+  reopenContainerLog(containerId: string): Promise<void>;
+  listContainerStats(filter?: { id?: string; podSandboxId?: string }): Promise<ContainerStats[]>;
 }
 
 /** Raised for an unknown sandbox or container id (the CRI's NotFound). */
