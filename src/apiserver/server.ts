@@ -1,13 +1,17 @@
 // kube-apiserver: HTTPS (HTTP/2 and HTTP/1.1) in front of the registry, the generic resource
 // store and the watch cache.
 import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { KindDefinition } from '../api/scheme/kind.js';
 import type { Store } from '../storage/store.js';
+import { serviceAccountAdmission } from './admission/service-account.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { namespaceLifecycle, SYSTEM_NAMESPACES } from './admission/namespace-lifecycle.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './admission/service-allocation.js';
-import type { Authenticator } from './auth/token.js';
+import type { Authenticator, TokenAuthenticator } from './auth/token.js';
+import { asTokenAuthenticator, UnionAuthenticator } from './auth/union.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
 import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
@@ -16,8 +20,11 @@ import { parseRequestInfo } from './http/request-info.js';
 import { handleResource, type ApiContext } from './http/resource-handler.js';
 import { sendJson, sendStatus, sendText } from './http/respond.js';
 import { serveOpenApi } from './openapi/serve.js';
-import { Registry } from './registry/registry.js';
+import { KubeletProxy } from './proxy/kubelet-proxy.js';
+import { writeStatusAndClose } from './proxy/upgrade.js';
+import { objectKey, Registry } from './registry/registry.js';
 import { ResourceStore } from './rest/resource-store.js';
+import { serveAuthenticationResource, ServiceAccountTokens, type ServiceAccountTokenOptions } from './rest/service-account-tokens.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import { KUBERNETES_VERSION } from './version.js';
 
@@ -37,6 +44,10 @@ export interface ApiServerOptions {
   requestTimeoutMs?: number;
   /** DefaultTolerationSeconds admission: the not-ready/unreachable tolerations given to new pods. */
   defaultTolerationSeconds?: DefaultTolerationOptions;
+  /** Service-account tokens: the TokenRequest API and the authentication of its tokens. */
+  serviceAccountTokens?: ServiceAccountTokenOptions;
+  /** The certificate presented to kubelets (kube-apiserver's --kubelet-client-certificate/-key). */
+  kubeletClient?: { key: string; cert: string };
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -52,6 +63,9 @@ export class ApiServer {
   private ready = false;
   private readonly ctx: ApiContext;
   private readonly allocator?: ServiceAllocator;
+  /** The configured authenticator and, when enabled, the service-account token one. */
+  private readonly authenticator: TokenAuthenticator;
+  readonly serviceAccountTokens?: ServiceAccountTokens;
   private port = 0;
 
   constructor(private readonly opts: ApiServerOptions) {
@@ -62,12 +76,20 @@ export class ApiServer {
     const namespaces = this.registry.lookup('', 'v1', 'namespaces');
     if (namespaces) this.resources.addAdmission(namespaceLifecycle(this.cache, namespaces));
     this.resources.addAdmission(defaultTolerationSeconds(opts.defaultTolerationSeconds));
+    const serviceAccounts = this.registry.lookup('', 'v1', 'serviceaccounts');
+    if (serviceAccounts && opts.serviceAccountTokens) {
+      this.resources.addAdmission(serviceAccountAdmission((ns, name) => this.cache.resource(serviceAccounts.keyPrefix).items.get(objectKey(serviceAccounts, ns, name))?.obj));
+    }
     const services = this.registry.lookup('', 'v1', 'services');
     if (services) {
       this.allocator = new ServiceAllocator(this.cache, services, opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
       this.resources.addAdmission(serviceAllocation(this.allocator, services));
     }
-    this.ctx = { registry: this.registry, resources: this.resources, store: opts.store, cache: this.cache, clock };
+    const kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
+    this.ctx = { registry: this.registry, resources: this.resources, store: opts.store, cache: this.cache, clock, kubelet };
+    const given = asTokenAuthenticator(opts.authenticator);
+    if (opts.serviceAccountTokens) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountTokens, this.registry, this.cache, clock);
+    this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, this.serviceAccountTokens.authenticator] : [given]);
   }
 
   /** Start the cache, create the system namespaces, and listen. Resolves to the bound port. */
@@ -76,6 +98,8 @@ export class ApiServer {
     await this.bootstrapNamespaces();
     const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true });
     server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => void this.handle(req, res));
+    // HTTP/1.1 upgrades (kubectl's exec, attach, port-forward) come as 'upgrade', not as requests.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
     // A client that speaks nonsense on the socket gets the connection closed, nothing more.
     server.on('sessionError', () => undefined);
     server.on('tlsClientError', () => undefined);
@@ -182,13 +206,22 @@ export class ApiServer {
   private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (!OPEN_PATHS.some((re) => re.test(path))) {
-      const user = this.opts.authenticator.authenticate(req.headers['authorization']);
+      // Everyone authenticated may do everything until RBAC lands.
+      const user = this.authenticator.authenticate(req.headers['authorization']);
       if (!user) throw errors.unauthorized();
     }
     if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) return this.health(res, path, url);
     if (path === '/version') return sendJson(res, 200, this.version());
+    const nodeProxy = KubeletProxy.matchNodeProxy(url.pathname);
+    if (nodeProxy) return this.ctx.kubelet!.nodeProxy(nodeProxy.name, nodeProxy.path, url.searchParams, req, res);
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-    if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
+    if (info.kind === 'resource') {
+      if (await this.serviceAccountTokens?.serveResource(this.ctx, info, req, res)) return;
+      const audiences = this.serviceAccountTokens?.apiAudiences ?? [];
+      if (await serveAuthenticationResource(this.ctx, info, this.authenticator, audiences, req, res)) return;
+      return handleResource(this.ctx, info, url.searchParams, req, res);
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && this.serviceAccountTokens?.serveDiscovery(path, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     const rep = negotiate(req.headers['accept']).representation;
     if (path === '/api') {
@@ -208,6 +241,33 @@ export class ApiServer {
     if (path.startsWith('/openapi/')) return serveOpenApi(this.registry, path, req, res);
     if (path === '/') return sendJson(res, 200, { paths: this.rootPaths() });
     throw errors.notFoundPath();
+  }
+
+  /** Relays kubelet-bound upgrades after authentication; other upgrade requests are served as plain requests. */
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'https://localhost');
+    } catch {
+      return writeStatusAndClose(socket, errors.badRequest('malformed request URL').status);
+    }
+    if (!KubeletProxy.handlesUpgrade(url.pathname)) return this.serveUpgradeAsRequest(req, socket);
+    if (!(await this.authenticator.authenticate(req.headers['authorization']))) return writeStatusAndClose(socket, errors.unauthorized().status);
+    this.opts.log?.(`${req.method} ${url.pathname} upgrade`);
+    await this.ctx.kubelet!.upgrade(req, socket, head, url);
+  }
+
+  /** An upgrade this server does not offer: answered as the ordinary request it also is, then closed. */
+  private serveUpgradeAsRequest(req: IncomingMessage, socket: Duplex): void {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.on('finish', () => {
+      res.detachSocket(socket as Socket);
+      socket.end();
+    });
+    void this.handle(req as unknown as Http2ServerRequest, res as unknown as Http2ServerResponse);
   }
 
   private health(res: Http2ServerResponse, path: string, url: URL): void {

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
+import { loadOrCreateSigningKey } from '../apiserver/auth/signing-key.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
@@ -13,6 +14,7 @@ import type { Store } from '../storage/store.js';
 import { adminToken, joinToken } from './credentials.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureServerPki } from './pki.js';
+import { ensureKubeletClientCert } from './kubelet-client-cert.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -32,6 +34,8 @@ export interface ControlPlaneOptions {
   defaultTolerationSeconds?: DefaultTolerationOptions;
   /** Node lifecycle controller timings (--node-monitor-grace-period and friends). */
   nodeLifecycle?: ControllerManagerOptions['nodeLifecycle'];
+  /** Range node pod CIDRs come from (k3s's --cluster-cidr; default 10.244.0.0/16). */
+  clusterCidr?: string;
 }
 
 export interface ControlPlane {
@@ -91,6 +95,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     port: o.port ?? 6443,
     advertiseAddress: advertiseAddress(bind),
     defaultTolerationSeconds: o.defaultTolerationSeconds,
+    kubeletClient: await ensureKubeletClientCert(o.dataDir, pki.ca),
+    // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
+    serviceAccountTokens: { signingKey: loadOrCreateSigningKey(join(o.dataDir, 'tls', 'service-account.key')) },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),
   });
   const port = await apiServer.start();
@@ -100,7 +107,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle });
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr });
   const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler({ server: url, caPem: pki.ca.cert, token }, { log: (line) => o.log?.(line) });
   return {
     apiServer,

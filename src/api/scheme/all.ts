@@ -15,6 +15,7 @@ import { discoveryKinds } from '../discovery/v1/kinds.js';
 import { storageKinds } from '../storage/v1/kinds.js';
 import { schedulingKinds } from '../scheduling/v1/kinds.js';
 import { eventsKinds } from '../events/v1/kinds.js';
+import { authenticationKinds } from '../authentication/v1/kinds.js';
 
 export const allKinds: readonly KindDefinition[] = [
   ...podKinds,
@@ -32,6 +33,7 @@ export const allKinds: readonly KindDefinition[] = [
   ...storageKinds,
   ...schedulingKinds,
   ...eventsKinds,
+  ...authenticationKinds,
 ] as readonly KindDefinition[];
 
 /** The version discovery prefers where a group serves several. */

@@ -19,6 +19,15 @@ export function subresourcesOf(entry: ResourceEntry): SubresourceInfo[] {
   if (entry.group === '' && entry.resource === 'pods') out.push({ name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] });
   if (entry.group === '' && entry.resource === 'pods') out.push({ name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] });
   if (entry.group === '' && entry.resource === 'namespaces') out.push({ name: 'finalize', kind: own, verbs: ['update'] });
+  // Served by the kubelets, through the API server's proxy.
+  if (entry.group === '' && entry.resource === 'pods') {
+    out.push({ name: 'attach', kind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, verbs: ['create', 'get'] });
+    out.push({ name: 'exec', kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] });
+    out.push({ name: 'log', kind: own, verbs: ['get'] });
+    out.push({ name: 'portforward', kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' }, verbs: ['create', 'get'] });
+  }
+  if (entry.group === '' && entry.resource === 'nodes') out.push({ name: 'proxy', kind: { group: '', version: 'v1', kind: 'NodeProxyOptions' }, verbs: ['create', 'delete', 'get', 'patch', 'update'] });
+  if (entry.group === '' && entry.resource === 'serviceaccounts') out.push({ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] });
   return out;
 }
 

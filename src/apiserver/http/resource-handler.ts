@@ -18,6 +18,7 @@ import { checkFields, checkPatchedFields, parseFieldValidation, warningHeader } 
 import { handleSubresource } from '../rest/subresources.js';
 import type { CachedObject } from '../watchcache/types.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
+import type { KubeletProxy } from '../proxy/kubelet-proxy.js';
 import { decodeBody, decodeObject, mediaType, readBody, type AnyRequest } from './body.js';
 import { negotiate } from './negotiate.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
@@ -31,6 +32,8 @@ export interface ApiContext {
   store: Store;
   cache: WatchCache;
   clock: () => number;
+  /** pods/log, exec, attach, portforward and nodes/proxy go through it to the kubelets. */
+  kubelet?: KubeletProxy;
 }
 
 const PATCH_TYPES: readonly string[] = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];

@@ -10,6 +10,7 @@ import type { ResourceRequest } from '../http/request-info.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import { evictPod } from './eviction.js';
+import { KubeletProxy } from '../proxy/kubelet-proxy.js';
 import { nowTimestamp } from './object-meta.js';
 
 interface WriteContext {
@@ -67,6 +68,10 @@ export async function handleSubresource(ctx: ApiContext, entry: ResourceEntry, i
     );
     return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
   }
+  if (entry.group === '' && entry.resource === 'pods' && KubeletProxy.isPodSubresource(sub) && ctx.kubelet) {
+    return ctx.kubelet.podSubresource(w.namespace ?? '', name, sub, req.method ?? 'GET', query, req, res);
+  }
+  if (entry.group === '' && entry.resource === 'nodes' && sub === 'proxy' && ctx.kubelet) return ctx.kubelet.nodeProxy(name, '/', query, req, res);
   throw errors.notFoundPath();
 }
 
