@@ -12,6 +12,7 @@ import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
 import { TtlAfterFinishedController } from './job/ttl-controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { NodeIpamController, type NodeIpamOptions } from './nodeipam/controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { PodGC } from './podgc/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
@@ -30,6 +31,10 @@ export interface ControllerManagerOptions {
   terminatedPodGcThreshold?: number;
   /** Grace and monitor periods of the node lifecycle controller (tests shorten them). */
   nodeLifecycle?: Omit<NodeLifecycleOptions, 'log'>;
+  /** Cluster CIDR(s) the node IPAM controller cuts into per-node pod CIDRs (default 10.244.0.0/16; throws when malformed). */
+  clusterCidr?: NodeIpamOptions['clusterCidr'];
+  /** Prefix length of each node's IPv4 pod CIDR (default 24). */
+  nodeCidrMaskSize?: NodeIpamOptions['nodeCidrMaskSize'];
 }
 
 export function startControllerManager(config: ClientConfig, log: (line: string) => void = () => undefined, options: ControllerManagerOptions = {}): ControllerManager {
@@ -53,6 +58,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new TtlAfterFinishedController(client, informers, { log }),
     new CronJobController(client, informers, { log }),
     new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
+    new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
   ];
   informers.start();
   for (const c of controllers) void c.run();
