@@ -10,6 +10,8 @@ Usage:
   k8ts scheduler [flags] Run the scheduler against an API server
   k8ts controller-manager [flags]
                          Run the controllers against an API server
+  k8ts image import FILE... | ls
+                         Load image tarballs into the node's containerd; list its images
   k8ts help              Show this help
 
 Run 'k8ts <command> --help' for the flags of a command.
@@ -26,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./scheduler.js')).runSchedulerCommand(rest);
     case 'controller-manager':
       return (await import('./controller-manager.js')).runControllerManagerCommand(rest);
+    case 'image':
+      return (await import('./image.js')).runImage(rest);
     case undefined:
     case 'help':
     case '--help':
