@@ -12,6 +12,12 @@ export interface NodeDescription {
   nodeIP: string;
   podCIDR?: string;
   capacity: Record<string, string>;
+  /** What pods may use (capacity less reservations and hard eviction thresholds); capacity when absent. */
+  allocatable?: Record<string, string>;
+  /** Where the kubelet API listens (status.daemonEndpoints); 10250 when absent. */
+  kubeletPort?: number;
+  /** The host's resource pressure as last observed; none when absent. */
+  pressure?: NodePressure;
   labels: Record<string, string>;
   nodeInfo: {
     machineID: string;
@@ -25,6 +31,12 @@ export interface NodeDescription {
     operatingSystem: string;
     architecture: string;
   };
+}
+
+export interface NodePressure {
+  memory: boolean;
+  disk: boolean;
+  pid: boolean;
 }
 
 /** The labels every kubelet puts on its node (upstream's well-known labels). */
@@ -61,20 +73,27 @@ function condition(old: NodeStatus | undefined, type: string, status: string, re
 
 /** The status to report now, given the status the API holds. */
 export function nodeStatus(d: NodeDescription, old: NodeStatus | undefined, now: number): NodeStatus {
+  const p = d.pressure;
   return {
     capacity: { ...d.capacity },
-    allocatable: { ...d.capacity },
+    allocatable: { ...(d.allocatable ?? d.capacity) },
     conditions: [
-      condition(old, 'MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now),
-      condition(old, 'DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', now),
-      condition(old, 'PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', now),
+      p?.memory
+        ? condition(old, 'MemoryPressure', 'True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available', now)
+        : condition(old, 'MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now),
+      p?.disk
+        ? condition(old, 'DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure', now)
+        : condition(old, 'DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', now),
+      p?.pid
+        ? condition(old, 'PIDPressure', 'True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available', now)
+        : condition(old, 'PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', now),
       condition(old, 'Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
     ],
     addresses: [
       { type: 'InternalIP', address: d.nodeIP },
       { type: 'Hostname', address: d.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
+    daemonEndpoints: { kubeletEndpoint: { Port: d.kubeletPort ?? KUBELET_PORT } },
     nodeInfo: { ...d.nodeInfo },
   };
 }

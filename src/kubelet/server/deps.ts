@@ -1,0 +1,38 @@
+// What the kubelet's HTTPS server needs from the rest of the agent.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Pod } from '../../api/core/v1/pod/types.js';
+import type { RuntimeService, StreamingRuntime } from '../runtime.js';
+import type { Summary } from '../stats/types.js';
+
+export interface RemoteCommandOptions {
+  kind: 'exec' | 'attach';
+  /** The runtime's streaming URL for this session (from the CRI's Exec/Attach). */
+  backendUrl: string;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** The client-facing halves of exec/attach and port-forward (src/kubelet/streaming). */
+export interface StreamingHandlers {
+  handleRemoteCommand(req: IncomingMessage, socket: Duplex, head: Buffer, o: RemoteCommandOptions): unknown;
+  handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, o: { backendUrl: string }): unknown;
+}
+
+export interface KubeletServerDeps {
+  runtime: RuntimeService & StreamingRuntime;
+  /** A pod bound to this node, from the kubelet's pod source. */
+  getPod(namespace: string, name: string): Pod | undefined;
+  listPods(): Pod[];
+  /** The kubelet's log root (`<logsDir>/<ns>_<pod>_<uid>/<container>/<attempt>.log`), used when the runtime no longer knows a container. */
+  logsDir?: string;
+  /** Names the node in /stats/summary when `stats` is not given. */
+  nodeName?: string;
+  /** The /stats/summary source; by default one built from `runtime` and the host. */
+  stats?: { summary(onlyCpuAndMemory?: boolean): Promise<Summary> };
+  /** Overrides the streaming handlers (tests); by default src/kubelet/streaming. */
+  streaming?: StreamingHandlers;
+  log?: (line: string) => void;
+}

@@ -1,0 +1,3 @@
+// /stats/summary: node, pod and container figures.
+export { SummaryProvider, type StatsRuntime, type SummaryProviderOptions } from './summary.js';
+export type * from './types.js';
