@@ -1,21 +1,35 @@
-// `k8ts agent`: a node agent joining a cluster. Today the sim runtime only: N simulated nodes
-// in this process (see docs/sim-nodes.md). Authenticates with the admin kubeconfig, or with
-// --server and the join --token.
+// `k8ts agent`: a node agent joining a cluster. `--runtime containerd` (the default) runs this
+// machine's node with real containers; `--runtime sim` runs N simulated nodes in this process
+// (docs/sim-nodes.md). Authenticates with the admin kubeconfig, or with --server and the join --token.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDataDir } from '../cluster/control-plane.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
-import { fail, parseFlags } from './flags.js';
+import { fail, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run a k8ts node agent.
 
 Usage:
-  k8ts agent --runtime sim --sim-nodes N [flags]
+  k8ts agent [flags]                          this machine as a node, containers under containerd
+  k8ts agent --runtime sim --sim-nodes N      simulated nodes
 
 Flags:
-      --runtime NAME               Container runtime: sim (simulated nodes, no processes)
-      --data-dir DIR               Data folder of the server (default ~/.k8ts, /var/lib/k8ts as root)
+      --runtime NAME               containerd (default) or sim (simulated nodes, no processes)
+      --data-dir DIR               Data folder of the server (default ~/.k8ts, /var/lib/k8ts as root);
+                                   the node keeps its own state under DIR/agent
+      --node-name NAME             Node name (default: the host name)
+      --node-ip IP                 Address to advertise (default: the default route's interface)
+      --container-runtime-endpoint EP  Use this running containerd instead of starting one
+      --pod-manifest-path PATH     Static pod manifests (a folder or a file)
+      --private-registry FILE      registries.yaml: mirrors and credentials (default DIR/registries.yaml)
+      --kubelet-port N             Port of the kubelet API (default 10250)
+      --pod-cidr CIDR              Pod range of this node, instead of the one the control plane allocates
+      --cluster-dns IP             Cluster DNS server (default 10.96.0.10)
+      --cluster-domain DOMAIN      Cluster domain (default cluster.local)
+      --node-label k=v,…           Extra node labels
+      --cni-bridge NAME            Bridge the pods attach to (default cni0)
+      --cgroup-root PATH           Parent cgroup of the pods (default /k8ts)
       --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
       --server URL                 API server to join, with --token (instead of a kubeconfig)
       --token TOKEN                Join token (the server's <data-dir>/token)
@@ -39,7 +53,7 @@ function parseLabels(text: string | undefined): Record<string, string> {
   for (const part of (text ?? '').split(',')) {
     if (!part.trim()) continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new Error(`invalid --sim-labels entry "${part}": want key=value`);
+    if (eq <= 0) throw new Error(`invalid label "${part}": want key=value`);
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
   return out;
@@ -62,6 +76,18 @@ export async function runAgent(args: string[]): Promise<number> {
       server: { type: 'string' },
       token: { type: 'string' },
       'ca-file': { type: 'string' },
+      'node-name': { type: 'string' },
+      'node-ip': { type: 'string' },
+      'container-runtime-endpoint': { type: 'string' },
+      'pod-manifest-path': { type: 'string' },
+      'private-registry': { type: 'string' },
+      'kubelet-port': { type: 'string' },
+      'pod-cidr': { type: 'string' },
+      'cluster-dns': { type: 'string' },
+      'cluster-domain': { type: 'string' },
+      'node-label': { type: 'string' },
+      'cni-bridge': { type: 'string' },
+      'cgroup-root': { type: 'string' },
       'sim-nodes': { type: 'string' },
       'sim-node-prefix': { type: 'string' },
       'sim-first-index': { type: 'string' },
@@ -77,7 +103,8 @@ export async function runAgent(args: string[]): Promise<number> {
     HELP,
   );
   if (typeof values === 'number') return values;
-  if (values.runtime !== 'sim') return fail(`${values.runtime ? `runtime "${values.runtime}" is not available in this build` : '--runtime is required'}; use --runtime sim`);
+  const runtime = values.runtime ?? 'containerd';
+  if (runtime !== 'sim' && runtime !== 'containerd') return fail(`unknown runtime "${runtime}": use containerd or sim`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let client: ClientConfig;
   let opts;
@@ -90,6 +117,33 @@ export async function runAgent(args: string[]): Promise<number> {
       client = { server: values.server, token, caPem: readFileSync(caFile, 'utf8') };
     } else {
       client = loadKubeconfig(values.kubeconfig ?? join(dataDir, 'kubeconfig.yaml'));
+    }
+    if (runtime === 'containerd') {
+      const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      const registries = values['private-registry'] ?? (existsSync(join(dataDir, 'registries.yaml')) ? join(dataDir, 'registries.yaml') : undefined);
+      const started = Date.now();
+      const { startNodeAgent } = await import('../kubelet/node/agent.js');
+      const agent = await startNodeAgent({
+        client,
+        dataDir: join(dataDir, 'agent'),
+        nodeName: values['node-name'],
+        nodeIP: values['node-ip'],
+        containerRuntimeEndpoint: values['container-runtime-endpoint'],
+        podManifestPath: values['pod-manifest-path'],
+        registries,
+        kubeletPort: positiveInt('kubelet-port', values['kubelet-port']),
+        podCIDR: values['pod-cidr'],
+        clusterDNS: values['cluster-dns'],
+        clusterDomain: values['cluster-domain'],
+        labels: parseLabels(values['node-label']),
+        cniBridge: values['cni-bridge'],
+        cgroupRoot: values['cgroup-root'],
+        log,
+      });
+      log(`k8ts agent: node ${agent.nodeName} registered against ${client.server} in ${Date.now() - started} ms`);
+      log(`${await untilSignalled()} received, stopping the agent; containers keep running`);
+      await agent.stop();
+      return 0;
     }
     opts = {
       client,
@@ -113,14 +167,7 @@ export async function runAgent(args: string[]): Promise<number> {
   const started = Date.now();
   const agent = await startSimAgent({ ...opts, log });
   log(`k8ts sim agent: ${opts.nodes} node(s) registered against ${client.server} in ${Date.now() - started} ms`);
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log(`${sig} received, stopping: the nodes stop heartbeating`);
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  log(`${await untilSignalled()} received, stopping: the nodes stop heartbeating`);
   await agent.stop();
   return 0;
 }

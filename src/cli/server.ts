@@ -1,5 +1,7 @@
 // `k8ts server`: the control plane in one process, until SIGINT/SIGTERM.
+import { join } from 'node:path';
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
+import { joinToken } from '../cluster/credentials.js';
 import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -15,6 +17,11 @@ Flags:
       --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db) or memory://
       --token TOKEN                Shared secret node agents join with (generated into <data-dir>/token when absent)
       --disable-agent              Run the control plane only, without the node agent
+      --cluster-cidr CIDR          Range node pod CIDRs are allocated from (default 10.244.0.0/16)
+      --node-name NAME             Name of this machine's node (default: the host name)
+      --pod-manifest-path PATH     Static pod manifests for this machine's node
+      --private-registry FILE      registries.yaml for this machine's node (default <data-dir>/registries.yaml)
+      --kubelet-port N             Port of this node's kubelet API (default 10250)
       --disable-scheduler          Do not run the scheduler in this process
       --disable-controller-manager Do not run the controllers in this process
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
@@ -35,6 +42,11 @@ export async function runServer(args: string[]): Promise<number> {
       'datastore-endpoint': { type: 'string' },
       token: { type: 'string' },
       'disable-agent': { type: 'boolean' },
+      'cluster-cidr': { type: 'string' },
+      'node-name': { type: 'string' },
+      'pod-manifest-path': { type: 'string' },
+      'private-registry': { type: 'string' },
+      'kubelet-port': { type: 'string' },
       'disable-scheduler': { type: 'boolean' },
       'disable-controller-manager': { type: 'boolean' },
       'default-not-ready-toleration-seconds': { type: 'string' },
@@ -77,13 +89,37 @@ export async function runServer(args: string[]): Promise<number> {
       unreachableSeconds: tolerationSeconds['default-unreachable-toleration-seconds'],
     },
     nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs },
+    clusterCidr: values['cluster-cidr'],
     log,
     accessLog: values.verbose,
   });
   log(`k8ts API server listening on ${cp.url} (ready in ${Date.now() - started} ms)`);
   log(`kubeconfig written to ${cp.kubeconfigPath}`);
-  if (!values['disable-agent']) log('node agent: not part of this build yet; running the control plane only');
+  let agent: { stop(): Promise<void> } | undefined;
+  if (!values['disable-agent']) {
+    const kubeletPort = values['kubelet-port'] === undefined ? undefined : Number(values['kubelet-port']);
+    if (kubeletPort !== undefined && (!Number.isInteger(kubeletPort) || kubeletPort < 0 || kubeletPort > 65535)) return fail(`invalid --kubelet-port "${values['kubelet-port']}"`);
+    const { existsSync } = await import('node:fs');
+    const registries = values['private-registry'] ?? (existsSync(join(dataDir, 'registries.yaml')) ? join(dataDir, 'registries.yaml') : undefined);
+    try {
+      const { startNodeAgent } = await import('../kubelet/node/agent.js');
+      const node = await startNodeAgent({
+        client: { server: cp.url, caPem: cp.caPem, token: joinToken(dataDir, values.token) },
+        dataDir: join(dataDir, 'agent'),
+        nodeName: values['node-name'],
+        podManifestPath: values['pod-manifest-path'],
+        registries,
+        kubeletPort,
+        log,
+      });
+      agent = node;
+      log(`node ${node.nodeName} is running pods under containerd`);
+    } catch (err) {
+      log(`node agent failed to start: ${(err as Error).message}; running the control plane only`);
+    }
+  }
   log(`${await untilSignalled()} received, shutting down`);
+  await agent?.stop();
   await cp.stop();
   return 0;
 }

@@ -23,8 +23,13 @@ export interface PodStatusInput {
   containers: Map<string, ContainerHistory>;
   /** Restarts that happened before this agent knew the pod (kept across agent restarts). */
   restartOffset?: Map<string, number>;
-  /** Containers report Ready=false whatever their state (the never-ready annotation). */
-  unready?: (container: string) => boolean;
+  /** Running containers that are not Ready (readiness probes, the sim's never-ready annotation). */
+  unready?: (container: string, containerId: string) => boolean;
+  /** Running containers whose startup probe has not yet succeeded. */
+  notStarted?: (container: string, containerId: string) => boolean;
+  /** Why a container that is not running waits, when the kubelet knows better than the runtime
+   *  (ErrImagePull, ImagePullBackOff, CreateContainerConfigError, RunContainerError). */
+  waiting?: Map<string, { reason: string; message?: string }>;
   /** The pod has been stopped for good (deleted, or past its deadline): the phase must be terminal. */
   terminal?: { reason?: string; message?: string };
   now: number;
@@ -48,8 +53,10 @@ function terminated(s: CriContainerStatus, runtimeName: string): ApiContainerSta
 function containerStatus(c: Container, h: ContainerHistory | undefined, waitingReason: string, input: PodStatusInput): ApiContainerStatus {
   const offset = input.restartOffset?.get(c.name) ?? 0;
   const latest = h?.attempts[0];
+  const w = input.waiting?.get(c.name);
+  const known = w && { reason: w.reason, ...(w.message ? { message: w.message } : {}) };
   if (!latest) {
-    return { name: c.name, state: { waiting: { reason: waitingReason } }, lastState: {}, ready: false, restartCount: offset, image: c.image ?? '', imageID: '', started: false };
+    return { name: c.name, state: { waiting: known ?? { reason: waitingReason } }, lastState: {}, ready: false, restartCount: offset, image: c.image ?? '', imageID: '', started: false };
   }
   const prev = h.attempts[1];
   const out: ApiContainerStatus = {
@@ -66,12 +73,15 @@ function containerStatus(c: Container, h: ContainerHistory | undefined, waitingR
   switch (latest.state) {
     case 'CONTAINER_RUNNING':
       out.state = { running: { startedAt: rfc3339(latest.startedAt) } };
-      out.started = true;
-      out.ready = !(input.unready?.(c.name) ?? false);
+      out.started = !(input.notStarted?.(c.name, latest.id) ?? false);
+      out.ready = out.started && !(input.unready?.(c.name, latest.id) ?? false);
       if (prev?.state === 'CONTAINER_EXITED') out.lastState = terminated(prev, input.runtimeName);
       break;
     case 'CONTAINER_EXITED':
-      if (h.backoffMessage) {
+      if (known) {
+        out.state = { waiting: known };
+        out.lastState = terminated(latest, input.runtimeName);
+      } else if (h.backoffMessage) {
         out.state = { waiting: { reason: 'CrashLoopBackOff', message: h.backoffMessage } };
         out.lastState = terminated(latest, input.runtimeName);
       } else {

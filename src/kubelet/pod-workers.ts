@@ -9,10 +9,10 @@ import { R, resourcePath } from '../client/resources.js';
 import { ApiStatusError, type RestClient } from '../client/rest.js';
 import { runWorkers, WorkQueue } from '../client/workqueue.js';
 import { CrashBackoff, goDuration } from './backoff.js';
+import { basicEnvironment, WaitingError, type PodEnvironment } from './pod-environment.js';
 import { generatePodStatus, isSidecar, sameStatus, type ContainerHistory } from './pod-status.js';
 import {
   CONTAINER_NAME_LABEL,
-  INIT_CONTAINER_ANNOTATION,
   POD_NAME_LABEL,
   POD_NAMESPACE_LABEL,
   POD_UID_LABEL,
@@ -29,7 +29,18 @@ export interface NodeHandle {
   runtime: RuntimeService;
   runtimeName: string;
   recorder?: EventRecorder;
+  /** Volumes, env, images and probes around the runtime calls (default: basicEnvironment). */
+  env?: PodEnvironment;
 }
+
+/** Why a container is not running yet, and when to try again. */
+interface Waiting {
+  reason: string;
+  message: string;
+  retryAt: number;
+}
+
+const CONFIG_RETRY_MS = 2000;
 
 export interface PodWorkersOptions {
   client: RestClient;
@@ -51,6 +62,9 @@ interface PodRecord {
   node: NodeHandle;
   sandboxId?: string;
   sandboxConfig?: PodSandboxConfig;
+  /** Whether the runtime was searched for this pod's sandbox (left by an earlier agent). */
+  searched?: boolean;
+  waiting: Map<string, Waiting>;
   task?: Promise<void>;
   restartOffset: Map<string, number>;
   wake?: { at: number; timer: TimerHandle };
@@ -125,9 +139,24 @@ export class PodWorkers {
       if (alreadyTerminal && !pod.metadata.deletionTimestamp) return;
       rec = this.adopt(key, pod, node);
     }
+    if (!rec.sandboxId && !rec.searched) await this.findSandbox(rec, pod);
     const snap = await this.snapshot(rec);
     const now = this.clock();
-    const statusInput = { pod, hostIP: node.nodeIP, runtimeName: node.runtimeName, sandbox: snap.sandbox, containers: snap.containers, restartOffset: rec.restartOffset, unready: (c: string) => this.opts.unready?.(pod, c) ?? false, now };
+    const probes = node.env?.probes;
+    const uid = rec.uid;
+    if (probes && !pod.metadata.deletionTimestamp) probes.sync(pod, this.running(snap), snap.sandbox?.network.ip);
+    const statusInput = {
+      pod,
+      hostIP: node.nodeIP,
+      runtimeName: node.runtimeName,
+      sandbox: snap.sandbox,
+      containers: snap.containers,
+      restartOffset: rec.restartOffset,
+      unready: (c: string, id: string) => (this.opts.unready?.(pod, c) ?? false) || (probes ? !probes.ready(uid, c, id) : false),
+      notStarted: probes ? (c: string, id: string) => !probes.started(uid, c, id) : undefined,
+      waiting: rec.waiting,
+      now,
+    };
     // Finished by what the runtime shows, even if the API has not heard yet: nothing restarts.
     const finished = generatePodStatus(statusInput).phase;
     if (finished === 'Succeeded' || finished === 'Failed') alreadyTerminal = true;
@@ -173,17 +202,30 @@ export class PodWorkers {
       return;
     }
     const policy = spec.restartPolicy ?? 'Always';
+    const now = this.clock();
+    // A container waiting on something outside the runtime (an image, a ConfigMap) is retried
+    // when its wait ends, not on every sync.
+    const held = (c: Container): boolean => {
+      const w = rec.waiting.get(c.name);
+      if (!w || w.retryAt <= now) return false;
+      wakeAt(w.retryAt);
+      return true;
+    };
     for (const c of spec.initContainers ?? []) {
       const h = snap.containers.get(c.name);
       const latest = h?.attempts[0];
       if (!latest) {
-        actions.push(() => this.startContainer(rec, pod, c, 0, true));
+        if (!held(c)) actions.push(() => this.startContainer(rec, pod, c, 0, true));
         return;
       }
       if (latest.state !== 'CONTAINER_EXITED') {
-        if (isSidecar(c) && latest.state === 'CONTAINER_RUNNING') continue;
+        if (isSidecar(c) && latest.state === 'CONTAINER_RUNNING') {
+          this.checkLiveness(pod, rec, c, latest, actions);
+          continue;
+        }
         return;
       }
+      if (held(c)) return;
       if (!isSidecar(c) && latest.exitCode === 0) continue;
       if (!isSidecar(c) && policy === 'Never') return;
       this.restartOrWait(pod, rec, c, h!, latest, true, actions, wakeAt);
@@ -193,10 +235,11 @@ export class PodWorkers {
       const h = snap.containers.get(c.name);
       const latest = h?.attempts[0];
       if (!latest) {
-        actions.push(() => this.startContainer(rec, pod, c, 0, false));
+        if (!held(c)) actions.push(() => this.startContainer(rec, pod, c, 0, false));
         continue;
       }
-      if (latest.state !== 'CONTAINER_EXITED') continue;
+      if (latest.state === 'CONTAINER_RUNNING') this.checkLiveness(pod, rec, c, latest, actions);
+      if (latest.state !== 'CONTAINER_EXITED' || held(c)) continue;
       const restart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
       if (restart) this.restartOrWait(pod, rec, c, h!, latest, false, actions, wakeAt);
     }
@@ -219,12 +262,50 @@ export class PodWorkers {
     });
   }
 
+  /** A failed liveness (or startup) probe: stop the container; the next sync restarts it per policy. */
+  private checkLiveness(pod: Pod, rec: PodRecord, c: Container, latest: CriContainerStatus, actions: Action[]): void {
+    const failure = rec.node.env?.probes?.livenessFailure(rec.uid, c.name, latest.id);
+    if (!failure) return;
+    actions.push(async () => {
+      rec.node.recorder?.event(pod, 'Normal', 'Killing', `Container ${c.name} ${failure}, will be restarted`);
+      await this.stopWithHooks(rec, pod, latest.id, c.name, pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS);
+    });
+  }
+
+  private running(snap: Snapshot): { name: string; id: string; startedAt: number }[] {
+    const out = [];
+    for (const [name, h] of snap.containers) {
+      const s = h.attempts[0];
+      if (s?.state === 'CONTAINER_RUNNING') out.push({ name, id: s.id, startedAt: s.startedAt });
+    }
+    return out;
+  }
+
+  /** After an agent restart: take over the sandbox an earlier agent made, rather than a second one. */
+  private async findSandbox(rec: PodRecord, pod: Pod): Promise<void> {
+    rec.searched = true;
+    const rt = rec.node.runtime;
+    const found = await rt.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: rec.uid } });
+    found.sort((a, b) => Number(b.state === 'SANDBOX_READY') - Number(a.state === 'SANDBOX_READY') || b.createdAt - a.createdAt);
+    const [best, ...rest] = found;
+    if (!best) return;
+    rec.sandboxId = best.id;
+    rec.sandboxConfig = await this.envOf(rec).sandboxConfig(pod);
+    // The runtime still holds every attempt, so restart counts come from it, not from the API.
+    rec.restartOffset.clear();
+    for (const extra of rest) await rt.removePodSandbox(extra.id).catch(() => undefined);
+  }
+
+  private envOf(rec: PodRecord): PodEnvironment {
+    return rec.node.env ?? basicEnvironment;
+  }
+
   private adopt(key: string, pod: Pod, node: NodeHandle): PodRecord {
     const restartOffset = new Map<string, number>();
     for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       if (s.containerID) restartOffset.set(s.name, (s.restartCount ?? 0) + 1);
     }
-    const rec: PodRecord = { key, uid: pod.metadata.uid!, node, restartOffset };
+    const rec: PodRecord = { key, uid: pod.metadata.uid!, node, restartOffset, waiting: new Map() };
     this.records.set(key, rec);
     return rec;
   }
@@ -279,44 +360,39 @@ export class PodWorkers {
     rec.wake = { at, timer: this.opts.wheel.at(at + 5, () => this.enqueue(rec.key)) };
   }
 
-  private sandboxConfig(pod: Pod): PodSandboxConfig {
-    const m = pod.metadata;
-    return {
-      metadata: { name: m.name!, namespace: m.namespace!, uid: m.uid!, attempt: 0 },
-      hostname: pod.spec?.hostname ?? m.name,
-      labels: { ...(m.labels ?? {}), [POD_NAME_LABEL]: m.name!, [POD_NAMESPACE_LABEL]: m.namespace!, [POD_UID_LABEL]: m.uid! },
-      annotations: { ...(m.annotations ?? {}) },
-      hostNetwork: pod.spec?.hostNetwork === true,
-    };
-  }
-
   private async runSandbox(rec: PodRecord, pod: Pod): Promise<void> {
-    const config = this.sandboxConfig(pod);
+    const config = await this.envOf(rec).sandboxConfig(pod);
     rec.sandboxConfig = config;
     rec.sandboxId = await rec.node.runtime.runPodSandbox(config);
   }
 
   private async startContainer(rec: PodRecord, pod: Pod, c: Container, attempt: number, isInit: boolean): Promise<void> {
     const rt = rec.node.runtime;
-    if (!rec.sandboxId || !rec.sandboxConfig) return;
-    const m = pod.metadata;
-    const id = await rt.createContainer(
-      rec.sandboxId,
-      {
-        metadata: { name: c.name, attempt },
-        image: c.image ?? '',
-        command: c.command,
-        args: c.args,
-        labels: { [POD_NAME_LABEL]: m.name!, [POD_NAMESPACE_LABEL]: m.namespace!, [POD_UID_LABEL]: m.uid!, [CONTAINER_NAME_LABEL]: c.name },
-        annotations: { 'io.kubernetes.container.restartCount': String(attempt), ...(isInit && !isSidecar(c) ? { [INIT_CONTAINER_ANNOTATION]: 'true' } : {}) },
-      },
-      rec.sandboxConfig,
-    );
+    const env = this.envOf(rec);
     const rcd = rec.node.recorder;
-    rcd?.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+    if (!rec.sandboxId || !rec.sandboxConfig) return;
+    let id: string;
+    try {
+      await env.ensureImage(pod, c, rcd);
+      const sandbox = await rt.podSandboxStatus(rec.sandboxId);
+      const config = await env.containerConfig(pod, c, attempt, isInit, sandbox, rec.sandboxConfig);
+      id = await rt.createContainer(rec.sandboxId, config, rec.sandboxConfig);
+    } catch (err) {
+      if (!(err instanceof WaitingError)) throw err;
+      rec.waiting.set(c.name, { reason: err.reason, message: err.message, retryAt: err.retryAt ?? this.clock() + CONFIG_RETRY_MS });
+      if (err.reason === 'CreateContainerConfigError') rcd?.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
+      return;
+    }
+    rec.waiting.delete(c.name);
     rcd?.event(pod, 'Normal', 'Created', `Created container: ${c.name}`);
     await rt.startContainer(id);
     rcd?.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+    const hookFailure = await env.postStart?.(pod, c, id);
+    if (hookFailure) {
+      rcd?.event(pod, 'Warning', 'FailedPostStartHook', hookFailure);
+      rcd?.event(pod, 'Normal', 'Killing', 'FailedPostStartHook');
+      await this.stopWithHooks(rec, pod, id, c.name, pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS);
+    }
     // Keep the newest two attempts of a container: the current one and the one lastState shows.
     for (const old of await rt.listContainers({ podSandboxId: rec.sandboxId, labelSelector: { [CONTAINER_NAME_LABEL]: c.name } })) {
       if (old.metadata.attempt < attempt - 1) await rt.removeContainer(old.id);
@@ -328,10 +404,23 @@ export class PodWorkers {
     await Promise.all(
       live.map((s) => {
         rec.node.recorder?.event(pod, 'Normal', 'Killing', `Stopping container ${s.metadata.name}`);
-        return rt.stopContainer(s.id, graceSeconds).catch(() => undefined);
+        return this.stopWithHooks(rec, pod, s.id, s.metadata.name, graceSeconds).catch(() => undefined);
       }),
     );
     if (rec.sandboxId) await rt.stopPodSandbox(rec.sandboxId);
+  }
+
+  /** preStop first, inside the grace period; then the stop signal with what is left of it (at least 2 s, as upstream). */
+  private async stopWithHooks(rec: PodRecord, pod: Pod, containerId: string, name: string, graceSeconds: number): Promise<void> {
+    const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
+    let grace = graceSeconds;
+    if (spec?.lifecycle?.preStop && rec.node.env?.preStop && graceSeconds > 0) {
+      const started = this.clock();
+      const failure = await rec.node.env.preStop(pod, spec, containerId, graceSeconds);
+      if (failure) rec.node.recorder?.event(pod, 'Warning', 'FailedPreStopHook', failure);
+      grace = Math.max(2, graceSeconds - Math.floor((this.clock() - started) / 1000));
+    }
+    await rec.node.runtime.stopContainer(containerId, grace);
   }
 
   private async teardown(rec: PodRecord): Promise<void> {
@@ -339,7 +428,9 @@ export class PodWorkers {
     rec.wake?.timer.cancel();
     this.opts.backoff.forgetPrefix(`${rec.uid}/`);
     await rec.task?.catch(() => undefined);
+    rec.node.env?.probes?.removePod(rec.uid);
     if (rec.sandboxId) await rec.node.runtime.removePodSandbox(rec.sandboxId);
+    await this.envOf(rec).cleanup(rec.uid);
   }
 
   private async writeStatus(rec: PodRecord, pod: Pod, status: NonNullable<Pod['status']>): Promise<void> {

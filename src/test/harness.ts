@@ -58,6 +58,7 @@ export interface TestClusterOptions {
   defaultTolerationSeconds?: ControlPlaneOptions['defaultTolerationSeconds'];
   /** Node lifecycle controller timings (e.g. a 2 s grace period). */
   nodeLifecycle?: ControlPlaneOptions['nodeLifecycle'];
+  clusterCidr?: string;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -70,6 +71,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     log: () => undefined,
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
     nodeLifecycle: opts.nodeLifecycle,
+    clusterCidr: opts.clusterCidr,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;

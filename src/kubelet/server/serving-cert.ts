@@ -2,19 +2,21 @@
 // none: a CA of its own (`<node>-ca@<time>`) signs a leaf for the node's names and addresses, and
 // both live in the agent's data dir so a restart keeps them. Reissued when the node's addresses
 // change or expiry nears. (The API server does not verify it, as kube-apiserver without
-// --kubelet-certificate-authority does not.)
+// --kubelet-certificate-authority does not.) The certificates are made in a worker thread: the
+// X.509 library costs some 15 MB that a long-running agent should not keep for a one-off job.
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
-import { createCa, issueCert, subjectAltNames, type KeyPair } from '../../cluster/pki.js';
+import { Worker } from 'node:worker_threads';
+import type { KeyPair } from '../../cluster/pki.js';
 
 const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
 
 function covers(pair: KeyPair, dns: readonly string[], ips: readonly string[]): boolean {
   try {
-    const san = subjectAltNames(pair.cert);
-    const notAfter = new X509Certificate(pair.cert).validTo;
-    return dns.every((d) => san.dns.includes(d)) && ips.every((i) => san.ips.includes(i)) && Date.parse(notAfter) - Date.now() > RENEW_BEFORE_MS;
+    const x = new X509Certificate(pair.cert);
+    const names = (x.subjectAltName ?? '').split(', ');
+    return dns.every((d) => names.includes(`DNS:${d}`)) && ips.every((i) => names.includes(`IP Address:${i}`)) && Date.parse(x.validTo) - Date.now() > RENEW_BEFORE_MS;
   } catch {
     return false;
   }
@@ -31,11 +33,17 @@ export async function ensureKubeletServingCert(dir: string, nodeName: string, ip
     const pair = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
     if (covers(pair, dns, wantedIps)) return pair;
   }
-  const stamp = Math.floor(Date.now() / 1000);
-  const ca = await createCa(`${nodeName}-ca@${stamp}`);
-  const leaf = await issueCert(ca, { commonName: `${nodeName}@${stamp}`, dnsNames: dns, ips: wantedIps, usage: 'server', days: 365 });
-  const pair = { cert: leaf.cert + ca.cert, key: leaf.key };
+  const pair = await issueInWorker({ nodeName, dns, ips: wantedIps });
   writeFileSync(keyPath, pair.key, { mode: 0o600 });
   writeFileSync(certPath, pair.cert, { mode: 0o644 });
   return pair;
+}
+
+function issueInWorker(request: { nodeName: string; dns: string[]; ips: string[] }): Promise<KeyPair> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./serving-cert-worker.js', import.meta.url), { workerData: request });
+    worker.once('message', (pair: KeyPair) => resolve(pair));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`kubelet certificate worker exited with code ${code}`)));
+  });
 }

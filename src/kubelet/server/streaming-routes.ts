@@ -50,9 +50,8 @@ function flag(q: URLSearchParams, ...keys: string[]): boolean {
 
 let loaded: Promise<StreamingHandlers> | undefined;
 function defaultHandlers(): Promise<StreamingHandlers> {
-  // Loaded on first use, by a computed name: the streaming module is built alongside this one.
-  const spec = '../streaming/index.js';
-  loaded ??= import(spec) as Promise<StreamingHandlers>;
+  // Loaded on first use: a kubelet nobody execs into never carries the SPDY code.
+  loaded ??= import('../streaming/index.js');
   return loaded;
 }
 

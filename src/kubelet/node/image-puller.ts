@@ -1,0 +1,123 @@
+// Images as the kubelet's image manager handles them: the pull policy decides whether to pull,
+// failed pulls back off (ErrImagePull, then ImagePullBackOff while waiting), and credentials come
+// from the pod's imagePullSecrets or the node's registries.yaml.
+import type { Container, Pod } from '../../api/core/v1/pod/types.js';
+import type { EventRecorder } from '../../client/events.js';
+import { CrashBackoff } from '../backoff.js';
+import { WaitingError } from '../pod-environment.js';
+import type { AuthConfig, ImageService } from '../runtime.js';
+
+export interface ImagePullerOptions {
+  images: ImageService;
+  /** imagePullSecrets' contents: the decoded `.dockerconfigjson` of each secret named by the pod. */
+  pullSecrets(pod: Pod): Promise<DockerConfig[]>;
+  /** Credentials the node itself has for a registry host (registries.yaml). */
+  nodeAuth?(image: string): AuthConfig | undefined;
+  clock?: () => number;
+}
+
+export interface DockerConfig {
+  auths?: Record<string, { username?: string; password?: string; auth?: string; identitytoken?: string; registrytoken?: string }>;
+}
+
+/** Upstream's default policy: Always for `:latest` or no tag, IfNotPresent otherwise. */
+export function pullPolicy(c: Container): string {
+  if (c.imagePullPolicy) return c.imagePullPolicy;
+  const ref = c.image ?? '';
+  if (ref.includes('@')) return 'IfNotPresent';
+  const last = ref.slice(ref.lastIndexOf('/') + 1);
+  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : 'latest';
+  return tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/** The registry host of an image reference, as docker normalizes it. */
+export function registryHost(image: string): string {
+  const first = image.split('/')[0]!;
+  if (image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return first;
+  return 'docker.io';
+}
+
+function normalizeRegistryKey(key: string): string {
+  const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0]!;
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+}
+
+export function authFor(image: string, configs: DockerConfig[]): AuthConfig | undefined {
+  const host = registryHost(image);
+  for (const cfg of configs) {
+    for (const [key, entry] of Object.entries(cfg.auths ?? {})) {
+      if (normalizeRegistryKey(key) !== host) continue;
+      let { username, password } = entry;
+      if (!username && entry.auth) {
+        const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = plain.indexOf(':');
+        if (colon > 0) [username, password] = [plain.slice(0, colon), plain.slice(colon + 1)];
+      }
+      return { username, password, serverAddress: host, identityToken: entry.identitytoken, registryToken: entry.registrytoken };
+    }
+  }
+  return undefined;
+}
+
+const PULL_BACKOFF_BASE_MS = 10_000;
+const PULL_BACKOFF_MAX_MS = 300_000;
+
+export class ImagePuller {
+  private readonly backoff: CrashBackoff;
+  private readonly failedAt = new Map<string, number>();
+  private readonly clock: () => number;
+
+  constructor(private readonly o: ImagePullerOptions) {
+    this.clock = o.clock ?? Date.now;
+    this.backoff = new CrashBackoff(PULL_BACKOFF_BASE_MS, PULL_BACKOFF_MAX_MS, this.clock);
+  }
+
+  async ensure(pod: Pod, c: Container, recorder: EventRecorder | undefined): Promise<void> {
+    const image = c.image ?? '';
+    const policy = pullPolicy(c);
+    const present = await this.o.images.imageStatus(image);
+    if (policy === 'Never') {
+      if (present) return void recorder?.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      const message = `Container image "${image}" is not present with pull policy of Never`;
+      recorder?.event(pod, 'Warning', 'ErrImageNeverPull', message);
+      throw new WaitingError('ErrImageNeverPull', message, this.clock() + PULL_BACKOFF_BASE_MS);
+    }
+    if (present && policy === 'IfNotPresent') return void recorder?.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+
+    const key = `${pod.metadata.uid}/${image}`;
+    const lastFailure = this.failedAt.get(key);
+    if (lastFailure !== undefined && this.backoff.inBackoffSince(key, lastFailure)) {
+      recorder?.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+      throw new WaitingError('ImagePullBackOff', `Back-off pulling image "${image}"`, this.backoff.releaseAt(key, lastFailure));
+    }
+    recorder?.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    const started = this.clock();
+    try {
+      const auth = authFor(image, await this.o.pullSecrets(pod)) ?? this.o.nodeAuth?.(image);
+      await this.o.images.pullImage(image, auth);
+    } catch (err) {
+      // The runtime's own text, without a second "failed to pull image" in front of it.
+      const reason = (err instanceof Error ? err.message : String(err)).replace(/^failed to pull image "[^"]*": (PullImage: )?/i, '');
+      // k8ts runs offline: an image imported onto the node still serves when its registry cannot be reached.
+      if (present) {
+        recorder?.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${reason}; using the image already present on the node`);
+        return;
+      }
+      const now = this.clock();
+      this.failedAt.set(key, now);
+      this.backoff.next(key, now);
+      recorder?.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${reason}`);
+      recorder?.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+      throw new WaitingError('ErrImagePull', `Failed to pull image "${image}": ${reason}`, this.backoff.releaseAt(key, now));
+    }
+    this.failedAt.delete(key);
+    const took = ((this.clock() - started) / 1000).toFixed(3).replace(/\.?0+$/, '');
+    const size = (await this.o.images.imageStatus(image))?.size;
+    recorder?.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting).${size !== undefined ? ` Image size: ${size} bytes.` : ''}`);
+  }
+
+  forgetPod(uid: string): void {
+    this.backoff.forgetPrefix(`${uid}/`);
+    for (const k of this.failedAt.keys()) if (k.startsWith(`${uid}/`)) this.failedAt.delete(k);
+  }
+}
