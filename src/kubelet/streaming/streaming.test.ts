@@ -1,0 +1,277 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import https from 'node:https';
+import net from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
+import { SpdySession, type SpdyStream } from '../../util/spdy/session.js';
+import { handleRemoteCommand } from './remote-command.js';
+import { handlePortForward } from './port-forward.js';
+import { startFakeRuntime, type FakeRuntime } from './testing/fake-runtime.js';
+
+// A tiny stand-in for the API server → kubelet path: HTTPS, the pod GET kubectl makes first,
+// and the exec/attach/portforward subresources routed to the handlers under test.
+let runtime: FakeRuntime;
+let server: https.Server;
+let port: number;
+let dir: string;
+const echoServer = net.createServer((c) => c.pipe(c));
+let echoPort: number;
+const openSockets = new Set<Duplex>();
+
+const POD = {
+  kind: 'Pod',
+  apiVersion: 'v1',
+  metadata: { name: 'p', namespace: 'ns', uid: '6a1c2b3d-0000-4000-8000-000000000001', resourceVersion: '1' },
+  spec: { containers: [{ name: 'c', image: 'busybox' }] },
+  status: { phase: 'Running', containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: {} } }] },
+};
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'k8ts-streaming-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  runtime = await startFakeRuntime();
+  echoServer.listen(0, '127.0.0.1');
+  await once(echoServer, 'listening');
+  echoPort = (echoServer.address() as net.AddressInfo).port;
+  server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+    const path = new URL(req.url ?? '/', 'https://x').pathname;
+    res.setHeader('Content-Type', 'application/json');
+    if (path === '/api/v1/namespaces/ns/pods/p') return res.end(JSON.stringify(POD));
+    if (path === '/api') return res.end(JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }));
+    if (path === '/api/v1') {
+      return res.end(JSON.stringify({ kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'] }] }));
+    }
+    if (path === '/apis') return res.end(JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
+    res.statusCode = 404;
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    openSockets.add(socket);
+    socket.on('close', () => openSockets.delete(socket));
+    const url = new URL(req.url ?? '/', 'https://x');
+    const flag = (n: string): boolean => url.searchParams.get(n) === 'true' || url.searchParams.get(n) === '1';
+    if (url.pathname === '/api/v1/namespaces/ns/pods/p/exec' || url.pathname === '/api/v1/namespaces/ns/pods/p/attach') {
+      const o = { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
+      const cmd = url.searchParams.getAll('command');
+      const backendUrl = url.searchParams.get('backend') === 'refused' ? runtime.exec({ cmd: ['true'], ...o }).replace(/exec\/\w+/, 'exec/unknown') : runtime.exec({ cmd, ...o });
+      void handleRemoteCommand(req, socket, head, { kind: url.pathname.endsWith('exec') ? 'exec' : 'attach', backendUrl, ...o });
+    } else if (url.pathname === '/api/v1/namespaces/ns/pods/p/portforward') {
+      void handlePortForward(req, socket, head, { backendUrl: runtime.portForward() });
+    } else {
+      socket.destroy();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as net.AddressInfo).port;
+});
+
+after(async () => {
+  for (const s of openSockets) s.destroy();
+  server.close();
+  echoServer.close();
+  await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function execPath(cmd: string[], o: { stdin?: boolean; tty?: boolean; extra?: string } = {}): string {
+  const q = new URLSearchParams();
+  for (const c of cmd) q.append('command', c);
+  q.set('container', 'c');
+  if (o.stdin) q.set('stdin', 'true');
+  q.set('stdout', 'true');
+  if (!o.tty) q.set('stderr', 'true');
+  if (o.tty) q.set('tty', 'true');
+  return `/api/v1/namespaces/ns/pods/p/exec?${q}${o.extra ?? ''}`;
+}
+
+interface WsResult {
+  first: Buffer;
+  channels: Map<number, Buffer>;
+  closeCode: number;
+}
+
+async function wsExec(path: string, protocol: string, input: (ws: WebSocket) => void): Promise<WsResult> {
+  const ws = new WebSocket(`wss://127.0.0.1:${port}${path}`, [protocol], { rejectUnauthorized: false });
+  const messages: Buffer[] = [];
+  ws.on('message', (d: Buffer) => messages.push(d));
+  await once(ws, 'open');
+  assert.equal(ws.protocol, protocol);
+  input(ws);
+  const [code] = (await once(ws, 'close')) as [number];
+  const channels = new Map<number, Buffer>();
+  for (const m of messages) channels.set(m[0]!, Buffer.concat([channels.get(m[0]!) ?? Buffer.alloc(0), m.subarray(1)]));
+  return { first: messages[0]!, channels, closeCode: code };
+}
+
+test('WebSocket v5 exec: stdin with half-close, stdout, stderr, and the exit code on the error channel', async () => {
+  const r = await wsExec(execPath(['sh', '-c', 'cat; echo oops >&2; exit 3'], { stdin: true }), 'v5.channel.k8s.io', (ws) => {
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello ')]));
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.alloc(200_000, 'x')]));
+    ws.send(Buffer.from([255, 0]));
+  });
+  assert.deepEqual([...r.first], [1], 'an empty stdout message announces the connection');
+  assert.equal(r.channels.get(1)!.toString(), 'hello ' + 'x'.repeat(200_000));
+  assert.equal(r.channels.get(2)!.toString(), 'oops\n');
+  const status = JSON.parse(r.channels.get(3)!.toString());
+  assert.equal(status.status, 'Failure');
+  assert.equal(status.reason, 'NonZeroExitCode');
+  assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '3' }]);
+  assert.equal(r.closeCode, 1000);
+});
+
+test('WebSocket v4 exec with a tty forwards resize messages and reports success', async () => {
+  const r = await wsExec(execPath(['sh', '-c', 'sleep 0.3; echo done'], { tty: true }), 'v4.channel.k8s.io', (ws) => {
+    ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":100,"Height":40}')]));
+  });
+  assert.equal(r.channels.get(1)!.toString(), 'done\n');
+  assert.deepEqual(JSON.parse(r.channels.get(3)!.toString()), { metadata: {}, status: 'Success' });
+  assert.ok(runtime.resizes.includes('{"Width":100,"Height":40}'));
+});
+
+/** Sends a raw upgrade request and returns everything the server wrote until it closed the connection. */
+async function rawUpgrade(path: string, headers: Record<string, string>): Promise<string> {
+  const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
+  await once(socket, 'secureConnect');
+  const lines = [`GET ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''];
+  socket.write(lines.join('\r\n'));
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([once(socket, 'close'), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('server left the connection open')), 10_000)))]);
+  } finally {
+    clearTimeout(timer);
+    socket.destroy();
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+test('failed upgrades answer an HTTP error and close the connection', async () => {
+  const before = runtime.upgrades;
+  const ws = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+  const badProtocol = await rawUpgrade(execPath(['true']), { ...ws, 'Sec-WebSocket-Protocol': 'v9.channel.k8s.io' });
+  assert.match(badProtocol, /^HTTP\/1\.1 400 /);
+  assert.match(badProtocol, /"reason":"BadRequest"/);
+  const spdyNoProtocol = await rawUpgrade(execPath(['true']), { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v9.channel.k8s.io' });
+  assert.match(spdyNoProtocol, /^HTTP\/1\.1 403 /);
+  assert.equal(runtime.upgrades, before, 'refused clients never reach the runtime');
+  const refusedByRuntime = await rawUpgrade(execPath(['true'], { extra: '&backend=refused' }), { ...ws, 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' });
+  assert.match(refusedByRuntime, /^HTTP\/1\.1 500 /);
+  assert.match(refusedByRuntime, /unable to upgrade connection: not found/);
+  const refusedSpdy = await rawUpgrade(execPath(['true'], { extra: '&backend=refused' }), { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' });
+  assert.match(refusedSpdy, /^HTTP\/1\.1 500 /);
+  const notUpgrade = await rawUpgrade('/api/v1/namespaces/ns/pods/p/portforward', { Connection: 'Upgrade', Upgrade: 'h2c' });
+  assert.match(notUpgrade, /^HTTP\/1\.1 400 /);
+});
+
+test('a SPDY client is spliced through to the runtime (v4 streams, half-closed stdin)', async () => {
+  const req = https.request({ host: '127.0.0.1', port, path: execPath(['sh', '-c', 'tr a-z A-Z; exit 0'], { stdin: true }), method: 'POST', rejectUnauthorized: false, headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': ['v4.channel.k8s.io', 'v3.channel.k8s.io'] } });
+  req.end();
+  const [res, socket, head] = (await once(req, 'upgrade')) as [IncomingMessage, Duplex, Buffer];
+  assert.equal(res.headers['x-stream-protocol-version'], 'v4.channel.k8s.io');
+  if (head.length) socket.unshift(head);
+  const session = new SpdySession(socket, { role: 'client', respectPeerWindow: false });
+  try {
+    const open = (t: string): SpdyStream => session.openStream({ streamType: t });
+    const error = open('error');
+    error.end();
+    const [stdin, stdout, stderr] = [open('stdin'), open('stdout'), open('stderr')];
+    await Promise.all([error, stdin, stdout, stderr].map((s) => s.reply));
+    const read = (s: SpdyStream): Promise<string> => new Promise((resolve) => {
+      const parts: Buffer[] = [];
+      s.on('data', (c: Buffer) => parts.push(c));
+      s.on('end', () => resolve(Buffer.concat(parts).toString()));
+    });
+    const [out, status] = [read(stdout), read(error)];
+    stderr.resume();
+    stdin.end('spliced through\n');
+    assert.equal(await out, 'SPLICED THROUGH\n');
+    assert.deepEqual(JSON.parse(await status), { metadata: {}, status: 'Success' });
+  } finally {
+    session.destroy();
+  }
+});
+
+// --- the real kubectl ---
+
+function kubectl(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('kubectl', ['--server', `https://127.0.0.1:${port}`, '--insecure-skip-tls-verify', '--token', 'x', '--request-timeout', '30s', '-n', 'ns', ...args], {
+      env: { ...process.env, KUBECONFIG: '/dev/null', ...opts.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdin.end(opts.input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+for (const [name, env] of [
+  ['WebSocket v5', {}],
+  ['SPDY fallback', { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }],
+] as const) {
+  test(`kubectl exec over ${name}: output, stdin and exit code`, async () => {
+    const r = await kubectl(['exec', 'p', '--', 'sh', '-c', 'echo hi; echo oops >&2; exit 3'], { env });
+    assert.equal(r.stdout, 'hi\n', r.stderr);
+    assert.match(r.stderr, /oops/);
+    assert.equal(r.code, 3, r.stderr);
+    const i = await kubectl(['exec', '-i', 'p', '--', 'sh', '-c', 'wc -c'], { env, input: 'z'.repeat(150_000) });
+    assert.equal(i.stdout.trim(), '150000', i.stderr);
+    assert.equal(i.code, 0);
+  });
+}
+
+for (const [name, env] of [
+  ['the WebSocket tunnel', {}],
+  ['plain SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
+] as const) {
+  test(`kubectl port-forward over ${name}`, async () => {
+    const child = spawn('kubectl', ['--server', `https://127.0.0.1:${port}`, '--insecure-skip-tls-verify', '--token', 'x', '-n', 'ns', 'port-forward', 'pod/p', `:${echoPort}`], {
+      env: { ...process.env, KUBECONFIG: '/dev/null', ...env },
+    });
+    try {
+      let out = '';
+      child.stderr.on('data', (c) => (out += c));
+      const local = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`kubectl did not start forwarding: ${out}`)), 20_000);
+        child.stdout.on('data', (c) => {
+          out += c;
+          const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      for (let round = 0; round < 2; round++) {
+        const conn = net.connect(local, '127.0.0.1');
+        const payload = Buffer.alloc(200_000 + round, 'k');
+        const got: Buffer[] = [];
+        conn.on('data', (c: Buffer) => got.push(c));
+        conn.write(payload);
+        const deadline = Date.now() + 15_000;
+        while (Buffer.concat(got).length < payload.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        conn.destroy();
+        assert.ok(Buffer.concat(got).equals(payload), `round ${round}: echoed ${Buffer.concat(got).length} bytes; kubectl said: ${out}`);
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+}
+
