@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { applySqlitePragmas } from '../src/storage/index.js';
+import { freePort, rssMiB } from './lib/processes.js';
 
 const SINGLE_CLIENT_CREATES = Number(process.env['BENCH_SINGLE'] ?? 2000);
 const CONCURRENT_CLIENTS = 50;
@@ -25,15 +25,6 @@ interface Conn {
   ca: string;
   token: string;
   agent: Agent;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function call(c: Conn, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
@@ -97,11 +88,6 @@ function rawInsertRate(dir: string, sample: string): number {
   const rate = RAW_INSERTS / ((performance.now() - t0) / 1000);
   db.close();
   return rate;
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 async function startServer(dir: string): Promise<{ child: ChildProcess; conn: Conn }> {

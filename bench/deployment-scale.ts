@@ -7,9 +7,8 @@
 // BENCH_NODES and BENCH_REPLICAS override the sizes; BENCH_NODE_ARGS / BENCH_AGENT_NODE_ARGS
 // pass flags (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof) to the server's / agent's node;
 // BENCH_AGENT_ARGS adds agent flags (e.g. --sim-no-events); BENCH_TIMEOUT_MS bounds the wait.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deployment } from '../src/api/apps/v1/types.js';
@@ -18,53 +17,13 @@ import { Informer } from '../src/client/informer.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { keyOf, R, resourcePath } from '../src/client/resources.js';
 import { RestClient } from '../src/client/rest.js';
+import { cpuSeconds, freePort, nodeArgs, rssMiB, startProcess, stopProcesses } from './lib/processes.js';
 
 const NODES = Number(process.env['BENCH_NODES'] ?? 1000);
 const REPLICAS = Number(process.env['BENCH_REPLICAS'] ?? 10_000);
 const TIMEOUT_MS = Number(process.env['BENCH_TIMEOUT_MS'] ?? 10 * 60_000);
 const NS = 'scale-bench';
 const NAME = 'web';
-const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function nodeArgs(env: string): string[] {
-  return (process.env[env] ?? '').split(' ').filter(Boolean);
-}
-
-/** Spawn a k8ts command and resolve once its log shows `ready`; its log is kept for error messages. */
-function startProcess(name: string, args: string[], extraNodeArgs: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...extraNodeArgs, CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      // Keep only the tail: the agent and server may log for the whole run.
-      log = (log + d.toString()).slice(-20_000);
-      if (ready.test(log)) resolve(child);
-    });
-    child.on('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${log}`)));
-  });
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-function cpuSeconds(pid: number): number {
-  // utime + stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command).
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 function deployment(): Deployment {
   return {
     apiVersion: 'apps/v1',
@@ -179,15 +138,7 @@ async function main(): Promise<void> {
   } finally {
     for (const i of informers) i.stop();
     client?.close();
-    for (const p of children.reverse()) {
-      if (p.exitCode !== null || p.signalCode !== null) continue;
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      // A process stuck at shutdown must not hold the run past its bound.
-      const killer = setTimeout(() => p.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopProcesses(children);
     rmSync(dir, { recursive: true, force: true });
   }
 }
