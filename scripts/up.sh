@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One command to a running single-node k8ts cluster on a fresh Debian machine: installs the
-# build dependencies, builds, starts `k8ts server` in the background and waits until it
-# answers /readyz. Prints how to point kubectl at it.
+# build dependencies and (as root) containerd, runc and the CNI plugins, builds, starts
+# `k8ts server` (control plane and this machine's node, with busybox built from the host's
+# busybox-static as an offline image) in the background and waits until it answers /readyz.
+# Prints how to point kubectl at it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,13 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "k8ts needs Node.js 20 and npm" >&2
   exit 1
 fi
+AGENT_FLAG=()
+if [ "$(id -u)" = 0 ]; then
+  ./scripts/install-node-deps.sh
+else
+  echo "not root: starting the control plane only (a node running containers needs root)"
+  AGENT_FLAG=(--disable-agent)
+fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run --silent build
 
@@ -20,15 +29,15 @@ mkdir -p "$DATA_DIR"
 if [ -f "$DATA_DIR/server.pid" ] && kill -0 "$(cat "$DATA_DIR/server.pid")" 2>/dev/null; then
   echo "k8ts server already running (pid $(cat "$DATA_DIR/server.pid"))"
 else
-  nohup node dist/src/cli/main.js server --data-dir "$DATA_DIR" --https-listen-port "$PORT" --disable-agent >"$LOG" 2>&1 &
+  nohup node dist/src/cli/main.js server --data-dir "$DATA_DIR" --https-listen-port "$PORT" "${AGENT_FLAG[@]}" >"$LOG" 2>&1 &
   echo $! >"$DATA_DIR/server.pid"
 fi
 
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   if [ -f "$DATA_DIR/kubeconfig.yaml" ] && curl -fsk "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then
     echo "k8ts is up: https://127.0.0.1:$PORT (log: $LOG)"
     echo "  export KUBECONFIG=$DATA_DIR/kubeconfig.yaml"
-    echo "  kubectl get namespaces"
+    echo "  kubectl get nodes"
     exit 0
   fi
   sleep 0.1

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# What a k8ts node needs from Debian to run real containers: containerd and runc, the standard CNI
+# plugins, iptables (pod masquerading, hostPort), busybox-static (the images tests and benches
+# build), util-linux's `script` (tests drive `kubectl exec -it` through a pty) and docker-registry
+# (the registries.yaml test), and gcc with a static libc for the pause binary. Installs only
+# what is missing; needs root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+need=()
+command -v containerd >/dev/null || need+=(containerd)
+command -v runc >/dev/null || need+=(runc)
+[ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+command -v iptables >/dev/null || need+=(iptables)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need+=(busybox-static)
+command -v script >/dev/null || need+=(bsdutils)
+command -v docker-registry >/dev/null || need+=(docker-registry)
+# The pod sandbox (pause) binary is compiled statically at build time.
+command -v gcc >/dev/null || need+=(gcc)
+[ -n "$(gcc -print-file-name=libc.a 2>/dev/null | grep /)" ] || need+=(libc6-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "a k8ts node needs root to install: ${need[*]}" >&2
+    exit 1
+  fi
+  echo "installing: ${need[*]}"
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
