@@ -1,216 +1,14 @@
-// ContainerdRuntime against a private containerd started here: its own root, state, socket, CNI
-// bridge and subnet, images built from /bin/busybox. Needs root, containerd, runc and the CNI
-// plugins in /usr/lib/cni, as CI has.
+// ContainerdRuntime against a private containerd (../testing/private-containerd.ts): its own root,
+// state, socket, CNI bridge and subnet, the builtin pause and busybox images. Needs root,
+// containerd, runc, the CNI plugins in /usr/lib/cni and busybox-static, as CI has.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerdRuntime } from './runtime.js';
 import { RuntimeNotFoundError, type ContainerEvent, type PodSandboxConfig } from '../runtime.js';
-
-const BUSYBOX = 'docker.io/library/busybox:k8tstest';
-const PAUSE = 'k8ts.io/pause:k8tstest';
-
-interface PrivateContainerd {
-  dir: string;
-  socket: string;
-  bridge: string;
-  subnetPrefix: string;
-  cgroupRoot: string;
-  child: ChildProcess;
-  logFile: string;
-}
-
-function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** An OCI image layout tar whose single layer is a busybox rootfs. */
-function buildOciImage(work: string, name: string, config: { Entrypoint?: string[]; Cmd?: string[] }): string {
-  const root = join(work, `img-${sha256(name).slice(0, 8)}`);
-  const rootfs = join(root, 'rootfs');
-  mkdirSync(join(rootfs, 'bin'), { recursive: true });
-  for (const d of ['etc', 'tmp', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, d), { recursive: true });
-  copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-  for (const applet of ['sh', 'sleep', 'echo', 'head', 'tr', 'tail', 'cat', 'true', 'false', 'ls', 'id', 'touch']) symlinkSync('busybox', join(rootfs, 'bin', applet));
-  writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
-  const layout = join(root, 'layout');
-  const blobs = join(layout, 'blobs/sha256');
-  mkdirSync(blobs, { recursive: true });
-  const layerTar = join(root, 'layer.tar');
-  execFileSync('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', rootfs, '-cf', layerTar, '.']);
-  const layer = readFileSync(layerTar);
-  const layerDigest = sha256(layer);
-  writeFileSync(join(blobs, layerDigest), layer);
-  const addBlob = (obj: unknown) => {
-    const data = Buffer.from(JSON.stringify(obj));
-    const digest = sha256(data);
-    writeFileSync(join(blobs, digest), data);
-    return { digest: `sha256:${digest}`, size: data.length };
-  };
-  const cfg = addBlob({
-    architecture: 'amd64',
-    os: 'linux',
-    config: { Env: ['PATH=/bin'], ...config },
-    rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] },
-  });
-  const manifest = addBlob({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...cfg },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerDigest}`, size: layer.length }],
-  });
-  writeFileSync(
-    join(layout, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          ...manifest,
-          platform: { architecture: 'amd64', os: 'linux' },
-          annotations: { 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': name.split(':').pop() },
-        },
-      ],
-    }),
-  );
-  writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const out = join(root, 'image.tar');
-  execFileSync('tar', ['-C', layout, '-cf', out, 'oci-layout', 'index.json', 'blobs']);
-  return out;
-}
-
-function startContainerd(): PrivateContainerd {
-  const rand = randomBytes(3).toString('hex');
-  const dir = mkdtempSync(join(tmpdir(), 'k8tst-ctd-'));
-  const socket = join(dir, 'containerd.sock');
-  const bridge = `k8tst${rand}`;
-  const subnetPrefix = `10.${200 + (randomBytes(1)[0] % 50)}.${randomBytes(1)[0]}`;
-  const confDir = join(dir, 'cni-conf');
-  mkdirSync(confDir);
-  writeFileSync(
-    join(confDir, '10-k8tst.conflist'),
-    JSON.stringify({
-      cniVersion: '0.4.0',
-      name: `k8tst-${rand}`,
-      plugins: [
-        {
-          type: 'bridge',
-          bridge,
-          isGateway: true,
-          ipMasq: false,
-          ipam: { type: 'host-local', dataDir: join(dir, 'cni-ipam'), ranges: [[{ subnet: `${subnetPrefix}.0/24` }]], routes: [{ dst: '0.0.0.0/0' }] },
-        },
-      ],
-    }),
-  );
-  const config = join(dir, 'config.toml');
-  writeFileSync(
-    config,
-    [
-      'version = 2',
-      `root = "${dir}/root"`,
-      `state = "${dir}/state"`,
-      '[grpc]',
-      `  address = "${socket}"`,
-      '[plugins."io.containerd.internal.v1.opt"]',
-      `  path = "${dir}/opt"`,
-      '[plugins."io.containerd.grpc.v1.cri"]',
-      `  sandbox_image = "${PAUSE}"`,
-      '  stream_server_address = "127.0.0.1"',
-      '  stream_server_port = "0"',
-      // Lowering oom_score_adj needs CAP_SYS_RESOURCE, which this test may run without.
-      '  restrict_oom_score_adj = true',
-      '  [plugins."io.containerd.grpc.v1.cri".cni]',
-      '    bin_dir = "/usr/lib/cni"',
-      `    conf_dir = "${confDir}"`,
-      '  [plugins."io.containerd.grpc.v1.cri".containerd]',
-      '    snapshotter = "overlayfs"',
-      '',
-    ].join('\n'),
-  );
-  const logFile = join(dir, 'containerd.log');
-  const fd = openSync(logFile, 'a');
-  const child = spawn('containerd', ['--config', config], { stdio: ['ignore', fd, fd] });
-  child.on('error', () => {});
-  return { dir, socket, bridge, subnetPrefix, cgroupRoot: `/k8tst-${rand}`, child, logFile };
-}
-
-function importImage(ctd: PrivateContainerd, tar: string): void {
-  execFileSync('ctr', ['-a', ctd.socket, '-n', 'k8s.io', 'images', 'import', tar], { stdio: 'pipe' });
-}
-
-async function stopContainerd(ctd: PrivateContainerd): Promise<void> {
-  const exited = new Promise<void>((resolve) => {
-    if (ctd.child.exitCode !== null || ctd.child.signalCode !== null) resolve();
-    else ctd.child.once('exit', () => resolve());
-  });
-  ctd.child.kill('SIGTERM');
-  const t = setTimeout(() => ctd.child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-  // Shims outlive containerd; ours are the ones dialling our socket.
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('containerd-shim') && cmd.includes(ctd.socket)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // the process went away meanwhile
-    }
-  }
-  // Container processes left in our cgroups (only if a test died midway), then the cgroups.
-  for (const ctrl of readdirSync('/sys/fs/cgroup')) {
-    const base = join('/sys/fs/cgroup', ctrl, ctd.cgroupRoot);
-    if (existsSync(base)) removeCgroupTree(base);
-  }
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((m): m is string => !!m && m.startsWith(ctd.dir))
-    .reverse();
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-  }
-  try {
-    execFileSync('ip', ['link', 'del', ctd.bridge], { stdio: 'ignore' });
-  } catch {
-    // never created
-  }
-  const results = '/var/lib/cni/results';
-  if (existsSync(results)) for (const f of readdirSync(results)) if (f.startsWith(`k8tst-${ctd.bridge.slice(5)}-`)) rmSync(join(results, f), { force: true });
-  rmSync(ctd.dir, { recursive: true, force: true });
-}
-
-function removeCgroupTree(dir: string): void {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    try {
-      if (statSync(p).isDirectory()) removeCgroupTree(p);
-    } catch {
-      // raced with removal
-    }
-  }
-  try {
-    for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
-  } catch {
-    // no procs file or processes already gone
-  }
-  for (let i = 0; i < 50; i++) {
-    try {
-      rmdirSync(dir);
-      return;
-    } catch {
-      execFileSync('sleep', ['0.05']);
-    }
-  }
-}
+import { startPrivateContainerd, type PrivateContainerd } from '../testing/private-containerd.js';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -224,6 +22,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
 
 describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, () => {
   let ctd: PrivateContainerd;
+  let busybox = '';
+  let pause = '';
   let rt: ContainerdRuntime;
   let logDir: string;
   let sandboxConfig: PodSandboxConfig;
@@ -233,14 +33,11 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
   let unsubscribe: () => void = () => {};
 
   before(async () => {
-    ctd = startContainerd();
-    const work = join(ctd.dir, 'images');
-    const busybox = buildOciImage(work, BUSYBOX, { Cmd: ['sh'] });
-    const pause = buildOciImage(work, PAUSE, { Entrypoint: ['/bin/busybox', 'sleep', '2147483647'] });
-    rt = new ContainerdRuntime({ endpoint: `unix://${ctd.socket}`, pollIntervalMs: 200 });
+    ctd = await startPrivateContainerd();
+    busybox = ctd.busyboxImage;
+    pause = ctd.pauseImage;
+    rt = new ContainerdRuntime({ endpoint: ctd.endpoint, pollIntervalMs: 200 });
     await rt.connect(15_000);
-    importImage(ctd, busybox);
-    importImage(ctd, pause);
     logDir = join(ctd.dir, 'pod-logs');
     mkdirSync(logDir);
     sandboxConfig = {
@@ -257,16 +54,8 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
 
   after(async () => {
     unsubscribe();
-    try {
-      for (const sb of await rt.listPodSandbox()) {
-        await rt.stopPodSandbox(sb.id);
-        await rt.removePodSandbox(sb.id);
-      }
-    } catch {
-      // containerd may not have come up; the teardown below still cleans everything
-    }
     rt?.close();
-    if (ctd) await stopContainerd(ctd);
+    await ctd?.stop();
   });
 
   it('reports its version', async () => {
@@ -280,14 +69,14 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
   });
 
   it('reports present and absent images', async () => {
-    const img = await rt.imageStatus(BUSYBOX);
+    const img = await rt.imageStatus(busybox);
     assert.ok(img, 'busybox image present');
     assert.match(img.id, /^sha256:[0-9a-f]{64}$/);
-    assert.ok(img.repoTags.includes(BUSYBOX));
+    assert.ok(img.repoTags.includes(busybox));
     assert.ok(img.size > 0);
     assert.equal(await rt.imageStatus('docker.io/library/k8ts-absent:1'), undefined);
     const all = await rt.listImages();
-    assert.ok(all.some((i) => i.repoTags.includes(PAUSE)));
+    assert.ok(all.some((i) => i.repoTags.includes(pause)));
   });
 
   it('fails clearly to pull an image no registry serves', async () => {
@@ -321,7 +110,7 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
       sandboxId,
       {
         metadata: { name: 'app', attempt: 0 },
-        image: BUSYBOX,
+        image: busybox,
         command: ['sh', '-c'],
         args: ['echo hi; echo "$GREETING" from $(cat /etc/hostname) in $PWD; cat /etc/resolv.conf; sleep 1000'],
         workingDir: '/tmp',
@@ -338,7 +127,7 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
     assert.equal(st.state, 'CONTAINER_RUNNING');
     assert.equal(st.podSandboxId, sandboxId);
     assert.equal(st.metadata.name, 'app');
-    assert.equal(st.image, BUSYBOX);
+    assert.equal(st.image, busybox);
     assert.match(st.imageRef, /sha256:/);
     assert.ok(st.startedAt >= st.createdAt && st.startedAt > 0);
     assert.equal(st.logPath, join(logDir, 'app/0.log'));
@@ -412,7 +201,7 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
       sandboxId,
       {
         metadata: { name: 'hog', attempt: 0 },
-        image: BUSYBOX,
+        image: busybox,
         command: ['sh', '-c', 'x=$(head -c 50000000 /dev/zero | tr "\\0" a); sleep 1'],
         labels: {},
         annotations: {},
@@ -440,14 +229,14 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
 
   it('notices containers it did not start or stop itself through the relist', async () => {
     // A container that exits by itself: its stop is seen, not caused.
-    const id = await rt.createContainer(sandboxId, { metadata: { name: 'short', attempt: 0 }, image: BUSYBOX, command: ['sh', '-c', 'exit 2'], labels: {}, annotations: {} }, sandboxConfig);
+    const id = await rt.createContainer(sandboxId, { metadata: { name: 'short', attempt: 0 }, image: busybox, command: ['sh', '-c', 'exit 2'], labels: {}, annotations: {} }, sandboxConfig);
     await rt.startContainer(id);
     await until('its stop', () => events.some((e) => e.containerId === id && e.type === 'CONTAINER_STOPPED_EVENT') || undefined);
     const st = await rt.containerStatus(id);
     assert.equal(st.exitCode, 2);
     assert.equal(st.reason, 'Error');
     // Stopping the sandbox removes nothing, but containers it kills are reported as stopped.
-    const long = await rt.createContainer(sandboxId, { metadata: { name: 'long', attempt: 0 }, image: BUSYBOX, command: ['sleep', '1000'], labels: {}, annotations: {} }, sandboxConfig);
+    const long = await rt.createContainer(sandboxId, { metadata: { name: 'long', attempt: 0 }, image: busybox, command: ['sleep', '1000'], labels: {}, annotations: {} }, sandboxConfig);
     await rt.startContainer(long);
     await rt.stopPodSandbox(sandboxId);
     await until('the sandbox stop to reach its containers', () => events.some((e) => e.containerId === long && e.type === 'CONTAINER_STOPPED_EVENT') || undefined);
@@ -461,7 +250,7 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
     try {
       await slow.connect(5000);
       const sb = await slow.runPodSandbox({ ...sandboxConfig, metadata: { ...sandboxConfig.metadata, name: 'quick', uid: randomBytes(8).toString('hex') } });
-      const id = await slow.createContainer(sb, { metadata: { name: 'quick', attempt: 0 }, image: BUSYBOX, command: ['sh', '-c', 'sleep 0.3; exit 4'], labels: {}, annotations: {} }, sandboxConfig);
+      const id = await slow.createContainer(sb, { metadata: { name: 'quick', attempt: 0 }, image: busybox, command: ['sh', '-c', 'sleep 0.3; exit 4'], labels: {}, annotations: {} }, sandboxConfig);
       await slow.startContainer(id);
       const t0 = Date.now();
       await until('the exit, from the event stream', () => seen.some((e) => e.containerId === id && e.type === 'CONTAINER_STOPPED_EVENT') || undefined, 5000);
@@ -495,7 +284,7 @@ describe('ContainerdRuntime against a private containerd', { timeout: 60_000 }, 
         sb,
         {
           metadata: { name: 'main', attempt: 0 },
-          image: BUSYBOX,
+          image: busybox,
           command: ['sleep', '1000'],
           mounts: [{ containerPath: '/data', hostPath: data, readonly: true }],
           labels: {},

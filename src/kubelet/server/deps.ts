@@ -4,16 +4,9 @@ import type { Duplex } from 'node:stream';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { RuntimeService, StreamingRuntime } from '../runtime.js';
 import type { Summary } from '../stats/types.js';
+import type { RemoteCommandOptions } from '../streaming/remote-command.js';
 
-export interface RemoteCommandOptions {
-  kind: 'exec' | 'attach';
-  /** The runtime's streaming URL for this session (from the CRI's Exec/Attach). */
-  backendUrl: string;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
+export type { RemoteCommandOptions };
 
 /** The client-facing halves of exec/attach and port-forward (src/kubelet/streaming). */
 export interface StreamingHandlers {

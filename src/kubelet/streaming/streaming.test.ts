@@ -1,12 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { once } from 'node:events';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -15,16 +10,14 @@ import { SpdySession, type SpdyStream } from '../../util/spdy/session.js';
 import { handleRemoteCommand } from './remote-command.js';
 import { handlePortForward } from './port-forward.js';
 import { startFakeRuntime, type FakeRuntime } from './testing/fake-runtime.js';
+import { echoRoundTrip, startKubectlApi, type KubectlApi } from './testing/kubectl-api.js';
 
-// A tiny stand-in for the API server → kubelet path: HTTPS, the pod GET kubectl makes first,
-// and the exec/attach/portforward subresources routed to the handlers under test.
+// A tiny stand-in for the API server → kubelet path (./testing/kubectl-api.ts): HTTPS, the pod
+// GET kubectl makes first, and the exec/attach/portforward subresources routed to the handlers
+// under test.
 let runtime: FakeRuntime;
-let server: https.Server;
+let api: KubectlApi;
 let port: number;
-let dir: string;
-const echoServer = net.createServer((c) => c.pipe(c));
-let echoPort: number;
-const openSockets = new Set<Duplex>();
 
 const POD = {
   kind: 'Pod',
@@ -35,51 +28,29 @@ const POD = {
 };
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'k8ts-streaming-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   runtime = await startFakeRuntime();
-  echoServer.listen(0, '127.0.0.1');
-  await once(echoServer, 'listening');
-  echoPort = (echoServer.address() as net.AddressInfo).port;
-  server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
-    const path = new URL(req.url ?? '/', 'https://x').pathname;
-    res.setHeader('Content-Type', 'application/json');
-    if (path === '/api/v1/namespaces/ns/pods/p') return res.end(JSON.stringify(POD));
-    if (path === '/api') return res.end(JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }));
-    if (path === '/api/v1') {
-      return res.end(JSON.stringify({ kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'] }] }));
-    }
-    if (path === '/apis') return res.end(JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
-    res.statusCode = 404;
-    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+  api = await startKubectlApi({
+    pod: POD,
+    onUpgrade: (req, socket, head, url) => {
+      const flag = (n: string): boolean => url.searchParams.get(n) === 'true' || url.searchParams.get(n) === '1';
+      if (url.pathname === '/api/v1/namespaces/ns/pods/p/exec' || url.pathname === '/api/v1/namespaces/ns/pods/p/attach') {
+        const o = { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
+        const cmd = url.searchParams.getAll('command');
+        const backendUrl = url.searchParams.get('backend') === 'refused' ? runtime.exec({ cmd: ['true'], ...o }).replace(/exec\/\w+/, 'exec/unknown') : runtime.exec({ cmd, ...o });
+        void handleRemoteCommand(req, socket, head, { kind: url.pathname.endsWith('exec') ? 'exec' : 'attach', backendUrl, ...o });
+      } else if (url.pathname === '/api/v1/namespaces/ns/pods/p/portforward') {
+        void handlePortForward(req, socket, head, { backendUrl: runtime.portForward() });
+      } else {
+        socket.destroy();
+      }
+    },
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    openSockets.add(socket);
-    socket.on('close', () => openSockets.delete(socket));
-    const url = new URL(req.url ?? '/', 'https://x');
-    const flag = (n: string): boolean => url.searchParams.get(n) === 'true' || url.searchParams.get(n) === '1';
-    if (url.pathname === '/api/v1/namespaces/ns/pods/p/exec' || url.pathname === '/api/v1/namespaces/ns/pods/p/attach') {
-      const o = { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
-      const cmd = url.searchParams.getAll('command');
-      const backendUrl = url.searchParams.get('backend') === 'refused' ? runtime.exec({ cmd: ['true'], ...o }).replace(/exec\/\w+/, 'exec/unknown') : runtime.exec({ cmd, ...o });
-      void handleRemoteCommand(req, socket, head, { kind: url.pathname.endsWith('exec') ? 'exec' : 'attach', backendUrl, ...o });
-    } else if (url.pathname === '/api/v1/namespaces/ns/pods/p/portforward') {
-      void handlePortForward(req, socket, head, { backendUrl: runtime.portForward() });
-    } else {
-      socket.destroy();
-    }
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  port = (server.address() as net.AddressInfo).port;
+  port = api.port;
 });
 
 after(async () => {
-  for (const s of openSockets) s.destroy();
-  server.close();
-  echoServer.close();
-  await runtime.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api?.close();
+  await runtime?.close();
 });
 
 function execPath(cmd: string[], o: { stdin?: boolean; tty?: boolean; extra?: string } = {}): string {
@@ -203,34 +174,16 @@ test('a SPDY client is spliced through to the runtime (v4 streams, half-closed s
 
 // --- the real kubectl ---
 
-function kubectl(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('kubectl', ['--server', `https://127.0.0.1:${port}`, '--insecure-skip-tls-verify', '--token', 'x', '--request-timeout', '30s', '-n', 'ns', ...args], {
-      env: { ...process.env, KUBECONFIG: '/dev/null', ...opts.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdin.end(opts.input ?? '');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
 for (const [name, env] of [
   ['WebSocket v5', {}],
   ['SPDY fallback', { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }],
 ] as const) {
   test(`kubectl exec over ${name}: output, stdin and exit code`, async () => {
-    const r = await kubectl(['exec', 'p', '--', 'sh', '-c', 'echo hi; echo oops >&2; exit 3'], { env });
+    const r = await api.kubectl(['exec', 'p', '--', 'sh', '-c', 'echo hi; echo oops >&2; exit 3'], { env });
     assert.equal(r.stdout, 'hi\n', r.stderr);
     assert.match(r.stderr, /oops/);
     assert.equal(r.code, 3, r.stderr);
-    const i = await kubectl(['exec', '-i', 'p', '--', 'sh', '-c', 'wc -c'], { env, input: 'z'.repeat(150_000) });
+    const i = await api.kubectl(['exec', '-i', 'p', '--', 'sh', '-c', 'wc -c'], { env, input: 'z'.repeat(150_000) });
     assert.equal(i.stdout.trim(), '150000', i.stderr);
     assert.equal(i.code, 0);
   });
@@ -241,36 +194,15 @@ for (const [name, env] of [
   ['plain SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
 ] as const) {
   test(`kubectl port-forward over ${name}`, async () => {
-    const child = spawn('kubectl', ['--server', `https://127.0.0.1:${port}`, '--insecure-skip-tls-verify', '--token', 'x', '-n', 'ns', 'port-forward', 'pod/p', `:${echoPort}`], {
-      env: { ...process.env, KUBECONFIG: '/dev/null', ...env },
-    });
+    const pf = await api.portForward(env);
     try {
-      let out = '';
-      child.stderr.on('data', (c) => (out += c));
-      const local = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`kubectl did not start forwarding: ${out}`)), 20_000);
-        child.stdout.on('data', (c) => {
-          out += c;
-          const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-      });
       for (let round = 0; round < 2; round++) {
-        const conn = net.connect(local, '127.0.0.1');
         const payload = Buffer.alloc(200_000 + round, 'k');
-        const got: Buffer[] = [];
-        conn.on('data', (c: Buffer) => got.push(c));
-        conn.write(payload);
-        const deadline = Date.now() + 15_000;
-        while (Buffer.concat(got).length < payload.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        conn.destroy();
-        assert.ok(Buffer.concat(got).equals(payload), `round ${round}: echoed ${Buffer.concat(got).length} bytes; kubectl said: ${out}`);
+        const got = await echoRoundTrip(pf.localPort, payload);
+        assert.ok(got.equals(payload), `round ${round}: echoed ${got.length} bytes; kubectl said: ${pf.output()}`);
       }
     } finally {
-      child.kill('SIGKILL');
+      pf.stop();
     }
   });
 }
