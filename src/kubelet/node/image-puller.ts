@@ -61,6 +61,7 @@ export function authFor(image: string, configs: DockerConfig[]): AuthConfig | un
 
 const PULL_BACKOFF_BASE_MS = 10_000;
 const PULL_BACKOFF_MAX_MS = 300_000;
+const ERR_IMAGE_PULL_SHOWN_MS = 1000;
 
 export class ImagePuller {
   private readonly backoff: CrashBackoff;
@@ -108,7 +109,8 @@ export class ImagePuller {
       this.backoff.next(key, now);
       recorder?.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${reason}`);
       recorder?.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
-      throw new WaitingError('ErrImagePull', `Failed to pull image "${image}": ${reason}`, this.backoff.releaseAt(key, now));
+      // Shown until the next sync, which finds the pull backing off and says ImagePullBackOff.
+      throw new WaitingError('ErrImagePull', `Failed to pull image "${image}": ${reason}`, now + ERR_IMAGE_PULL_SHOWN_MS);
     }
     this.failedAt.delete(key);
     const took = ((this.clock() - started) / 1000).toFixed(3).replace(/\.?0+$/, '');
