@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     client?.close();
     await stopProcesses(children);
     await run('ip', ['link', 'del', 'k8tsbench']).catch(() => undefined);
+    await run('sh', ['-c', 'for c in /sys/fs/cgroup/*/k8ts-bench; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; done; true']).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually, KUBECTL } from '../harness.js';
@@ -16,6 +17,15 @@ const httpd = {
   command: ['sh', '-c', 'mkdir -p /www && echo hello-k8ts > /www/index.html && echo serving && exec httpd -f -v -p 80 -h /www'],
   ports: [{ containerPort: 80 }],
 };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 /** Run a command under a pseudo-terminal (util-linux `script`), typing `keys` once it has started. */
 function underPty(command: string, env: NodeJS.ProcessEnv, keys: string, timeoutMs = 30_000): Promise<{ code: number; output: string }> {
@@ -64,6 +74,16 @@ describe('a real node: reaching pods', () => {
     assert.equal(logs.stdout.trim(), 'hello-k8ts', logs.stderr);
   });
 
+  it('a hostPort reaches the pod through the node address (portmap)', async () => {
+    const hostPort = randomInt(30_000, 32_000);
+    await c.apply(podYaml('hostport', { containers: [{ ...httpd, ports: [{ containerPort: 80, hostPort }] }] }));
+    await c.waitPod('hostport', (p) => p.status?.phase === 'Running');
+    const node = (await c.http('GET', `/api/v1/nodes/${c.nodeName}`)).json();
+    const nodeIP = node.status.addresses.find((a: any) => a.type === 'InternalIP').address;
+    const body = await eventually(() => fetch(`http://${nodeIP}:${hostPort}/`).then((r) => r.text()).catch(() => undefined), 10_000, 200);
+    assert.equal(body.trim(), 'hello-k8ts');
+  });
+
   it('kubectl exec runs a command, passes stdin through and returns the exit code', async () => {
     const date = await c.kubectl(['exec', 'web', '--', 'date', '-u']);
     assert.equal(date.code, 0, date.stderr);
@@ -85,13 +105,15 @@ describe('a real node: reaching pods', () => {
 
   it('kubectl port-forward forwards a local port to the pod (WebSocket tunnel and SPDY)', async () => {
     for (const websockets of ['true', 'false']) {
-      const port = randomInt(20_000, 40_000);
+      const port = await freePort();
       const pf = spawn(KUBECTL, ['port-forward', 'pod/web', `${port}:80`], { env: { ...env(), KUBECTL_PORT_FORWARD_WEBSOCKETS: websockets } });
       let out = '';
       pf.stdout.on('data', (d: Buffer) => (out += d.toString()));
       pf.stderr.on('data', (d: Buffer) => (out += d.toString()));
       try {
-        await eventually(() => out.includes(`Forwarding from 127.0.0.1:${port}`), 15_000);
+        await eventually(() => out.includes(`Forwarding from 127.0.0.1:${port}`), 15_000).catch((err) => {
+          throw new Error(`${err.message} (websockets=${websockets}); kubectl said: ${out}`);
+        });
         for (let i = 0; i < 3; i++) {
           const body = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
           assert.equal(body.trim(), 'hello-k8ts', out);
