@@ -218,6 +218,9 @@ export interface Image {
   repoTags: string[];
   repoDigests: string[];
   size: number;
+  /** The image's configured user: a numeric uid, or a name when the image gives one. */
+  uid?: number;
+  username?: string;
 }
 
 /** Registry credentials for one pull (from imagePullSecrets), as the CRI's AuthConfig. */

@@ -187,7 +187,7 @@ export function fromWireContainerStatus(s: WireContainerStatus, podSandboxId: st
 }
 
 export function fromWireImage(i: WireImage): Image {
-  return { id: i.id, repoTags: i.repoTags, repoDigests: i.repoDigests, size: i.size };
+  return { id: i.id, repoTags: i.repoTags, repoDigests: i.repoDigests, size: i.size, ...(i.uid ? { uid: Number(i.uid.value) } : {}), ...(i.username ? { username: i.username } : {}) };
 }
 
 export function fromWireStats(s: WireContainerStats): ContainerStats {

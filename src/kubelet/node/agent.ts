@@ -82,6 +82,7 @@ export class NodeAgent {
   private server?: KubeletServer;
   private staticPods?: { stop(): void };
   private rotator?: LogRotator;
+  private volumes?: VolumeManager;
   private readonly timers: NodeJS.Timeout[] = [];
   private lease!: NodeLease;
   private handle?: NodeHandle;
@@ -162,6 +163,7 @@ export class NodeAgent {
 
     this.probes = new ProbeManager({ runtime: this.runtime, onChange: (key: string) => this.workers.enqueue(key), recorder: this.recorder });
     const volumes = new VolumeManager({ client: this.client, podsDir: this.podsDir, nodeName: this.nodeName, log: this.log });
+    this.volumes = volumes;
     const env: NodeEnvironment = new NodeEnvironment({
       client: this.client,
       nodeName: this.nodeName,
@@ -231,6 +233,8 @@ export class NodeAgent {
         await this.runtime.stopPodSandbox(sb.id).catch(() => undefined);
         await this.runtime.removePodSandbox(sb.id).catch(() => undefined);
       }
+      // Memory-backed emptyDirs and subPath bind mounts live on the host, not in the runtime.
+      for (const uid of this.volumes?.podDirs() ?? []) await this.volumes?.tearDown(uid).catch((err) => this.log(`pod ${uid}: ${(err as Error).message}`));
     }
     this.runtime?.close();
     await this.containerd?.stop();

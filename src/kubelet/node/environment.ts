@@ -9,7 +9,7 @@ import { R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { cgroupParentFor, containerConfig, ContainerConfigError, hostsFile, sandboxConfig } from '../container-config/index.js';
 import { WaitingError, type PodEnvironment, type PodProbes } from '../pod-environment.js';
-import type { ContainerConfig, Mount, PodSandboxConfig, PodSandboxStatus, StreamingRuntime } from '../runtime.js';
+import type { ContainerConfig, ImageService, Mount, PodSandboxConfig, PodSandboxStatus, StreamingRuntime } from '../runtime.js';
 import { postStartHook, preStopHook } from './lifecycle-hooks.js';
 import { VolumeError, type VolumeManager } from '../volumes/index.js';
 import type { DockerConfig, ImagePuller } from './image-puller.js';
@@ -29,8 +29,8 @@ export interface NodeEnvironmentOptions {
   clusterDomain: string;
   volumes: VolumeManager;
   images: ImagePuller;
-  /** Runs hooks' exec actions. */
-  runtime: Pick<StreamingRuntime, 'execSync'>;
+  /** Runs hooks' exec actions; tells the image's configured user. */
+  runtime: Pick<StreamingRuntime, 'execSync'> & Pick<ImageService, 'imageStatus'>;
   probes?: PodProbes;
   services: () => Service[];
   nodeAllocatable: () => Record<string, string>;
@@ -84,8 +84,12 @@ export class NodeEnvironment implements PodEnvironment {
     const terminationLog = join(podDir, 'containers', c.name, String(attempt));
     mkdirSync(join(podDir, 'containers', c.name), { recursive: true });
     writeFileSync(terminationLog, '');
+    // runAsNonRoot without runAsUser is checked against the user the image runs as.
+    const image = await this.o.runtime.imageStatus(c.image ?? '');
+    const imageUser = image ? (image.uid !== undefined ? String(image.uid) : (image.username ?? '')) : undefined;
     try {
       return await containerConfig({
+        imageUser,
         pod,
         container: c,
         attempt,

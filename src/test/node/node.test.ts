@@ -84,6 +84,12 @@ describe('a real node: the node and its pods', () => {
     assert.match(scratch.out, /^tmpfs \/scratch tmpfs /m);
   });
 
+  it('runAsNonRoot without runAsUser refuses an image that runs as root', async () => {
+    await c.apply(podYaml('nonroot', { securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: TEST_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '600'] }] }));
+    const pod = await c.waitPod('nonroot', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError', 20_000);
+    assert.match(pod.status.containerStatuses[0].state.waiting.message, /^container has runAsNonRoot and image will run as root/);
+  });
+
   it('serves /stats/summary through the API server with the pods it runs', async () => {
     const r = await eventually(async () => {
       const res = await c.kubectl(['get', '--raw', `/api/v1/nodes/${c.nodeName}/proxy/stats/summary`]);
