@@ -2,7 +2,7 @@
 // docker-registry on loopback, the pull policies, and ErrImagePull turning into ImagePullBackOff.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -27,10 +27,11 @@ describe('a real node: images', () => {
   let c: NodeTestCluster;
   let registry: ChildProcess | undefined;
   let port = 0;
+  let dir = '';
 
   before(async () => {
     port = await freePort();
-    const dir = join('/tmp', `k8ts-registry-${process.pid}-${port}`);
+    dir = join('/tmp', `k8ts-registry-${process.pid}-${port}`);
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
     registry = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
@@ -49,6 +50,7 @@ describe('a real node: images', () => {
   after(async () => {
     await c?.stop();
     registry?.kill();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('pulls through a registries.yaml mirror and records Pulling and Pulled events', async () => {
