@@ -1,10 +1,10 @@
 // An in-process control plane for integration tests: a temporary data dir, the chosen store,
 // a random port, and helpers to drive it with the real kubectl or plain HTTPS.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../cluster/control-plane.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from '../kubelet/sim/agent.js';
@@ -48,6 +48,22 @@ export interface HttpResult {
 }
 
 export const KUBECTL = process.env['KUBECTL'] ?? 'kubectl';
+
+/** The directory the real kubectl lives in; the other versions are installed beside it. */
+function kubectlDir(): string {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    const p = join(dir, KUBECTL);
+    if (existsSync(p)) return dirname(realpathSync(p));
+  }
+  return dirname(KUBECTL);
+}
+
+/** The kubectl under test, then the oldest and newest versions installed beside it. */
+export const KUBECTL_VERSIONS: ReadonlyArray<[string, string]> = [
+  ['1.32', KUBECTL],
+  ['1.27', join(kubectlDir(), 'kubectl.1.27')],
+  ['1.33', join(kubectlDir(), 'kubectl.1.33')],
+];
 
 export interface TestClusterOptions {
   store?: 'memory' | 'sqlite';

@@ -3,31 +3,16 @@
 // found through the fieldValidation parameter of each kind's PATCH operation, and apply when
 // /openapi/v3 is unavailable so kubectl must fall back to the protobuf v2 document.
 import assert from 'node:assert/strict';
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fieldSchema, lookupDefinition, ref } from '../../api/schema/dsl.js';
 import '../../api/scheme/all.js';
-import { KUBECTL, startTestCluster, type KubectlResult, type TestCluster } from '../harness.js';
+import { KUBECTL, KUBECTL_VERSIONS, startTestCluster, type KubectlResult, type TestCluster } from '../harness.js';
 
-/** The directory the real kubectl lives in; the other versions are installed beside it. */
-function kubectlDir(): string {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const p = join(dir, KUBECTL);
-    if (existsSync(p)) return dirname(realpathSync(p));
-  }
-  throw new Error(`${KUBECTL} is not on PATH`);
-}
-
-const DIR = kubectlDir();
-const VERSIONS: Array<[string, string]> = [
-  ['1.32', KUBECTL],
-  ['1.27', join(DIR, 'kubectl.1.27')],
-  ['1.33', join(DIR, 'kubectl.1.33')],
-];
+const VERSIONS = KUBECTL_VERSIONS;
 
 /** Whitespace-insensitive: explain wraps descriptions at 76-78 columns. */
 const flat = (s: string) => s.replace(/\s+/g, ' ');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, KUBECTL } from '../harness.js';
+import { eventually, KUBECTL, KUBECTL_VERSIONS } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
 
 const httpd = {
@@ -34,7 +34,9 @@ function underPty(command: string, env: NodeJS.ProcessEnv, keys: string, timeout
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const typing = setTimeout(() => child.stdin.write(keys), 1500);
+    // The command may be done before we type (nothing to type, or a fast exit): that is no error.
+    child.stdin.on('error', () => undefined);
+    const typing = setTimeout(() => keys && child.exitCode === null && child.stdin.write(keys), 1500);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -160,5 +162,28 @@ describe('a real node: reaching pods', () => {
     assert.equal(r.code, 0, r.output);
     const gone = await c.kubectl(['get', 'pod', 'tmp']);
     assert.match(gone.stderr, /NotFound|not found/);
+  });
+
+  it('kubectl 1.27 (SPDY only) and 1.33 exec, pass stdin, port-forward and read logs too', async () => {
+    for (const [version, binary] of KUBECTL_VERSIONS.slice(1)) {
+      const exec = await c.kubectl(['exec', '-i', 'web', '--', 'sh', '-c', 'cat; exit 4'], { binary, input: `stdin-${version}` });
+      assert.equal(exec.stdout, `stdin-${version}`, `kubectl ${version}: ${exec.stderr}`);
+      assert.equal(exec.code, 4, `kubectl ${version}`);
+      const logs = await c.kubectl(['logs', 'web'], { binary });
+      assert.match(logs.stdout, /^serving$/m, `kubectl ${version}: ${logs.stderr}`);
+      const port = await freePort();
+      const pf = spawn(binary, ['port-forward', 'pod/web', `${port}:80`], { env: env() });
+      let out = '';
+      pf.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      pf.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      try {
+        await eventually(() => out.includes(`Forwarding from 127.0.0.1:${port}`), 15_000).catch((err) => {
+          throw new Error(`${err.message} (kubectl ${version}); kubectl said: ${out}`);
+        });
+        assert.equal((await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())).trim(), 'hello-k8ts');
+      } finally {
+        pf.kill('SIGINT');
+      }
+    }
   });
 });
