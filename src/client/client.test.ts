@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../api/meta/types.js';
 import { eventually, startTestCluster, type TestCluster } from '../test/harness.js';
-import { EventRecorder } from './events.js';
+import { EventRecorder, MAX_QUEUED_EVENTS } from './events.js';
 import { labelIndex, NODE_NAME_INDEX, OWNER_INDEX, SharedInformerFactory } from './informer.js';
 import { loadKubeconfig } from './kubeconfig.js';
 import { runLeaderElection } from './leader-election.js';
@@ -100,6 +100,21 @@ describe('client library', () => {
     assert.equal(tested[0]!['count'], 2);
     assert.equal((tested[0]!['source'] as { component: string }).component, 'test-controller');
     assert.equal(events.filter((e) => e['reason'] === 'Other').length, 1);
+  });
+
+  it('the event recorder drops events past its queue bound instead of growing without end', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // A client whose writes wait: the recorder's queue fills as it would against a stalled server.
+    const stalled = { create: async () => gate, patch: async () => gate } as unknown as RestClient;
+    const rec = new EventRecorder(stalled, 'test-controller');
+    const target = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default', uid: 'u' } } as KubeObject;
+    for (let i = 0; i < MAX_QUEUED_EVENTS + 50; i++) rec.event(target, 'Normal', 'Burst', `event ${i}`);
+    assert.equal(rec.backlog, MAX_QUEUED_EVENTS);
+    assert.equal(rec.dropped, 50);
+    release();
+    await rec.flush();
+    assert.equal(rec.backlog, 0);
   });
 
   it('leader election: one leader at a time, and the other takes over when it stops', async () => {

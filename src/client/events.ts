@@ -7,6 +7,8 @@ import { ApiStatusError, type RestClient } from './rest.js';
 
 const AGGREGATION_WINDOW_MS = 10 * 60 * 1000;
 const MAX_REMEMBERED = 4096;
+/** client-go's broadcaster queue: past this many unwritten events, new ones are dropped. */
+export const MAX_QUEUED_EVENTS = 1000;
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -25,6 +27,9 @@ function timestamp(ms: number): string {
 export class EventRecorder {
   private readonly seen = new Map<string, Remembered>();
   private pending: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  /** Events dropped because the queue was full. */
+  dropped = 0;
 
   constructor(
     private readonly client: RestClient,
@@ -35,7 +40,21 @@ export class EventRecorder {
 
   /** Record an event; never throws (events are best effort), writes are serialized. */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
-    this.pending = this.pending.then(() => this.write(obj, type, reason, message)).catch(() => undefined);
+    // A slow or unreachable API server must not make the backlog (and memory) grow without bound.
+    if (this.queued >= MAX_QUEUED_EVENTS) {
+      this.dropped++;
+      return;
+    }
+    this.queued++;
+    this.pending = this.pending
+      .then(() => this.write(obj, type, reason, message))
+      .catch(() => undefined)
+      .finally(() => this.queued--);
+  }
+
+  /** Events recorded but not yet written. */
+  get backlog(): number {
+    return this.queued;
   }
 
   /** Resolves once every event recorded so far has been written (for tests and shutdown). */
