@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Pod } from '../api/core/v1/pod/types.js';
 import { CrashBackoff, goDuration } from './backoff.js';
 import { PacedQueue } from './paced-queue.js';
+import { probeKillGrace } from './pod-workers.js';
 import { generatePodStatus, sameStatus, type ContainerHistory } from './pod-status.js';
 import type { ContainerStatus } from './runtime.js';
 import { TimerWheel } from './timer-wheel.js';
@@ -120,6 +121,28 @@ describe('pod status', () => {
     assert.deepEqual([init.status, init.reason, init.message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [init1]']);
     const failed = statusOf('Never', { init1: [cri('init1', 0, 'CONTAINER_EXITED', 1)] }, ['init1']);
     assert.equal(failed.phase, 'Failed');
+  });
+  it('counts a sidecar as running, and a sidecar restarting after the app started keeps the pod Running (upstream getPhase)', () => {
+    const withSidecar = (restartPolicy: string, containers: Record<string, ContainerStatus[]>, backoff?: string) => {
+      const pod: Pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec: { restartPolicy, initContainers: [{ name: 'side', image: 'img', restartPolicy: 'Always' }], containers: [{ name: 'a', image: 'img' }] } };
+      const map = new Map<string, ContainerHistory>(Object.entries(containers).map(([k, v]) => [k, { attempts: v, backoffMessage: k === 'side' ? backoff : undefined }]));
+      const sandbox = { id: 'sb', metadata: { name: 'p', namespace: 'ns', uid: 'u', attempt: 0 }, state: 'SANDBOX_READY' as const, createdAt: 0, labels: {}, annotations: {}, network: { ip: '10.244.0.5', additionalIps: [] } };
+      return generatePodStatus({ pod, hostIP: '172.30.0.1', runtimeName: 'sim', sandbox, containers: map, now: 5000 });
+    };
+    const crashing = withSidecar('Always', { side: [cri('side', 1, 'CONTAINER_EXITED', 1)], a: [cri('a', 0, 'CONTAINER_RUNNING')] }, 'back-off 10s restarting failed container=side pod=p_ns(u)');
+    assert.equal(crashing.phase, 'Running');
+    assert.equal(crashing.conditions!.find((c) => c.type === 'Initialized')!.status, 'True');
+    // Regular container done, sidecar still up: Running until the kubelet stops the sidecar, then Succeeded.
+    assert.equal(withSidecar('Never', { side: [cri('side', 0, 'CONTAINER_RUNNING')], a: [cri('a', 0, 'CONTAINER_EXITED', 0)] }).phase, 'Running');
+    assert.equal(withSidecar('Never', { side: [cri('side', 0, 'CONTAINER_EXITED', 137)], a: [cri('a', 0, 'CONTAINER_EXITED', 0)] }).phase, 'Succeeded');
+    assert.equal(withSidecar('Always', { side: [cri('side', 0, 'CONTAINER_CREATED')] }).phase, 'Pending');
+  });
+  it('kills for a failed probe with the probe-level grace period unless the pod is being deleted', () => {
+    const c = { name: 'a', image: 'img', livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 3 }, startupProbe: { exec: { command: ['true'] } } };
+    const pod: Pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec: { terminationGracePeriodSeconds: 60, containers: [c] } };
+    assert.equal(probeKillGrace(pod, c, 'failed liveness probe'), 3);
+    assert.equal(probeKillGrace(pod, c, 'failed startup probe'), 60);
+    assert.equal(probeKillGrace({ ...pod, metadata: { ...pod.metadata, deletionGracePeriodSeconds: 7 } }, c, 'failed liveness probe'), 7);
   });
   it('compares statuses ignoring empty values', () => {
     const st = statusOf('Always', { a: [cri('a', 0, 'CONTAINER_RUNNING')] });

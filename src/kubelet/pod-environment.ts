@@ -3,7 +3,7 @@
 // The sim node needs none of it (basicEnvironment); the containerd node implements it all.
 import type { Container, Pod } from '../api/core/v1/pod/types.js';
 import type { EventRecorder } from '../client/events.js';
-import { CONTAINER_NAME_LABEL, INIT_CONTAINER_ANNOTATION, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, type ContainerConfig, type PodSandboxConfig, type PodSandboxStatus } from './runtime.js';
+import { CONTAINER_NAME_LABEL, INIT_CONTAINER_ANNOTATION, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type PodSandboxStatus } from './runtime.js';
 
 /**
  * A container cannot be created yet, for a reason the pod's status shows as its Waiting state
@@ -48,6 +48,8 @@ export interface PodEnvironment {
   postStart?(pod: Pod, container: Container, containerId: string): Promise<string | undefined>;
   /** The container's preStop hook, before the stop signal, within `graceSeconds`; resolves to a failure message. */
   preStop?(pod: Pod, container: Container, containerId: string, graceSeconds: number): Promise<string | undefined>;
+  /** An exited container's terminated.message: the runtime's, enriched with its terminationMessagePath (or log tail). */
+  terminationMessage?(podUid: string, status: ContainerStatus): Promise<string>;
   /** The pod is gone from this node: release what was set up for it (volumes, logs, cgroups). */
   cleanup(podUid: string): Promise<void>;
 }

@@ -96,16 +96,42 @@ function containerStatus(c: Container, h: ContainerHistory | undefined, waitingR
   return out;
 }
 
+/** Upstream's HasAnyRegularContainerStarted: a regular container running or terminated means init is past. */
+function anyRegularStarted(pod: Pod, main: ApiContainerStatus[]): boolean {
+  const names = new Set(pod.spec!.containers.map((c) => c.name));
+  return main.some((s) => names.has(s.name) && !!(s.state?.running || s.state?.terminated));
+}
+
 /** Upstream's getPhase: what the containers' states add up to. */
 export function podPhase(pod: Pod, init: ApiContainerStatus[], main: ApiContainerStatus[], podIsTerminal: boolean): string {
   const spec = pod.spec!;
   const byName = (list: ApiContainerStatus[], n: string) => list.find((s) => s.name === n);
   let pendingInit = 0;
   let failedInit = 0;
+  let unknown = 0;
+  let running = 0;
+  let waiting = 0;
+  let stopped = 0;
+  let succeeded = 0;
   for (const c of spec.initContainers ?? []) {
     const s = byName(init, c.name);
     if (isSidecar(c)) {
-      if (!s || !s.started) pendingInit++;
+      // A sidecar counts as a running container; one that exited (or restarts after exiting) does not hold the pod back.
+      if (!s) unknown++;
+      else if (s.state?.running) {
+        if (!s.started) pendingInit++;
+        running++;
+      } else if (s.state?.terminated) {
+        // not taken into account
+      } else if (s.state?.waiting) {
+        if (!s.lastState?.terminated) {
+          pendingInit++;
+          waiting++;
+        }
+      } else {
+        pendingInit++;
+        unknown++;
+      }
       continue;
     }
     if (!s) pendingInit++;
@@ -118,11 +144,6 @@ export function podPhase(pod: Pod, init: ApiContainerStatus[], main: ApiContaine
       } else pendingInit++;
     } else pendingInit++;
   }
-  let unknown = 0;
-  let running = 0;
-  let waiting = 0;
-  let stopped = 0;
-  let succeeded = 0;
   for (const c of spec.containers) {
     const s = byName(main, c.name);
     if (!s) unknown++;
@@ -137,7 +158,8 @@ export function podPhase(pod: Pod, init: ApiContainerStatus[], main: ApiContaine
   }
   const policy = spec.restartPolicy ?? 'Always';
   if (failedInit > 0 && policy === 'Never') return 'Failed';
-  if (pendingInit > 0 || waiting > 0) return podIsTerminal ? 'Failed' : 'Pending';
+  // A sidecar restarting after the regular containers ran does not put the pod back to Pending.
+  if ((pendingInit > 0 && !anyRegularStarted(pod, main)) || waiting > 0) return podIsTerminal ? 'Failed' : 'Pending';
   if (running > 0 && unknown === 0) return podIsTerminal ? 'Failed' : 'Running';
   if (running === 0 && stopped > 0 && unknown === 0) {
     if (podIsTerminal) return stopped === succeeded ? 'Succeeded' : 'Failed';
@@ -155,10 +177,12 @@ function condition(pod: Pod, type: string, status: 'True' | 'False', now: number
   return { type, status, lastProbeTime: null, lastTransitionTime: since, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }
 
-function readyConditions(pod: Pod, phase: string, main: ApiContainerStatus[], now: number): PodCondition[] {
-  const unready = pod.spec!.containers.filter((c) => !main.find((s) => s.name === c.name)?.ready).map((c) => c.name);
+function readyConditions(pod: Pod, phase: string, statuses: ApiContainerStatus[], now: number): PodCondition[] {
+  // Sidecars (restartable init containers) count for readiness as regular containers do.
+  const unready = [...(pod.spec!.initContainers ?? []).filter(isSidecar), ...pod.spec!.containers].filter((c) => !statuses.find((s) => s.name === c.name)?.ready).map((c) => c.name);
   let containersReady: PodCondition;
   if (phase === 'Succeeded') containersReady = condition(pod, 'ContainersReady', 'False', now, 'PodCompleted');
+  else if (phase === 'Failed') containersReady = condition(pod, 'ContainersReady', 'False', now, 'PodFailed');
   else if (unready.length) containersReady = condition(pod, 'ContainersReady', 'False', now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
   else containersReady = condition(pod, 'ContainersReady', 'True', now);
   // Readiness gates: conditions other components set; the pod is Ready only when all are True.
@@ -199,9 +223,10 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
   const incompleteInit = initSpecs.filter((c, i) => !(isSidecar(c) ? initStatuses[i]!.started : initStatuses[i]!.state?.terminated?.exitCode === 0)).map((c) => c.name);
   const sandboxReady = input.sandbox?.state === 'SANDBOX_READY';
   const conditions: PodCondition[] = [condition(pod, 'PodReadyToStartContainers', sandboxReady ? 'True' : 'False', now)];
-  if (incompleteInit.length && phase !== 'Succeeded') conditions.push(condition(pod, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${incompleteInit.join(' ')}]`));
+  // Upstream: once a regular container has started, the pod stays initialized while sidecars restart.
+  if (incompleteInit.length && phase !== 'Succeeded' && !anyRegularStarted(pod, main)) conditions.push(condition(pod, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${incompleteInit.join(' ')}]`));
   else conditions.push(condition(pod, 'Initialized', 'True', now));
-  conditions.push(...readyConditions(pod, phase, main, now));
+  conditions.push(...readyConditions(pod, phase, [...initStatuses, ...main], now));
   // A pod bound without the scheduler (spec.nodeName in the manifest) gets PodScheduled here.
   conditions.push(pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'True') ?? condition(pod, 'PodScheduled', 'True', now));
   st.conditions = conditions;

@@ -71,6 +71,8 @@ interface PodRecord {
   terminal?: { reason?: string; message?: string };
   deleteSent?: boolean;
   lastWrite?: { againstRV?: string; status: NonNullable<Pod['status']> };
+  /** terminated.message per exited container id: read once, the files do not change after exit. */
+  messages: Map<string, string>;
 }
 
 interface Snapshot {
@@ -82,8 +84,28 @@ type Action = () => Promise<void>;
 
 const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
 const DEFAULT_GRACE_SECONDS = 30;
+/** Upstream's minimumGracePeriodInSeconds: a container always gets this long after SIGTERM. */
+const MIN_STOP_GRACE_SECONDS = 2;
 
 const podKey = (ns: string, name: string) => `${ns}/${name}`;
+
+/** restartPolicy Never/OnFailure with sidecars: every regular container exited and will not restart. */
+function regularContainersDone(pod: Pod, snap: Snapshot): boolean {
+  const spec = pod.spec!;
+  const policy = spec.restartPolicy ?? 'Always';
+  if (policy === 'Always' || !(spec.initContainers ?? []).some(isSidecar)) return false;
+  return spec.containers.every((c) => {
+    const latest = snap.containers.get(c.name)?.attempts[0];
+    return latest?.state === 'CONTAINER_EXITED' && (policy === 'Never' || latest.exitCode === 0);
+  });
+}
+
+/** Upstream's setTerminationGracePeriod for a probe kill: the pod's deletion grace, else the probe's own, else the pod's. */
+export function probeKillGrace(pod: Pod, c: Container, failure: string): number {
+  if (pod.metadata.deletionGracePeriodSeconds !== undefined && pod.metadata.deletionGracePeriodSeconds !== null) return pod.metadata.deletionGracePeriodSeconds;
+  const probe = failure.includes('startup') ? c.startupProbe : c.livenessProbe;
+  return probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+}
 
 export class PodWorkers {
   private readonly queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 30_000 });
@@ -160,13 +182,18 @@ export class PodWorkers {
     // Finished by what the runtime shows, even if the API has not heard yet: nothing restarts.
     const finished = generatePodStatus(statusInput).phase;
     if (finished === 'Succeeded' || finished === 'Failed') alreadyTerminal = true;
+    // Sidecars keep a pod Running; once its regular containers are done for good, they are stopped (upstream's computePodActions).
+    if (regularContainersDone(pod, snap)) alreadyTerminal = true;
     const actions: Action[] = [];
     let wakeAt = Infinity;
     let deleteNow = false;
 
     const deadline = this.deadline(pod);
     if (deadline !== undefined && !alreadyTerminal && !rec.terminal) {
-      if (now >= deadline) rec.terminal = { reason: 'DeadlineExceeded', message: DEADLINE_MESSAGE };
+      if (now >= deadline) {
+        rec.terminal = { reason: 'DeadlineExceeded', message: DEADLINE_MESSAGE };
+        node.recorder?.event(pod, 'Normal', 'DeadlineExceeded', DEADLINE_MESSAGE);
+      }
       else wakeAt = Math.min(wakeAt, deadline);
     }
     const live = [...snap.containers.values()].map((h) => h.attempts[0]!).filter((s) => s.state === 'CONTAINER_RUNNING' || s.state === 'CONTAINER_CREATED');
@@ -198,6 +225,10 @@ export class PodWorkers {
   private planRun(pod: Pod, rec: PodRecord, snap: Snapshot, actions: Action[], wakeAt: (t: number) => void): void {
     const spec = pod.spec!;
     if (!snap.sandbox || snap.sandbox.state !== 'SANDBOX_READY') {
+      const old = snap.sandbox;
+      // A sandbox that died (its pause process killed, the host rebooted) is replaced whole:
+      // its containers go with it and start again in the new one, counting as restarts.
+      if (old) actions.push(() => this.replaceSandbox(rec, pod, old.id, snap));
       actions.push(() => this.runSandbox(rec, pod));
       return;
     }
@@ -268,7 +299,7 @@ export class PodWorkers {
     if (!failure) return;
     actions.push(async () => {
       rec.node.recorder?.event(pod, 'Normal', 'Killing', `Container ${c.name} ${failure}, will be restarted`);
-      await this.stopWithHooks(rec, pod, latest.id, c.name, pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS);
+      await this.stopWithHooks(rec, pod, latest.id, c.name, probeKillGrace(pod, c, failure));
     });
   }
 
@@ -305,7 +336,7 @@ export class PodWorkers {
     for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       if (s.containerID) restartOffset.set(s.name, (s.restartCount ?? 0) + 1);
     }
-    const rec: PodRecord = { key, uid: pod.metadata.uid!, node, restartOffset, waiting: new Map() };
+    const rec: PodRecord = { key, uid: pod.metadata.uid!, node, restartOffset, waiting: new Map(), messages: new Map() };
     this.records.set(key, rec);
     return rec;
   }
@@ -331,12 +362,24 @@ export class PodWorkers {
     for (const c of await rt.listContainers({ podSandboxId: rec.sandboxId })) {
       const s = await rt.containerStatus(c.id).catch(() => undefined);
       if (!s) continue;
+      if (s.state === 'CONTAINER_EXITED' && rec.node.env?.terminationMessage) s.message = await this.exitMessage(rec, s);
       let h = containers.get(s.metadata.name);
       if (!h) containers.set(s.metadata.name, (h = { attempts: [] }));
       h.attempts.push(s);
     }
     for (const h of containers.values()) h.attempts.sort((a, b) => b.metadata.attempt - a.metadata.attempt);
+    const seen = new Set([...containers.values()].flatMap((h) => h.attempts.map((a) => a.id)));
+    for (const id of rec.messages.keys()) if (!seen.has(id)) rec.messages.delete(id);
     return { sandbox, containers };
+  }
+
+  private async exitMessage(rec: PodRecord, s: CriContainerStatus): Promise<string> {
+    let m = rec.messages.get(s.id);
+    if (m === undefined) {
+      m = await rec.node.env!.terminationMessage!(rec.uid, s).catch(() => s.message);
+      rec.messages.set(s.id, m);
+    }
+    return m;
   }
 
   private launch(rec: PodRecord, actions: Action[]): void {
@@ -358,6 +401,17 @@ export class PodWorkers {
     if (rec.wake && rec.wake.at === at) return;
     rec.wake?.timer.cancel();
     rec.wake = { at, timer: this.opts.wheel.at(at + 5, () => this.enqueue(rec.key)) };
+  }
+
+  private async replaceSandbox(rec: PodRecord, pod: Pod, oldId: string, snap: Snapshot): Promise<void> {
+    rec.node.recorder?.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+    for (const [name, h] of snap.containers) {
+      const latest = h.attempts[0];
+      if (latest) rec.restartOffset.set(name, (rec.restartOffset.get(name) ?? 0) + latest.metadata.attempt + 1);
+    }
+    await rec.node.runtime.stopPodSandbox(oldId);
+    await rec.node.runtime.removePodSandbox(oldId);
+    if (rec.sandboxId === oldId) rec.sandboxId = undefined;
   }
 
   private async runSandbox(rec: PodRecord, pod: Pod): Promise<void> {
@@ -417,10 +471,14 @@ export class PodWorkers {
     if (spec?.lifecycle?.preStop && rec.node.env?.preStop && graceSeconds > 0) {
       const started = this.clock();
       const failure = await rec.node.env.preStop(pod, spec, containerId, graceSeconds);
-      if (failure) rec.node.recorder?.event(pod, 'Warning', 'FailedPreStopHook', failure);
-      grace = Math.max(2, graceSeconds - Math.floor((this.clock() - started) / 1000));
+      // The hook's output may hold secrets: the event says only that it failed, as upstream's.
+      if (failure) {
+        rec.node.recorder?.event(pod, 'Warning', 'FailedPreStopHook', 'PreStopHook failed');
+        this.opts.log?.(`pod ${rec.key}: ${failure}`);
+      }
+      grace -= Math.floor((this.clock() - started) / 1000);
     }
-    await rec.node.runtime.stopContainer(containerId, grace);
+    await rec.node.runtime.stopContainer(containerId, Math.max(MIN_STOP_GRACE_SECONDS, grace));
   }
 
   private async teardown(rec: PodRecord): Promise<void> {
@@ -439,7 +497,11 @@ export class PodWorkers {
       // Conditions merge by type: a reason or message that no longer applies must be cleared
       // explicitly (null), or the merge would keep the old one.
       const conditions = status.conditions?.map((c) => ({ ...c, reason: c.reason ?? null, message: c.message ?? null }));
-      await this.opts.client.patch(path, { status: { ...status, conditions } }, 'application/strategic-merge-patch+json');
+      // podIPs merge by ip: an address the pod no longer has (a replaced sandbox) must be deleted
+      // explicitly, as the kubelet's two-way patch does, or the merge would keep both.
+      const gone = (pod.status?.podIPs ?? []).filter((old) => !status.podIPs?.some((x) => x.ip === old.ip));
+      const podIPs = status.podIPs && gone.length ? [...status.podIPs, ...gone.map((g) => ({ ip: g.ip, $patch: 'delete' }))] : status.podIPs;
+      await this.opts.client.patch(path, { status: { ...status, conditions, podIPs } }, 'application/strategic-merge-patch+json');
       rec.lastWrite = { againstRV: pod.metadata.resourceVersion, status };
     } catch (err) {
       if (err instanceof ApiStatusError && err.code === 404) return;

@@ -9,8 +9,9 @@ import { R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { cgroupParentFor, containerConfig, ContainerConfigError, hostsFile, sandboxConfig } from '../container-config/index.js';
 import { WaitingError, type PodEnvironment, type PodProbes } from '../pod-environment.js';
-import type { ContainerConfig, ImageService, Mount, PodSandboxConfig, PodSandboxStatus, StreamingRuntime } from '../runtime.js';
+import type { ContainerConfig, ContainerStatus, ImageService, Mount, PodSandboxConfig, PodSandboxStatus, StreamingRuntime } from '../runtime.js';
 import { postStartHook, preStopHook } from './lifecycle-hooks.js';
+import { terminationMessage } from './termination-message.js';
 import { VolumeError, type VolumeManager } from '../volumes/index.js';
 import type { DockerConfig, ImagePuller } from './image-puller.js';
 
@@ -116,6 +117,11 @@ export class NodeEnvironment implements PodEnvironment {
 
   preStop(pod: Pod, c: Container, containerId: string, graceSeconds: number): Promise<string | undefined> {
     return preStopHook(this.o.runtime, pod, c, containerId, graceSeconds);
+  }
+
+  terminationMessage(podUid: string, s: ContainerStatus): Promise<string> {
+    // The file containerConfig mounted at the container's terminationMessagePath.
+    return terminationMessage(s, join(this.o.volumes.podDir(podUid), 'containers', s.metadata.name, String(s.metadata.attempt)));
   }
 
   async cleanup(podUid: string): Promise<void> {

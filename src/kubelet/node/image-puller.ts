@@ -3,7 +3,7 @@
 // from the pod's imagePullSecrets or the node's registries.yaml.
 import type { Container, Pod } from '../../api/core/v1/pod/types.js';
 import type { EventRecorder } from '../../client/events.js';
-import { CrashBackoff } from '../backoff.js';
+import { CrashBackoff, goDuration } from '../backoff.js';
 import { WaitingError } from '../pod-environment.js';
 import type { AuthConfig, ImageService } from '../runtime.js';
 
@@ -81,6 +81,7 @@ export class ImagePuller {
       if (present) return void recorder?.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
       const message = `Container image "${image}" is not present with pull policy of Never`;
       recorder?.event(pod, 'Warning', 'ErrImageNeverPull', message);
+      recorder?.event(pod, 'Warning', 'Failed', 'Error: ErrImageNeverPull');
       throw new WaitingError('ErrImageNeverPull', message, this.clock() + PULL_BACKOFF_BASE_MS);
     }
     if (present && policy === 'IfNotPresent') return void recorder?.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
@@ -89,6 +90,7 @@ export class ImagePuller {
     const lastFailure = this.failedAt.get(key);
     if (lastFailure !== undefined && this.backoff.inBackoffSince(key, lastFailure)) {
       recorder?.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+      recorder?.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
       throw new WaitingError('ImagePullBackOff', `Back-off pulling image "${image}"`, this.backoff.releaseAt(key, lastFailure));
     }
     recorder?.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
@@ -113,9 +115,9 @@ export class ImagePuller {
       throw new WaitingError('ErrImagePull', `Failed to pull image "${image}": ${reason}`, now + ERR_IMAGE_PULL_SHOWN_MS);
     }
     this.failedAt.delete(key);
-    const took = ((this.clock() - started) / 1000).toFixed(3).replace(/\.?0+$/, '');
+    const took = goDuration(Math.trunc(this.clock() - started));
     const size = (await this.o.images.imageStatus(image))?.size;
-    recorder?.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting).${size !== undefined ? ` Image size: ${size} bytes.` : ''}`);
+    recorder?.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting).${size !== undefined ? ` Image size: ${size} bytes.` : ''}`);
   }
 
   forgetPod(uid: string): void {

@@ -159,4 +159,28 @@ describe('a real node: pod lifecycle', () => {
     const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=badhook']);
     assert.match(events.stdout, /FailedPostStartHook/);
   });
+
+  it('a sandbox that dies is replaced, and its containers restart in the new one', async () => {
+    await c.apply(podYaml('sandboxed', { containers: [container('app', ['sleep', '600'])] }));
+    const pod = await c.waitPod('sandboxed', (p) => p.status?.phase === 'Running', 30_000);
+    const rt = c.agent.containerRuntime();
+    const [sandbox] = await rt.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': pod.metadata.uid } });
+    assert.ok(sandbox);
+    await rt.stopPodSandbox(sandbox.id);
+    const again = await c.waitPod('sandboxed', (p) => p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state?.running, 30_000);
+    assert.notEqual(again.status.containerStatuses[0].containerID, pod.status.containerStatuses[0].containerID);
+    const sandboxes = await rt.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': pod.metadata.uid } });
+    assert.deepEqual(sandboxes.map((s) => s.state), ['SANDBOX_READY'], 'the dead sandbox is removed');
+    const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=sandboxed']);
+    assert.match(events.stdout, /SandboxChanged\s+.*Pod sandbox changed, it will be killed and re-created\./);
+  });
+
+  it('the termination message comes from terminationMessagePath, or from the log with FallbackToLogsOnError', async () => {
+    await c.apply(podYaml('said', { restartPolicy: 'Never', containers: [container('app', ['sh', '-c', 'echo Sleep expired > /dev/termination-log'])] }));
+    await c.apply(podYaml('fallback', { restartPolicy: 'Never', containers: [container('app', ['sh', '-c', 'echo last words; exit 2'], { terminationMessagePolicy: 'FallbackToLogsOnError' })] }));
+    const said = await c.waitPod('said', (p) => p.status?.phase === 'Succeeded', 30_000);
+    assert.equal(said.status.containerStatuses[0].state.terminated.message, 'Sleep expired\n');
+    const fallback = await c.waitPod('fallback', (p) => p.status?.phase === 'Failed', 30_000);
+    assert.equal(fallback.status.containerStatuses[0].state.terminated.message, 'last words\n');
+  });
 });
