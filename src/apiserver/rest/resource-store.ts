@@ -118,9 +118,11 @@ export class ResourceStore {
     fillCreateMeta(obj, now, def.tracksGeneration !== false);
     def.prepareForCreate?.(obj);
     this.validate(entry, obj, def.validateCreate?.(obj) ?? []);
+    // As upstream's create handler: ownership is recorded for what the client sent (with its
+    // defaults), before admission adds its own fields (tolerations, the token volume, a cluster IP).
+    if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
     const release = await this.admit(entry, obj, 'create');
     try {
-      if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
       if (opts.dryRun) return obj;
       const stored = this.toStorage(entry, obj);
       const key = objectKey(entry, m.namespace, m.name!);
