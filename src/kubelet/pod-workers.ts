@@ -66,6 +66,10 @@ interface PodRecord {
   searched?: boolean;
   waiting: Map<string, Waiting>;
   task?: Promise<void>;
+  /** Set when the pod must stop: the running task takes no further steps. */
+  cancelled?: boolean;
+  /** The running task is the kill itself, which is never cancelled. */
+  killing?: boolean;
   restartOffset: Map<string, number>;
   wake?: { at: number; timer: TimerHandle };
   terminal?: { reason?: string; message?: string };
@@ -199,6 +203,7 @@ export class PodWorkers {
     const live = [...snap.containers.values()].map((h) => h.attempts[0]!).filter((s) => s.state === 'CONTAINER_RUNNING' || s.state === 'CONTAINER_CREATED');
 
     if (pod.metadata.deletionTimestamp || rec.terminal || alreadyTerminal) {
+      if (rec.task && !rec.killing) rec.cancelled = true;
       const grace = pod.metadata.deletionTimestamp ? (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) : (pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS);
       if (live.length || snap.sandbox?.state === 'SANDBOX_READY') actions.push(() => this.killPod(rec!, pod, live, grace));
       else if (pod.metadata.deletionTimestamp) deleteNow = true;
@@ -385,13 +390,20 @@ export class PodWorkers {
   private launch(rec: PodRecord, actions: Action[]): void {
     rec.task = (async () => {
       try {
-        for (const a of actions) await a();
+        for (const a of actions) {
+          // A pod deleted (or past its deadline) while it was being started stops here, so
+          // its kill need not wait for the rest of the start sequence.
+          if (rec.cancelled) break;
+          await a();
+        }
       } catch (err) {
         this.opts.log?.(`pod ${rec.key}: ${err instanceof Error ? err.message : String(err)}`);
         await this.opts.wheel.sleep(1000);
       }
     })().finally(() => {
       rec.task = undefined;
+      rec.cancelled = false;
+      rec.killing = false;
       this.enqueue(rec.key);
     });
   }
@@ -454,6 +466,7 @@ export class PodWorkers {
   }
 
   private async killPod(rec: PodRecord, pod: Pod, live: CriContainerStatus[], graceSeconds: number): Promise<void> {
+    rec.killing = true;
     const rt = rec.node.runtime;
     await Promise.all(
       live.map((s) => {

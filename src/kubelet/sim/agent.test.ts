@@ -194,6 +194,21 @@ describe('sim agent', () => {
     await eventually(async () => rt.containerCount() === before - 1 && (await sandboxes()) === 0);
   });
 
+  it('a pod deleted while its containers are being started does not start the rest', async () => {
+    const body = pod('starting', { node: 'sim-1', annotations: { 'sim.k8ts.io/start-delay-ms': '1500' } });
+    body.spec.containers = ['one', 'two', 'three'].map((name) => ({ name, image: 'nginx:1.27' }));
+    await client.create(resourcePath(R.pods, 'default'), body);
+    const messages = async () => (await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=starting', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}'])).stdout;
+    // The first container is up; the second is being created (1.5 s each, one after another).
+    // (The pod's status is not rewritten mid-sequence, so the kubelet's events tell.)
+    await eventually(async () => (await messages()).includes('Started container one'), 10_000, 20);
+    const r = await c.kubectl(['delete', 'pod', 'starting', '--timeout=20s']);
+    assert.equal(r.code, 0, r.stderr);
+    const events = { stdout: await messages() };
+    assert.match(events.stdout, /Created container: one/);
+    assert.doesNotMatch(events.stdout, /Created container: three/);
+  });
+
   it('stopping an agent stops its leases from being renewed', async () => {
     const agent = await startSimAgent({ client: loadKubeconfig(c.kubeconfig), nodes: 1, prefix: 'extra-', firstIndex: 7, leaseRenewIntervalMs: 100 });
     const renewTime = async () => (await client.get<Lease>(resourcePath(R.leases, 'kube-node-lease', 'extra-7'))).spec!.renewTime!;
