@@ -24,7 +24,7 @@ import { negotiate } from './negotiate.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
 import { parseBool } from './query.js';
 import type { ResourceRequest } from './request-info.js';
-import { sendEncoded, sendJson, type AnyResponse } from './respond.js';
+import { sendEncoded, sendJson, sendJsonParts, type AnyResponse } from './respond.js';
 
 export interface ApiContext {
   registry: Registry;
@@ -96,15 +96,9 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
         return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: page.items.map((c) => partialMetadata(c.obj)) });
       }
       const items = entry.storage === entry ? page.items.map((c) => c.json) : page.items.map((c) => JSON.stringify(ctx.resources.toServed(entry, c.obj)));
-      // One join builds the whole body: joining the items and then wrapping them would make a
-      // second flat copy of a list that can be tens of MB.
       const head = `{"kind":${JSON.stringify(`${entry.kind}List`)},"apiVersion":${JSON.stringify(entry.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
-      if (items.length) {
-        items[0] = head + items[0];
-        items[items.length - 1] += ']}';
-      }
-      const json = items.length ? items.join(',') : `${head}]}`;
-      return sendEncoded(res, 200, json, neg.yaml);
+      if (!neg.yaml) return sendJsonParts(res, 200, head, items, ']}');
+      return sendEncoded(res, 200, `${head}${items.join(',')}]}`, true);
     }
     case 'watch':
       return serveWatch(ctx, entry, namespace, query, req, res, neg.representation);
