@@ -14,6 +14,7 @@ import type { Pod } from '../src/api/core/v1/pod/types.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { R, resourcePath } from '../src/client/resources.js';
 import { RestClient } from '../src/client/rest.js';
+import { removeCgroupRoot } from '../src/kubelet/host/cgroups.js';
 import { buildBusyboxImage, buildBusyboxRootfs } from '../src/kubelet/images/builtin.js';
 import { CLI, freePort, nodeArgs, percentile, rssMiB, startProcess, stopProcesses } from './lib/processes.js';
 
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     client?.close();
     await stopProcesses(children);
     await run('ip', ['link', 'del', 'k8tsbench']).catch(() => undefined);
-    await run('sh', ['-c', 'for c in /sys/fs/cgroup/*/k8ts-bench; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; done; true']).catch(() => undefined);
+    await removeCgroupRoot('/k8ts-bench');
     rmSync(dir, { recursive: true, force: true });
   }
 }

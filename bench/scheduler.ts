@@ -7,7 +7,6 @@
 // memory store instead of sqlite.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
@@ -15,6 +14,7 @@ import { R, resourcePath } from '../src/client/resources.js';
 import { RestClient } from '../src/client/rest.js';
 import { startControlPlane } from '../src/cluster/control-plane.js';
 import type { Pod } from '../src/api/core/v1/pod/types.js';
+import { freePort } from './lib/processes.js';
 
 const NODES = Number(process.env['BENCH_NODES'] ?? 5000);
 const INIT_PODS = Number(process.env['BENCH_INIT_PODS'] ?? 1000);
@@ -22,14 +22,6 @@ const PODS = Number(process.env['BENCH_PODS'] ?? 10_000);
 const CONCURRENCY = 50;
 const NS = 'sched-bench';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function waitForLine(child: ChildProcess, text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {

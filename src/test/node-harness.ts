@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadKubeconfig } from '../client/kubeconfig.js';
+import { removeCgroupRoot } from '../kubelet/host/cgroups.js';
 import { buildBusyboxImage } from '../kubelet/images/builtin.js';
 import { importImageArchive } from '../kubelet/images/import.js';
 import { startNodeAgent, type NodeAgent, type NodeAgentOptions } from '../kubelet/node/agent.js';
@@ -94,10 +95,10 @@ export async function startNodeTestCluster(opts: NodeTestOptions = {}): Promise<
   });
 }
 
-async function cleanupHost(bridge: string, cgroupRoot: string): Promise<void> {
+/** What a test node leaves on the host once its pods are gone: its bridge and its cgroup root. */
+export async function cleanupHost(bridge: string, cgroupRoot: string): Promise<void> {
   await run('ip', ['link', 'del', bridge]).catch(() => undefined);
-  // Pod cgroups nest: remove the deepest first (rmdir only removes empty ones).
-  await run('sh', ['-c', `for c in /sys/fs/cgroup/*${cgroupRoot}; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; done; true`]).catch(() => undefined);
+  await removeCgroupRoot(cgroupRoot);
 }
 
 /** `name: value` lines of a pod manifest's containers are verbose in YAML; this keeps tests short. */

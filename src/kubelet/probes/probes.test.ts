@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { createServer as createH2Server, type Http2Server } from 'node:http2';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../../test/harness.js';
 import { after, before, describe, it } from 'node:test';
 import type { Container, Pod, Probe } from '../../api/core/v1/pod/types.js';
 import type { ExecSyncResult } from '../runtime.js';
@@ -325,11 +326,3 @@ async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   }
 }
 
-/** A loopback port nothing listens on (bound, read, released). */
-async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}

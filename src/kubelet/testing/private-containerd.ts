@@ -5,13 +5,13 @@
 // Needs root, containerd, runc, the CNI plugins in /usr/lib/cni, busybox-static and dist/pause.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeCniConfig } from '../containerd/cni.js';
 import { startContainerd, type ContainerdProcess } from '../containerd/supervisor.js';
+import { removeCgroupRoot } from '../host/cgroups.js';
 import { ContainerdRuntime } from '../cri/runtime.js';
 import { BUSYBOX_IMAGE, ensureBuiltinImages, PAUSE_IMAGE } from '../images/builtin.js';
 
@@ -83,26 +83,6 @@ export async function unusedPodSubnet(): Promise<string> {
   throw new Error('no free 10.x.y.0/24 on this host');
 }
 
-/** Kills what is left in a cgroup tree, then removes it deepest first (rmdir takes only empty ones). */
-async function removeCgroupTree(dir: string): Promise<void> {
-  for (const e of await readdir(dir).catch(() => [])) {
-    const p = join(dir, e);
-    if ((await stat(p).catch(() => undefined))?.isDirectory()) await removeCgroupTree(p);
-  }
-  const procs = await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
-  for (const pid of procs.split('\n').filter(Boolean)) {
-    try {
-      process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // exited meanwhile
-    }
-  }
-  for (let i = 0; i < 50; i++) {
-    if (await rmdir(dir).then(() => true, () => !existsSync(dir))) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Sandboxes (and their containers) through the CRI, so that CNI releases addresses and rules. */
 async function removeAllSandboxes(endpoint: string): Promise<void> {
   const rt = new ContainerdRuntime({ endpoint, watchTaskExits: false });
@@ -163,10 +143,7 @@ export async function startPrivateContainerd(o: PrivateContainerdOptions = {}): 
       await containerd.stop();
       await killShims(socket);
     }
-    for (const ctrl of await readdir('/sys/fs/cgroup').catch(() => [])) {
-      const base = join('/sys/fs/cgroup', ctrl, cgroupRoot);
-      if (existsSync(base)) await removeCgroupTree(base);
-    }
+    await removeCgroupRoot(cgroupRoot);
     await unmountUnder(dir);
     await run('ip', ['link', 'del', bridge]).catch(() => undefined);
     // libcni's cache of ADD results, named <network>-<container id>-<interface>; DEL removes it,

@@ -3,25 +3,16 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { endpointSocket } from '../../kubelet/containerd/supervisor.js';
-import { eventually } from '../harness.js';
+import { eventually, freePort } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
 
 const run = promisify(execFile);
 const MIRRORED = 'mirror.k8ts.test';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('a real node: images', () => {
   let c: NodeTestCluster;

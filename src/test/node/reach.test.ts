@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, KUBECTL, KUBECTL_VERSIONS } from '../harness.js';
+import { eventually, freePort, KUBECTL, KUBECTL_VERSIONS } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
 
 const httpd = {
@@ -18,14 +17,6 @@ const httpd = {
   ports: [{ containerPort: 80 }],
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Run a command under a pseudo-terminal (util-linux `script`), typing `keys` once it has started. */
 function underPty(command: string, env: NodeJS.ProcessEnv, keys: string, timeoutMs = 30_000): Promise<{ code: number; output: string }> {

@@ -11,8 +11,8 @@ import { containerdSocketPath } from '../../kubelet/containerd/supervisor.js';
 import { ContainerdRuntime } from '../../kubelet/cri/runtime.js';
 import { buildBusyboxImage } from '../../kubelet/images/builtin.js';
 import { importImageArchive } from '../../kubelet/images/import.js';
-import { eventually, runProcess, startTestCluster, type TestCluster } from '../harness.js';
-import { podYaml, TEST_IMAGE, unusedClusterCidr } from '../node-harness.js';
+import { eventually, startTestCluster, type TestCluster } from '../harness.js';
+import { cleanupHost, podYaml, TEST_IMAGE, unusedClusterCidr } from '../node-harness.js';
 
 const MAIN = join(fileURLToPath(import.meta.url), '../../../cli/main.js');
 
@@ -54,8 +54,7 @@ describe('a real node: the agent killed with -9 and restarted', () => {
     await c.kubectl(['delete', 'pods', '--all', '--grace-period=1', '--wait=true'], { timeoutMs: 30_000 });
     agent?.kill('SIGTERM');
     await new Promise((r) => agent?.once('exit', r) ?? r(undefined));
-    await runProcess('ip', ['link', 'del', `k8ts${tag}`]);
-    await runProcess('sh', ['-c', `for d in /sys/fs/cgroup/*/k8ts-test-${tag}; do find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done; true`]);
+    await cleanupHost(`k8ts${tag}`, `/k8ts-test-${tag}`);
     await c.stop();
   });
 
