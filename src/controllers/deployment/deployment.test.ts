@@ -120,11 +120,14 @@ describe('deployment controller', () => {
     const podInf = new Informer<Pod>(client, R.pods, { namespace: NS, labelSelector: 'app=roll' });
     // Judged only once both caches hold the whole state (the initial list arrives one add at a time).
     let live = false;
-    const checkRS = () => {
+    // Every RS event as seen, so that a violation can be read against the sequence that led to it.
+    const trace: string[] = [];
+    const checkRS = (rs: ReplicaSet) => {
       if (!live) return;
+      trace.push(`${rs.metadata.name!.slice(-10)}=${rs.spec?.replicas}@${rs.metadata.resourceVersion}`);
       const total = rsInf.list().reduce((n, rs) => n + (rs.spec?.replicas ?? 0), 0);
       maxTotal = Math.max(maxTotal, total);
-      if (total > replicas + 1) violations.push(`RS replicas sum ${total}`);
+      if (total > replicas + 1) violations.push(`RS replicas sum ${total} after ${trace.join(' ')}`);
     };
     const checkPods = () => {
       if (!live) return;
@@ -132,13 +135,13 @@ describe('deployment controller', () => {
       minReady = Math.min(minReady, ready);
       if (ready < replicas - 1) violations.push(`only ${ready} ready pods`);
     };
-    rsInf.addHandlers({ add: checkRS, update: checkRS, delete: checkRS });
+    rsInf.addHandlers({ add: checkRS, update: (_o, rs) => checkRS(rs), delete: checkRS });
     podInf.addHandlers({ add: checkPods, update: checkPods, delete: checkPods });
     rsInf.start();
     podInf.start();
     await Promise.all([rsInf.waitForSync(), podInf.waitForSync()]);
     live = true;
-    checkRS();
+    for (const rs of rsInf.list()) checkRS(rs);
     checkPods();
     try {
       const r = await c.kubectl(['set', 'image', 'deployment/roll', 'app=nginx:2.0', '-n', NS]);
