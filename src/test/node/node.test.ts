@@ -84,6 +84,26 @@ describe('a real node: the node and its pods', () => {
     assert.match(scratch.out, /^tmpfs \/scratch tmpfs /m);
   });
 
+  it('a privileged container has every capability and may mount; an unprivileged one may not', async () => {
+    const spec = (privileged: boolean) => ({
+      containers: [{ name: 'app', image: TEST_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '600'], securityContext: { privileged } }],
+    });
+    await c.apply(podYaml('privileged', spec(true)));
+    await c.apply(podYaml('unprivileged', spec(false)));
+    await c.waitPod('privileged', (p) => p.status?.phase === 'Running', 30_000);
+    await c.waitPod('unprivileged', (p) => p.status?.phase === 'Running', 30_000);
+    const mount = 'mkdir -p /m && mount -t tmpfs none /m && grep -c " /m tmpfs " /proc/mounts';
+    assert.deepEqual(await exec('privileged', mount), { code: 0, out: '1\n' });
+    assert.notEqual((await exec('unprivileged', mount)).code, 0);
+    // CAP_SYS_ADMIN (bit 21) is among the effective capabilities only of the privileged one.
+    const capEff = async (name: string) => BigInt(`0x${/CapEff:\s+([0-9a-f]+)/.exec((await exec(name, 'grep CapEff /proc/self/status')).out)![1]}`);
+    assert.equal((await capEff('privileged')) & (1n << 21n), 1n << 21n);
+    assert.equal((await capEff('unprivileged')) & (1n << 21n), 0n);
+    // Privileged containers see the host's devices, not the default handful.
+    const devices = async (name: string) => Number((await exec(name, 'ls /dev | wc -l')).out.trim());
+    assert.ok((await devices('privileged')) > (await devices('unprivileged')) + 10);
+  });
+
   it('runAsNonRoot without runAsUser refuses an image that runs as root', async () => {
     await c.apply(podYaml('nonroot', { securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: TEST_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '600'] }] }));
     const pod = await c.waitPod('nonroot', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError', 20_000);
