@@ -66,6 +66,7 @@ describe('image pulls', () => {
     now += 5_000;
     const waiting = await puller.ensure(pod(), { name: 'c', image: 'reg.example/gone:1' }, undefined).catch((e) => e);
     assert.equal(waiting.reason, 'ImagePullBackOff');
+    assert.equal(waiting.message, 'Back-off pulling image "reg.example/gone:1": ErrImagePull: connection refused', 'the last pull error travels with the back-off');
     assert.equal(waiting.retryAt, now + 5_000, 'the back-off lasts 10 s from the failure');
     assert.equal(images.pulls.length, 2, 'no pull while backing off');
     now += 6_000;

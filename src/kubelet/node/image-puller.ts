@@ -65,7 +65,8 @@ const ERR_IMAGE_PULL_SHOWN_MS = 1000;
 
 export class ImagePuller {
   private readonly backoff: CrashBackoff;
-  private readonly failedAt = new Map<string, number>();
+  /** When a pull of the key last failed, and why: the back-off message carries the why (upstream since 1.32). */
+  private readonly failedAt = new Map<string, { at: number; error: string }>();
   private readonly clock: () => number;
 
   constructor(private readonly o: ImagePullerOptions) {
@@ -88,10 +89,11 @@ export class ImagePuller {
 
     const key = `${pod.metadata.uid}/${image}`;
     const lastFailure = this.failedAt.get(key);
-    if (lastFailure !== undefined && this.backoff.inBackoffSince(key, lastFailure)) {
+    if (lastFailure !== undefined && this.backoff.inBackoffSince(key, lastFailure.at)) {
       recorder?.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
       recorder?.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
-      throw new WaitingError('ImagePullBackOff', `Back-off pulling image "${image}"`, this.backoff.releaseAt(key, lastFailure));
+      const message = `Back-off pulling image "${image}": ErrImagePull: ${lastFailure.error}`;
+      throw new WaitingError('ImagePullBackOff', message, this.backoff.releaseAt(key, lastFailure.at));
     }
     recorder?.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
     const started = this.clock();
@@ -107,7 +109,7 @@ export class ImagePuller {
         return;
       }
       const now = this.clock();
-      this.failedAt.set(key, now);
+      this.failedAt.set(key, { at: now, error: reason });
       this.backoff.next(key, now);
       recorder?.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${reason}`);
       recorder?.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');

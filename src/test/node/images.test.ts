@@ -55,7 +55,9 @@ describe('a real node: images', () => {
   it('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', async () => {
     await c.apply(podYaml('missing', { containers: [{ name: 'app', image: `${MIRRORED}/library/nothing:here`, command: ['true'] }] }));
     await c.waitPod('missing', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull', 20_000);
-    await c.waitPod('missing', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 30_000);
+    const backingOff = await c.waitPod('missing', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 30_000);
+    // As upstream since 1.32, the back-off names the error of the pull that failed.
+    assert.match(backingOff.status.containerStatuses[0].state.waiting.message, /^Back-off pulling image ".*\/library\/nothing:here": ErrImagePull: failed to pull and unpack image /);
     const get = await c.kubectl(['get', 'pod', 'missing']);
     assert.match(get.stdout, /missing\s+0\/1\s+(ErrImagePull|ImagePullBackOff)\s+0/);
   });
