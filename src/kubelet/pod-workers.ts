@@ -21,6 +21,7 @@ import {
   type PodSandboxStatus,
   type RuntimeService,
 } from './runtime.js';
+import { TerminationOrdering } from './termination-order.js';
 import type { TimerHandle, TimerWheel } from './timer-wheel.js';
 
 export interface NodeHandle {
@@ -468,17 +469,23 @@ export class PodWorkers {
   private async killPod(rec: PodRecord, pod: Pod, live: CriContainerStatus[], graceSeconds: number): Promise<void> {
     rec.killing = true;
     const rt = rec.node.runtime;
+    const ordering = new TerminationOrdering(pod, live.map((s) => s.metadata.name), this.clock);
     await Promise.all(
       live.map((s) => {
         rec.node.recorder?.event(pod, 'Normal', 'Killing', `Stopping container ${s.metadata.name}`);
-        return this.stopWithHooks(rec, pod, s.id, s.metadata.name, graceSeconds).catch(() => undefined);
+        return this.stopWithHooks(rec, pod, s.id, s.metadata.name, graceSeconds, ordering)
+          .catch(() => undefined)
+          .finally(() => ordering.terminated(s.metadata.name));
       }),
     );
     if (rec.sandboxId) await rt.stopPodSandbox(rec.sandboxId);
   }
 
-  /** preStop first, inside the grace period; then the stop signal with what is left of it (at least 2 s, as upstream). */
-  private async stopWithHooks(rec: PodRecord, pod: Pod, containerId: string, name: string, graceSeconds: number): Promise<void> {
+  /**
+   * preStop first, inside the grace period; then, when stopping a whole pod, the container's turn
+   * (sidecars after the rest); then the stop signal with what is left (at least 2 s, as upstream).
+   */
+  private async stopWithHooks(rec: PodRecord, pod: Pod, containerId: string, name: string, graceSeconds: number, ordering?: TerminationOrdering): Promise<void> {
     const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
     let grace = graceSeconds;
     if (spec?.lifecycle?.preStop && rec.node.env?.preStop && graceSeconds > 0) {
@@ -491,6 +498,7 @@ export class PodWorkers {
       }
       grace -= Math.floor((this.clock() - started) / 1000);
     }
+    if (ordering && grace > 0) grace -= await ordering.waitForTurn(name, grace);
     await rec.node.runtime.stopContainer(containerId, Math.max(MIN_STOP_GRACE_SECONDS, grace));
   }
 

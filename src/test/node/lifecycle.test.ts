@@ -160,6 +160,26 @@ describe('a real node: pod lifecycle', () => {
     assert.match(events.stdout, /FailedPostStartHook/);
   });
 
+  it('a deleted pod stops its app first, then its sidecars, the last declared first', async () => {
+    const dir = join(c.dataDir, 'order');
+    mkdirSync(dir);
+    // Each records its SIGTERM; the app takes a second over it, so stopping all at once would put it last.
+    const recorder = (name: string, delay: string) => ['sh', '-c', `trap '${delay} echo ${name} >> /out/order; exit 0' TERM; while true; do sleep 1 & wait $!; done`];
+    const out = { volumeMounts: [{ name: 'out', mountPath: '/out' }] };
+    await c.apply(
+      podYaml('ordered', {
+        terminationGracePeriodSeconds: 10,
+        volumes: [{ name: 'out', hostPath: { path: dir, type: 'Directory' } }],
+        initContainers: [container('proxy', recorder('proxy', ''), { ...out, restartPolicy: 'Always' }), container('logger', recorder('logger', ''), { ...out, restartPolicy: 'Always' })],
+        containers: [container('app', recorder('app', 'sleep 1;'), out)],
+      }),
+    );
+    await c.waitPod('ordered', (p) => p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready, 30_000);
+    const del = await c.kubectl(['delete', 'pod', 'ordered', '--wait=true'], { timeoutMs: 30_000 });
+    assert.equal(del.code, 0, del.stderr);
+    assert.equal(readFileSync(join(dir, 'order'), 'utf8'), 'app\nlogger\nproxy\n');
+  });
+
   it('a sandbox that dies is replaced, and its containers restart in the new one', async () => {
     await c.apply(podYaml('sandboxed', { containers: [container('app', ['sleep', '600'])] }));
     const pod = await c.waitPod('sandboxed', (p) => p.status?.phase === 'Running', 30_000);
