@@ -80,12 +80,17 @@ export async function startNodeTestCluster(opts: NodeTestOptions = {}): Promise<
       if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.stderr}`);
     },
     async waitPod(name: string, check: (pod: any) => boolean, timeoutMs = 30_000, namespace = 'default') {
+      let last: any;
       return eventually(async () => {
         const r = await c.http('GET', `/api/v1/namespaces/${namespace}/pods/${name}`);
         if (r.status !== 200) return undefined;
-        const pod = r.json();
-        return check(pod) ? pod : undefined;
-      }, timeoutMs, 100);
+        last = r.json();
+        return check(last) ? last : undefined;
+      }, timeoutMs, 100).catch((err: Error) => {
+        // What the pod showed last says more than a timeout does.
+        const shown = last ? `phase ${last.status?.phase}, containers ${JSON.stringify(last.status?.containerStatuses?.map((s: any) => ({ name: s.name, state: s.state })))}` : 'never found';
+        throw new Error(`pod ${namespace}/${name}: ${err.message}; last seen: ${shown}`);
+      });
     },
     async stop() {
       await a.stop({ removePods: true });

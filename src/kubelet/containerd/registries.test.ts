@@ -60,7 +60,10 @@ test('registries: hosts.toml per host, with mirrors in order and TLS where it be
     // A registry with TLS settings and no mirror gets its own file, for pulls straight from it.
     assert.deepEqual(hosts, ['docker.io', 'mirror.example.com:8443', 'registry.local:5000']);
     assert.deepEqual((await readdir(dir)).sort(), hosts);
-    assert.match(await readFile(join(dir, 'mirror.example.com:8443', 'hosts.toml'), 'utf8'), /^server = "https:\/\/mirror\.example\.com:8443"\nca = "\/etc\/k8ts\/ca\.crt"$/m);
+    const own = await readFile(join(dir, 'mirror.example.com:8443', 'hosts.toml'), 'utf8');
+    assert.match(own, /^server = "https:\/\/mirror\.example\.com:8443"\nca = "\/etc\/k8ts\/ca\.crt"$/m);
+    // containerd 1.6 ignores a hosts.toml without a [host] table: the registry is its own host entry.
+    assert.match(own, /\[host\."https:\/\/mirror\.example\.com:8443"\]\n {2}capabilities = \["pull", "resolve"\]\n {2}ca = "\/etc\/k8ts\/ca\.crt"/);
     assert.equal(await readFile(join(dir, 'docker.io', 'hosts.toml'), 'utf8'), docker);
     const local = await readFile(join(dir, 'registry.local:5000', 'hosts.toml'), 'utf8');
     assert.match(local, /^server = "https:\/\/registry\.local:5000"\nskip_verify = true$/m);
@@ -76,9 +79,11 @@ test('registries: hosts.toml per host, with mirrors in order and TLS where it be
 
 test('registries: credentials for a pull come from the first mirror that has some, else the registry', () => {
   const c = parseRegistries(SAMPLE);
-  assert.deepEqual(registryAuth(c, 'busybox'), { serverAddress: 'mirror.example.com:8443', username: 'alice', password: 's3cret' });
-  assert.deepEqual(registryAuth(c, 'quay.io/org/app:1'), { serverAddress: 'quay.io', auth: 'YWxpY2U6czNjcmV0' });
+  assert.deepEqual(registryAuth(c, 'busybox'), { serverAddress: 'https://mirror.example.com:8443', username: 'alice', password: 's3cret' });
+  assert.deepEqual(registryAuth(c, 'quay.io/org/app:1'), { serverAddress: 'https://quay.io', auth: 'YWxpY2U6czNjcmV0' });
   assert.equal(registryAuth(c, 'registry.local:5000/app'), undefined);
+  // docker.io's credentials are for the host containerd contacts for it.
+  assert.equal(registryAuth(parseRegistries('configs:\n  docker.io:\n    auth: { username: a, password: b }\n'), 'busybox')?.serverAddress, 'https://registry-1.docker.io');
   assert.equal(imageRegistryHost('nginx'), 'docker.io');
   assert.equal(imageRegistryHost('library/nginx:1'), 'docker.io');
   assert.equal(imageRegistryHost('localhost/app'), 'localhost');

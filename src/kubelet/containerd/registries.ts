@@ -188,9 +188,16 @@ export function hostsToml(host: string, config: RegistriesConfig): string {
     lines.push(`server = ${tomlString(upstreamServer(host))}`);
     lines.push(...tlsLines(config.configs[host]?.tls, ''));
   }
-  for (const ep of config.mirrors[host]?.endpoint ?? []) {
+  const endpoints = config.mirrors[host]?.endpoint ?? [];
+  for (const ep of endpoints) {
     lines.push('', `[host.${tomlString(ep)}]`, '  capabilities = ["pull", "resolve"]');
     lines.push(...tlsLines(config.configs[new URL(ep).host]?.tls, '  '));
+  }
+  // containerd 1.6 rejects a hosts.toml without any [host] table ("invalid `host` tree") and then
+  // ignores the whole file, TLS settings included: a registry with settings but no mirror names itself.
+  if (host !== '*' && endpoints.length === 0) {
+    lines.push('', `[host.${tomlString(upstreamServer(host))}]`, '  capabilities = ["pull", "resolve"]');
+    lines.push(...tlsLines(config.configs[host]?.tls, '  '));
   }
   return lines.join('\n') + '\n';
 }
@@ -229,7 +236,8 @@ export function imageRegistryHost(image: string): string {
 
 function toAuthConfig(a: RegistryAuth | undefined, host: string): AuthConfig | undefined {
   if (!a || (a.username === undefined && a.password === undefined && a.auth === undefined && a.identityToken === undefined)) return undefined;
-  const out: AuthConfig = { serverAddress: host };
+  // containerd takes the host out of serverAddress as a URL and sends the credentials only there.
+  const out: AuthConfig = { serverAddress: `https://${host === 'docker.io' ? 'registry-1.docker.io' : host}` };
   if (a.username !== undefined) out.username = a.username;
   if (a.password !== undefined) out.password = a.password;
   if (a.auth !== undefined) out.auth = a.auth;
@@ -239,7 +247,7 @@ function toAuthConfig(a: RegistryAuth | undefined, host: string): AuthConfig | u
 
 /**
  * Credentials from registries.yaml for pulling `image`: those of the first mirror endpoint that
- * has some, else the registry's own. serverAddress names the host they belong to, so containerd
+ * has some, else the registry's own. serverAddress names the host they belong to (as a URL), so containerd
  * sends them only there. A PullImage carries one AuthConfig, hence one host's credentials.
  */
 export function registryAuth(config: RegistriesConfig, image: string): AuthConfig | undefined {

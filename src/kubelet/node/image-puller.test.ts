@@ -42,7 +42,7 @@ describe('image pulls', () => {
     assert.equal(registryHost('registry.example:5000/team/app:1'), 'registry.example:5000');
     assert.equal(registryHost('localhost/app'), 'localhost');
     const configs = [{ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('hub:secret').toString('base64') }, 'registry.example:5000': { username: 'u', password: 'p' } } }];
-    assert.deepEqual(authFor('busybox', configs), { username: 'hub', password: 'secret', serverAddress: 'docker.io', identityToken: undefined, registryToken: undefined });
+    assert.deepEqual(authFor('busybox', configs), { username: 'hub', password: 'secret', identityToken: undefined, registryToken: undefined });
     assert.equal(authFor('registry.example:5000/team/app:1', configs)?.username, 'u');
     assert.equal(authFor('quay.io/x/y', configs), undefined);
   });

@@ -53,7 +53,9 @@ export function authFor(image: string, configs: DockerConfig[]): AuthConfig | un
         const colon = plain.indexOf(':');
         if (colon > 0) [username, password] = [plain.slice(0, colon), plain.slice(colon + 1)];
       }
-      return { username, password, serverAddress: host, identityToken: entry.identitytoken, registryToken: entry.registrytoken };
+      // No serverAddress, as the kubelet sends none: the match is made here, and containerd would
+      // compare it with the host it actually contacts (registry-1.docker.io for docker.io, a mirror).
+      return { username, password, identityToken: entry.identitytoken, registryToken: entry.registrytoken };
     }
   }
   return undefined;

@@ -1,35 +1,83 @@
-// Images on a real node: a pull through a registries.yaml mirror served by Debian's
-// docker-registry on loopback, the pull policies, and ErrImagePull turning into ImagePullBackOff.
+// Images on a real node, from Debian's docker-registry on loopback: a pull through a
+// registries.yaml mirror; a private registry (TLS with its own CA, htpasswd) reached with the
+// credentials of registries.yaml or of the pod's imagePullSecrets; the pull policies; and
+// ErrImagePull turning into ImagePullBackOff.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import http from 'node:http';
+import https from 'node:https';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import bcrypt from 'bcryptjs';
+import { createCa, issueCert } from '../../cluster/pki.js';
 import { endpointSocket } from '../../kubelet/containerd/supervisor.js';
 import { eventually, freePort } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
 
 const run = promisify(execFile);
 const MIRRORED = 'mirror.k8ts.test';
+const PRIVATE_USER = 'puller';
+const PRIVATE_PASSWORD = 's3cret-pull';
+
+/** docker-registry serving `dir`/data on `port`; with `tls` files and an htpasswd file, a private one. */
+async function startRegistry(dir: string, port: number, secure?: { cert: string; key: string; htpasswd: string; ca: string }): Promise<ChildProcess> {
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const lines = ['version: 0.1', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, 'http:', `  addr: 127.0.0.1:${port}`];
+  if (secure) lines.push('  tls:', `    certificate: ${secure.cert}`, `    key: ${secure.key}`, 'auth:', '  htpasswd:', '    realm: k8ts-test', `    path: ${secure.htpasswd}`);
+  writeFileSync(join(dir, 'config.yml'), lines.join('\n') + '\n');
+  const proc = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+  // Any HTTP answer (401 from the private one) means it listens.
+  const answers = () =>
+    new Promise<boolean>((resolve) => {
+      const req = (secure ? https : http).get(`${secure ? 'https' : 'http'}://127.0.0.1:${port}/v2/`, { ca: secure?.ca }, (res) => (res.resume(), resolve(true)));
+      req.on('error', () => resolve(false));
+    });
+  await eventually(answers, 15_000, 100);
+  return proc;
+}
 
 
 describe('a real node: images', () => {
   let c: NodeTestCluster;
-  let registry: ChildProcess | undefined;
+  const registries: ChildProcess[] = [];
   let port = 0;
+  let privatePort = 0;
   let dir = '';
 
   before(async () => {
     port = await freePort();
+    privatePort = await freePort();
     dir = join('/tmp', `k8ts-registry-${process.pid}-${port}`);
-    mkdirSync(join(dir, 'data'), { recursive: true });
-    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-    registry = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
-    await eventually(() => fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok).catch(() => false), 15_000, 100);
-    const registries = join(dir, 'registries.yaml');
-    writeFileSync(registries, `mirrors:\n  ${MIRRORED}:\n    endpoint:\n      - "http://127.0.0.1:${port}"\n`);
-    c = await startNodeTestCluster({ agent: { registries } });
+    registries.push(await startRegistry(join(dir, 'mirror'), port));
+    // The private registry: a certificate from a CA of its own, for 127.0.0.1 and localhost, and one user.
+    const ca = await createCa('k8ts-test-registry-ca');
+    const leaf = await issueCert(ca, { commonName: 'registry', dnsNames: ['localhost'], ips: ['127.0.0.1'], usage: 'server' });
+    const pki = join(dir, 'pki');
+    mkdirSync(pki, { recursive: true });
+    const file = (name: string, text: string) => (writeFileSync(join(pki, name), text), join(pki, name));
+    const caFile = file('ca.crt', ca.cert);
+    const secure = { ca: ca.cert, cert: file('tls.crt', leaf.cert), key: file('tls.key', leaf.key), htpasswd: file('htpasswd', `${PRIVATE_USER}:${bcrypt.hashSync(PRIVATE_PASSWORD, 10)}\n`) };
+    registries.push(await startRegistry(join(dir, 'private'), privatePort, secure));
+    // The node trusts the CA for both names of the private registry, and has credentials for one.
+    const registriesYaml = join(dir, 'registries.yaml');
+    writeFileSync(
+      registriesYaml,
+      [
+        'mirrors:',
+        `  ${MIRRORED}:`,
+        '    endpoint:',
+        `      - "http://127.0.0.1:${port}"`,
+        'configs:',
+        `  "127.0.0.1:${privatePort}":`,
+        `    auth: { username: ${PRIVATE_USER}, password: ${PRIVATE_PASSWORD} }`,
+        `    tls: { ca_file: ${caFile} }`,
+        `  "localhost:${privatePort}":`,
+        `    tls: { ca_file: ${caFile} }`,
+      ].join('\n') + '\n',
+    );
+    c = await startNodeTestCluster({ agent: { registries: registriesYaml } });
     // Push the test image into the registry, then forget the pushed name on the node, so the
     // pod below can only get it by pulling through the mirror.
     const sock = endpointSocket(c.agent.containerdEndpoint);
@@ -37,10 +85,15 @@ describe('a real node: images', () => {
     await run('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'tag', TEST_IMAGE, pushed]);
     await run('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'push', '--plain-http', pushed]);
     await run('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'rm', pushed]);
+    const secret = `127.0.0.1:${privatePort}/private/busybox:1`;
+    await run('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'tag', TEST_IMAGE, secret]);
+    // Through the hosts directory the agent wrote from registries.yaml: HTTPS with the CA, as the pulls go.
+    await run('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'push', '--hosts-dir', join(dirname(sock), 'certs.d'), '--user', `${PRIVATE_USER}:${PRIVATE_PASSWORD}`, secret]);
+    await run('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'rm', secret]);
   });
   after(async () => {
     await c?.stop();
-    registry?.kill();
+    for (const r of registries) r.kill();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -50,6 +103,23 @@ describe('a real node: images', () => {
     const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=mirrored', '-o', 'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}']);
     assert.match(events.stdout, new RegExp(`^Pulling:Pulling image "${MIRRORED.replace(/\./g, '\\.')}/library/busybox:pushed"$`, 'm'));
     assert.match(events.stdout, /^Pulled:Successfully pulled image ".*" in [\d.]+m?s \(/m);
+  });
+
+  it('pulls from a private registry with the credentials and CA of registries.yaml', async () => {
+    await c.apply(podYaml('private', { containers: [{ name: 'app', image: `127.0.0.1:${privatePort}/private/busybox:1`, command: ['sleep', '600'] }] }));
+    await c.waitPod('private', (p) => p.status?.phase === 'Running', 30_000);
+  });
+
+  it("a pod's imagePullSecrets carry the credentials for a registry the node has none for", async () => {
+    // The same registry under its other name: the node trusts its CA but has no password for it.
+    const image = `localhost:${privatePort}/private/busybox:1`;
+    await c.apply(podYaml('no-secret', { containers: [{ name: 'app', image, command: ['sleep', '600'] }] }));
+    const refused = await c.waitPod('no-secret', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull', 30_000);
+    assert.match(refused.status.containerStatuses[0].state.waiting.message, /401 Unauthorized|unauthorized|authorization failed/i);
+    const secret = await c.kubectl(['create', 'secret', 'docker-registry', 'regcred', `--docker-server=localhost:${privatePort}`, `--docker-username=${PRIVATE_USER}`, `--docker-password=${PRIVATE_PASSWORD}`]);
+    assert.equal(secret.code, 0, secret.stderr);
+    await c.apply(podYaml('with-secret', { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'app', image, command: ['sleep', '600'] }] }));
+    await c.waitPod('with-secret', (p) => p.status?.phase === 'Running', 30_000);
   });
 
   it('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', async () => {
