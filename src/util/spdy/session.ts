@@ -54,6 +54,7 @@ export class SpdySession extends EventEmitter {
   private draining = false;
   /** The transport ended while frames were still queued: shut down once they are handled. */
   private endPending = false;
+  private endError: Error | undefined;
   private congested = new Set<SpdyStream>();
   /** Initial send window for new streams, as the peer's SETTINGS say. */
   peerInitialWindow = DEFAULT_WINDOW;
@@ -70,7 +71,9 @@ export class SpdySession extends EventEmitter {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.transportEnded());
     socket.on('close', () => this.transportEnded());
-    socket.on('error', (err: Error) => this.shutdown(err));
+    // A reset often follows the peer's last frames (it closed with our window updates unread):
+    // frames already received are still delivered, as TCP delivered them, before the error ends the session.
+    socket.on('error', (err: Error) => this.transportEnded(err));
   }
 
   /** Opens a stream (SYN_STREAM). `fin` half-closes our side at once; `reply` resolves with the peer's SYN_REPLY headers. */
@@ -200,12 +203,13 @@ export class SpdySession extends EventEmitter {
     } finally {
       this.draining = false;
     }
-    if (this.endPending) this.shutdown();
+    if (this.endPending) this.shutdown(this.endError);
   }
 
-  private transportEnded(): void {
+  private transportEnded(err?: Error): void {
+    this.endError ??= err;
     if (this.draining || this.inbox.length > 0) this.endPending = true;
-    else this.shutdown();
+    else this.shutdown(this.endError);
   }
 
   private protocolError(err: Error): void {

@@ -209,3 +209,24 @@ test('malformed input ends the session without throwing', async () => {
     pair.close();
   }
 });
+
+test('frames that arrived before a connection reset are still delivered', async () => {
+  // The peer answers, writes its last data with FIN and closes with our window updates unread,
+  // so its kernel resets the connection: the reset lands while our frames are still being handled.
+  const { Duplex } = await import('node:stream');
+  const socket = new Duplex({ read() {}, write(_chunk, _enc, cb) { cb(); } });
+  const client = new SpdySession(socket, { role: 'client' });
+  const stream = client.openStream({ streamType: 'error' });
+  const body = collect(stream);
+  const closed = once(client, 'close');
+  const frames = [
+    encodeFrame({ type: 'SYN_REPLY', streamId: stream.id, flags: 0, headerBlock: new HeaderCompressor().compress({}) }),
+    encodeFrame({ type: 'DATA', streamId: stream.id, flags: 0, data: Buffer.from('{"status":"Failure",') }),
+    encodeFrame({ type: 'DATA', streamId: stream.id, flags: FLAG_FIN, data: Buffer.from('"reason":"NonZeroExitCode"}') }),
+  ];
+  socket.push(Buffer.concat(frames));
+  socket.destroy(new Error('read ECONNRESET'));
+  assert.equal((await body).toString(), '{"status":"Failure","reason":"NonZeroExitCode"}');
+  const [err] = await closed;
+  assert.match(String(err), /ECONNRESET/);
+});
