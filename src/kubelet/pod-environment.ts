@@ -39,8 +39,8 @@ export interface PodProbes {
 
 export interface PodEnvironment {
   sandboxConfig(pod: Pod): Promise<PodSandboxConfig>;
-  /** Makes the container's image present as its pull policy says; throws WaitingError. */
-  ensureImage(pod: Pod, container: Container, recorder: EventRecorder | undefined): Promise<void>;
+  /** Makes the container's image present as its pull policy says; throws WaitingError. `signal` abandons a pull. */
+  ensureImage(pod: Pod, container: Container, recorder: EventRecorder | undefined, signal?: AbortSignal): Promise<void>;
   /** Throws WaitingError (CreateContainerConfigError) for what the user must fix. */
   containerConfig(pod: Pod, container: Container, attempt: number, isInit: boolean, sandbox: PodSandboxStatus, sandboxConfig: PodSandboxConfig): Promise<ContainerConfig>;
   probes?: PodProbes;

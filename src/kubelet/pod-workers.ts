@@ -69,6 +69,8 @@ interface PodRecord {
   task?: Promise<void>;
   /** Set when the pod must stop: the running task takes no further steps. */
   cancelled?: boolean;
+  /** Aborts the step under way when the pod must stop (an image pull). */
+  abort?: AbortController;
   /** The running task is the kill itself, which is never cancelled. */
   killing?: boolean;
   restartOffset: Map<string, number>;
@@ -204,7 +206,10 @@ export class PodWorkers {
     const live = [...snap.containers.values()].map((h) => h.attempts[0]!).filter((s) => s.state === 'CONTAINER_RUNNING' || s.state === 'CONTAINER_CREATED');
 
     if (pod.metadata.deletionTimestamp || rec.terminal || alreadyTerminal) {
-      if (rec.task && !rec.killing) rec.cancelled = true;
+      if (rec.task && !rec.killing) {
+        rec.cancelled = true;
+        rec.abort?.abort();
+      }
       const grace = pod.metadata.deletionTimestamp ? (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) : (pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS);
       if (live.length || snap.sandbox?.state === 'SANDBOX_READY') actions.push(() => this.killPod(rec!, pod, live, grace));
       else if (pod.metadata.deletionTimestamp) deleteNow = true;
@@ -389,6 +394,7 @@ export class PodWorkers {
   }
 
   private launch(rec: PodRecord, actions: Action[]): void {
+    rec.abort = new AbortController();
     rec.task = (async () => {
       try {
         for (const a of actions) {
@@ -399,10 +405,12 @@ export class PodWorkers {
         }
       } catch (err) {
         this.opts.log?.(`pod ${rec.key}: ${err instanceof Error ? err.message : String(err)}`);
-        await this.opts.wheel.sleep(1000);
+        // A pod that must stop goes on to its kill at once; other failures pause before the next try.
+        if (!rec.cancelled) await this.opts.wheel.sleep(1000);
       }
     })().finally(() => {
       rec.task = undefined;
+      rec.abort = undefined;
       rec.cancelled = false;
       rec.killing = false;
       this.enqueue(rec.key);
@@ -440,7 +448,7 @@ export class PodWorkers {
     if (!rec.sandboxId || !rec.sandboxConfig) return;
     let id: string;
     try {
-      await env.ensureImage(pod, c, rcd);
+      await env.ensureImage(pod, c, rcd, rec.abort?.signal);
       const sandbox = await rt.podSandboxStatus(rec.sandboxId);
       const config = await env.containerConfig(pod, c, attempt, isInit, sandbox, rec.sandboxConfig);
       id = await rt.createContainer(rec.sandboxId, config, rec.sandboxConfig);

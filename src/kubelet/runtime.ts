@@ -237,7 +237,8 @@ export interface ImageService {
   /** The image, when present on the node. */
   imageStatus(image: string): Promise<Image | undefined>;
   /** Pulls the image; resolves to its reference (the image id). */
-  pullImage(image: string, auth?: AuthConfig, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  /** `signal` abandons the pull (the pod it was for is going away). */
+  pullImage(image: string, auth?: AuthConfig, sandboxConfig?: PodSandboxConfig, signal?: AbortSignal): Promise<string>;
   listImages(): Promise<Image[]>;
   removeImage(image: string): Promise<void>;
 }

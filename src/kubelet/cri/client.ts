@@ -173,6 +173,8 @@ export interface TaskExitEvent { containerId: string; id: string; pid: number; e
 
 interface CallOptions {
   timeoutMs?: number;
+  /** Cancels the call; containerd sees the cancellation and stops the work (a pull) too. */
+  signal?: AbortSignal;
   /** What a NotFound answer refers to, for RuntimeNotFoundError's message. */
   notFound?: [what: string, id: string];
 }
@@ -319,8 +321,8 @@ export class CriClient {
     return res.image && res.image.id ? res.image : undefined;
   }
 
-  async pullImage(image: string, auth?: WireAuthConfig, sandboxConfig?: WirePodSandboxConfig): Promise<string> {
-    const res = await this.call<{ imageRef: string }>(IMAGES, 'PullImage', { image: { image }, auth, sandboxConfig }, { timeoutMs: PULL_TIMEOUT_MS });
+  async pullImage(image: string, auth?: WireAuthConfig, sandboxConfig?: WirePodSandboxConfig, signal?: AbortSignal): Promise<string> {
+    const res = await this.call<{ imageRef: string }>(IMAGES, 'PullImage', { image: { image }, auth, sandboxConfig }, { timeoutMs: PULL_TIMEOUT_MS, signal });
     return res.imageRef;
   }
 
@@ -399,7 +401,9 @@ export class CriClient {
     const { encode, decode } = this.codec(`${pkg}.${method}Request`, `${pkg}.${method}Response`);
     const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
     return new Promise<T>((resolve, reject) => {
-      this.client.makeUnaryRequest(`/${service}/${method}`, encode, decode, request, new grpc.Metadata(), { deadline }, (err, res) => {
+      const cancel = () => call.cancel();
+      const call = this.client.makeUnaryRequest(`/${service}/${method}`, encode, decode, request, new grpc.Metadata(), { deadline }, (err, res) => {
+        opts.signal?.removeEventListener('abort', cancel);
         if (!err) return resolve(res as T);
         if (err.code === grpc.status.NOT_FOUND) {
           const [what, id] = opts.notFound ?? [method, err.details];
@@ -407,6 +411,8 @@ export class CriClient {
         }
         reject(new CriError(method, err.code ?? grpc.status.UNKNOWN, err.details ?? err.message));
       });
+      if (opts.signal?.aborted) cancel();
+      else opts.signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 }

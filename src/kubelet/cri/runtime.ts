@@ -209,9 +209,9 @@ export class ContainerdRuntime implements RuntimeService, ImageService, Streamin
     return i ? fromWireImage(i) : undefined;
   }
 
-  async pullImage(image: string, auth?: AuthConfig, sandboxConfig?: PodSandboxConfig): Promise<string> {
+  async pullImage(image: string, auth?: AuthConfig, sandboxConfig?: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
     try {
-      return await this.client.pullImage(image, toWireAuth(auth), sandboxConfig ? toWireSandboxConfig(sandboxConfig) : undefined);
+      return await this.client.pullImage(image, toWireAuth(auth), sandboxConfig ? toWireSandboxConfig(sandboxConfig) : undefined, signal);
     } catch (err) {
       // The runtime's text names the registry problem; the credentials never appear in it.
       throw new Error(`failed to pull image "${image}": ${(err as Error).message}`);

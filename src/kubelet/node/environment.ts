@@ -57,8 +57,8 @@ export class NodeEnvironment implements PodEnvironment {
     return sandboxConfig(pod, { clusterDNS: this.o.clusterDNS, clusterDomain: this.o.clusterDomain, logDirectory, cgroupParent: cgroupParentFor(pod, this.o.cgroupRoot) });
   }
 
-  ensureImage(pod: Pod, c: Container, recorder: EventRecorder | undefined): Promise<void> {
-    return this.o.images.ensure(pod, c, recorder);
+  ensureImage(pod: Pod, c: Container, recorder: EventRecorder | undefined, signal?: AbortSignal): Promise<void> {
+    return this.o.images.ensure(pod, c, recorder, signal);
   }
 
   async containerConfig(pod: Pod, c: Container, attempt: number, _isInit: boolean, sandbox: PodSandboxStatus): Promise<ContainerConfig> {

@@ -3,17 +3,26 @@ import { describe, it } from 'node:test';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { WaitingError } from '../pod-environment.js';
 import type { AuthConfig, Image, ImageService } from '../runtime.js';
-import { authFor, ImagePuller, pullPolicy, registryHost } from './image-puller.js';
+import { authFor, ImagePuller, PullAbandonedError, pullPolicy, registryHost } from './image-puller.js';
 
 class FakeImages implements ImageService {
   readonly present = new Set<string>();
   readonly pulls: { image: string; auth?: AuthConfig }[] = [];
   failWith?: string;
+  /** Pulls that hang until their signal aborts them, as a stuck registry does. */
+  hang = false;
   async imageStatus(image: string): Promise<Image | undefined> {
     return this.present.has(image) ? { id: `sha256:${image.length}`, repoTags: [image], repoDigests: [], size: 42 } : undefined;
   }
-  async pullImage(image: string, auth?: AuthConfig): Promise<string> {
+  async pullImage(image: string, auth?: AuthConfig, _sandbox?: unknown, signal?: AbortSignal): Promise<string> {
     this.pulls.push({ image, auth });
+    if (this.hang) {
+      await new Promise((_, reject) => {
+        const cancelled = () => reject(new Error('CANCELLED: Cancelled on client'));
+        if (signal?.aborted) cancelled();
+        else signal?.addEventListener('abort', cancelled);
+      });
+    }
     if (this.failWith) throw new Error(this.failWith);
     this.present.add(image);
     return `sha256:${image.length}`;
@@ -91,5 +100,18 @@ describe('image pulls', () => {
     images.failWith = 'no route to registry';
     await puller.ensure(pod(), { name: 'c', image: 'busybox' }, undefined);
     assert.equal(images.pulls.length, 1);
+  });
+
+  it('a pull abandoned for a stopping pod leaves no back-off behind', async () => {
+    const images = new FakeImages();
+    images.hang = true;
+    const puller = new ImagePuller({ images, pullSecrets: async () => [] });
+    const abort = new AbortController();
+    const pulling = puller.ensure(pod(), { name: 'c', image: 'reg.example/slow:1' }, undefined, abort.signal);
+    abort.abort();
+    await assert.rejects(pulling, PullAbandonedError);
+    images.hang = false;
+    await puller.ensure(pod(), { name: 'c', image: 'reg.example/slow:1' }, undefined);
+    assert.equal(images.pulls.length, 2, 'the next sync pulls again at once');
   });
 });

@@ -61,6 +61,13 @@ export function authFor(image: string, configs: DockerConfig[]): AuthConfig | un
   return undefined;
 }
 
+/** The pull was cancelled because the pod it was for is stopping. */
+export class PullAbandonedError extends Error {
+  constructor(image: string) {
+    super(`pull of image "${image}" abandoned: the pod is stopping`);
+  }
+}
+
 const PULL_BACKOFF_BASE_MS = 10_000;
 const PULL_BACKOFF_MAX_MS = 300_000;
 const ERR_IMAGE_PULL_SHOWN_MS = 1000;
@@ -76,7 +83,7 @@ export class ImagePuller {
     this.backoff = new CrashBackoff(PULL_BACKOFF_BASE_MS, PULL_BACKOFF_MAX_MS, this.clock);
   }
 
-  async ensure(pod: Pod, c: Container, recorder: EventRecorder | undefined): Promise<void> {
+  async ensure(pod: Pod, c: Container, recorder: EventRecorder | undefined, signal?: AbortSignal): Promise<void> {
     const image = c.image ?? '';
     const policy = pullPolicy(c);
     const present = await this.o.images.imageStatus(image);
@@ -101,8 +108,10 @@ export class ImagePuller {
     const started = this.clock();
     try {
       const auth = authFor(image, await this.o.pullSecrets(pod)) ?? this.o.nodeAuth?.(image);
-      await this.o.images.pullImage(image, auth);
+      await this.o.images.pullImage(image, auth, undefined, signal);
     } catch (err) {
+      // Abandoned for a pod that is going away: not the registry's failure, so no back-off and no events.
+      if (signal?.aborted) throw new PullAbandonedError(image);
       // The runtime's own text, without a second "failed to pull image" in front of it.
       const reason = (err instanceof Error ? err.message : String(err)).replace(/^failed to pull image "[^"]*": (PullImage: )?/i, '');
       // k8ts runs offline: an image imported onto the node still serves when its registry cannot be reached.

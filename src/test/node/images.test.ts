@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import https from 'node:https';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -130,6 +131,29 @@ describe('a real node: images', () => {
     assert.match(backingOff.status.containerStatuses[0].state.waiting.message, /^Back-off pulling image ".*\/library\/nothing:here": ErrImagePull: failed to pull and unpack image /);
     const get = await c.kubectl(['get', 'pod', 'missing']);
     assert.match(get.stdout, /missing\s+0\/1\s+(ErrImagePull|ImagePullBackOff)\s+0/);
+  });
+
+  it('deleting a pod abandons the pull it waits on', async () => {
+    // A "registry" that accepts connections and never answers: the pull hangs until cancelled.
+    const sockets = new Set<net.Socket>();
+    const stuck = net.createServer((s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+    await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', r));
+    try {
+      const image = `127.0.0.1:${(stuck.address() as net.AddressInfo).port}/stuck/app:1`;
+      await c.apply(podYaml('stuck', { containers: [{ name: 'app', image, command: ['true'] }] }));
+      await eventually(() => sockets.size > 0, 20_000, 100);
+      const started = Date.now();
+      const del = await c.kubectl(['delete', 'pod', 'stuck', '--wait=true'], { timeoutMs: 30_000 });
+      assert.equal(del.code, 0, del.stderr);
+      assert.ok(Date.now() - started < 10_000, `deleted in ${Date.now() - started} ms`);
+      // Not asserted: that containerd drops its request. The CRI call is cancelled, but containerd 1.6
+      // sometimes keeps the registry connection open after it.
+      const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=stuck', '-o', 'jsonpath={.items[*].reason}']);
+      assert.doesNotMatch(events.stdout, /Failed|BackOff/, 'an abandoned pull is not a failed one');
+    } finally {
+      for (const s of sockets) s.destroy();
+      stuck.close();
+    }
   });
 
   it('imagePullPolicy Never runs a present image and refuses an absent one', async () => {
