@@ -8,6 +8,7 @@ import { access, chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { cachedBuild } from './build-cache.js';
 import { ctr } from './ctr.js';
 import { importImageArchive } from './import.js';
 import { parseCtrImageList } from './list.js';
@@ -53,6 +54,9 @@ export async function buildPauseImage(out: string, name = PAUSE_IMAGE, pauseBina
     return writeOciArchive(out, { name, rootfs, entrypoint: ['/pause'], user: '65535:65535', env: [] });
   });
 }
+
+/** Bump when what the builders put into an image changes for the same source binary. */
+const BUILDER_REVISION = 1;
 
 const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
 const GROUP = 'root:x:0:\nnobody:x:65534:\n';
@@ -113,7 +117,10 @@ export async function ensureBuiltinImages(endpoint: string, dataDir: string, whi
   const names: string[] = [];
   for (const image of which) {
     const archive = join(dir, `builtin-${image}.tar`);
-    const built = image === 'pause' ? await buildPauseImage(archive, PAUSE_IMAGE, o.pauseBinary) : await buildBusyboxImage(archive, BUSYBOX_IMAGE, o.busybox);
+    const source = image === 'pause' ? (o.pauseBinary ?? defaultPauseBinary()) : (o.busybox ?? '/bin/busybox');
+    const name = image === 'pause' ? PAUSE_IMAGE : BUSYBOX_IMAGE;
+    const recipe = JSON.stringify([BUILDER_REVISION, name, image === 'busybox' ? [PASSWD, GROUP] : []]);
+    const built = await cachedBuild(archive, source, recipe, () => (image === 'pause' ? buildPauseImage(archive, name, source) : buildBusyboxImage(archive, name, source)));
     names.push(built.name);
     if (present.some((r) => r.ref === built.name && r.digest === built.manifestDigest)) continue;
     await importImageArchive(endpoint, archive);
