@@ -128,3 +128,31 @@ describe('conditions', () => {
     assert.ok(!deploymentTimedOut(d, status, NOW), 'MaxInt32 means no deadline');
   });
 });
+
+describe('rolling update against a lagging ReplicaSet status', () => {
+  it('never "cleans up" an old ReplicaSet whose status still counts pods it was asked to drop', async () => {
+    const { DeploymentSync } = await import('./sync.js');
+    const { rolloutRolling } = await import('./rolling.js');
+    const d = dep(4, 1, 1);
+    const template = d.spec!.template!;
+    const newRS = rs('d-new', 4, { 'deployment.kubernetes.io/revision': '2', 'deployment.kubernetes.io/desired-replicas': '4', 'deployment.kubernetes.io/max-replicas': '5' }, '2025-01-02T00:00:00Z');
+    newRS.spec = { ...newRS.spec, template: { ...template, metadata: { labels: { ...template.metadata?.labels, 'pod-template-hash': 'new' } } } };
+    newRS.status = { replicas: 4, availableReplicas: 3 };
+    const oldRS = rs('d-old', 1, { 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '4', 'deployment.kubernetes.io/max-replicas': '5' });
+    oldRS.spec = { ...oldRS.spec, template: { metadata: { labels: { app: 'd', 'pod-template-hash': 'old' } }, spec: { containers: [{ name: 'c', image: 'old' }] } } };
+    // Scaled from 2 to 1 a moment ago; its status still shows both pods available.
+    oldRS.status = { replicas: 2, availableReplicas: 2 };
+    oldRS.metadata.namespace = 'ns';
+    d.metadata.annotations = { 'deployment.kubernetes.io/revision': '2' };
+    const writes: { path: string; replicas?: number }[] = [];
+    const client = {
+      update: async (path: string, body: ReplicaSet) => {
+        writes.push({ path, replicas: body.spec?.replicas });
+        return { ...body, metadata: { ...body.metadata, resourceVersion: String(writes.length) } };
+      },
+    };
+    const s = new DeploymentSync({ client: client as never, recorder: { event() {} } as never, now: () => 0, requeue() {} }, d, [oldRS, newRS]);
+    await assert.rejects(rolloutRolling(s), /invalid request to scale down ns\/d-old 1 -> 2/);
+    assert.deepEqual(writes.filter((w) => w.path.includes('replicasets')), [], 'no ReplicaSet was resized');
+  });
+});

@@ -54,7 +54,13 @@ async function cleanupUnhealthyReplicas(s: DeploymentSync, oldRSs: ReplicaSet[],
     const available = rs.status?.availableReplicas ?? 0;
     if (specReplicas(rs) === 0 || specReplicas(rs) === available) continue;
     const count = Math.min(maxCleanup - total, specReplicas(rs) - available);
-    await s.scaleAndRecord(rs, specReplicas(rs) - count);
+    const newCount = specReplicas(rs) - count;
+    // Status lags a scale-down (the pods are still going): more available than asked for would
+    // turn this "scale down" into a scale-up past the surge. Upstream refuses and retries too.
+    if (newCount > specReplicas(rs)) {
+      throw new Error(`when cleaning up unhealthy replicas, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${specReplicas(rs)} -> ${newCount}`);
+    }
+    await s.scaleAndRecord(rs, newCount);
     total += count;
   }
   return total;
