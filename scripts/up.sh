@@ -33,15 +33,31 @@ else
   echo $! >"$DATA_DIR/server.pid"
 fi
 
-for _ in $(seq 1 300); do
-  if [ -f "$DATA_DIR/kubeconfig.yaml" ] && curl -fsk "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then
-    echo "k8ts is up: https://127.0.0.1:$PORT (log: $LOG)"
-    echo "  export KUBECONFIG=$DATA_DIR/kubeconfig.yaml"
-    echo "  kubectl get nodes"
-    exit 0
-  fi
-  sleep 0.1
-done
+# Node asks /readyz (a fresh Debian has no curl): up to 30 s, every 100 ms.
+if PORT="$PORT" KUBECONFIG_FILE="$DATA_DIR/kubeconfig.yaml" node -e '
+  const https = require("node:https");
+  const fs = require("node:fs");
+  const deadline = Date.now() + 30000;
+  const ready = () => new Promise((resolve) => {
+    if (!fs.existsSync(process.env.KUBECONFIG_FILE)) return resolve(false);
+    https.get({ host: "127.0.0.1", port: Number(process.env.PORT), path: "/readyz", rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on("error", () => resolve(false));
+  });
+  (async () => {
+    while (Date.now() < deadline) {
+      if (await ready()) process.exit(0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.exit(1);
+  })();
+'; then
+  echo "k8ts is up: https://127.0.0.1:$PORT (log: $LOG)"
+  echo "  export KUBECONFIG=$DATA_DIR/kubeconfig.yaml"
+  echo "  kubectl get nodes"
+  exit 0
+fi
 echo "k8ts server did not become ready; see $LOG" >&2
 tail -20 "$LOG" >&2
 exit 1
