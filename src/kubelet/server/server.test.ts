@@ -221,12 +221,22 @@ describe('kubelet server', () => {
     assert.match(out, /streamed$/);
     assert.deepEqual(runtime.calls[0], { method: 'exec', args: { containerId: 'c-app-1', tty: false, stdin: true, stdout: true, stderr: true, cmd: ['sh', '-c', 'echo hi'] } });
     assert.deepEqual(streamed[0]!.opts, { kind: 'exec', backendUrl: 'http://127.0.0.1:1/exec/c-app-1', stdin: true, stdout: true, stderr: true, tty: false });
-    // tty drops stderr, as upstream does
-    await rawUpgrade('/attach/default/web/app?input=1&output=1&error=1&tty=1');
+    // Attach follows the container's tty, whatever the client asked (upstream's GetAttach); a tty drops stderr.
+    const app = pods.get('default/web')!.spec!.containers[0]!;
+    app.tty = true;
+    try {
+      await rawUpgrade('/attach/default/web/app?input=1&output=1&error=1');
+    } finally {
+      delete app.tty;
+    }
     assert.deepEqual(streamed[1]!.opts, { kind: 'attach', backendUrl: 'http://127.0.0.1:1/attach/c-app-1', stdin: true, stdout: true, stderr: false, tty: true });
+    assert.deepEqual(runtime.calls[1], { method: 'attach', args: { containerId: 'c-app-1', tty: true, stdin: true, stdout: true, stderr: false } });
     const pf = await rawUpgrade('/portForward/default/web?port=8080');
     assert.match(pf, /forwarded$/);
     assert.deepEqual(runtime.calls[2], { method: 'portForward', args: { podSandboxId: 'sb-web', ports: [8080] } });
+    // A container without a terminal gets none, even when the client asks for one.
+    await rawUpgrade('/attach/default/web/app?input=1&output=1&error=1&tty=1');
+    assert.deepEqual(runtime.calls[3], { method: 'attach', args: { containerId: 'c-app-1', tty: false, stdin: true, stdout: true, stderr: true } });
   });
 
   test('failed upgrades are refused with an error and the connection closed', async () => {

@@ -55,6 +55,11 @@ function defaultHandlers(): Promise<StreamingHandlers> {
   return loaded;
 }
 
+function containerSpecOf(pod: Pod, name: string): { tty?: boolean } | undefined {
+  const spec = pod.spec;
+  return [...(spec?.containers ?? []), ...(spec?.initContainers ?? []), ...(spec?.ephemeralContainers ?? [])].find((c) => c.name === name);
+}
+
 async function runningContainerId(deps: KubeletServerDeps, pod: Pod, container: string): Promise<string> {
   const uid = pod.metadata.uid ?? '';
   const sandboxes = await deps.runtime.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } });
@@ -100,13 +105,16 @@ export async function serveStream(deps: KubeletServerDeps, route: StreamRoute, q
     await handOver(deps, socket, () => handlers.handlePortForward(req, socket, head, { backendUrl }));
     return;
   }
-  const tty = flag(query, 'tty');
+  const container = route.container!;
+  // Whether an attached process has a terminal was settled when it started: attach follows the
+  // container's spec, whatever the client asked (upstream's GetAttach), so the runtime is never
+  // asked for a separate stderr from a terminal or a terminal's output from plain pipes.
+  const tty = route.kind === 'attach' ? containerSpecOf(pod, container)?.tty === true : flag(query, 'tty');
   const stdin = flag(query, 'input', 'stdin');
   const stdout = flag(query, 'output', 'stdout');
   // A terminal merges stderr into stdout, as upstream bypasses stderr with tty.
   const stderr = flag(query, 'error', 'stderr') && !tty;
   if (!stdin && !stdout && !stderr) throw new KubeletHttpError(400, 'you must specify at least 1 of stdin, stdout, stderr');
-  const container = route.container!;
   const containerId = await runningContainerId(deps, pod, container);
   const base = { containerId, tty, stdin, stdout, stderr };
   let backendUrl: string;
