@@ -44,8 +44,8 @@ export interface PodEnvironment {
   /** Throws WaitingError (CreateContainerConfigError) for what the user must fix. */
   containerConfig(pod: Pod, container: Container, attempt: number, isInit: boolean, sandbox: PodSandboxStatus, sandboxConfig: PodSandboxConfig): Promise<ContainerConfig>;
   probes?: PodProbes;
-  /** The container's postStart hook, right after it started; resolves to a failure message. */
-  postStart?(pod: Pod, container: Container, containerId: string): Promise<string | undefined>;
+  /** The container's postStart hook, right after it started; resolves to a failure message. `signal` abandons it. */
+  postStart?(pod: Pod, container: Container, containerId: string, signal?: AbortSignal): Promise<string | undefined>;
   /** The container's preStop hook, before the stop signal, within `graceSeconds`; resolves to a failure message. */
   preStop?(pod: Pod, container: Container, containerId: string, graceSeconds: number): Promise<string | undefined>;
   /** An exited container's terminated.message: the runtime's, enriched with its terminationMessagePath (or log tail). */

@@ -462,7 +462,9 @@ export class PodWorkers {
     rcd?.event(pod, 'Normal', 'Created', `Created container: ${c.name}`);
     await rt.startContainer(id);
     rcd?.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
-    const hookFailure = await env.postStart?.(pod, c, id);
+    const hookFailure = await env.postStart?.(pod, c, id, rec.abort?.signal);
+    // Abandoned because the pod is stopping: its kill follows, and the hook did not fail.
+    if (rec.abort?.signal.aborted) return;
     if (hookFailure) {
       rcd?.event(pod, 'Warning', 'FailedPostStartHook', hookFailure);
       rcd?.event(pod, 'Normal', 'Killing', 'FailedPostStartHook');

@@ -273,7 +273,8 @@ export interface ContainerStats {
 
 /** The CRI's streaming and stats calls; only runtimes that run real processes implement them. */
 export interface StreamingRuntime {
-  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
+  /** `signal` abandons the command (the pod is stopping); the runtime ends it. */
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number, signal?: AbortSignal): Promise<ExecSyncResult>;
   /** The URL of the runtime's streaming server serving this exec (the CRI's Exec). */
   exec(req: StreamRequest & { cmd: string[] }): Promise<string>;
   attach(req: StreamRequest): Promise<string>;

@@ -287,11 +287,11 @@ export class CriClient {
     await this.call(RUNTIME, 'ReopenContainerLog', { containerId }, { notFound: ['container', containerId] });
   }
 
-  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<{ stdout: Uint8Array; stderr: Uint8Array; exitCode: number }> {
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number, signal?: AbortSignal): Promise<{ stdout: Uint8Array; stderr: Uint8Array; exitCode: number }> {
     const seconds = Math.max(0, Math.floor(timeoutSeconds));
     // The runtime enforces the command's timeout; our deadline only guards against a stuck runtime.
     const timeoutMs = seconds > 0 ? seconds * 1000 + 30_000 : DEFAULT_CALL_TIMEOUT_MS;
-    return this.call(RUNTIME, 'ExecSync', { containerId, cmd, timeout: seconds }, { timeoutMs, notFound: ['container', containerId] });
+    return this.call(RUNTIME, 'ExecSync', { containerId, cmd, timeout: seconds }, { timeoutMs, signal, notFound: ['container', containerId] });
   }
 
   async exec(req: { containerId: string; cmd: string[]; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }): Promise<string> {

@@ -232,8 +232,8 @@ export class ContainerdRuntime implements RuntimeService, ImageService, Streamin
 
   // ---- StreamingRuntime ----
 
-  async execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
-    const r = await this.client.execSync(containerId, cmd, timeoutSeconds);
+  async execSync(containerId: string, cmd: string[], timeoutSeconds: number, signal?: AbortSignal): Promise<ExecSyncResult> {
+    const r = await this.client.execSync(containerId, cmd, timeoutSeconds, signal);
     return { stdout: toBuffer(r.stdout), stderr: toBuffer(r.stderr), exitCode: r.exitCode };
   }
 

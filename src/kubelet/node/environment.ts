@@ -111,8 +111,8 @@ export class NodeEnvironment implements PodEnvironment {
     }
   }
 
-  postStart(pod: Pod, c: Container, containerId: string): Promise<string | undefined> {
-    return postStartHook(this.o.runtime, pod, c, containerId);
+  postStart(pod: Pod, c: Container, containerId: string, signal?: AbortSignal): Promise<string | undefined> {
+    return postStartHook(this.o.runtime, pod, c, containerId, signal);
   }
 
   preStop(pod: Pod, c: Container, containerId: string, graceSeconds: number): Promise<string | undefined> {

@@ -13,11 +13,11 @@ function podRef(pod: Pod): string {
 }
 
 /** Runs one hook; resolves to upstream's failure message, or undefined when it succeeded. */
-export async function runHook(runtime: Pick<StreamingRuntime, 'execSync'>, pod: Pod, c: Container, containerId: string, h: LifecycleHandler, timeoutSeconds: number): Promise<string | undefined> {
+export async function runHook(runtime: Pick<StreamingRuntime, 'execSync'>, pod: Pod, c: Container, containerId: string, h: LifecycleHandler, timeoutSeconds: number, signal?: AbortSignal): Promise<string | undefined> {
   if (h.exec?.command) {
     const cmd = h.exec.command;
     try {
-      const r = await runtime.execSync(containerId, cmd, timeoutSeconds);
+      const r = await runtime.execSync(containerId, cmd, timeoutSeconds, signal);
       if (r.exitCode === 0) return undefined;
       const output = Buffer.concat([r.stdout, r.stderr]).toString('utf8');
       return `Exec lifecycle hook ([${cmd.join(' ')}]) for Container "${c.name}" in Pod "${podRef(pod)}" failed - error: command '${cmd.join(' ')}' exited with ${r.exitCode}: ${output}, message: ${JSON.stringify(output)}`;
@@ -28,20 +28,34 @@ export async function runHook(runtime: Pick<StreamingRuntime, 'execSync'>, pod: 
   if (h.httpGet) {
     const path = h.httpGet.path ?? '/';
     try {
-      const outcome = await httpProbe(httpProbeRequest(h.httpGet, c, pod.status?.podIP ?? ''), timeoutSeconds);
+      const outcome = await httpProbe(httpProbeRequest(h.httpGet, c, pod.status?.podIP ?? ''), timeoutSeconds, signal);
       if (outcome.result === 'success' || outcome.result === 'warning') return undefined;
       return `HTTP lifecycle hook (${path}) for Container "${c.name}" in Pod "${podRef(pod)}" failed - error: ${outcome.output}, message: ""`;
     } catch (err) {
       return `HTTP lifecycle hook (${path}) for Container "${c.name}" in Pod "${podRef(pod)}" failed - error: ${(err as Error).message}, message: ""`;
     }
   }
-  if (h.sleep?.seconds) await new Promise((r) => setTimeout(r, Math.min(h.sleep!.seconds, timeoutSeconds) * 1000));
+  if (h.sleep?.seconds) await sleepUnlessAborted(Math.min(h.sleep.seconds, timeoutSeconds) * 1000, signal);
   return undefined;
 }
 
-export function postStartHook(runtime: Pick<StreamingRuntime, 'execSync'>, pod: Pod, c: Container, containerId: string): Promise<string | undefined> {
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** `signal` abandons the hook when the pod must stop, as upstream's cancelled sync does. */
+export function postStartHook(runtime: Pick<StreamingRuntime, 'execSync'>, pod: Pod, c: Container, containerId: string, signal?: AbortSignal): Promise<string | undefined> {
   const h = c.lifecycle?.postStart;
-  return h ? runHook(runtime, pod, c, containerId, h, POST_START_TIMEOUT_SECONDS) : Promise.resolve(undefined);
+  return h ? runHook(runtime, pod, c, containerId, h, POST_START_TIMEOUT_SECONDS, signal) : Promise.resolve(undefined);
 }
 
 export function preStopHook(runtime: Pick<StreamingRuntime, 'execSync'>, pod: Pod, c: Container, containerId: string, graceSeconds: number): Promise<string | undefined> {

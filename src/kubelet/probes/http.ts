@@ -75,8 +75,10 @@ function getOnce(url: URL, headers: OutgoingHttpHeaders, signal: AbortSignal): P
 }
 
 /** Runs the probe request within the timeout, following same-host redirects. */
-export async function httpProbe(r: HttpProbeRequest, timeoutSeconds: number): Promise<ProbeOutcome> {
+export async function httpProbe(r: HttpProbeRequest, timeoutSeconds: number, signal?: AbortSignal): Promise<ProbeOutcome> {
   const controller = new AbortController();
+  if (signal?.aborted) controller.abort();
+  signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const timer = setTimeout(() => controller.abort(), timeoutSeconds * 1000);
   const firstHost = r.url.hostname;
   let url = r.url;

@@ -160,6 +160,17 @@ describe('a real node: pod lifecycle', () => {
     assert.match(events.stdout, /FailedPostStartHook/);
   });
 
+  it('deleting a pod cuts a running postStart hook short, as a cancelled sync does upstream', async () => {
+    await c.apply(podYaml('slowhook', { terminationGracePeriodSeconds: 2, containers: [container('app', ['sleep', '600'], { lifecycle: { postStart: { exec: { command: ['sleep', '25'] } } } })] }));
+    await eventually(async () => /Started/.test((await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=slowhook', '-o', 'jsonpath={.items[*].reason}'])).stdout), 30_000, 200);
+    const started = Date.now();
+    const del = await c.kubectl(['delete', 'pod', 'slowhook', '--wait=true'], { timeoutMs: 40_000 });
+    assert.equal(del.code, 0, del.stderr);
+    assert.ok(Date.now() - started < 10_000, `deleted in ${Date.now() - started} ms, not after the 25 s hook`);
+    const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=slowhook', '-o', 'jsonpath={.items[*].reason}']);
+    assert.doesNotMatch(events.stdout, /FailedPostStartHook/, 'an abandoned hook is not a failed one');
+  });
+
   it('a deleted pod stops its app first, then its sidecars, the last declared first', async () => {
     const dir = join(c.dataDir, 'order');
     mkdirSync(dir);
