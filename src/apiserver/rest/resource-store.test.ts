@@ -90,6 +90,39 @@ describe('generic resource store', () => {
     assert.equal((st.object['spec'] as { size: number }).size, 3);
   });
 
+  it('a write that loses a race is asked again: a patch goes through, a stale resourceVersion does not', async () => {
+    await rs.create(entry(), widget('a'), opts);
+    // Another writer gets in between this update's read and its write, once.
+    let raced = false;
+    let races = 0;
+    const raceOnce = async (): Promise<void> => {
+      if (raced) return;
+      raced = true;
+      races++;
+      await rs.update(entry(), 'ns', 'a', (cur) => ({ ...cur, metadata: { ...cur.metadata, labels: { other: `writer-${races}` } } }), opts);
+    };
+    let calls = 0;
+    // As a patch does: applied to the object read, so it carries that object's resourceVersion.
+    const patched = await rs.update(entry(), 'ns', 'a', async (cur) => {
+      calls++;
+      await raceOnce();
+      return { ...cur, spec: { size: 7 } };
+    }, opts);
+    assert.equal(calls, 2, 'applied again to the object the other writer left');
+    assert.equal((patched.object['spec'] as { size: number }).size, 7);
+    assert.deepEqual(patched.object.metadata.labels, { other: 'writer-1' });
+    // As a PUT does: the body's resourceVersion stays what the client read.
+    raced = false;
+    const read = (await rs.get(entry(), 'ns', 'a'));
+    await assert.rejects(
+      rs.update(entry(), 'ns', 'a', async () => {
+        await raceOnce();
+        return { ...structuredClone(read), spec: { size: 8 } };
+      }, opts),
+      (e: ApiError) => e.code === 409 && /the object has been modified/.test(e.message),
+    );
+  });
+
   it('a no-op update writes nothing', async () => {
     await rs.create(entry(), widget('a'), opts);
     const before = store.currentRevision();

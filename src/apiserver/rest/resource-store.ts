@@ -167,8 +167,9 @@ export class ResourceStore {
   /**
    * Read-modify-write with optimistic concurrency. `mutate` receives a private copy of the
    * current object (served version) and returns the desired one. When the desired object
-   * carries a resourceVersion it must match the current one (409 otherwise); without one the
-   * write is retried on conflicts, as upstream's GuaranteedUpdate.
+   * carries a resourceVersion it must match the current one (409 otherwise). A write that loses
+   * a race reads again and asks `mutate` again, as upstream's GuaranteedUpdate: a patch applies
+   * afresh, a client's stale resourceVersion fails the check.
    */
   async update(entry: ResourceEntry, namespace: string | undefined, name: string, mutate: Mutation, opts: WriteOptions): Promise<{ object: KubeObject; changed: boolean }> {
     const key = objectKey(entry, namespace, name);
@@ -184,7 +185,7 @@ export class ResourceStore {
       const next = this.prepareUpdate(entry, desired, old, opts);
       const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old);
       try {
-        const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, pinned, opts);
+        const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, opts);
         if (r) return r;
       } finally {
         release();
@@ -194,7 +195,7 @@ export class ResourceStore {
   }
 
   /** One compare-and-swap attempt; undefined means the revision moved and the loop should retry. */
-  private async writeUpdate(entry: ResourceEntry, key: string, revision: number, next: KubeObject, old: KubeObject, pinned: string | undefined, opts: WriteOptions): Promise<{ object: KubeObject; changed: boolean } | undefined> {
+  private async writeUpdate(entry: ResourceEntry, key: string, revision: number, next: KubeObject, old: KubeObject, opts: WriteOptions): Promise<{ object: KubeObject; changed: boolean } | undefined> {
     const name = old.metadata.name ?? '';
     // A write that only changes ownership (apply, or managedFields sent explicitly) still writes.
     const ownershipChanged = (opts.managedFieldsSet || next.metadata.managedFields !== undefined) && !deepEqual(next.metadata.managedFields ?? [], old.metadata.managedFields ?? []);
@@ -212,8 +213,7 @@ export class ResourceStore {
         next.metadata.resourceVersion = String(deleted.revision);
         return { object: next, changed: true };
       } catch (err) {
-        if (err instanceof ConflictError && !pinned) return undefined;
-        if (err instanceof ConflictError) throw errors.modified(entry, name);
+        if (err instanceof ConflictError) return undefined;
         if (err instanceof KeyNotFoundError) throw errors.notFound(entry, name);
         throw err;
       }
@@ -225,10 +225,10 @@ export class ResourceStore {
       await this.cache.waitForRevision(rev).catch(() => undefined);
       return { object: next, changed: true };
     } catch (err) {
-      if (err instanceof ConflictError) {
-        if (pinned) throw errors.modified(entry, name);
-        return undefined;
-      }
+      // Someone wrote between our read and this write: read again and ask the mutation again, as
+      // upstream's GuaranteedUpdate does. A stale resourceVersion the client sent fails the next
+      // round's check (409); a patch, applied afresh, carries the new one and goes through.
+      if (err instanceof ConflictError) return undefined;
       if (err instanceof KeyNotFoundError) throw errors.notFound(entry, name);
       throw err;
     }
