@@ -3,6 +3,7 @@
 // crash-loop back-off), stops what is deleted, and reports the status through pods/status.
 // Slow runtime calls (image pulls, graceful stops) run as one background task per pod, as
 // upstream's per-pod goroutines do, so a few workers can serve thousands of pods.
+import { findContainerSpec } from '../api/core/v1/pod/containers.js';
 import type { Container, Pod } from '../api/core/v1/pod/types.js';
 import type { EventRecorder } from '../client/events.js';
 import { R, resourcePath } from '../client/resources.js';
@@ -496,7 +497,7 @@ export class PodWorkers {
    * (sidecars after the rest); then the stop signal with what is left (at least 2 s, as upstream).
    */
   private async stopWithHooks(rec: PodRecord, pod: Pod, containerId: string, name: string, graceSeconds: number, ordering?: TerminationOrdering): Promise<void> {
-    const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
+    const spec = findContainerSpec(pod, name);
     let grace = graceSeconds;
     if (spec?.lifecycle?.preStop && rec.node.env?.preStop && graceSeconds > 0) {
       const started = this.clock();

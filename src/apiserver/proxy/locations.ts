@@ -1,6 +1,7 @@
 // The kubelet URL behind each pod subresource, as upstream's pod strategy computes it
 // (LogLocation, ExecLocation, AttachLocation, PortForwardLocation): options decoded and checked,
 // the container defaulted or validated, the options re-encoded in the kubelet's form.
+import { findContainerSpec } from '../../api/core/v1/pod/containers.js';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { errors } from '../errors.js';
 import { parseBool } from '../http/query.js';
@@ -38,8 +39,7 @@ export function resolveContainer(pod: Pod, container: string): string {
     if (spec?.initContainers?.length) msg += ` or one of the init containers: [${names(spec.initContainers)}]`;
     throw errors.badRequest(msg);
   }
-  const all = [...(spec?.containers ?? []), ...(spec?.initContainers ?? []), ...((spec?.ephemeralContainers ?? []) as { name: string }[])];
-  if (!all.some((c) => c.name === container)) throw errors.badRequest(`container ${container} is not valid for pod ${name}`);
+  if (!findContainerSpec(pod, container)) throw errors.badRequest(`container ${container} is not valid for pod ${name}`);
   return container;
 }
 

@@ -2,6 +2,7 @@
 // failure kills it), preStop before the stop signal, inside the termination grace period. exec
 // runs through the runtime, httpGet against the pod, sleep waits; tcpSocket is accepted by the
 // API but does nothing, as upstream.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, LifecycleHandler, Pod } from '../../api/core/v1/pod/types.js';
 import { httpProbe, httpProbeRequest } from '../probes/index.js';
 import type { StreamingRuntime } from '../runtime.js';
@@ -35,21 +36,9 @@ export async function runHook(runtime: Pick<StreamingRuntime, 'execSync'>, pod: 
       return `HTTP lifecycle hook (${path}) for Container "${c.name}" in Pod "${podRef(pod)}" failed - error: ${(err as Error).message}, message: ""`;
     }
   }
-  if (h.sleep?.seconds) await sleepUnlessAborted(Math.min(h.sleep.seconds, timeoutSeconds) * 1000, signal);
+  // An abandoned sleep simply ends: the pod is stopping.
+  if (h.sleep?.seconds) await sleep(Math.min(h.sleep.seconds, timeoutSeconds) * 1000, undefined, { signal }).catch(() => undefined);
   return undefined;
-}
-
-function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
 
 /** `signal` abandons the hook when the pod must stop, as upstream's cancelled sync does. */

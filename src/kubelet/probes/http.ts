@@ -77,8 +77,7 @@ function getOnce(url: URL, headers: OutgoingHttpHeaders, signal: AbortSignal): P
 /** Runs the probe request within the timeout, following same-host redirects. */
 export async function httpProbe(r: HttpProbeRequest, timeoutSeconds: number, signal?: AbortSignal): Promise<ProbeOutcome> {
   const controller = new AbortController();
-  if (signal?.aborted) controller.abort();
-  signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  const aborted = signal ? AbortSignal.any([controller.signal, signal]) : controller.signal;
   const timer = setTimeout(() => controller.abort(), timeoutSeconds * 1000);
   const firstHost = r.url.hostname;
   let url = r.url;
@@ -87,7 +86,7 @@ export async function httpProbe(r: HttpProbeRequest, timeoutSeconds: number, sig
     for (let hops = 0; ; hops++) {
       let ex: Exchange;
       try {
-        ex = await getOnce(url, toNodeHeaders(r.headers, keepHost), controller.signal);
+        ex = await getOnce(url, toNodeHeaders(r.headers, keepHost), aborted);
       } catch (err) {
         const why = controller.signal.aborted ? 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)' : dialErrorText(joinHostPort(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port) || (url.protocol === 'https:' ? 443 : 80)), err as Error);
         return { result: 'failure', output: `Get ${JSON.stringify(url.href)}: ${why}` };

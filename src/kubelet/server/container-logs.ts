@@ -5,6 +5,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { findContainerSpec } from '../../api/core/v1/pod/containers.js';
 import type { ContainerStatus as PodContainerStatus, Pod } from '../../api/core/v1/pod/types.js';
 import { logAttempts, podLogDir } from '../logs/paths.js';
 import { readContainerLog, type ReadLogOptions } from '../logs/read-log.js';
@@ -69,11 +70,6 @@ export function parseLogQuery(q: URLSearchParams): LogQuery {
   const invalid = (out.tailLines !== undefined && out.tailLines < 0) || (out.limitBytes !== undefined && out.limitBytes < 1) || (out.sinceSeconds !== undefined && (out.sinceSeconds < 1 || out.sinceTime !== undefined));
   if (invalid) throw new KubeletHttpError(422, '{"message": "Invalid request."}');
   return out;
-}
-
-function specHasContainer(pod: Pod, name: string): boolean {
-  const s = pod.spec;
-  return [...(s?.containers ?? []), ...(s?.initContainers ?? []), ...((s?.ephemeralContainers ?? []) as { name: string }[])].some((c) => c.name === name);
 }
 
 function findStatus(pod: Pod, name: string): PodContainerStatus | undefined {
@@ -144,7 +140,7 @@ export async function serveContainerLogs(deps: KubeletServerDeps, req: IncomingM
   const q = parseLogQuery(query);
   const pod = deps.getPod(namespace, podName);
   if (!pod) throw new KubeletHttpError(404, `pod "${podName}" does not exist`);
-  if (!specHasContainer(pod, container)) throw new KubeletHttpError(404, `container "${container}" not found in pod "${podName}"`);
+  if (!findContainerSpec(pod, container)) throw new KubeletHttpError(404, `container "${container}" not found in pod "${podName}"`);
   const pick = containerForLogs(pod, container, q.previous);
   const file = await resolveLogFile(deps, pod, container, pick, q.previous);
   try {

@@ -3,6 +3,7 @@
 // which negotiate WebSocket or SPDY with the client and relay to the runtime's URL.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { findContainerSpec } from '../../api/core/v1/pod/containers.js';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../runtime.js';
 import { KubeletHttpError } from './container-logs.js';
@@ -55,11 +56,6 @@ function defaultHandlers(): Promise<StreamingHandlers> {
   return loaded;
 }
 
-function containerSpecOf(pod: Pod, name: string): { tty?: boolean } | undefined {
-  const spec = pod.spec;
-  return [...(spec?.containers ?? []), ...(spec?.initContainers ?? []), ...(spec?.ephemeralContainers ?? [])].find((c) => c.name === name);
-}
-
 async function runningContainerId(deps: KubeletServerDeps, pod: Pod, container: string): Promise<string> {
   const uid = pod.metadata.uid ?? '';
   const sandboxes = await deps.runtime.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } });
@@ -109,7 +105,7 @@ export async function serveStream(deps: KubeletServerDeps, route: StreamRoute, q
   // Whether an attached process has a terminal was settled when it started: attach follows the
   // container's spec, whatever the client asked (upstream's GetAttach), so the runtime is never
   // asked for a separate stderr from a terminal or a terminal's output from plain pipes.
-  const tty = route.kind === 'attach' ? containerSpecOf(pod, container)?.tty === true : flag(query, 'tty');
+  const tty = route.kind === 'attach' ? findContainerSpec(pod, container)?.tty === true : flag(query, 'tty');
   const stdin = flag(query, 'input', 'stdin');
   const stdout = flag(query, 'output', 'stdout');
   // A terminal merges stderr into stdout, as upstream bypasses stderr with tty.

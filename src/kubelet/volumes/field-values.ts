@@ -2,6 +2,7 @@
 // upstream's fieldpath and resource helpers produce them. The kubelet-only fields (node name,
 // pod and host IPs) come from the caller because the pod object may not carry them yet.
 import { parseQuantity, type Quantity } from '../../api/quantity/index.js';
+import { findContainerSpec } from '../../api/core/v1/pod/containers.js';
 import type { Container, Pod, QuantityValue, ResourceFieldSelector } from '../../api/core/v1/pod/types.js';
 
 export interface RuntimeInfo {
@@ -98,8 +99,7 @@ export function fieldRefValue(pod: Pod, fieldPath: string, info: RuntimeInfo = {
 }
 
 function findContainer(pod: Pod, name: string | undefined): Container {
-  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  const c = all.find((x) => x.name === name);
+  const c = findContainerSpec(pod, name);
   if (!c) throw new Error(`container ${name ?? ''} not found`);
   return c;
 }
