@@ -1,11 +1,23 @@
-// Validation of a NodeSelector (upstream's ValidateNodeSelector), as used by a persistent
-// volume's node affinity.
+// Validation of node selectors, the one copy that pod affinity and a persistent volume's node
+// affinity share (upstream's ValidateNodeSelector, ValidateNodeSelectorTerm and
+// ValidateNodeSelectorRequirement in pkg/apis/core/validation).
 import { forbidden, invalid, required, type FieldError, type FieldPath } from '../../validation/field.js';
 import { isDNS1123Subdomain, isValidLabelValue } from '../../validation/names.js';
 import { validateLabelName } from '../../validation/objectmeta.js';
 import type { NodeSelector, NodeSelectorRequirement } from './types.js';
 
-function validateRequirement(rq: NodeSelectorRequirement, p: FieldPath): FieldError[] {
+type NodeSelectorTerm = NonNullable<NodeSelector['nodeSelectorTerms']>[number];
+
+/**
+ * Whether a term's label values go unchecked: upstream accepts invalid ones in preferred terms
+ * (they only weigh nodes) and in a required selector that already held one before an update
+ * (so objects stored by older servers can still be updated).
+ */
+export interface NodeSelectorOptions {
+  allowInvalidLabelValues?: boolean;
+}
+
+function validateRequirement(rq: NodeSelectorRequirement, opts: NodeSelectorOptions, p: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const values = rq.values ?? [];
   switch (rq.operator) {
@@ -19,15 +31,18 @@ function validateRequirement(rq: NodeSelectorRequirement, p: FieldPath): FieldEr
       break;
     case 'Gt':
     case 'Lt':
+      // Upstream checks only the count here; the value is read as an integer when matching.
       if (values.length !== 1) errs.push(required(p.child('values'), "must be specified single value when `operator` is 'Lt' or 'Gt'"));
       break;
     default:
       errs.push(invalid(p.child('operator'), rq.operator, 'not a valid selector operator'));
   }
   errs.push(...validateLabelName(rq.key ?? '', p.child('key')));
-  values.forEach((v, i) => {
-    for (const msg of isValidLabelValue(v)) errs.push(invalid(p.child('values').index(i), v, msg));
-  });
+  if (!opts.allowInvalidLabelValues) {
+    values.forEach((v, i) => {
+      for (const msg of isValidLabelValue(v)) errs.push(invalid(p.child('values').index(i), v, msg));
+    });
+  }
   return errs;
 }
 
@@ -39,7 +54,7 @@ function validateFieldRequirement(rq: NodeSelectorRequirement, p: FieldPath): Fi
   } else {
     errs.push(invalid(p.child('operator'), rq.operator, 'not a valid selector operator'));
   }
-  // metadata.name is the only node field a selector may use.
+  // metadata.name is the only node field a selector may use; its values are node names.
   if (rq.key !== 'metadata.name') {
     errs.push(invalid(p.child('key'), rq.key, 'not a valid field selector key'));
   } else {
@@ -50,15 +65,21 @@ function validateFieldRequirement(rq: NodeSelectorRequirement, p: FieldPath): Fi
   return errs;
 }
 
-export function validateNodeSelector(sel: NodeSelector, p: FieldPath): FieldError[] {
+export function validateNodeSelectorTerm(term: NodeSelectorTerm, p: FieldPath, opts: NodeSelectorOptions = {}): FieldError[] {
+  const errs: FieldError[] = [];
+  (term.matchExpressions ?? []).forEach((rq, j) => errs.push(...validateRequirement(rq, opts, p.child('matchExpressions').index(j))));
+  (term.matchFields ?? []).forEach((rq, j) => errs.push(...validateFieldRequirement(rq, p.child('matchFields').index(j))));
+  return errs;
+}
+
+export function validateNodeSelector(sel: NodeSelector, p: FieldPath, opts: NodeSelectorOptions = {}): FieldError[] {
   const termsPath = p.child('nodeSelectorTerms');
   const terms = sel.nodeSelectorTerms ?? [];
   if (terms.length === 0) return [required(termsPath, 'must have at least one node selector term')];
-  const errs: FieldError[] = [];
-  terms.forEach((term, i) => {
-    const tp = termsPath.index(i);
-    (term.matchExpressions ?? []).forEach((rq, j) => errs.push(...validateRequirement(rq, tp.child('matchExpressions').index(j))));
-    (term.matchFields ?? []).forEach((rq, j) => errs.push(...validateFieldRequirement(rq, tp.child('matchFields').index(j))));
-  });
-  return errs;
+  return terms.flatMap((term, i) => validateNodeSelectorTerm(term, termsPath.index(i), opts));
+}
+
+/** Upstream's HasInvalidLabelValueInNodeSelectorTerms: decides the allowance on update. */
+export function hasInvalidLabelValue(sel: NodeSelector | undefined): boolean {
+  return (sel?.nodeSelectorTerms ?? []).some((t) => (t.matchExpressions ?? []).some((rq) => (rq.values ?? []).some((v) => isValidLabelValue(v).length > 0)));
 }

@@ -4,7 +4,7 @@ import { formatFieldError, type FieldError } from '../../../validation/field.js'
 import { defaultPod } from './defaults.js';
 import { validatePodStatusUpdate, validatePodUpdate } from './validation.js';
 import { minimalPod } from './testdata.js';
-import type { Pod } from './types.js';
+import type { Affinity, Pod } from './types.js';
 
 const messages = (errs: FieldError[]) => errs.map(formatFieldError);
 
@@ -101,4 +101,15 @@ test('status updates: nodeName, terminal states, IPs', () => {
   good.status!.podIPs = [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }];
   good.status!.conditions = [{ type: 'Ready', status: 'False' }];
   assert.deepEqual(validatePodStatusUpdate(good, old), []);
+});
+
+test('an invalid node affinity label value already stored does not block updates; a new one is refused', () => {
+  const affinity = (value: string): Affinity => ({
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: [value] }] }] } },
+  });
+  const legacy = stored((p) => (p.spec!.affinity = affinity('bad value')));
+  assert.deepEqual(update(legacy, (p) => (p.metadata.labels = { app: 'web' })), []);
+  const clean = stored((p) => (p.spec!.affinity = affinity('a')));
+  const msgs = update(clean, (p) => (p.spec!.affinity = affinity('bad value')));
+  assert.ok(msgs.some((m) => m.startsWith('spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]: Invalid value: "bad value"')), msgs.join('\n'));
 });

@@ -3,12 +3,10 @@
 import { duplicate, FieldPath, forbidden, invalid, notSupported, required, type FieldError } from '../../../validation/field.js';
 import { isDNS1123Subdomain, isValidIP, isValidLabelValue } from '../../../validation/names.js';
 import { validateLabelName, validateLabelSelector } from '../../../validation/objectmeta.js';
+import { validateNodeSelector, validateNodeSelectorTerm } from '../node-selector-validation.js';
 import type {
   Affinity,
   HostAlias,
-  NodeSelector,
-  NodeSelectorRequirement,
-  NodeSelectorTerm,
   PodAffinityTerm,
   PodDNSConfig,
   PodReadinessGate,
@@ -21,54 +19,10 @@ import { isNotPositiveErrorMsg, validateDNS1123Label, validateQualifiedName } fr
 
 // ---- node affinity --------------------------------------------------------------------
 
-function validateNodeSelectorRequirement(rq: NodeSelectorRequirement, p: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  const values = rq.values ?? [];
-  switch (rq.operator) {
-    case 'In':
-    case 'NotIn':
-      if (values.length === 0) errs.push(required(p.child('values'), "must be specified when `operator` is 'In' or 'NotIn'"));
-      break;
-    case 'Exists':
-    case 'DoesNotExist':
-      if (values.length > 0) errs.push(forbidden(p.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-      break;
-    case 'Gt':
-    case 'Lt':
-      if (values.length !== 1) errs.push(required(p.child('values'), "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-      break;
-    default:
-      errs.push(invalid(p.child('operator'), rq.operator, 'not a valid selector operator'));
-  }
-  errs.push(...validateLabelName(rq.key ?? '', p.child('key')));
-  return errs;
-}
-
-function validateNodeFieldSelectorRequirement(rq: NodeSelectorRequirement, p: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  switch (rq.operator) {
-    case 'In':
-    case 'NotIn':
-      if ((rq.values ?? []).length !== 1) errs.push(required(p.child('values'), "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
-      break;
-    default:
-      errs.push(invalid(p.child('operator'), rq.operator, 'not a valid selector operator'));
-  }
-  if (rq.key !== 'metadata.name') errs.push(notSupported(p.child('key'), rq.key, ['metadata.name']));
-  return errs;
-}
-
-export function validateNodeSelectorTerm(term: NodeSelectorTerm, p: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  (term.matchExpressions ?? []).forEach((rq, j) => errs.push(...validateNodeSelectorRequirement(rq, p.child('matchExpressions').index(j))));
-  (term.matchFields ?? []).forEach((rq, j) => errs.push(...validateNodeFieldSelectorRequirement(rq, p.child('matchFields').index(j))));
-  return errs;
-}
-
-export function validateNodeSelector(ns: NodeSelector, p: FieldPath): FieldError[] {
-  const terms = ns.nodeSelectorTerms ?? [];
-  if (terms.length === 0) return [required(p.child('nodeSelectorTerms'), 'must have at least one node selector term')];
-  return terms.flatMap((t, i) => validateNodeSelectorTerm(t, p.child('nodeSelectorTerms').index(i)));
+/** What a pod spec is checked against when it replaces another (upstream's PodValidationOptions, in part). */
+export interface SchedulingValidationOptions {
+  /** The old spec's required node affinity already held an invalid label value. */
+  allowInvalidLabelValueInRequiredNodeAffinity?: boolean;
 }
 
 const validateWeight = (w: number | undefined, p: FieldPath): FieldError[] =>
@@ -112,19 +66,21 @@ function validateWeightedPodAffinityTerms(terms: WeightedPodAffinityTerm[] | und
   ]);
 }
 
-export function validateAffinity(a: Affinity | undefined, p: FieldPath): FieldError[] {
+export function validateAffinity(a: Affinity | undefined, p: FieldPath, opts: SchedulingValidationOptions = {}): FieldError[] {
   if (!a) return [];
   const errs: FieldError[] = [];
   const na = a.nodeAffinity;
   if (na) {
     const np = p.child('nodeAffinity');
     if (na.requiredDuringSchedulingIgnoredDuringExecution) {
-      errs.push(...validateNodeSelector(na.requiredDuringSchedulingIgnoredDuringExecution, np.child('requiredDuringSchedulingIgnoredDuringExecution')));
+      const allowInvalidLabelValues = opts.allowInvalidLabelValueInRequiredNodeAffinity;
+      errs.push(...validateNodeSelector(na.requiredDuringSchedulingIgnoredDuringExecution, np.child('requiredDuringSchedulingIgnoredDuringExecution'), { allowInvalidLabelValues }));
     }
     (na.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t, i) => {
       const tp = np.child('preferredDuringSchedulingIgnoredDuringExecution').index(i);
       errs.push(...validateWeight(t.weight, tp.child('weight')));
-      errs.push(...validateNodeSelectorTerm(t.preference ?? {}, tp.child('preference')));
+      // A preference only weighs nodes, so upstream lets its label values be anything.
+      errs.push(...validateNodeSelectorTerm(t.preference ?? {}, tp.child('preference'), { allowInvalidLabelValues: true }));
     });
   }
   for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {

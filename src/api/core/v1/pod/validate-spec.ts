@@ -21,6 +21,7 @@ import {
   validateSchedulingGates,
   validateTolerations,
   validateTopologySpreadConstraints,
+  type SchedulingValidationOptions,
 } from './validate-scheduling.js';
 import { sortedKeys, validateDNS1123Label, validateEnum, parseQuantityValue } from './validate-common.js';
 
@@ -28,7 +29,7 @@ const restartPolicies = ['Always', 'OnFailure', 'Never'];
 const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const maxInt32 = 2147483647;
 
-export function validatePodSpec(spec: PodSpec | undefined, p: FieldPath): FieldError[] {
+export function validatePodSpec(spec: PodSpec | undefined, p: FieldPath, opts: SchedulingValidationOptions = {}): FieldError[] {
   if (!spec) return [required(p, '')];
   const errs: FieldError[] = [];
   const { errs: volErrs, byName: volumes } = validateVolumes(spec.volumes, p.child('volumes'));
@@ -44,7 +45,7 @@ export function validatePodSpec(spec: PodSpec | undefined, p: FieldPath): FieldE
   errs.push(...validateEnum(spec.dnsPolicy, dnsPolicies, p.child('dnsPolicy')));
   errs.push(...validateLabels(spec.nodeSelector, p.child('nodeSelector')));
   errs.push(...validatePodSecurityContext(spec.securityContext, spec, p.child('securityContext')));
-  errs.push(...validateAffinity(spec.affinity, p.child('affinity')));
+  errs.push(...validateAffinity(spec.affinity, p.child('affinity'), opts));
   errs.push(...validatePodDNSConfig(spec.dnsConfig, spec.dnsPolicy, p.child('dnsConfig')));
   errs.push(...validateReadinessGates(spec.readinessGates, p.child('readinessGates')));
   errs.push(...validateSchedulingGates(spec.schedulingGates, p.child('schedulingGates')));

@@ -203,6 +203,37 @@ test('affinity and topology spread', () => {
   assertHas(msgs, 'spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Maybe": supported values: "DoNotSchedule", "ScheduleAnyway"');
 });
 
+test('node affinity label values: checked in required terms, free in preferences (where the pod and PV copies disagreed)', () => {
+  const msgs = check((p) => {
+    p.spec!.affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [{ key: 'zone', operator: 'In', values: ['not a label value'] }],
+              matchFields: [{ key: 'spec.nodeName', operator: 'In', values: ['n1'] }, { key: 'metadata.name', operator: 'In', values: ['Node_1'] }],
+            },
+          ],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['not a label value'] }] } }],
+      },
+    };
+  });
+  const required = 'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]';
+  assert.ok(msgs.some((m) => m.startsWith(`${required}.matchExpressions[0].values[0]: Invalid value: "not a label value": a valid label must be an empty string or consist of`)), msgs.join('\n'));
+  assertHas(msgs, `${required}.matchFields[0].key: Invalid value: "spec.nodeName": not a valid field selector key`);
+  assert.ok(msgs.some((m) => m.startsWith(`${required}.matchFields[1].values[0]: Invalid value: "Node_1": a lowercase RFC 1123 subdomain`)), msgs.join('\n'));
+  assert.ok(!msgs.some((m) => m.startsWith('spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution')), msgs.join('\n'));
+  assert.equal(msgs.length, 3, msgs.join('\n'));
+  // Gt and Lt take exactly one value; upstream reads it as an integer only when matching.
+  assert.deepEqual(
+    check((p) => {
+      p.spec!.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['1', '2'] }, { key: 'cores', operator: 'Lt', values: ['8'] }] }] } } };
+    }),
+    ["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified single value when `operator` is 'Lt' or 'Gt'"],
+  );
+});
+
 test('security contexts', () => {
   const msgs = check((p) => {
     p.spec!.securityContext = { runAsUser: -1, sysctls: [{ name: 'Bad Sysctl', value: '1' }] };

@@ -24,13 +24,20 @@ import type {
   ReplicationControllerStatus,
   Toleration,
 } from './types.js';
+import { hasInvalidLabelValue } from '../node-selector-validation.js';
 import { validatePodSpec } from './validate-spec.js';
+import type { SchedulingValidationOptions } from './validate-scheduling.js';
 import { semanticEqual, validateQualifiedName } from './validate-common.js';
 
 export { validatePodSpec } from './validate-spec.js';
 
 const root = (name: string) => FieldPath.root(name);
 const maxInt32 = 2147483647;
+
+/** What a spec replacing `old` may keep from it (upstream's ValidationOptionsForPod / ForPodTemplate). */
+export function podSpecUpdateOptions(old: PodSpec | undefined): SchedulingValidationOptions {
+  return { allowInvalidLabelValueInRequiredNodeAffinity: hasInvalidLabelValue(old?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution) };
+}
 
 // ---- Pod ------------------------------------------------------------------------------
 
@@ -47,9 +54,9 @@ function validateImagesForPod(spec: PodSpec | undefined, p: FieldPath): FieldErr
   return errs;
 }
 
-function validatePodMetadataAndSpec(pod: Pod): FieldError[] {
+function validatePodMetadataAndSpec(pod: Pod, opts: SchedulingValidationOptions = {}): FieldError[] {
   const errs = validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain, root('metadata'));
-  errs.push(...validatePodSpec(pod.spec, root('spec')));
+  errs.push(...validatePodSpec(pod.spec, root('spec'), opts));
   errs.push(...validateImagesForPod(pod.spec, root('spec')));
   return errs;
 }
@@ -122,7 +129,7 @@ function diffPaths(a: unknown, b: unknown, path: string, out: string[]): void {
 
 export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   const errs = validateObjectMetaUpdate(pod.metadata, old.metadata, root('metadata'));
-  errs.push(...validatePodMetadataAndSpec(pod));
+  errs.push(...validatePodMetadataAndSpec(pod, podSpecUpdateOptions(old.spec)));
   const specPath = root('spec');
   const next = pod.spec ?? ({ containers: [] } as PodSpec);
   const prev = old.spec ?? ({ containers: [] } as PodSpec);
@@ -255,12 +262,12 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
 // ---- templates ------------------------------------------------------------------------
 
 /** A pod template embedded anywhere (workloads call this with e.g. spec.template). */
-export function validatePodTemplateSpec(t: PodTemplateSpec | undefined, p: FieldPath): FieldError[] {
+export function validatePodTemplateSpec(t: PodTemplateSpec | undefined, p: FieldPath, opts: SchedulingValidationOptions = {}): FieldError[] {
   if (!t) return [required(p, '')];
   const errs: FieldError[] = [];
   errs.push(...validateLabels(t.metadata?.labels, p.child('labels')));
   errs.push(...validateAnnotations(t.metadata?.annotations, p.child('annotations')));
-  errs.push(...validatePodSpec(t.spec, p.child('spec')));
+  errs.push(...validatePodSpec(t.spec, p.child('spec'), opts));
   if (t.spec?.ephemeralContainers?.length) {
     errs.push(forbidden(p.child('spec', 'ephemeralContainers'), 'ephemeral containers not allowed in pod template'));
   }
@@ -275,13 +282,13 @@ export function validatePodTemplate(pt: PodTemplate): FieldError[] {
 
 export function validatePodTemplateUpdate(pt: PodTemplate, old: PodTemplate): FieldError[] {
   const errs = validateObjectMetaUpdate(pt.metadata, old.metadata, root('metadata'));
-  errs.push(...validatePodTemplateSpec(pt.template, root('template')));
+  errs.push(...validatePodTemplateSpec(pt.template, root('template'), podSpecUpdateOptions(old.template?.spec)));
   return errs;
 }
 
 // ---- ReplicationController ------------------------------------------------------------
 
-function validateRCSpec(spec: ReplicationControllerSpec | undefined, p: FieldPath): FieldError[] {
+function validateRCSpec(spec: ReplicationControllerSpec | undefined, p: FieldPath, opts: SchedulingValidationOptions = {}): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];
   errs.push(...validateNonnegativeField(s.minReadySeconds ?? 0, p.child('minReadySeconds')));
@@ -298,7 +305,7 @@ function validateRCSpec(spec: ReplicationControllerSpec | undefined, p: FieldPat
   if (!selectorEmpty && !selectorFromSet(selector).matches(t.metadata?.labels ?? {})) {
     errs.push(invalid(tp.child('metadata', 'labels'), t.metadata?.labels ?? {}, '`selector` does not match template `labels`'));
   }
-  errs.push(...validatePodTemplateSpec(t, tp));
+  errs.push(...validatePodTemplateSpec(t, tp, opts));
   if (t.spec && t.spec.restartPolicy !== 'Always') errs.push(notSupported(tp.child('spec', 'restartPolicy'), t.spec.restartPolicy ?? '', ['Always']));
   if (t.spec?.activeDeadlineSeconds !== undefined && t.spec.activeDeadlineSeconds !== null) {
     errs.push(forbidden(tp.child('spec', 'activeDeadlineSeconds'), 'activeDeadlineSeconds in ReplicationController is not Supported'));
@@ -314,7 +321,7 @@ export function validateReplicationController(rc: ReplicationController): FieldE
 
 export function validateReplicationControllerUpdate(rc: ReplicationController, old: ReplicationController): FieldError[] {
   const errs = validateObjectMetaUpdate(rc.metadata, old.metadata, root('metadata'));
-  errs.push(...validateRCSpec(rc.spec, root('spec')));
+  errs.push(...validateRCSpec(rc.spec, root('spec'), podSpecUpdateOptions(old.spec?.template?.spec)));
   return errs;
 }
 
