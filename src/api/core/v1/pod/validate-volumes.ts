@@ -11,7 +11,7 @@ import {
   parseQuantityValue,
 } from './validate-common.js';
 import { volumeSourceNames } from './schema.js';
-import { validateContainerResourceFieldSelector, validateObjectFieldSelector, volumeFieldPaths } from './validate-container.js';
+import { validateContainerResourceFieldSelector, validateObjectFieldSelector, volumeFieldPaths } from './validate-field-refs.js';
 
 const hostPathTypes = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
 
