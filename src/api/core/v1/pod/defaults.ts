@@ -16,7 +16,7 @@ import type {
   ObjectFieldSelector,
   Volume,
 } from './types.js';
-import { volumeSourceNames } from './schema.js';
+import { volumeSourceNames } from './schema-volumes.js';
 
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';

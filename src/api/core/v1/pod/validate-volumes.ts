@@ -10,7 +10,7 @@ import {
   validatePathNoBacksteps,
   parseQuantityValue,
 } from './validate-common.js';
-import { volumeSourceNames } from './schema.js';
+import { volumeSourceNames } from './schema-volumes.js';
 import { validateContainerResourceFieldSelector, validateObjectFieldSelector, volumeFieldPaths } from './validate-field-refs.js';
 
 const hostPathTypes = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
