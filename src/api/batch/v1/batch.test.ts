@@ -132,6 +132,18 @@ test('job selector and template are immutable, except scheduling directives of a
   assert.equal(jobKind.validateUpdate!(notSuspended, old).length, 1);
 });
 
+test('a job whose stored template has an invalid node affinity label value can still be updated', () => {
+  const old = createdJob(piJob());
+  old.spec!.template!.spec!.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['bad value'] }] }] } } };
+  old.metadata.resourceVersion = '9';
+  const next = structuredClone(old);
+  next.metadata.labels = { team: 'a' };
+  assert.deepEqual(messages(jobKind.validateUpdate!(next, old)), []);
+  const fresh = createdJob(structuredClone(old));
+  delete fresh.metadata.resourceVersion;
+  assert.ok(messages(jobKind.validateCreate!(fresh)).some((m) => m.startsWith('spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]: Invalid value: "bad value"')));
+});
+
 test('completions are fixed for NonIndexed jobs and move with parallelism for Indexed ones', () => {
   const old = createdJob(piJob());
   old.metadata.resourceVersion = '1';

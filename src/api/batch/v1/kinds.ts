@@ -4,7 +4,8 @@ import type { KindDefinition } from '../../scheme/kind.js';
 import { copyTemplateLabelsToJob, defaultCronJob, defaultJob } from './defaults.js';
 import { generateJobSelector, usesGeneratedSelector } from './job-selector.js';
 import type { CronJob, Job } from './types.js';
-import { validateCronJob, validateCronJobUpdate, validateJob, validateJobStatusUpdate, validateJobUpdate } from './validation.js';
+import { validateCronJob, validateCronJobUpdate } from './cronjob-validation.js';
+import { validateJob, validateJobStatusUpdate, validateJobUpdate } from './job-validation.js';
 
 export const jobKind: KindDefinition<Job> = {
   group: 'batch',

@@ -1,13 +1,14 @@
-// Validation of batch/v1 objects with upstream's field paths and messages
-// (k8s.io/kubernetes/pkg/apis/batch/validation and the job/cronjob registry strategies).
+// Validation of batch/v1 Jobs with upstream's field paths and messages
+// (k8s.io/kubernetes/pkg/apis/batch/validation and the job registry strategy). A CronJob's
+// job template is checked by the same JobSpec rules (cronjob-validation.ts).
 import type { ObjectMeta } from '../../meta/types.js';
-import { validatePodTemplateSpec } from '../../core/v1/pod/validation.js';
+import { podSpecUpdateOptions, validatePodTemplateSpec } from '../../core/v1/pod/validation.js';
+import type { SchedulingValidationOptions } from '../../core/v1/pod/validate-scheduling.js';
 import { duplicate, type FieldError, FieldPath, formatFieldError, invalid, notSupported, required, tooLong } from '../../validation/field.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, regexError } from '../../validation/names.js';
 import { nameIsDNSSubdomain, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from '../../validation/objectmeta.js';
 import { nonNegative, selectorMatcher, selectorMismatchMsg, semanticEqual, validateImmutable } from '../../apps/v1/validation-helpers.js';
-import { cronScheduleError, isKnownTimeZone } from './cron.js';
-import type { CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule } from './types.js';
+import type { Job, JobSpec, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule } from './types.js';
 import { controllerUidLabel, jobNameLabel, legacyControllerUidLabel, legacyJobNameLabel } from './types.js';
 
 const maxParallelismForIndexedJob = 100_000;
@@ -214,7 +215,8 @@ function validatePodReplacementPolicy(spec: JobSpec, p: FieldPath): FieldError[]
 }
 
 /** validateJobSpec: everything but the selector, shared with CronJob job templates. */
-function validateJobSpecBody(spec: JobSpec, p: FieldPath): FieldError[] {
+/** The JobSpec rules a Job and a CronJob's job template share (no selector: a template's is generated). */
+export function validateJobSpecBody(spec: JobSpec, p: FieldPath, podOpts: SchedulingValidationOptions = {}): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex'] as const) {
     errs.push(...nonNegative(spec[f], p.child(f)));
@@ -263,7 +265,7 @@ function validateJobSpecBody(spec: JobSpec, p: FieldPath): FieldError[] {
   }
   errs.push(...validatePodReplacementPolicy(spec, p.child('podReplacementPolicy')));
   const template = spec.template ?? {};
-  errs.push(...validatePodTemplateSpec(template, p.child('template')));
+  errs.push(...validatePodTemplateSpec(template, p.child('template'), podOpts));
   const restart = template.spec?.restartPolicy ?? '';
   const rp = p.child('template', 'spec', 'restartPolicy');
   if (restart === 'Always' || restart === '') errs.push(required(rp, 'valid values: "OnFailure", "Never"'));
@@ -272,8 +274,8 @@ function validateJobSpecBody(spec: JobSpec, p: FieldPath): FieldError[] {
   return errs;
 }
 
-export function validateJobSpec(spec: JobSpec, p: FieldPath = FieldPath.root('spec')): FieldError[] {
-  const errs = validateJobSpecBody(spec, p);
+export function validateJobSpec(spec: JobSpec, p: FieldPath = FieldPath.root('spec'), podOpts: SchedulingValidationOptions = {}): FieldError[] {
+  const errs = validateJobSpecBody(spec, p, podOpts);
   if (!spec.selector) errs.push(required(p.child('selector'), ''));
   else errs.push(...validateLabelSelector(spec.selector, p.child('selector')));
   const m = selectorMatcher(spec.selector);
@@ -287,13 +289,15 @@ export function validateJobSpec(spec: JobSpec, p: FieldPath = FieldPath.root('sp
 export interface JobValidationOptions {
   /** Whether the batch.kubernetes.io/ labels must be on the template (new Jobs, and Jobs that had them). */
   requirePrefixedLabels?: boolean;
+  /** What the pod template may keep from the one it replaces. */
+  podSpec?: SchedulingValidationOptions;
 }
 
 export function validateJob(job: Job, opts: JobValidationOptions = { requirePrefixedLabels: true }): FieldError[] {
   const errs = validateObjectMeta(job.metadata, true, nameIsDNSSubdomain);
   errs.push(...validateGeneratedSelector(job, opts.requirePrefixedLabels ?? true));
   const spec = job.spec ?? {};
-  errs.push(...validateJobSpec(spec));
+  errs.push(...validateJobSpec(spec, FieldPath.root('spec'), opts.podSpec));
   if (spec.completionMode === 'Indexed' && spec.completions !== undefined && spec.completions > 0) {
     // Indexed pods are named <job>-<index>, which has to be a DNS label.
     const hostname = `${job.metadata.name ?? ''}-${spec.completions - 1}`;
@@ -342,10 +346,11 @@ export function validateJobUpdate(job: Job, old: Job): FieldError[] {
   const oldSpec = old.spec ?? {};
   const hadPrefixedLabels = controllerUidLabel in (old.spec?.template?.metadata?.labels ?? {});
   const mutableScheduling = oldSpec.suspend === true && !old.status?.startTime;
+  const podSpec = podSpecUpdateOptions(oldSpec.template?.spec);
   const errs = [
-    ...validateJob(job, { requirePrefixedLabels: hadPrefixedLabels }),
+    ...validateJob(job, { requirePrefixedLabels: hadPrefixedLabels, podSpec }),
     ...validateObjectMetaUpdate(job.metadata, old.metadata),
-    ...validateJobSpec(spec),
+    ...validateJobSpec(spec, p, podSpec),
     ...validateCompletionsUpdate(spec, oldSpec, p),
     ...validateImmutable(spec.selector, oldSpec.selector, p.child('selector')),
     ...validatePodTemplateUpdate(spec, oldSpec, mutableScheduling, p),
@@ -372,65 +377,3 @@ export function validateJobStatusUpdate(job: Job, old: Job): FieldError[] {
   }
   return errs;
 }
-
-// ---- CronJob ------------------------------------------------------------------------------
-
-function validateScheduleFormat(schedule: string, allowTZ: boolean, timeZone: string | undefined, p: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  const problem = cronScheduleError(schedule);
-  if (problem) errs.push(invalid(p, schedule, problem));
-  if (allowTZ && schedule.includes('TZ') && timeZone !== undefined) errs.push(invalid(p, schedule, 'cannot use both timeZone field and TZ or CRON_TZ in schedule'));
-  else if (!allowTZ && schedule.includes('TZ')) errs.push(invalid(p, schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
-  return errs;
-}
-
-const validTimeZonePart = /^[A-Za-z.\-_0-9+]{1,14}$/;
-
-export function validateTimeZone(tz: string | undefined, p: FieldPath): FieldError[] {
-  if (tz === undefined || tz === null) return [];
-  if (tz.length === 0) return [invalid(p, tz, 'timeZone must be nil or non-empty string')];
-  for (const part of tz.split('/')) {
-    if (part === '.' || part === '..' || part.startsWith('-') || !validTimeZonePart.test(part)) return [invalid(p, tz, `unknown time zone ${tz}`)];
-  }
-  const errs: FieldError[] = [];
-  if (tz.toLowerCase() === 'local') errs.push(invalid(p, tz, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones'));
-  else if (!isKnownTimeZone(tz)) errs.push(invalid(p, tz, `unknown time zone ${tz}`));
-  return errs;
-}
-
-function validateJobTemplateSpec(t: JobTemplateSpec, p: FieldPath): FieldError[] {
-  const spec = t.spec ?? {};
-  const errs = validateJobSpecBody(spec, p.child('spec'));
-  if (spec.selector) errs.push(invalid(p.child('spec', 'selector'), spec.selector, '`selector` will be auto-generated'));
-  if (spec.manualSelector === true) errs.push(notSupported(p.child('spec', 'manualSelector'), spec.manualSelector, ['nil', 'false']));
-  return errs;
-}
-
-function validateCronJobSpec(spec: CronJobSpec, old: CronJobSpec | undefined, p: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  if (!spec.schedule) errs.push(required(p.child('schedule'), ''));
-  else errs.push(...validateScheduleFormat(spec.schedule, old?.schedule?.includes('TZ') ?? false, spec.timeZone, p.child('schedule')));
-  errs.push(...nonNegative(spec.startingDeadlineSeconds, p.child('startingDeadlineSeconds')));
-  if (!old || old.timeZone !== spec.timeZone) errs.push(...validateTimeZone(spec.timeZone, p.child('timeZone')));
-  const policy = spec.concurrencyPolicy ?? '';
-  if (policy === '') errs.push(required(p.child('concurrencyPolicy'), ''));
-  else if (!['Allow', 'Forbid', 'Replace'].includes(policy)) errs.push(notSupported(p.child('concurrencyPolicy'), policy, ['Allow', 'Forbid', 'Replace']));
-  errs.push(...validateJobTemplateSpec(spec.jobTemplate ?? {}, p.child('jobTemplate')));
-  errs.push(...nonNegative(spec.successfulJobsHistoryLimit, p.child('successfulJobsHistoryLimit')));
-  errs.push(...nonNegative(spec.failedJobsHistoryLimit, p.child('failedJobsHistoryLimit')));
-  return errs;
-}
-
-export function validateCronJob(cj: CronJob): FieldError[] {
-  const errs = validateObjectMeta(cj.metadata, true, nameIsDNSSubdomain);
-  errs.push(...validateCronJobSpec(cj.spec ?? {}, undefined, FieldPath.root('spec')));
-  // Jobs are named <cronjob>-<11-character timestamp> and must stay within 63 characters.
-  const name = cj.metadata.name ?? '';
-  if (name.length > 52) errs.push(invalid(FieldPath.root('metadata').child('name'), name, 'must be no more than 52 characters'));
-  return errs;
-}
-
-export function validateCronJobUpdate(cj: CronJob, old: CronJob): FieldError[] {
-  return [...validateObjectMetaUpdate(cj.metadata, old.metadata), ...validateCronJobSpec(cj.spec ?? {}, old.spec ?? {}, FieldPath.root('spec'))];
-}
-
