@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { Pod } from '../api/core/v1/pod/types.js';
 import { CrashBackoff, goDuration } from './backoff.js';
 import { PacedQueue } from './paced-queue.js';
-import { probeKillGrace } from './pod-workers.js';
+import { probeKillGrace } from './pod-plan.js';
 import { generatePodStatus, sameStatus, type ContainerHistory } from './pod-status.js';
 import type { ContainerStatus } from './runtime.js';
 import { TimerWheel } from './timer-wheel.js';
