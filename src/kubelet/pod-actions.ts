@@ -1,5 +1,6 @@
 // The runtime steps a pod's background task takes: make or replace its sandbox, start a
-// container (image, config, hooks), stop one with its preStop hook, and kill the whole pod.
+// container (image, config, hooks), stop one with its preStop hook, replace one whose definition
+// changed, and kill the whole pod.
 import { findContainerSpec } from '../api/core/v1/pod/containers.js';
 import type { Container, Pod } from '../api/core/v1/pod/types.js';
 import { WaitingError } from './pod-environment.js';
@@ -61,6 +62,18 @@ export async function startContainer(ctx: StepContext, rec: PodRecord, pod: Pod,
   for (const old of await rt.listContainers({ podSandboxId: rec.sandboxId, labelSelector: { [CONTAINER_NAME_LABEL]: c.name } })) {
     if (old.metadata.attempt < attempt - 1) await rt.removeContainer(old.id);
   }
+}
+
+/**
+ * A running container made from an older definition (its image changed): stopped as any kill is,
+ * preStop first, then started again from the current spec as its next attempt.
+ */
+export async function replaceContainer(ctx: StepContext, rec: PodRecord, pod: Pod, c: Container, running: CriContainerStatus, isInit: boolean, graceSeconds: number, message: string): Promise<void> {
+  rec.node.recorder?.event(pod, 'Normal', 'Killing', message);
+  await stopWithHooks(ctx, rec, pod, running.id, c.name, graceSeconds);
+  // Deleted meanwhile: the pod's kill follows, nothing starts.
+  if (rec.cancelled) return;
+  await startContainer(ctx, rec, pod, c, running.metadata.attempt + 1, isInit);
 }
 
 export async function killPod(ctx: StepContext, rec: PodRecord, pod: Pod, live: CriContainerStatus[], graceSeconds: number): Promise<void> {

@@ -3,6 +3,7 @@
 // The sim node needs none of it (basicEnvironment); the containerd node implements it all.
 import type { Container, Pod } from '../api/core/v1/pod/types.js';
 import type { EventRecorder } from '../client/events.js';
+import { CONTAINER_HASH_ANNOTATION, containerHash } from './container-hash.js';
 import { CONTAINER_NAME_LABEL, INIT_CONTAINER_ANNOTATION, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, type ContainerConfig, type ContainerStatus, type PodSandboxConfig, type PodSandboxStatus } from './runtime.js';
 
 /**
@@ -64,9 +65,9 @@ export function containerLabels(pod: Pod, container: Container): Record<string, 
   return { [POD_NAME_LABEL]: m.name!, [POD_NAMESPACE_LABEL]: m.namespace!, [POD_UID_LABEL]: m.uid!, [CONTAINER_NAME_LABEL]: container.name };
 }
 
-/** Init containers that run to completion (not sidecars) carry this mark for the runtime. */
+/** The definition's hash and the restart count; init containers that run to completion (not sidecars) carry a mark for the runtime. */
 export function containerAnnotations(container: Container, attempt: number, isInit: boolean): Record<string, string> {
-  return { 'io.kubernetes.container.restartCount': String(attempt), ...(isInit && container.restartPolicy !== 'Always' ? { [INIT_CONTAINER_ANNOTATION]: 'true' } : {}) };
+  return { [CONTAINER_HASH_ANNOTATION]: containerHash(container), 'io.kubernetes.container.restartCount': String(attempt), ...(isInit && container.restartPolicy !== 'Always' ? { [INIT_CONTAINER_ANNOTATION]: 'true' } : {}) };
 }
 
 /** Just names, labels and the command: all a runtime without processes needs. */

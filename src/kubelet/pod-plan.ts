@@ -1,9 +1,11 @@
 // What a pod needs next, from the pod and the runtime's snapshot of it (upstream's
 // computePodActions): a sandbox, init containers in order, then the containers, restarts
-// under crash-loop back-off, kills for failed liveness probes, and how long a kill may take.
+// under crash-loop back-off, kills for failed liveness probes, replacements of running containers
+// whose definition (image) changed, and how long a kill may take.
 import type { Container, Pod } from '../api/core/v1/pod/types.js';
 import { goDuration, type CrashBackoff } from './backoff.js';
-import { runSandbox, replaceSandbox, startContainer, stopWithHooks } from './pod-actions.js';
+import { definitionChanged } from './container-hash.js';
+import { replaceContainer, runSandbox, replaceSandbox, startContainer, stopWithHooks } from './pod-actions.js';
 import { DEFAULT_GRACE_SECONDS, type Action, type PodRecord, type Snapshot, type StepContext } from './pod-record.js';
 import { isSidecar, type ContainerHistory } from './pod-status.js';
 import type { ContainerStatus as CriContainerStatus } from './runtime.js';
@@ -74,7 +76,8 @@ export function planRun(ctx: PlanContext, pod: Pod, rec: PodRecord, snap: Snapsh
     }
     if (latest.state !== 'CONTAINER_EXITED') {
       if (isSidecar(c) && latest.state === 'CONTAINER_RUNNING') {
-        checkLiveness(ctx, pod, rec, c, latest, actions);
+        if (definitionChanged(c, latest)) replaceChanged(ctx, pod, rec, c, h!, latest, true, `Init container ${c.name} definition changed`, actions);
+        else checkLiveness(ctx, pod, rec, c, latest, actions);
         continue;
       }
       return;
@@ -92,7 +95,10 @@ export function planRun(ctx: PlanContext, pod: Pod, rec: PodRecord, snap: Snapsh
       if (!held(c)) actions.push(() => startContainer(ctx, rec, pod, c, 0, false));
       continue;
     }
-    if (latest.state === 'CONTAINER_RUNNING') checkLiveness(ctx, pod, rec, c, latest, actions);
+    if (latest.state === 'CONTAINER_RUNNING') {
+      if (definitionChanged(c, latest)) replaceChanged(ctx, pod, rec, c, h!, latest, false, `Container ${c.name} definition changed, will be restarted`, actions);
+      else checkLiveness(ctx, pod, rec, c, latest, actions);
+    }
     if (latest.state !== 'CONTAINER_EXITED' || held(c)) continue;
     const restart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
     if (restart) restartOrWait(ctx, pod, rec, c, h!, latest, false, actions, wakeAt);
@@ -113,6 +119,19 @@ function restartOrWait(ctx: PlanContext, pod: Pod, rec: PodRecord, c: Container,
   actions.push(async () => {
     b.next(key, latest.finishedAt);
     await startContainer(ctx, rec, pod, c, latest.metadata.attempt + 1, isInit);
+  });
+}
+
+/**
+ * A running container whose definition changed is killed and started again whatever the restart
+ * policy (upstream: "Restart regardless of the restart policy because the container spec
+ * changed"); the start counts for crash-loop back-off as any restart after an exit does.
+ */
+function replaceChanged(ctx: PlanContext, pod: Pod, rec: PodRecord, c: Container, h: ContainerHistory, running: CriContainerStatus, isInit: boolean, message: string, actions: Action[]): void {
+  actions.push(async () => {
+    const exited = h.attempts.find((a) => a.state === 'CONTAINER_EXITED');
+    if (exited) ctx.backoff.next(`${rec.uid}/${c.name}`, exited.finishedAt);
+    await replaceContainer(ctx, rec, pod, c, running, isInit, podKillGrace(pod), message);
   });
 }
 

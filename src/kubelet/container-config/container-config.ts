@@ -4,13 +4,13 @@ import { totalmem } from 'node:os';
 import type { Container, Pod } from '../../api/core/v1/pod/types.js';
 import type { ConfigMap, Secret, Service } from '../../api/core/v1/types.js';
 import type { EventRecorder } from '../../client/events.js';
+import { CONTAINER_HASH_ANNOTATION, containerHash } from '../container-hash.js';
 import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, type ContainerConfig, type Mount } from '../runtime.js';
 import { containerEnv, expandCommand } from './env.js';
 import { quantityValue } from './qos.js';
 import { linuxResources } from './resources.js';
 import { linuxSecurityContext, verifyRunAsNonRoot } from './security-context.js';
 
-export const CONTAINER_HASH_ANNOTATION = 'io.kubernetes.container.hash';
 export const RESTART_COUNT_ANNOTATION = 'io.kubernetes.container.restartCount';
 export const TERMINATION_MESSAGE_PATH_ANNOTATION = 'io.kubernetes.container.terminationMessagePath';
 export const TERMINATION_MESSAGE_POLICY_ANNOTATION = 'io.kubernetes.container.terminationMessagePolicy';
@@ -42,21 +42,6 @@ export interface ContainerConfigInput {
   /** The image's configured user (`1000`, `1000:1000`, `nobody`, '' for none), for runAsNonRoot and runAsUser. */
   imageUser?: string;
   recorder?: Pick<EventRecorder, 'event'>;
-}
-
-/** FNV-1a, 32 bits: the hash family upstream uses for io.kubernetes.container.hash. */
-function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (const b of Buffer.from(s, 'utf8')) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/** The container's hash over the fields whose change means a new container (name and image, as upstream 1.32). */
-export function containerHash(c: Container): string {
-  return fnv32a(JSON.stringify({ image: c.image ?? '', name: c.name })).toString(16);
 }
 
 export function containerLabels(pod: Pod, c: Container): Record<string, string> {

@@ -4,7 +4,6 @@ export { sandboxConfig, sandboxLabels, portMappings, type SandboxOptions } from 
 export {
   containerConfig,
   containerAnnotations,
-  containerHash,
   containerLabels,
   containerLogPath,
   DEFAULT_TERMINATION_MESSAGE_PATH,

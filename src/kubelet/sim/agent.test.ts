@@ -159,6 +159,30 @@ describe('sim agent', () => {
     assert.match(backoff.message!, /^back-off \d+(\.\d+)?m?s restarting failed container=main pod=crasher_default\(/);
   });
 
+  it('kubectl set image restarts the container with the new image; kubectl label restarts nothing', async () => {
+    await client.create(resourcePath(R.pods, 'default'), pod('retag', { node: 'sim-0' }));
+    const status = async () => (await client.get<Pod>(resourcePath(R.pods, 'default', 'retag'))).status?.containerStatuses?.[0];
+    const first = (await eventually(async () => {
+      const s = await status();
+      return s?.state?.running ? s : undefined;
+    }))!;
+    let r = await c.kubectl(['label', 'pod', 'retag', 'tier=web']);
+    assert.equal(r.code, 0, r.stderr);
+    r = await c.kubectl(['set', 'image', 'pod/retag', 'main=nginx:1.28']);
+    assert.equal(r.code, 0, r.stderr);
+    const next = (await eventually(async () => {
+      const s = await status();
+      return s?.state?.running && s.containerID !== first.containerID ? s : undefined;
+    }))!;
+    // The label came first and restarted nothing: the one restart is the image's.
+    assert.equal(next.restartCount, 1);
+    assert.equal(next.image, 'nginx:1.28');
+    assert.notEqual(next.imageID, first.imageID);
+    assert.equal(next.lastState?.terminated?.containerID, first.containerID);
+    const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=retag,reason=Killing', '-o', 'jsonpath={.items[*].message}']);
+    assert.equal(events.stdout, 'Container main definition changed, will be restarted');
+  });
+
   it('keeps a never-ready pod Running 0/1', async () => {
     await client.create(resourcePath(R.pods, 'default'), pod('lazy', { node: 'sim-0', annotations: { 'sim.k8ts.io/never-ready': 'true' } }));
     await eventually(async () => (await podRow(c, 'lazy'))[2] === 'Running');
