@@ -1,9 +1,12 @@
 // Issue 5, acceptance 2 on a real node: the seeds' CrashLoopBackOff lab, probes, OOMKilled, a Job,
-// a Deployment that replaces a deleted pod, and init containers before the app.
+// a Deployment that replaces a deleted pod, init containers before the app, and a changed image.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { buildBusyboxRootfs } from '../../kubelet/images/builtin.js';
+import { importImageArchive } from '../../kubelet/images/import.js';
+import { writeOciArchive } from '../../kubelet/images/oci-archive.js';
 import { eventually } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
 
@@ -208,6 +211,51 @@ describe('a real node: pod lifecycle', () => {
     assert.deepEqual(sandboxes.map((s) => s.state), ['SANDBOX_READY'], 'the dead sandbox is removed');
     const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=sandboxed']);
     assert.match(events.stdout, /SandboxChanged\s+.*Pod sandbox changed, it will be killed and re-created\./);
+  });
+
+  it("changing a running pod's image restarts its container with the new image; a label change restarts nothing", async () => {
+    // A second image: the test busybox under another name, with a label so its id differs too.
+    const second = 'docker.io/library/busybox:k8ts-test-second';
+    const rootfs = mkdtempSync(join(c.dataDir, 'rootfs-'));
+    const archive = join(c.dataDir, 'busybox-second.tar');
+    try {
+      await buildBusyboxRootfs(rootfs);
+      await writeOciArchive(archive, { name: second, rootfs, cmd: ['sh'], labels: { 'k8ts.io/test': 'second' } });
+    } finally {
+      rmSync(rootfs, { recursive: true, force: true });
+    }
+    await importImageArchive(c.agent.containerdEndpoint, archive);
+    await c.apply(podYaml('retag', { containers: [container('app', ['sh', '-c', "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done"])] }));
+    const first = (await c.waitPod('retag', (p) => p.status?.containerStatuses?.[0]?.state?.running, 30_000)).status.containerStatuses[0];
+
+    let r = await c.kubectl(['label', 'pod', 'retag', 'tier=web']);
+    assert.equal(r.code, 0, r.stderr);
+    await new Promise((res) => setTimeout(res, 2000));
+    const labelled = (await c.waitPod('retag', (p) => p.metadata.labels?.tier === 'web')).status.containerStatuses[0];
+    assert.deepEqual([labelled.containerID, labelled.restartCount, labelled.state.running?.startedAt], [first.containerID, 0, first.state.running.startedAt]);
+
+    const changedAt = Date.now();
+    r = await c.kubectl(['set', 'image', 'pod/retag', `app=${second}`]);
+    assert.equal(r.code, 0, r.stderr);
+    const pod = await c.waitPod('retag', (p) => p.status?.containerStatuses?.[0]?.state?.running && p.status.containerStatuses[0].containerID !== first.containerID, 20_000);
+    assert.ok(Date.now() - changedAt < 15_000, `restarted after ${Date.now() - changedAt} ms`);
+    const now = pod.status.containerStatuses[0];
+    assert.equal(now.restartCount, 1);
+    assert.equal(now.image, second);
+    assert.notEqual(now.imageID, first.imageID);
+    assert.equal(now.lastState.terminated?.containerID, first.containerID);
+    const rt = c.agent.containerRuntime();
+    const oldId = first.containerID.replace('containerd://', '');
+    const newId = now.containerID.replace('containerd://', '');
+    assert.equal((await rt.containerStatus(oldId)).state, 'CONTAINER_EXITED', 'the old container no longer runs');
+    const running = await rt.containerStatus(newId);
+    assert.equal(running.imageRef, now.imageID);
+    assert.match(running.annotations['io.kubernetes.container.hash'] ?? '', /^[0-9a-f]+$/);
+    assert.notEqual(running.annotations['io.kubernetes.container.hash'], (await rt.containerStatus(oldId)).annotations['io.kubernetes.container.hash']);
+    const events = await c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=retag,reason=Killing', '-o', 'jsonpath={.items[*].message}']);
+    assert.equal(events.stdout, 'Container app definition changed, will be restarted');
+    const get = await c.kubectl(['get', 'pod', 'retag', '--no-headers']);
+    assert.match(get.stdout, /^retag\s+1\/1\s+Running\s+1\b/);
   });
 
   it('the termination message comes from terminationMessagePath, or from the log with FallbackToLogsOnError', async () => {
