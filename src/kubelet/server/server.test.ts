@@ -13,7 +13,7 @@ import { createCa, issueCert } from '../../util/pki.js';
 import { encodeCriLogLine } from '../logs/cri-log.js';
 import { containerLogPath } from '../logs/paths.js';
 import { ensureKubeletServingCert, startKubeletServer, type KubeletServer, type RemoteCommandOptions } from './index.js';
-import { FakeKubeletRuntime } from './testing.js';
+import { FakeKubeletRuntime } from './testing/fake-runtime.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-server-'));
 const logsDir = join(dir, 'logs');
