@@ -1,7 +1,7 @@
 // What every subcommand does with its arguments: parse strictly, answer --help, and turn a
 // bad flag into a one-line error and exit code 1.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseGoDuration } from '../api/batch/v1/cron.js';
+import { parseGoDuration } from '../util/duration.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../api/meta/types.js';
 import { resourcePath, R } from './resources.js';
 import { ApiStatusError, type RestClient } from './rest.js';
+import { rfc3339 } from '../util/time.js';
 
 const AGGREGATION_WINDOW_MS = 10 * 60 * 1000;
 const MAX_REMEMBERED = 4096;
@@ -18,10 +19,6 @@ interface Remembered {
   count: number;
   firstTimestamp: string;
   at: number;
-}
-
-function timestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 export class EventRecorder {
@@ -79,14 +76,14 @@ export class EventRecorder {
       prior.count++;
       prior.at = now;
       try {
-        await this.client.patch(resourcePath(R.events, prior.namespace, prior.name), { count: prior.count, lastTimestamp: timestamp(now) });
+        await this.client.patch(resourcePath(R.events, prior.namespace, prior.name), { count: prior.count, lastTimestamp: rfc3339(now) });
         return;
       } catch (err) {
         if (!(err instanceof ApiStatusError && err.code === 404)) throw err;
       }
     }
     const name = `${obj.metadata.name}.${(BigInt(now) * 1_000_000n).toString(16)}`;
-    const ts = timestamp(now);
+    const ts = rfc3339(now);
     await this.client.create(resourcePath(R.events, namespace), {
       apiVersion: 'v1',
       kind: 'Event',

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../api/meta/types.js';
 import { resourcePath, R } from './resources.js';
 import { ApiStatusError, type RestClient } from './rest.js';
+import { rfc3339Micro } from '../util/time.js';
 
 export interface LeaderElectionConfig {
   namespace: string;
@@ -34,11 +35,6 @@ interface LeaseSpec {
   leaseTransitions?: number;
 }
 
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
 export function runLeaderElection(client: RestClient, cfg: LeaderElectionConfig, cb: LeaderCallbacks): LeaderElection {
   const clock = cfg.clock ?? Date.now;
   const duration = cfg.leaseDurationSeconds ?? 15;
@@ -63,7 +59,7 @@ export function runLeaderElection(client: RestClient, cfg: LeaderElectionConfig,
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: cfg.name, namespace: cfg.namespace },
-        spec: { holderIdentity: cfg.identity, leaseDurationSeconds: duration, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
+        spec: { holderIdentity: cfg.identity, leaseDurationSeconds: duration, acquireTime: rfc3339Micro(now), renewTime: rfc3339Micro(now), leaseTransitions: 0 },
       });
       return true;
     }
@@ -76,8 +72,8 @@ export function runLeaderElection(client: RestClient, cfg: LeaderElectionConfig,
       ...spec,
       holderIdentity: cfg.identity,
       leaseDurationSeconds: duration,
-      renewTime: microTime(now),
-      acquireTime: mine && spec.acquireTime ? spec.acquireTime : microTime(now),
+      renewTime: rfc3339Micro(now),
+      acquireTime: mine && spec.acquireTime ? spec.acquireTime : rfc3339Micro(now),
       leaseTransitions: mine ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
     };
     // The resourceVersion makes this a compare-and-swap: two candidates cannot both win.
@@ -119,7 +115,7 @@ export function runLeaderElection(client: RestClient, cfg: LeaderElectionConfig,
       try {
         const lease = await client.get<KubeObject & { spec?: LeaseSpec }>(path);
         if (lease.spec?.holderIdentity === cfg.identity) {
-          await client.update(path, { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(clock()) } });
+          await client.update(path, { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: rfc3339Micro(clock()) } });
         }
       } catch {
         // Releasing is a courtesy; the lease expires on its own.

@@ -3,7 +3,7 @@
 import type { Lease } from '../api/coordination/v1/types.js';
 import { R, resourcePath } from '../client/resources.js';
 import { ApiStatusError, type RestClient } from '../client/rest.js';
-import { microTime } from './time.js';
+import { rfc3339Micro } from '../util/time.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
@@ -27,7 +27,7 @@ export class NodeLease {
     for (let attempt = 0; ; attempt++) {
       try {
         if (!this.lease) this.lease = await this.client.get<Lease>(path);
-        const next: Lease = { ...this.lease, spec: { ...this.lease.spec, holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime: microTime(now) } };
+        const next: Lease = { ...this.lease, spec: { ...this.lease.spec, holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime: rfc3339Micro(now) } };
         if (this.ownerUid && !next.metadata.ownerReferences?.length) next.metadata = { ...next.metadata, ownerReferences: [this.ownerRef()] };
         this.lease = await this.client.update<Lease>(path, next);
         return this.lease;
@@ -55,7 +55,7 @@ export class NodeLease {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: this.nodeName, namespace: NODE_LEASE_NAMESPACE, ...(this.ownerUid ? { ownerReferences: [this.ownerRef()] } : {}) },
-      spec: { holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime: microTime(now) },
+      spec: { holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime: rfc3339Micro(now) },
     };
   }
 }

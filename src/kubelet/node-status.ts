@@ -2,7 +2,7 @@
 // info, the pressure conditions and Ready, with heartbeat and transition times kept the way
 // upstream's setters keep them (a transition time moves only when the status does).
 import type { Node, NodeCondition, NodeStatus } from '../api/core/v1/types.js';
-import { rfc3339 } from './time.js';
+import { rfc3339 } from '../util/time.js';
 
 export const KUBELET_VERSION = 'v1.32.0+k8ts';
 export const KUBELET_PORT = 10250;

@@ -3,7 +3,7 @@
 // PodReadyToStartContainers / Initialized / Ready / ContainersReady / PodScheduled conditions.
 import type { Container, ContainerState as ApiContainerState, ContainerStatus as ApiContainerStatus, Pod, PodCondition, PodStatus } from '../api/core/v1/pod/types.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxStatus } from './runtime.js';
-import { rfc3339 } from './time.js';
+import { rfc3339 } from '../util/time.js';
 
 /** The condition types the kubelet owns; others (DisruptionTarget, custom gates) are left alone. */
 export const KUBELET_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'] as const;

@@ -1,6 +1,6 @@
 // Upstream's FitError text: "0/N nodes are available: <count> <reason>, ...", reasons counted
 // over nodes and sorted as strings, then what preemption (PostFilter) had to say.
-import { Code, type Status } from './framework.js';
+import type { Status } from './framework.js';
 
 export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
 
@@ -26,9 +26,4 @@ export function fitErrorMessage(d: Diagnosis): string {
   if (parts.length) msg += ` ${parts.join(', ')}.`;
   if (d.postFilterMessage) msg += ` ${d.postFilterMessage}`;
   return msg;
-}
-
-/** Whether preemption could help on this node (its rejection is not final). */
-export function resolvable(st: Status): boolean {
-  return st.code === Code.Unschedulable;
 }

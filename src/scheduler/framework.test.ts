@@ -10,7 +10,7 @@ import { newPodInfo } from './pod-info.js';
 import { defaultPlugins } from './plugins/index.js';
 import { preempt } from './preemption.js';
 import { podRequests } from './resources.js';
-import { makeNode, makePod } from './testing.js';
+import { makeNode, makePod } from './testing/objects.js';
 import type { Node } from '../api/core/v1/types.js';
 import type { Pod } from '../api/core/v1/pod/types.js';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchedulingQueue } from './queue.js';
-import { makePod } from './testing.js';
+import { makePod } from './testing/objects.js';
 import type { Pod } from '../api/core/v1/pod/types.js';
 
 function queue(clock: { now: number }) {

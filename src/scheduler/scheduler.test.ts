@@ -8,7 +8,7 @@ import { ApiStatusError, RestClient } from '../client/rest.js';
 import { eventually, startTestCluster, type TestCluster } from '../test/harness.js';
 import type { Event } from '../api/core/v1/types.js';
 import type { Pod } from '../api/core/v1/pod/types.js';
-import { makeNode, makePod, type NodeOptions, type PodOptions } from './testing.js';
+import { makeNode, makePod, type NodeOptions, type PodOptions } from './testing/objects.js';
 
 let c: TestCluster;
 let client: RestClient;

@@ -20,6 +20,7 @@ import { defaultPlugins } from './plugins/index.js';
 import { preempt } from './preemption.js';
 import { PriorityResolver } from './priority.js';
 import { SchedulingQueue, type QueuedPod, type QueueOptions } from './queue.js';
+import { rfc3339 } from '../util/time.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 /** How long the scheduling loop runs before it yields to I/O (watch events, binding responses). */
@@ -37,10 +38,6 @@ export interface SchedulerOptions {
 
 /** Plugins whose verdict can change when a pod is placed or relabelled (rather than removed). */
 const POD_PLACEMENT_PLUGINS = ['InterPodAffinity', 'PodTopologySpread'] as const;
-
-function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -304,7 +301,7 @@ export class Scheduler {
       reason: 'Unschedulable',
       message,
       lastProbeTime: null,
-      lastTransitionTime: current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : nowTimestamp(),
+      lastTransitionTime: current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : rfc3339(),
     };
     const status: Record<string, unknown> = { conditions: [condition] };
     if (nominationChange) status['nominatedNodeName'] = nominatedNode;
@@ -324,7 +321,7 @@ export class Scheduler {
         status: 'True',
         reason: 'PreemptionByScheduler',
         message: `${this.name}: preempting to accommodate a higher priority pod`,
-        lastTransitionTime: nowTimestamp(),
+        lastTransitionTime: rfc3339(),
       };
       await this.client.patch(resourcePath(R.pods, namespace, name, 'status'), { status: { conditions: [condition] } }, 'application/strategic-merge-patch+json');
       await this.client.delete(resourcePath(R.pods, namespace, name));

@@ -99,12 +99,6 @@ export interface LabelSelector {
   matchExpressions?: LabelSelectorRequirement[];
 }
 
-export interface GroupVersionKind {
-  group: string;
-  version: string;
-  kind: string;
-}
-
 /** "apps/v1" -> {group:"apps", version:"v1"}; "v1" -> core group. */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');

@@ -95,9 +95,6 @@ export function keyedList(items: Schema, key: string, description?: string, extr
 export function setList(items: Schema, description?: string): ArraySchema {
   return { type: 'array', items, patchStrategy: 'merge', listType: 'set', description };
 }
-export function withDescription<S extends Schema>(s: S, description: string): S {
-  return { ...s, description };
-}
 
 // ---- the definitions registry ---------------------------------------------------------
 

@@ -1,6 +1,7 @@
 // The table every kind without its own printer gets: the apiserver's default Name / Created At columns.
 import { AGE_DESCRIPTION, column, nameColumn, nameOf, type TablePrinter } from './columns.js';
 import { parseTimestamp } from './duration.js';
+import { rfc3339 as formatRfc3339 } from '../../util/time.js';
 
 // Go's zero time in RFC 3339, what upstream prints for an object without a creation timestamp.
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -9,7 +10,7 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 export function rfc3339(ts: unknown): string {
   const t = parseTimestamp(ts);
   if (t === undefined) return ZERO_TIME;
-  return new Date(Math.floor(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return formatRfc3339(t);
 }
 
 export const defaultPrinter: TablePrinter = {

@@ -5,6 +5,7 @@ import { findContainerSpec } from '../../api/core/v1/pod/containers.js';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { errors } from '../errors.js';
 import { parseBool } from '../http/query.js';
+import { rfc3339 } from '../../util/time.js';
 
 export type StreamSubresource = 'exec' | 'attach' | 'portforward';
 
@@ -63,7 +64,7 @@ export function logLocation(pod: Pod, q: URLSearchParams): LogLocation {
   if (sinceTimeText !== undefined) {
     const ms = Date.parse(sinceTimeText);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(sinceTimeText) || Number.isNaN(ms)) throw errors.badRequest(`sinceTime: parsing time "${sinceTimeText}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
-    sinceTime = new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    sinceTime = rfc3339(ms);
   }
   const invalid: { type: 'FieldValueInvalid' | 'FieldValueForbidden'; field: string; badValue?: unknown; detail: string }[] = [];
   if (tailLines !== undefined && tailLines < 0) invalid.push({ type: 'FieldValueInvalid', field: 'tailLines', badValue: tailLines, detail: 'must be greater than or equal to 0' });

@@ -13,7 +13,7 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import { encodeCriLogLine } from '../../kubelet/logs/cri-log.js';
 import { containerLogPath } from '../../kubelet/logs/paths.js';
 import { ensureKubeletServingCert, startKubeletServer, type KubeletServer } from '../../kubelet/server/index.js';
-import { FakeKubeletRuntime } from '../../kubelet/server/testing.js';
+import { FakeKubeletRuntime } from '../../kubelet/server/testing/fake-runtime.js';
 import { KUBECTL, startTestCluster, type TestCluster } from '../../test/harness.js';
 
 const NODE = 'proxy-test-node';

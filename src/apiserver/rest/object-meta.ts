@@ -1,6 +1,7 @@
 // System-owned metadata: what the server sets on create and carries across updates.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../api/meta/types.js';
+import { rfc3339 } from '../../util/time.js';
 
 // Upstream's generateName alphabet: no vowels (no accidental words) and no look-alike digits.
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -16,7 +17,7 @@ export function generateName(prefix: string): string {
 
 /** RFC 3339 with second precision, as metav1.Time serializes. */
 export function nowTimestamp(clock: () => number = Date.now): string {
-  return new Date(Math.floor(clock() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return rfc3339(clock());
 }
 
 export function fillCreateMeta(obj: KubeObject, now: string, tracksGeneration: boolean): void {

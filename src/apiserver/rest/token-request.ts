@@ -17,6 +17,7 @@ import { decodeWriteBody, type ApiContext } from '../http/resource-handler.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import { warningHeader } from './field-validation.js';
+import { rfc3339 } from '../../util/time.js';
 
 export const TOKEN_REQUEST_API_VERSION = 'authentication.k8s.io/v1';
 const TOKEN_REQUEST = { group: 'authentication.k8s.io', resource: 'tokenrequests', kind: 'TokenRequest' };
@@ -134,7 +135,6 @@ async function bind(ctx: ApiContext, saName: string, namespace: string, ref: Bou
   return bound;
 }
 
-const rfc3339 = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export async function createServiceAccountToken(ctx: ApiContext, policy: TokenRequestPolicy, namespace: string, name: string, body: KubeObject): Promise<TokenRequestResult> {
   const warnings: string[] = [];

@@ -14,6 +14,7 @@ import { runWorkers, WorkQueue } from '../../client/workqueue.js';
 import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
 import { findCondition, finishedCondition } from '../job/conditions.js';
 import { missedRuns, nextFiring, parseCronSchedule, rfc3339InZone } from './schedule.js';
+import { rfc3339 } from '../../util/time.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** Upstream warns about missed schedules past this many. */
@@ -30,7 +31,6 @@ export interface CronJobControllerOptions {
 const KIND = 'CronJob';
 const API_VERSION = 'batch/v1';
 const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-const utc = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** The name of the Job for a scheduled time (upstream's getJobName). */
 export const jobNameFor = (cj: CronJob, scheduledMs: number): string => `${cj.metadata.name}-${Math.floor(scheduledMs / 60_000)}`;
@@ -149,7 +149,7 @@ export class CronJobController {
     const job = await this.createJob(cj, name, scheduled, zone);
     if (job) {
       status.active = [...(status.active ?? []), this.refTo(job)];
-      status.lastScheduleTime = utc(scheduled);
+      status.lastScheduleTime = rfc3339(scheduled);
     }
     requeue();
     await this.writeStatus(cj, status);

@@ -1,6 +1,7 @@
 // When a cron schedule fires, in a time zone: schedules are matched against wall-clock fields
 // in the zone (via Intl), stepping whole minutes and skipping non-matching days and hours.
 import { parseCronSchedule, type CronSchedule } from '../../api/batch/v1/cron.js';
+import { rfc3339 } from '../../util/time.js';
 
 const MINUTE = 60_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -101,7 +102,7 @@ const two = (n: number): string => String(n).padStart(2, '0');
 /** RFC 3339 of an instant as the zone's wall clock with its offset (Go's time.RFC3339 in that location). */
 export function rfc3339InZone(ms: number, zone = 'UTC'): string {
   const whole = Math.floor(ms / 1000) * 1000;
-  if (zone === 'UTC') return new Date(whole).toISOString().replace(/\.\d+Z$/, 'Z');
+  if (zone === 'UTC') return rfc3339(whole);
   const f = new Intl.DateTimeFormat('en-US', { timeZone: zone === 'Local' ? undefined : zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   const parts: Record<string, string> = {};
   for (const p of f.formatToParts(new Date(whole))) parts[p.type] = p.value;

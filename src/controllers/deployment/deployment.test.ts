@@ -10,7 +10,7 @@ import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { RestClient } from '../../client/rest.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
-import { PodRunner } from '../replicaset/testing/pod-runner.js';
+import { NEVER_READY, START_DELAY_MS } from '../../kubelet/sim/annotations.js';
 import { isPodReady } from '../replicaset/pod-state.js';
 
 const NS = 'deploy-test';
@@ -23,6 +23,14 @@ interface DeploymentOptions {
   progressDeadlineSeconds?: number;
   revisionHistoryLimit?: number;
   minReadySeconds?: number;
+  /** How long the sim node takes to start each new pod's container. */
+  startDelayMs?: number;
+}
+
+/** What the sim node makes of the pods: a "broken" image never gets Ready, so its rollout makes no progress. */
+function simScript(o: DeploymentOptions): { annotations?: Record<string, string> } {
+  const annotations = { ...(o.image?.startsWith('broken') ? { [NEVER_READY]: 'true' } : {}), ...(o.startDelayMs ? { [START_DELAY_MS]: String(o.startDelayMs) } : {}) };
+  return Object.keys(annotations).length ? { annotations } : {};
 }
 
 function deployment(name: string, o: DeploymentOptions = {}): Deployment {
@@ -37,7 +45,7 @@ function deployment(name: string, o: DeploymentOptions = {}): Deployment {
       ...(o.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: o.progressDeadlineSeconds } : {}),
       ...(o.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: o.revisionHistoryLimit } : {}),
       ...(o.minReadySeconds !== undefined ? { minReadySeconds: o.minReadySeconds } : {}),
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: o.image ?? 'nginx:1.0' }] } },
+      template: { metadata: { labels: { app: name }, ...simScript(o) }, spec: { containers: [{ name: 'app', image: o.image ?? 'nginx:1.0' }] } },
     },
   };
 }
@@ -45,7 +53,6 @@ function deployment(name: string, o: DeploymentOptions = {}): Deployment {
 describe('deployment controller', () => {
   let c: TestCluster;
   let client: RestClient;
-  let runner: PodRunner;
 
   const getD = (name: string) => client.get<Deployment>(resourcePath(R.deployments, NS, name));
   const rsOf = async (name: string): Promise<ReplicaSet[]> =>
@@ -102,14 +109,12 @@ describe('deployment controller', () => {
   };
 
   before(async () => {
-    c = await startTestCluster();
+    // A sim node runs the pods the controller creates, as a kubelet would.
+    c = await startTestCluster({ simNodes: 1 });
     client = new RestClient(loadKubeconfig(c.kubeconfig));
     await client.create(resourcePath(R.namespaces), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    runner = new PodRunner(client, { namespace: NS, accept: (p) => !imageOf({ spec: { template: { spec: p.spec } } })?.startsWith('broken') });
-    await runner.start();
   });
   after(async () => {
-    runner?.stop();
     client?.close();
     await c?.stop();
   });
@@ -148,7 +153,8 @@ describe('deployment controller', () => {
   it('rolls out an image change within maxSurge and maxUnavailable, as a watch observes it', async () => {
     const replicas = 4;
     // 25% of 4: surge 1 (rounded up), unavailable 1 (rounded down).
-    await create(deployment('roll', { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } }));
+    // Pods that take a while to start, so the rollout must spend its unavailability budget.
+    await create(deployment('roll', { replicas, startDelayMs: 500, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } }));
     await rolledOut('roll');
     const watch = await watchRollout('roll', replicas);
     try {

@@ -3,8 +3,8 @@
 // timed out) as upstream's deployment/util defines them.
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../../api/apps/v1/types.js';
 import { semanticEqual } from '../../api/meta/equality.js';
-import { nowTimestamp } from '../replicaset/status.js';
 import { actualReplicaCount, availableReplicaCount, maxUnavailable, readyReplicaCount, replicaCount, specReplicas } from './replicas.js';
+import { rfc3339 } from '../../util/time.js';
 
 export const PROGRESSING = 'Progressing';
 export const AVAILABLE = 'Available';
@@ -30,7 +30,7 @@ export function hasProgressDeadline(d: Deployment): boolean {
 }
 
 export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now: number): DeploymentCondition {
-  const t = nowTimestamp(now);
+  const t = rfc3339(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 

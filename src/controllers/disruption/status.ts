@@ -6,6 +6,7 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import { scaledValueFromIntOrPercent } from '../../api/intstr/index.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from '../../api/policy/v1/types.js';
 import { isPodReady } from '../endpoints/pods.js';
+import { rfc3339 } from '../../util/time.js';
 
 /** How long an eviction is expected to take before its pod counts as healthy again. */
 export const DELETION_TIMEOUT_MS = 2 * 60 * 1000;
@@ -67,14 +68,13 @@ export function countHealthy(pods: Pod[], disrupted: Record<string, string>, now
   return healthy;
 }
 
-const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 type PdbCondition = NonNullable<PodDisruptionBudgetStatus['conditions']>[number];
 
 /** Set a condition as apimachinery's SetStatusCondition does: the transition time moves only with the status. */
 export function setCondition(conditions: PdbCondition[] | undefined, next: Omit<PdbCondition, 'lastTransitionTime'>, now: number): PdbCondition[] {
   const prior = conditions?.find((c) => c.type === next.type);
-  const lastTransitionTime = prior && prior.status === next.status && prior.lastTransitionTime ? prior.lastTransitionTime : timestamp(now);
+  const lastTransitionTime = prior && prior.status === next.status && prior.lastTransitionTime ? prior.lastTransitionTime : rfc3339(now);
   return [...(conditions ?? []).filter((c) => c.type !== next.type), { ...next, lastTransitionTime }];
 }
 

@@ -3,6 +3,7 @@
 // reaches on it, its hostname, and when it last changed in a way endpoints care about.
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Service, ServicePort } from '../../api/core/v1/types.js';
+import { rfc3339 } from '../../util/time.js';
 
 export function isPodReady(pod: Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -66,7 +67,7 @@ export function lastChangeTriggerTime(svc: Service, pods: Pod[]): string | undef
     const t = Date.parse(ready ?? p.metadata.creationTimestamp ?? '');
     if (!Number.isNaN(t) && (Number.isNaN(latest) || t > latest)) latest = t;
   }
-  return Number.isNaN(latest) ? undefined : new Date(latest).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(latest) ? undefined : rfc3339(latest);
 }
 
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';

@@ -12,6 +12,7 @@ import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { RestClient } from '../../client/rest.js';
 import { eventually } from '../../test/harness.js';
+import { rfc3339 } from '../../util/time.js';
 
 export interface BareCluster {
   cp: ControlPlane;
@@ -41,11 +42,10 @@ export async function startBareCluster(namespace: string): Promise<BareCluster> 
   };
 }
 
-const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Writes a pod's phase as a kubelet would: Running (ready or not), Succeeded or Failed. */
 export async function setPodPhase(client: RestClient, pod: Pod, phase: 'Running' | 'Succeeded' | 'Failed', ready = phase === 'Running'): Promise<Pod> {
-  const now = stamp();
+  const now = rfc3339();
   const cond = (type: string, status: boolean) => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: now });
   const running = phase === 'Running';
   const exitCode = phase === 'Failed' ? 1 : 0;

@@ -19,6 +19,7 @@ import * as C from './conditions.js';
 import { formatIndexes, parseIndexes, podIndex } from './indexes.js';
 import { JOB_TRACKING_FINALIZER, jobPod } from './job-pod.js';
 import { hasTrackingFinalizer, readUncounted, recordFinished, writeUncounted } from './tracking.js';
+import { rfc3339 } from '../../util/time.js';
 
 export interface JobControllerOptions {
   workers?: number;
@@ -34,7 +35,6 @@ const KIND = 'Job';
 const API_VERSION = 'batch/v1';
 const MANAGED_BY_CONTROLLER = 'kubernetes.io/job-controller';
 const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 export class JobController {

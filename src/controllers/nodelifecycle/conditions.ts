@@ -2,6 +2,7 @@
 // within the grace period, every kubelet-owned condition becomes Unknown, as upstream's
 // tryUpdateNodeHealth does. Pure functions of the node and the time.
 import type { Node, NodeCondition } from '../../api/core/v1/types.js';
+import { rfc3339 } from '../../util/time.js';
 
 /** Conditions the kubelet posts; the controller marks each Unknown when the kubelet goes silent. */
 export const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;
@@ -9,7 +10,6 @@ export const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'P
 export const STOPPED_POSTING = 'Kubelet stopped posting node status.';
 export const NEVER_POSTED = 'Kubelet never posted node status.';
 
-export const rfc3339 = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export function condition(node: Node, type: string): NodeCondition | undefined {
   return node.status?.conditions?.find((c) => c.type === type);

@@ -12,10 +12,11 @@ import { NODE_NAME_INDEX, type Informer, type SharedInformerFactory } from '../.
 import { keyOf, R, resourcePath, splitKey } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { condition, readyStatus, rfc3339, unknownConditions } from './conditions.js';
+import { condition, readyStatus, unknownConditions } from './conditions.js';
 import { evictionDecision } from './eviction.js';
 import { NodeHealth } from './health.js';
 import { reconcileTaints } from './taints.js';
+import { rfc3339 } from '../../util/time.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** kube-controller-manager 1.32's --node-monitor-grace-period. */

@@ -7,6 +7,7 @@ import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { boundToMissingNodes, isTerminated, terminatedOverThreshold, unscheduledTerminating } from './select.js';
+import { rfc3339 } from '../../util/time.js';
 
 export const DEFAULT_TERMINATED_POD_THRESHOLD = 12_500;
 const GC_PERIOD_MS = 20_000;
@@ -105,7 +106,7 @@ export class PodGC {
         const status: Record<string, unknown> = { phase: 'Failed' };
         if (orphaned) {
           const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-          conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+          conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: rfc3339(this.now()) });
           status['conditions'] = conditions;
         }
         await this.client.patch(resourcePath(R.pods, ns, name, 'status'), { status });

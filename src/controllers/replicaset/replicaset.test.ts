@@ -9,7 +9,6 @@ import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { RestClient } from '../../client/rest.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
-import { PodRunner } from './testing/pod-runner.js';
 
 const NS = 'rs-test';
 
@@ -30,21 +29,18 @@ function replicaSet(name: string, replicas: number, extra: { minReadySeconds?: n
 describe('replicaset controller', () => {
   let c: TestCluster;
   let client: RestClient;
-  let runner: PodRunner;
 
   const pods = async (selector: string): Promise<Pod[]> =>
     (await client.get<KubeList<Pod>>(`${resourcePath(R.pods, NS)}?labelSelector=${encodeURIComponent(selector)}`)).items.filter((p) => !p.metadata.deletionTimestamp);
   const getRS = (name: string) => client.get<ReplicaSet>(resourcePath(R.replicasets, NS, name));
 
   before(async () => {
-    c = await startTestCluster();
+    // A sim node runs the pods the controller creates, as a kubelet would.
+    c = await startTestCluster({ simNodes: 1 });
     client = new RestClient(loadKubeconfig(c.kubeconfig));
     await client.create(resourcePath(R.namespaces), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    runner = new PodRunner(client, { namespace: NS });
-    await runner.start();
   });
   after(async () => {
-    runner?.stop();
     client?.close();
     await c?.stop();
   });
@@ -75,6 +71,8 @@ describe('replicaset controller', () => {
       return list.length === 3 && !list.some((p) => p.metadata.name === victim) ? list : undefined;
     });
     assert.equal(replaced!.filter((p) => !created!.some((o) => o.metadata.name === p.metadata.name)).length, 1);
+    // The sim node stops the victim gracefully; the tests below count pods once it is gone.
+    await eventually(async () => (await client.get<KubeList<Pod>>(resourcePath(R.pods, NS))).items.every((p) => p.metadata.name !== victim));
   });
 
   it('kubectl describe rs lists SuccessfulCreate events', async () => {

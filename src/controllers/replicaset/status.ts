@@ -6,14 +6,11 @@ import { selectorFromSet } from '../../api/labels/index.js';
 import type { ReplicaOwner } from './kinds.js';
 import { semanticEqual } from '../../api/meta/equality.js';
 import { isPodAvailable, isPodReady } from './pod-state.js';
+import { rfc3339 } from '../../util/time.js';
 
 export type ReplicaStatus = NonNullable<ReplicaOwner['status']>;
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
-
-export function nowTimestamp(ms = Date.now()): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -37,7 +34,7 @@ export function calculateStatus(owner: ReplicaOwner, pods: Pod[], manageError: u
   if (manageError !== undefined && !failure) {
     const diff = pods.length - (owner.spec?.replicas ?? 0);
     const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
-    conditions.push({ type: REPLICA_FAILURE, status: 'True', lastTransitionTime: nowTimestamp(now), reason, message: errorMessage(manageError) });
+    conditions.push({ type: REPLICA_FAILURE, status: 'True', lastTransitionTime: rfc3339(now), reason, message: errorMessage(manageError) });
   } else if (manageError === undefined && failure) {
     conditions = conditions.filter((c) => c.type !== REPLICA_FAILURE);
   }

@@ -128,9 +128,3 @@ export async function ensureBuiltinImages(endpoint: string, dataDir: string, whi
   }
   return names;
 }
-
-/** The pod sandbox image, present in the node's containerd. */
-export async function ensurePauseImage(endpoint: string, dataDir: string, o: EnsureOptions = {}): Promise<string> {
-  const [name] = await ensureBuiltinImages(endpoint, dataDir, ['pause'], o);
-  return name ?? PAUSE_IMAGE;
-}

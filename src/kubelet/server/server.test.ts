@@ -8,11 +8,12 @@ import type { Duplex } from 'node:stream';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import type { Pod } from '../../api/core/v1/pod/types.js';
-import { createCa, issueCert, type KeyPair } from '../../cluster/pki.js';
+import type { KeyPair } from '../../util/key-pair.js';
+import { createCa, issueCert } from '../../util/pki.js';
 import { encodeCriLogLine } from '../logs/cri-log.js';
 import { containerLogPath } from '../logs/paths.js';
 import { ensureKubeletServingCert, startKubeletServer, type KubeletServer, type RemoteCommandOptions } from './index.js';
-import { FakeKubeletRuntime } from './testing.js';
+import { FakeKubeletRuntime } from './testing/fake-runtime.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-server-'));
 const logsDir = join(dir, 'logs');

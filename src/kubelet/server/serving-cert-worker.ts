@@ -1,6 +1,6 @@
 // Runs in a worker thread (serving-cert.ts): a self-signed CA and the kubelet's serving leaf.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createCa, issueCert } from '../../cluster/pki.js';
+import { createCa, issueCert } from '../../util/pki.js';
 
 const { nodeName, dns, ips } = workerData as { nodeName: string; dns: string[]; ips: string[] };
 const stamp = Math.floor(Date.now() / 1000);

@@ -5,18 +5,15 @@
 // --kubelet-certificate-authority does not.) The certificates are made in a worker thread: the
 // X.509 library costs some 15 MB that a long-running agent should not keep for a one-off job.
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { KeyPair } from '../../cluster/pki.js';
-
-const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
+import { expiresWithin, readKeyPair, RENEW_BEFORE_MS, writeKeyPair, type KeyPair } from '../../util/key-pair.js';
 
 function covers(pair: KeyPair, dns: readonly string[], ips: readonly string[]): boolean {
   try {
-    const x = new X509Certificate(pair.cert);
-    const names = (x.subjectAltName ?? '').split(', ');
-    return dns.every((d) => names.includes(`DNS:${d}`)) && ips.every((i) => names.includes(`IP Address:${i}`)) && Date.parse(x.validTo) - Date.now() > RENEW_BEFORE_MS;
+    const names = (new X509Certificate(pair.cert).subjectAltName ?? '').split(', ');
+    return dns.every((d) => names.includes(`DNS:${d}`)) && ips.every((i) => names.includes(`IP Address:${i}`)) && !expiresWithin(pair.cert, RENEW_BEFORE_MS);
   } catch {
     return false;
   }
@@ -29,13 +26,10 @@ export async function ensureKubeletServingCert(dir: string, nodeName: string, ip
   const keyPath = join(dir, 'kubelet.key');
   const wantedIps = [...new Set(ips.filter((i) => i))];
   const dns = [...new Set([nodeName, 'localhost'])];
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    const pair = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
-    if (covers(pair, dns, wantedIps)) return pair;
-  }
+  const existing = readKeyPair(certPath, keyPath);
+  if (existing && covers(existing, dns, wantedIps)) return existing;
   const pair = await issueInWorker({ nodeName, dns, ips: wantedIps });
-  writeFileSync(keyPath, pair.key, { mode: 0o600 });
-  writeFileSync(certPath, pair.cert, { mode: 0o644 });
+  writeKeyPair(certPath, keyPath, pair);
   return pair;
 }
 

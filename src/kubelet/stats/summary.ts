@@ -6,6 +6,7 @@ import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABE
 import { podLogDir } from '../logs/paths.js';
 import { directoryBytes, readFs, readHostCpu, readHostMemory, readInterfaces, readRlimit } from './host.js';
 import type { ContainerStatsSummary, CPUStats, FsStats, MemoryStats, PodStats, Summary } from './types.js';
+import { rfc3339 } from '../../util/time.js';
 
 export type StatsRuntime = Pick<RuntimeService, 'listPodSandbox' | 'listContainers'> & Pick<StreamingRuntime, 'listContainerStats'>;
 
@@ -29,10 +30,6 @@ export interface SummaryProviderOptions {
 interface CpuSample {
   at: number;
   total: number;
-}
-
-function iso(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function rate(prev: CpuSample | undefined, cur: CpuSample): number | undefined {
@@ -63,7 +60,7 @@ export class SummaryProvider {
       await new Promise((r) => setTimeout(r, this.o.sampleGapMs ?? 100));
     }
     const now = this.now();
-    const time = iso(now);
+    const time = rfc3339(now);
     const [sandboxes, containers, stats, hostCpu, mem] = await Promise.all([
       this.o.runtime.listPodSandbox({ state: 'SANDBOX_READY' }),
       this.o.runtime.listContainers({ state: 'CONTAINER_RUNNING' }),
@@ -83,7 +80,7 @@ export class SummaryProvider {
     for (const s of sandboxes) {
       pods.set(s.id, {
         podRef: { name: s.metadata.name, namespace: s.metadata.namespace, uid: s.metadata.uid },
-        startTime: iso(s.createdAt),
+        startTime: rfc3339(s.createdAt),
         containers: [],
       });
     }
@@ -94,8 +91,8 @@ export class SummaryProvider {
       if (!pod) continue;
       seen.add(st.id);
       const at = st.timestamp || now;
-      const sampleTime = iso(at);
-      const entry: ContainerStatsSummary = { name: st.metadata.name || c.labels[CONTAINER_NAME_LABEL] || c.metadata.name, startTime: iso(c.createdAt) };
+      const sampleTime = rfc3339(at);
+      const entry: ContainerStatsSummary = { name: st.metadata.name || c.labels[CONTAINER_NAME_LABEL] || c.metadata.name, startTime: rfc3339(c.createdAt) };
       if (st.cpuUsageCoreNanoSeconds !== undefined) {
         const sample = { at, total: st.cpuUsageCoreNanoSeconds };
         entry.cpu = { time: sampleTime, usageNanoCores: rate(this.containerCpu.get(st.id), sample), usageCoreNanoSeconds: st.cpuUsageCoreNanoSeconds };
@@ -137,7 +134,7 @@ export class SummaryProvider {
       majorPageFaults: mem.majorPageFaults,
     };
     const summary: Summary = {
-      node: { nodeName: this.o.nodeName, startTime: hostCpu.bootTimeMs ? iso(hostCpu.bootTimeMs) : undefined, cpu: nodeCpu, memory },
+      node: { nodeName: this.o.nodeName, startTime: hostCpu.bootTimeMs ? rfc3339(hostCpu.bootTimeMs) : undefined, cpu: nodeCpu, memory },
       pods: [...pods.values()].sort((a, b) => `${a.podRef.namespace}/${a.podRef.name}`.localeCompare(`${b.podRef.namespace}/${b.podRef.name}`)),
     };
     if (!onlyCpuAndMemory) {

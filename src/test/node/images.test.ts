@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
-import { createCa, issueCert } from '../../cluster/pki.js';
+import { createCa, issueCert } from '../../util/pki.js';
 import { endpointSocket } from '../../kubelet/containerd/supervisor.js';
 import { eventually, freePort } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';

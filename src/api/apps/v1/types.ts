@@ -1,5 +1,5 @@
 // apps/v1 object shapes as they travel over the wire (JSON), optional where upstream omits empty values.
-import type { Condition, KubeObject, LabelSelector, ListMeta } from '../../meta/types.js';
+import type { Condition, KubeObject, LabelSelector } from '../../meta/types.js';
 import type { PodTemplateSpec } from '../../core/v1/pod/types.js';
 
 export type IntOrString = number | string;
@@ -145,11 +145,4 @@ export interface StatefulSet extends KubeObject {
 export interface ControllerRevision extends KubeObject {
   data?: unknown;
   revision?: number;
-}
-
-export interface AppsList<T extends KubeObject> {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ListMeta;
-  items: T[];
 }

@@ -5,7 +5,8 @@ import '../../core/v1/pod/schema.js';
 import { ref } from '../../schema/dsl.js';
 import { findUnknownFields } from '../../schema/unknown-fields.js';
 import { formatFieldError, type FieldError } from '../../validation/field.js';
-import { cronScheduleError, parseCronSchedule, parseGoDuration } from './cron.js';
+import { parseGoDuration } from '../../../util/duration.js';
+import { cronScheduleError, parseCronSchedule } from './cron.js';
 import { cronJobKind, jobKind } from './kinds.js';
 import type { CronJob, Job } from './types.js';
 

@@ -1,6 +1,7 @@
 // The cron dialect CronJob schedules are written in: robfig/cron's standard parser (five fields,
 // month and weekday names, ranges, steps, `?`, the @yearly…@hourly descriptors and `@every <duration>`),
 // reporting errors with that parser's wording, which upstream puts in validation messages.
+import { DurationError, parseGoDuration } from '../../../util/duration.js';
 
 export interface CronBounds {
   min: number;
@@ -82,31 +83,14 @@ function parseField(field: string, b: CronBounds): { values: Set<number>; star: 
   return { values, star };
 }
 
-const durationUnits: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
-/** Go's time.ParseDuration, in seconds. */
-export function parseGoDuration(text: string): number {
-  const bad = () => new CronError(`time: invalid duration ${JSON.stringify(text)}`);
-  let s = text;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
+/** Go's time.ParseDuration, in seconds; a bad duration is a bad schedule. */
+function everyDuration(text: string): number {
+  try {
+    return parseGoDuration(text);
+  } catch (err) {
+    if (err instanceof DurationError) throw new CronError(err.message);
+    throw err;
   }
-  if (s === '0') return 0;
-  if (s === '') throw bad();
-  let total = 0;
-  const re = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (s.length) {
-    const m = re.exec(s);
-    if (!m) {
-      if (/^(\d+(?:\.\d*)?|\.\d+)/.test(s)) throw new CronError(`time: missing unit in duration ${JSON.stringify(text)}`);
-      throw bad();
-    }
-    total += Number.parseFloat(m[1]!) * durationUnits[m[2]!]!;
-    s = s.slice(m[0].length);
-  }
-  return sign * total;
 }
 
 export function isKnownTimeZone(name: string): boolean {
@@ -137,7 +121,7 @@ export function parseCronSchedule(spec: string): CronSchedule {
     if (fixed) return { ...parseFields(fixed), location };
     if (rest.startsWith('@every ')) {
       try {
-        return { kind: 'every', seconds: parseGoDuration(rest.slice('@every '.length)), location };
+        return { kind: 'every', seconds: everyDuration(rest.slice('@every '.length)), location };
       } catch (e) {
         throw new CronError(`failed to parse duration ${rest}: ${(e as Error).message}`);
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import '../../schema/meta.js';
 import { configMapKind } from './configmap.js';
 import { secretKind } from './secret.js';
-import { messages, stored } from './test-util.js';
+import { messages, stored } from './testing/validation.js';
 import type { ConfigMap, Secret } from './types.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

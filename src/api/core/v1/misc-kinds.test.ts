@@ -6,7 +6,7 @@ import { eventKind } from './event.js';
 import { limitRangeKind } from './limitrange.js';
 import { nodeKind } from './node.js';
 import { resourceQuotaKind } from './resourcequota.js';
-import { messages, stored } from './test-util.js';
+import { messages, stored } from './testing/validation.js';
 import type { Endpoints, Event, LimitRange, Node, ResourceQuota } from './types.js';
 
 test('node: taints validated and unique by key and effect', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../schema/meta.js';
 import { namespaceKind } from './namespace.js';
-import { messages, stored } from './test-util.js';
+import { messages, stored } from './testing/validation.js';
 import type { Namespace } from './types.js';
 
 test('create: metadata.name label, Active phase, kubernetes finalizer', () => {

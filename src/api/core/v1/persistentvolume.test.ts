@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import '../../schema/meta.js';
 import { persistentVolumeKind } from './persistentvolume.js';
 import { persistentVolumeClaimKind, SPEC_IMMUTABLE } from './persistentvolumeclaim.js';
-import { messages, stored } from './test-util.js';
+import { messages, stored } from './testing/validation.js';
 import type { PersistentVolume, PersistentVolumeClaim } from './types.js';
 
 function pv(spec: PersistentVolume['spec']): PersistentVolume {

@@ -9,6 +9,7 @@ import { validatePersistentVolumeSource } from './persistentvolume-source-valida
 import { canonicalizeResourceList, quantityOf, validatePositiveQuantity, validateResourceQuantityValue } from './resource-rules.js';
 import { PV_SOURCE_FIELDS, type AccessMode, type PersistentVolume, type PersistentVolumeSpec } from './types.js';
 import { semanticEqual, validateImmutable } from './validation-helpers.js';
+import { rfc3339 } from '../../../util/time.js';
 
 export const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'] as const;
 export const VOLUME_MODES = ['Block', 'Filesystem'] as const;
@@ -142,7 +143,7 @@ export const persistentVolumeKind: KindDefinition<PersistentVolume> = {
   tracksGeneration: false,
   default: defaultPersistentVolume,
   prepareForCreate: (pv) => {
-    pv.status = { phase: 'Pending', lastPhaseTransitionTime: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z') };
+    pv.status = { phase: 'Pending', lastPhaseTransitionTime: rfc3339() };
   },
   validateCreate: validatePersistentVolume,
   validateUpdate: validatePersistentVolumeUpdate,

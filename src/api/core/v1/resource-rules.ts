@@ -11,8 +11,6 @@ const REQUESTS_HUGEPAGES = 'requests.hugepages-';
 /** Resources whose quantities must be whole numbers (object counts). */
 const INTEGER_RESOURCES = new Set(['pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims', 'services.nodeports', 'services.loadbalancers']);
 
-const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
-
 const STANDARD_RESOURCES = new Set([
   'cpu',
   'memory',
@@ -60,7 +58,6 @@ const STANDARD_QUOTA_RESOURCES = new Set([
 
 export const isIntegerResourceName = (name: string): boolean => INTEGER_RESOURCES.has(name) || name.startsWith('count/');
 export const isHugePageResourceName = (name: string): boolean => name.startsWith(HUGEPAGES);
-export const isStandardContainerResourceName = (name: string): boolean => STANDARD_CONTAINER_RESOURCES.has(name) || isHugePageResourceName(name);
 export const isStandardResourceName = (name: string): boolean => STANDARD_RESOURCES.has(name) || isHugePageResourceName(name) || name.startsWith(REQUESTS_HUGEPAGES);
 export const isStandardQuotaResourceName = (name: string): boolean => STANDARD_QUOTA_RESOURCES.has(name) || name.startsWith(REQUESTS_HUGEPAGES);
 

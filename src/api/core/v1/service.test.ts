@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../schema/meta.js';
 import { serviceKind } from './service.js';
-import { messages, stored } from './test-util.js';
+import { messages, stored } from './testing/validation.js';
 import type { Service } from './types.js';
 
 function svc(spec: Service['spec'], name = 'web'): Service {

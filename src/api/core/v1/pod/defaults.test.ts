@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultImagePullPolicy, defaultPod, defaultPodTemplateSpec, defaultReplicationController } from './defaults.js';
-import { minimalPod, minimalRC } from './testdata.js';
+import { minimalPod, minimalRC } from './testing/pods.js';
 import type { PodTemplateSpec } from './types.js';
 
 test('imagePullPolicy follows the image tag', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bindingKind, podFieldSelectors, podKind, podKinds, replicationControllerKind } from './kinds.js';
-import { minimalPod, minimalRC } from './testdata.js';
+import { minimalPod, minimalRC } from './testing/pods.js';
 
 test('kinds are registered with upstream names', () => {
   assert.deepEqual(podKinds.map((k) => `${k.kind}/${k.plural}`), ['Pod/pods', 'PodTemplate/podtemplates', 'ReplicationController/replicationcontrollers', 'Binding/bindings']);

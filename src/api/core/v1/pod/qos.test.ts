@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeQOSClass } from './kinds.js';
 import { defaultPod } from './defaults.js';
-import { minimalPod } from './testdata.js';
+import { minimalPod } from './testing/pods.js';
 import type { Pod, ResourceRequirements } from './types.js';
 
 function podWith(...resources: ResourceRequirements[]): Pod {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { formatFieldError, type FieldError } from '../../../validation/field.js';
 import { defaultReplicationController } from './defaults.js';
 import { validatePodTemplate, validateReplicationController, validateReplicationControllerStatusUpdate } from './validation.js';
-import { minimalRC } from './testdata.js';
+import { minimalRC } from './testing/pods.js';
 import type { ReplicationController } from './types.js';
 
 const messages = (errs: FieldError[]) => errs.map(formatFieldError);

@@ -5,7 +5,7 @@ import './kinds.js';
 import { CORE_V1 } from './schema.js';
 import { defaultPod } from './defaults.js';
 import { preparePodForCreate } from './strategy.js';
-import { realisticPod } from './testdata.js';
+import { realisticPod } from './testing/pods.js';
 
 // Definitions this folder refers to but another part of the tree defines.
 const external = new Set([`${CORE_V1}.PersistentVolumeClaimSpec`]);

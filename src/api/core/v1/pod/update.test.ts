@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { formatFieldError, type FieldError } from '../../../validation/field.js';
 import { defaultPod } from './defaults.js';
 import { validatePodStatusUpdate, validatePodUpdate } from './validation.js';
-import { minimalPod } from './testdata.js';
+import { minimalPod } from './testing/pods.js';
 import type { Affinity, Pod } from './types.js';
 
 const messages = (errs: FieldError[]) => errs.map(formatFieldError);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { formatFieldError, type FieldError } from '../../../validation/field.js';
 import { defaultPod } from './defaults.js';
 import { validatePod, validateBinding } from './validation.js';
-import { minimalPod, realisticPod } from './testdata.js';
+import { minimalPod, realisticPod } from './testing/pods.js';
 import type { Pod } from './types.js';
 
 const messages = (errs: FieldError[]) => errs.map(formatFieldError);

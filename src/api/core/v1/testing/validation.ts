@@ -1,5 +1,5 @@
 // Helpers for this folder's tests: error lists printed as the API server prints them.
-import { formatFieldError, type FieldError } from '../../validation/field.js';
+import { formatFieldError, type FieldError } from '../../../validation/field.js';
 
 export const messages = (errs: FieldError[]): string[] => errs.map(formatFieldError);
 

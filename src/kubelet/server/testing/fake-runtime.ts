@@ -16,8 +16,8 @@ import type {
   RuntimeVersion,
   StreamingRuntime,
   StreamRequest,
-} from '../runtime.js';
-import { CONTAINER_NAME_LABEL, POD_UID_LABEL, RuntimeNotFoundError } from '../runtime.js';
+} from '../../runtime.js';
+import { CONTAINER_NAME_LABEL, POD_UID_LABEL, RuntimeNotFoundError } from '../../runtime.js';
 
 export class FakeKubeletRuntime implements RuntimeService, StreamingRuntime {
   readonly sandboxes: PodSandbox[] = [];

@@ -1,5 +1,5 @@
 // Shared fixtures for the pod tests: a minimal valid pod and a realistic, feature-rich one.
-import type { Pod, ReplicationController } from './types.js';
+import type { Pod, ReplicationController } from '../types.js';
 
 export function minimalPod(): Pod {
   return {

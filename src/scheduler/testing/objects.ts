@@ -1,6 +1,6 @@
 // Builders for scheduler tests: Node and Pod objects as the API would return them.
-import type { Node, Taint } from '../api/core/v1/types.js';
-import type { Pod, PodSpec } from '../api/core/v1/pod/types.js';
+import type { Node, Taint } from '../../api/core/v1/types.js';
+import type { Pod, PodSpec } from '../../api/core/v1/pod/types.js';
 
 export interface NodeOptions {
   cpu?: string;

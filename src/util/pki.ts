@@ -1,0 +1,101 @@
+// Certificates and keys: a self-signed CA and the leaves it issues. ECDSA P-256: fast to
+// generate, accepted by kubectl and the client libraries.
+// @peculiar/x509's dependency injection needs the Reflect metadata API before it loads.
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import type { KeyPair } from './key-pair.js';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const DAY_MS = 24 * 3600 * 1000;
+
+async function exportKey(key: CryptoKey): Promise<string> {
+  const der = await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey);
+  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trim();
+  return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
+}
+
+async function importKey(pem: string): Promise<CryptoKey> {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  return (await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign'])) as unknown as CryptoKey;
+}
+
+function serial(): string {
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+}
+
+async function newKeys(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+}
+
+export async function createCa(commonName: string, now = Date.now()): Promise<KeyPair> {
+  const keys = await newKeys();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${commonName}`,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 3650 * DAY_MS),
+    keys,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { cert: cert.toString('pem') + '\n', key: await exportKey(keys.privateKey) };
+}
+
+export interface LeafOptions {
+  commonName: string;
+  organization?: string;
+  dnsNames?: readonly string[];
+  ips?: readonly string[];
+  usage: 'server' | 'client' | 'both';
+  days?: number;
+}
+
+export async function issueCert(ca: KeyPair, opts: LeafOptions, now = Date.now()): Promise<KeyPair> {
+  const caCert = new x509.X509Certificate(ca.cert);
+  const caKey = await importKey(ca.key);
+  const keys = await newKeys();
+  const eku: string[] = [];
+  if (opts.usage !== 'client') eku.push(x509.ExtendedKeyUsage.serverAuth);
+  if (opts.usage !== 'server') eku.push(x509.ExtendedKeyUsage.clientAuth);
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.ExtendedKeyUsageExtension(eku),
+    await x509.AuthorityKeyIdentifierExtension.create(caCert),
+  ];
+  const names: x509.JsonGeneralName[] = [...(opts.dnsNames ?? []).map((v) => ({ type: 'dns' as const, value: v })), ...(opts.ips ?? []).map((v) => ({ type: 'ip' as const, value: v }))];
+  if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  const subject = opts.organization ? `O=${opts.organization}, CN=${opts.commonName}` : `CN=${opts.commonName}`;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject,
+    issuer: caCert.subject,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + (opts.days ?? 365) * DAY_MS),
+    signingKey: caKey,
+    publicKey: keys.publicKey,
+    signingAlgorithm: ALG,
+    extensions,
+  });
+  return { cert: cert.toString('pem') + '\n', key: await exportKey(keys.privateKey) };
+}
+
+/** DNS names and IPs a certificate covers. */
+export function subjectAltNames(certPem: string): { dns: string[]; ips: string[] } {
+  const cert = new x509.X509Certificate(certPem);
+  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  const dns: string[] = [];
+  const ips: string[] = [];
+  for (const n of san?.names.toJSON() ?? []) {
+    if (n.type === 'dns') dns.push(n.value);
+    if (n.type === 'ip') ips.push(n.value);
+  }
+  return { dns, ips };
+}
