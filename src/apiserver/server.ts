@@ -17,14 +17,14 @@ import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
 import { isWatch } from './http/query.js';
 import { parseRequestInfo } from './http/request-info.js';
-import { handleResource, type ApiContext } from './http/resource-handler.js';
+import { handleResource, type ApiContext } from './handlers/resources.js';
 import { sendJson, sendStatus, sendText } from './http/respond.js';
 import { serveOpenApi } from './openapi/serve.js';
 import { KubeletProxy } from './proxy/kubelet-proxy.js';
 import { writeStatusAndClose } from './proxy/upgrade.js';
 import { objectKey, Registry } from './registry/registry.js';
 import { ResourceStore } from './rest/resource-store.js';
-import { serveAuthenticationResource, ServiceAccountTokens, type ServiceAccountTokenOptions } from './rest/service-account-tokens.js';
+import { serveAuthenticationResource, ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import { KUBERNETES_VERSION } from './version.js';
 

@@ -10,7 +10,7 @@ import type { TokenAuthenticator } from '../auth/token.js';
 import { errors } from '../errors.js';
 import type { AnyRequest } from '../http/body.js';
 import type { ResourceRequest } from '../http/request-info.js';
-import type { ApiContext } from '../http/resource-handler.js';
+import type { ApiContext } from './resources.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { Registry } from '../registry/registry.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';

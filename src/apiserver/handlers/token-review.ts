@@ -4,7 +4,7 @@ import type { TokenReview, TokenReviewStatus } from '../../api/authentication/v1
 import type { TokenAuthenticator } from '../auth/token.js';
 import { errors } from '../errors.js';
 import type { AnyRequest } from '../http/body.js';
-import { decodeWriteBody } from '../http/resource-handler.js';
+import { decodeWriteBody } from './resources.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { ResourceEntry } from '../registry/entry.js';
 

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../api/meta/types.js';
 import { labelSelectorToString } from '../../api/labels/index.js';
 import { errors } from '../errors.js';
-import { decodePatch, decodeWriteBody, patchObject, requireVerb, sendObject, type ApiContext } from '../http/resource-handler.js';
+import { decodePatch, decodeWriteBody, patchObject, requireVerb, sendObject, type ApiContext } from './resources.js';
 import type { AnyRequest } from '../http/body.js';
 import { negotiate } from '../http/negotiate.js';
 import type { ResourceRequest } from '../http/request-info.js';
@@ -11,7 +11,7 @@ import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import { evictPod } from './eviction.js';
 import { KubeletProxy } from '../proxy/kubelet-proxy.js';
-import { nowTimestamp } from './object-meta.js';
+import { nowTimestamp } from '../rest/object-meta.js';
 
 interface WriteContext {
   namespace: string | undefined;

@@ -13,7 +13,7 @@ import {
 } from '../auth/serviceaccount-claims.js';
 import { ApiError, errors } from '../errors.js';
 import type { AnyRequest } from '../http/body.js';
-import { decodeWriteBody, type ApiContext } from '../http/resource-handler.js';
+import { decodeWriteBody, type ApiContext } from './resources.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import { warningHeader } from './field-validation.js';

@@ -4,12 +4,12 @@
 import type { KubeObject, LabelSelector, Status } from '../../api/meta/types.js';
 import { selectorFromLabelSelector } from '../../api/labels/index.js';
 import { ApiError, errors } from '../errors.js';
-import { decodeWriteBody, type ApiContext } from '../http/resource-handler.js';
+import { decodeWriteBody, type ApiContext } from './resources.js';
 import type { AnyRequest } from '../http/body.js';
 import type { ResourceEntry } from '../registry/entry.js';
-import { listObjects } from './list.js';
-import type { DeleteOptions } from './resource-store.js';
-import { nowTimestamp } from './object-meta.js';
+import { listObjects } from '../rest/list.js';
+import type { DeleteOptions } from '../rest/resource-store.js';
+import { nowTimestamp } from '../rest/object-meta.js';
 
 const EVICTION_SCHEMA = 'io.k8s.api.policy.v1.Eviction';
 const BLOCKED = "Cannot evict pod as it would violate the pod's disruption budget.";
