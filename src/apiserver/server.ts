@@ -17,14 +17,16 @@ import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
 import { isWatch } from './http/query.js';
 import { parseRequestInfo } from './http/request-info.js';
-import { handleResource, type ApiContext } from './handlers/resources.js';
+import type { ApiContext } from './handlers/context.js';
+import { handleResource } from './handlers/resources.js';
 import { sendJson, sendStatus, sendText } from './http/respond.js';
 import { serveOpenApi } from './openapi/serve.js';
 import { KubeletProxy } from './proxy/kubelet-proxy.js';
 import { writeStatusAndClose } from './proxy/upgrade.js';
 import { objectKey, Registry } from './registry/registry.js';
 import { ResourceStore } from './rest/resource-store.js';
-import { serveAuthenticationResource, ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
+import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
+import { servingProvider } from './handlers/serving.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import { KUBERNETES_VERSION } from './version.js';
 
@@ -62,6 +64,7 @@ export class ApiServer {
   private server?: Http2SecureServer;
   private ready = false;
   private readonly ctx: ApiContext;
+  private readonly kubelet: KubeletProxy;
   private readonly allocator?: ServiceAllocator;
   /** The configured authenticator and, when enabled, the service-account token one. */
   private readonly authenticator: TokenAuthenticator;
@@ -85,11 +88,18 @@ export class ApiServer {
       this.allocator = new ServiceAllocator(this.cache, services, opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
       this.resources.addAdmission(serviceAllocation(this.allocator, services));
     }
-    const kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
-    this.ctx = { registry: this.registry, resources: this.resources, store: opts.store, cache: this.cache, clock, kubelet };
+    this.kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
+    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet };
     const given = asTokenAuthenticator(opts.authenticator);
     if (opts.serviceAccountTokens) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountTokens, this.registry, this.cache, clock);
     this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, this.serviceAccountTokens.authenticator] : [given]);
+    this.registry.serve(
+      servingProvider(this.ctx, {
+        tokenRequests: this.serviceAccountTokens?.requestPolicy,
+        authenticator: this.authenticator,
+        apiAudiences: this.serviceAccountTokens?.apiAudiences ?? [],
+      }),
+    );
   }
 
   /** Start the cache, create the system namespaces, and listen. Resolves to the bound port. */
@@ -213,14 +223,9 @@ export class ApiServer {
     if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) return this.health(res, path, url);
     if (path === '/version') return sendJson(res, 200, this.version());
     const nodeProxy = KubeletProxy.matchNodeProxy(url.pathname);
-    if (nodeProxy) return this.ctx.kubelet!.nodeProxy(nodeProxy.name, nodeProxy.path, url.searchParams, req, res);
-    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-    if (info.kind === 'resource') {
-      if (await this.serviceAccountTokens?.serveResource(this.ctx, info, req, res)) return;
-      const audiences = this.serviceAccountTokens?.apiAudiences ?? [];
-      if (await serveAuthenticationResource(this.ctx, info, this.authenticator, audiences, req, res)) return;
-      return handleResource(this.ctx, info, url.searchParams, req, res);
-    }
+    if (nodeProxy) return this.kubelet.nodeProxy(nodeProxy.name, nodeProxy.path, url.searchParams, req, res);
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
     if ((req.method === 'GET' || req.method === 'HEAD') && this.serviceAccountTokens?.serveDiscovery(path, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     const rep = negotiate(req.headers['accept']).representation;
@@ -255,7 +260,7 @@ export class ApiServer {
     if (!KubeletProxy.handlesUpgrade(url.pathname)) return this.serveUpgradeAsRequest(req, socket);
     if (!(await this.authenticator.authenticate(req.headers['authorization']))) return writeStatusAndClose(socket, errors.unauthorized().status);
     this.opts.log?.(`${req.method} ${url.pathname} upgrade`);
-    await this.ctx.kubelet!.upgrade(req, socket, head, url);
+    await this.kubelet.upgrade(req, socket, head, url);
   }
 
   /** An upgrade this server does not offer: answered as the ordinary request it also is, then closed. */
