@@ -15,6 +15,7 @@ import type { DeleteOptions } from '../rest/resource-store.js';
 import { parseIncludeObject, partialMetadata, toTable } from './table.js';
 
 const PATCH_TYPES: readonly string[] = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+
 export function methodNotAllowed(): ApiError {
   return errors.methodNotAllowed('the server does not allow this method on the requested resource');
 }
@@ -22,7 +23,6 @@ export function methodNotAllowed(): ApiError {
 export function requireVerb(entry: ResourceEntry, verb: string): void {
   if (!entry.verbs.includes(verb)) throw methodNotAllowed();
 }
-
 
 export function parseDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
