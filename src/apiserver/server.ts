@@ -6,25 +6,27 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { KindDefinition } from '../api/scheme/kind.js';
 import type { Store } from '../storage/store.js';
-import { serviceAccountAdmission } from './admission/service-account.js';
-import { defaultTolerationSeconds, type DefaultTolerationOptions } from './admission/default-tolerations.js';
-import { namespaceLifecycle, SYSTEM_NAMESPACES } from './admission/namespace-lifecycle.js';
-import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './admission/service-allocation.js';
+import type { DefaultTolerationOptions } from './admission/default-tolerations.js';
+import { admissionChain } from './admission/plugins.js';
+import type { ServiceAllocator, ServiceNetwork } from './admission/service-allocation.js';
 import type { Authenticator, TokenAuthenticator } from './auth/token.js';
 import { asTokenAuthenticator, UnionAuthenticator } from './auth/union.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
+import { bootstrapKubernetesService, bootstrapNamespaces } from './bootstrap.js';
 import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
 import { isWatch } from './http/query.js';
 import { parseRequestInfo } from './http/request-info.js';
-import { handleResource, type ApiContext } from './http/resource-handler.js';
+import type { ApiContext } from './handlers/context.js';
+import { handleResource } from './handlers/resources.js';
 import { sendJson, sendStatus, sendText } from './http/respond.js';
 import { serveOpenApi } from './openapi/serve.js';
 import { KubeletProxy } from './proxy/kubelet-proxy.js';
 import { writeStatusAndClose } from './proxy/upgrade.js';
-import { objectKey, Registry } from './registry/registry.js';
+import { Registry } from './registry/registry.js';
 import { ResourceStore } from './rest/resource-store.js';
-import { serveAuthenticationResource, ServiceAccountTokens, type ServiceAccountTokenOptions } from './rest/service-account-tokens.js';
+import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
+import { servingProvider } from './handlers/serving.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import { KUBERNETES_VERSION } from './version.js';
 
@@ -62,6 +64,7 @@ export class ApiServer {
   private server?: Http2SecureServer;
   private ready = false;
   private readonly ctx: ApiContext;
+  private readonly kubelet: KubeletProxy;
   private readonly allocator?: ServiceAllocator;
   /** The configured authenticator and, when enabled, the service-account token one. */
   private readonly authenticator: TokenAuthenticator;
@@ -73,29 +76,27 @@ export class ApiServer {
     this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);
-    const namespaces = this.registry.lookup('', 'v1', 'namespaces');
-    if (namespaces) this.resources.addAdmission(namespaceLifecycle(this.cache, namespaces));
-    this.resources.addAdmission(defaultTolerationSeconds(opts.defaultTolerationSeconds));
-    const serviceAccounts = this.registry.lookup('', 'v1', 'serviceaccounts');
-    if (serviceAccounts && opts.serviceAccountTokens) {
-      this.resources.addAdmission(serviceAccountAdmission((ns, name) => this.cache.resource(serviceAccounts.keyPrefix).items.get(objectKey(serviceAccounts, ns, name))?.obj));
-    }
-    const services = this.registry.lookup('', 'v1', 'services');
-    if (services) {
-      this.allocator = new ServiceAllocator(this.cache, services, opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
-      this.resources.addAdmission(serviceAllocation(this.allocator, services));
-    }
-    const kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
-    this.ctx = { registry: this.registry, resources: this.resources, store: opts.store, cache: this.cache, clock, kubelet };
+    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork });
+    for (const check of admission.checks) this.resources.addAdmission(check);
+    this.allocator = admission.allocator;
+    this.kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
+    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet };
     const given = asTokenAuthenticator(opts.authenticator);
     if (opts.serviceAccountTokens) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountTokens, this.registry, this.cache, clock);
     this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, this.serviceAccountTokens.authenticator] : [given]);
+    this.registry.serve(
+      servingProvider(this.ctx, {
+        tokenRequests: this.serviceAccountTokens?.requestPolicy,
+        authenticator: this.authenticator,
+        apiAudiences: this.serviceAccountTokens?.apiAudiences ?? [],
+      }),
+    );
   }
 
   /** Start the cache, create the system namespaces, and listen. Resolves to the bound port. */
   async start(): Promise<number> {
     await this.cache.start();
-    await this.bootstrapNamespaces();
+    await bootstrapNamespaces(this.registry, this.resources);
     const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true });
     server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => void this.handle(req, res));
     // HTTP/1.1 upgrades (kubectl's exec, attach, port-forward) come as 'upgrade', not as requests.
@@ -110,7 +111,7 @@ export class ApiServer {
     });
     this.port = (server.address() as AddressInfo).port;
     try {
-      await this.bootstrapKubernetesService();
+      if (this.allocator) await bootstrapKubernetesService(this.registry, this.resources, { clusterIP: this.allocator.apiServerServiceIP, port: this.port, advertiseAddress: this.opts.advertiseAddress });
     } catch (err) {
       await this.stop();
       throw err;
@@ -130,48 +131,6 @@ export class ApiServer {
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       setTimeout(resolve, 2000).unref();
     });
-  }
-
-  private async bootstrapNamespaces(): Promise<void> {
-    const namespaces = this.registry.lookup('', 'v1', 'namespaces');
-    if (!namespaces) return;
-    for (const name of SYSTEM_NAMESPACES) {
-      try {
-        await this.resources.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'kube-apiserver' });
-      } catch (err) {
-        if (!(err instanceof ApiError && err.code === 409)) throw err;
-      }
-    }
-  }
-
-  /** The `kubernetes` service in `default`, at the first service IP, pointing at this server. */
-  private async bootstrapKubernetesService(): Promise<void> {
-    const services = this.registry.lookup('', 'v1', 'services');
-    const endpoints = this.registry.lookup('', 'v1', 'endpoints');
-    if (!services || !endpoints || !this.allocator) return;
-    const opts = { fieldManager: 'kube-apiserver' };
-    const service = {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', clusterIP: this.allocator.apiServerServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: this.port }], sessionAffinity: 'None' },
-    };
-    try {
-      await this.resources.create(services, service, opts);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === 409)) throw err;
-    }
-    // Endpoints may not point at loopback; without a routable address the service has none.
-    const advertise = this.opts.advertiseAddress;
-    if (!advertise) return;
-    const subsets = [{ addresses: [{ ip: advertise }], ports: [{ name: 'https', port: this.port, protocol: 'TCP' }] }];
-    const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets };
-    try {
-      await this.resources.create(endpoints, ep, opts);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === 409)) throw err;
-      await this.resources.update(endpoints, 'default', 'kubernetes', (cur) => ({ ...cur, subsets }), opts);
-    }
   }
 
   private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
@@ -213,14 +172,9 @@ export class ApiServer {
     if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) return this.health(res, path, url);
     if (path === '/version') return sendJson(res, 200, this.version());
     const nodeProxy = KubeletProxy.matchNodeProxy(url.pathname);
-    if (nodeProxy) return this.ctx.kubelet!.nodeProxy(nodeProxy.name, nodeProxy.path, url.searchParams, req, res);
-    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-    if (info.kind === 'resource') {
-      if (await this.serviceAccountTokens?.serveResource(this.ctx, info, req, res)) return;
-      const audiences = this.serviceAccountTokens?.apiAudiences ?? [];
-      if (await serveAuthenticationResource(this.ctx, info, this.authenticator, audiences, req, res)) return;
-      return handleResource(this.ctx, info, url.searchParams, req, res);
-    }
+    if (nodeProxy) return this.kubelet.nodeProxy(nodeProxy.name, nodeProxy.path, url.searchParams, req, res);
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
     if ((req.method === 'GET' || req.method === 'HEAD') && this.serviceAccountTokens?.serveDiscovery(path, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     const rep = negotiate(req.headers['accept']).representation;
@@ -255,7 +209,7 @@ export class ApiServer {
     if (!KubeletProxy.handlesUpgrade(url.pathname)) return this.serveUpgradeAsRequest(req, socket);
     if (!(await this.authenticator.authenticate(req.headers['authorization']))) return writeStatusAndClose(socket, errors.unauthorized().status);
     this.opts.log?.(`${req.method} ${url.pathname} upgrade`);
-    await this.ctx.kubelet!.upgrade(req, socket, head, url);
+    await this.kubelet.upgrade(req, socket, head, url);
   }
 
   /** An upgrade this server does not offer: answered as the ordinary request it also is, then closed. */

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
+import type { KindDefinition } from '../api/scheme/kind.js';
 import { loadOrCreateSigningKey } from '../apiserver/auth/signing-key.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
@@ -36,6 +37,8 @@ export interface ControlPlaneOptions {
   nodeLifecycle?: ControllerManagerOptions['nodeLifecycle'];
   /** Range node pod CIDRs come from (k3s's --cluster-cidr; default 10.244.0.0/16). */
   clusterCidr?: string;
+  /** Kinds served beside the built-in ones, each one more registry entry. */
+  extraKinds?: readonly KindDefinition[];
 }
 
 export interface ControlPlane {
@@ -87,7 +90,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:nodes', 'system:authenticated'] });
   const apiServer = new ApiServer({
     store,
-    kinds: allKinds,
+    kinds: [...allKinds, ...(o.extraKinds ?? [])],
     preferredVersions: PREFERRED_VERSIONS,
     authenticator,
     tls: { key: pki.serving.key, cert: pki.serving.cert },

@@ -76,6 +76,8 @@ export interface TestClusterOptions {
   /** Node lifecycle controller timings (e.g. a 2 s grace period). */
   nodeLifecycle?: ControlPlaneOptions['nodeLifecycle'];
   clusterCidr?: string;
+  /** Kinds served beside the built-in ones. */
+  extraKinds?: ControlPlaneOptions['extraKinds'];
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -89,6 +91,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
     nodeLifecycle: opts.nodeLifecycle,
     clusterCidr: opts.clusterCidr,
+    extraKinds: opts.extraKinds,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;

@@ -4,33 +4,6 @@ import { createHash } from 'node:crypto';
 import type { ResourceEntry } from '../registry/entry.js';
 import type { Registry } from '../registry/registry.js';
 
-interface SubresourceInfo {
-  name: string;
-  kind: { group: string; version: string; kind: string };
-  verbs: string[];
-}
-
-/** Subresources served for an entry, with the kind each returns. */
-export function subresourcesOf(entry: ResourceEntry): SubresourceInfo[] {
-  const own = { group: entry.group, version: entry.version, kind: entry.kind };
-  const out: SubresourceInfo[] = [];
-  if (entry.subresources.includes('status')) out.push({ name: 'status', kind: own, verbs: ['get', 'patch', 'update'] });
-  if (entry.subresources.includes('scale')) out.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
-  if (entry.group === '' && entry.resource === 'pods') out.push({ name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] });
-  if (entry.group === '' && entry.resource === 'pods') out.push({ name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] });
-  if (entry.group === '' && entry.resource === 'namespaces') out.push({ name: 'finalize', kind: own, verbs: ['update'] });
-  // Served by the kubelets, through the API server's proxy.
-  if (entry.group === '' && entry.resource === 'pods') {
-    out.push({ name: 'attach', kind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, verbs: ['create', 'get'] });
-    out.push({ name: 'exec', kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] });
-    out.push({ name: 'log', kind: own, verbs: ['get'] });
-    out.push({ name: 'portforward', kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' }, verbs: ['create', 'get'] });
-  }
-  if (entry.group === '' && entry.resource === 'nodes') out.push({ name: 'proxy', kind: { group: '', version: 'v1', kind: 'NodeProxyOptions' }, verbs: ['create', 'delete', 'get', 'patch', 'update'] });
-  if (entry.group === '' && entry.resource === 'serviceaccounts') out.push({ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] });
-  return out;
-}
-
 function storageVersionHash(entry: ResourceEntry): string {
   const s = entry.storage;
   return createHash('sha256').update(`${s.group}/${s.version}/${s.kind}`).digest('base64').slice(0, 11);
@@ -46,8 +19,9 @@ export function apiResourceList(registry: Registry, group: string, version: stri
     if (e.def.categories?.length) r['categories'] = e.def.categories;
     if (e.verbs.includes('get')) r['storageVersionHash'] = storageVersionHash(e);
     resources.push(r);
-    for (const sub of subresourcesOf(e)) {
-      const sr: Record<string, unknown> = { name: `${e.resource}/${sub.name}`, singularName: '', namespaced: e.namespaced, kind: sub.kind.kind, verbs: sub.verbs };
+    // Each entry's subresource table, with the kind each takes and returns.
+    for (const sub of e.subresources) {
+      const sr: Record<string, unknown> = { name: `${e.resource}/${sub.name}`, singularName: '', namespaced: e.namespaced, kind: sub.kind.kind, verbs: [...sub.verbs] };
       // A subresource served as another group's kind (scale, eviction) names both its group and version.
       if (sub.kind.group !== group || sub.kind.version !== version) {
         sr['group'] = sub.kind.group;
@@ -105,8 +79,8 @@ export function aggregatedDiscovery(registry: Registry, core: boolean): Record<s
             };
             if (e.def.shortNames?.length) r['shortNames'] = e.def.shortNames;
             if (e.def.categories?.length) r['categories'] = e.def.categories;
-            const subs = subresourcesOf(e);
-            if (subs.length) r['subresources'] = subs.map((s) => ({ subresource: s.name, responseKind: s.kind, verbs: s.verbs }));
+            const subs = e.subresources;
+            if (subs.length) r['subresources'] = subs.map((s) => ({ subresource: s.name, responseKind: s.kind, verbs: [...s.verbs] }));
             return r;
           }),
       })),

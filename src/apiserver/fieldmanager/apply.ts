@@ -4,7 +4,7 @@
 // lose what was removed, and a value changed under another manager is a conflict unless forced.
 import type { KubeObject } from '../../api/meta/types.js';
 import type { Schema } from '../../api/schema/dsl.js';
-import { deepEqual } from '../rest/object-meta.js';
+import { deepEqual } from './equality.js';
 import { appliedSetOf } from './applied-set.js';
 import { compareObjects } from './compare.js';
 import { decodeManagers, describeManager, encodeManagers, managerId, type Manager } from './managers.js';

@@ -2,7 +2,7 @@
 // added, paths whose value was modified, paths removed. Containers that appear or disappear
 // count as added or removed themselves; associative list items and set values by their key.
 import type { Schema } from '../../api/schema/dsl.js';
-import { deepEqual } from '../rest/object-meta.js';
+import { deepEqual } from './equality.js';
 import { keyOf, type PathSet } from './path-set.js';
 import { assocElements, childSchema, isEmptyContainer, isObject, nodeOf, valueElement } from './typed.js';
 

@@ -3,7 +3,7 @@
 // other manager loses them.
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta/types.js';
 import type { Schema } from '../../api/schema/dsl.js';
-import { deepEqual } from '../rest/object-meta.js';
+import { deepEqual } from './equality.js';
 import { fieldSetOf, fieldsTreeOf, fromFieldsV1, toFieldsV1, valueAt, type FieldPathKey } from './fieldset.js';
 import { decodeManagers, sortManagedFields } from './managers.js';
 

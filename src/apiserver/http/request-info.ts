@@ -37,7 +37,11 @@ function verbFor(method: string, hasName: boolean, watch: boolean): string {
   }
 }
 
-export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
+/**
+ * `isNamespaceSubresource` tells `namespaces/{name}/status` (a subresource of the namespace)
+ * from `namespaces/{ns}/pods` (a resource in it); the registry answers it.
+ */
+export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams, isNamespaceSubresource: (part: string) => boolean): RequestInfo {
   const parts = pathname.split('/').filter((p) => p !== '');
   let rest: string[];
   let group: string;
@@ -61,9 +65,9 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
     }
   });
   let namespace: string | undefined;
-  // namespaces/{ns}/{resource}/… names a namespaced resource; namespaces/{name}/status and
-  // /finalize are subresources of the namespace itself.
-  if (decoded[0] === 'namespaces' && decoded.length >= 3 && decoded[2] !== 'status' && decoded[2] !== 'finalize') {
+  // The URL grammar's namespaces/{ns}/{resource}/… names a namespaced resource, unless the
+  // part after the name is one of the namespace's own subresources.
+  if (decoded[0] === 'namespaces' && decoded.length >= 3 && !isNamespaceSubresource(decoded[2]!)) {
     namespace = decoded[1];
     decoded.splice(0, 2);
   }

@@ -86,7 +86,7 @@ function pathsFor(entry: ResourceEntry, v: OpenApiVersion): Record<string, Json>
   if (verbs.has('patch')) item['patch'] = op(`patch${groupPart}${scope}${kind}`, 'patch', entry, v, { ...body('io.k8s.apimachinery.pkg.apis.meta.v1.Patch', v, patchCt), parameters: [...named, ...writeParams(v), queryParam('force', 'Force is going to "force" Apply requests.', v, 'boolean'), ...((v === 2 ? (body('io.k8s.apimachinery.pkg.apis.meta.v1.Patch', v, patchCt)['parameters'] as Json[]) : []))], responses: response(schema, v) });
   if (verbs.has('delete')) item['delete'] = op(`delete${groupPart}${scope}${kind}`, 'delete', entry, v, { parameters: [...named, queryParam('gracePeriodSeconds', 'The duration in seconds before the object should be deleted.', v, 'integer'), queryParam('propagationPolicy', 'Whether and how garbage collection will be performed.', v)], responses: response(schema, v) });
   if (Object.keys(item).length) out[`${base}${nsSeg}/${entry.resource}/{name}`] = item;
-  for (const sub of entry.subresources) {
+  for (const sub of documentedSubresources(entry)) {
     const subKind = sub === 'scale' ? 'Scale' : kind;
     const subSchema = sub === 'scale' ? 'io.k8s.api.autoscaling.v1.Scale' : schema;
     const subGvk = sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk(entry);
@@ -140,7 +140,7 @@ function definitionsFor(entries: readonly ResourceEntry[], v: OpenApiVersion): R
   for (const e of entries) {
     roots.add(e.def.schema);
     if (lookupDefinition(listDefinitionName(e))) roots.add(listDefinitionName(e));
-    if (e.subresources.includes('scale')) roots.add(SCALE);
+    if (e.def.scale) roots.add(SCALE);
   }
   const defs = collectDefinitions(roots, v);
   for (const e of entries) {
@@ -148,7 +148,7 @@ function definitionsFor(entries: readonly ResourceEntry[], v: OpenApiVersion): R
     defs[listName] ??= synthesizedList(e, v);
     tagGvk(defs[e.def.schema], gvk(e));
     tagGvk(defs[listName], gvk(e, `${e.kind}List`));
-    if (e.subresources.includes('scale')) tagGvk(defs[SCALE], { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    if (e.def.scale) tagGvk(defs[SCALE], { group: 'autoscaling', version: 'v1', kind: 'Scale' });
   }
   defs['io.k8s.apimachinery.pkg.apis.meta.v1.Patch'] ??= { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' };
   return defs;
@@ -177,4 +177,12 @@ export function groupVersionPath(group: string, version: string): string {
 
 export function hashOf(text: string): string {
   return createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase();
+}
+
+/** The subresources documented with get/put/patch operations: status and scale, from the kind. */
+function documentedSubresources(entry: ResourceEntry): string[] {
+  const out: string[] = [];
+  if (entry.def.hasStatus) out.push('status');
+  if (entry.def.scale) out.push('scale');
+  return out;
 }

@@ -10,7 +10,7 @@ import type { KindDefinition } from '../../api/scheme/kind.js';
 import { allKinds, PREFERRED_VERSIONS } from '../../api/scheme/all.js';
 import { ApiError } from '../errors.js';
 import { Registry } from '../registry/registry.js';
-import { checkFields } from '../rest/field-validation.js';
+import { checkFields } from '../handlers/field-validation.js';
 import { openApiV2, openApiV3 } from './documents.js';
 import { decodeOpenApiV2, encodeOpenApiV2 } from './encode-v2.js';
 

@@ -1,6 +1,57 @@
-// One served resource: the api-layer kind definition plus what serving it needs.
+// One served resource: the api-layer kind definition plus what serving it needs, including the
+// subresources it offers and what serves each. The HTTP dispatch reads all of it from here.
 import type { KindDefinition } from '../../api/scheme/kind.js';
+import type { AnyRequest } from '../http/body.js';
+import type { AnyResponse } from '../http/respond.js';
 import type { TablePrinter } from '../printers/index.js';
+
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+/** One request to a resource's own handler (a subresource, or a verb the entry serves itself). */
+export interface ResourceCall {
+  entry: ResourceEntry;
+  /** get, create, update, patch, delete … as the request info names it. */
+  verb: string;
+  namespace: string | undefined;
+  /** The object named on the URL; empty on a collection. */
+  name: string;
+  query: URLSearchParams;
+  req: AnyRequest;
+  res: AnyResponse;
+  dryRun: boolean;
+  fieldManager: string;
+}
+
+/** Serves the call and writes the response; verbs it does not serve are its to refuse. */
+export type ResourceHandler = (call: ResourceCall) => Promise<void>;
+
+export interface Subresource {
+  name: string;
+  /** The verbs discovery lists. */
+  verbs: readonly string[];
+  /** The kind requests and answers carry, as discovery lists it. */
+  kind: GroupVersionKind;
+  serve: ResourceHandler;
+}
+
+/**
+ * What serving a resource adds to its kind definition, as upstream's per-resource REST storage
+ * does: its subresources, and the verbs it answers in its own way.
+ */
+export interface ResourceServing {
+  subresources?: readonly Subresource[];
+  /** DELETE answers with the deleted object rather than a Status. */
+  deleteReturnsObject?: boolean;
+  /** Creation is answered by this handler, not stored (TokenReview). */
+  create?: ResourceHandler;
+}
+
+/** Gives each entry what serves it; called once per entry. */
+export type ServingProvider = (entry: ResourceEntry) => ResourceServing;
 
 export interface ResourceEntry {
   def: KindDefinition;
@@ -18,7 +69,10 @@ export interface ResourceEntry {
   storage: ResourceEntry;
   printer: TablePrinter;
   verbs: readonly string[];
-  subresources: readonly string[];
+  /** Filled in when the server installs its handlers (`Registry.serve`). */
+  subresources: readonly Subresource[];
+  deleteReturnsObject: boolean;
+  create?: ResourceHandler;
 }
 
 export const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;

@@ -3,7 +3,7 @@
 import type { KindDefinition } from '../../api/scheme/kind.js';
 import { formatApiVersion } from '../../api/meta/types.js';
 import { printerFor } from '../printers/index.js';
-import { allVerbs, type ResourceEntry } from './entry.js';
+import { allVerbs, type ResourceEntry, type ServingProvider } from './entry.js';
 
 /** Group versions in the order discovery lists them (preferred version first within a group). */
 export interface GroupInfo {
@@ -45,9 +45,6 @@ export class Registry {
 
   private makeEntry(def: KindDefinition): ResourceEntry {
     const keyPrefix = def.group ? `/registry/${def.group}/${def.plural}/` : `/registry/${def.plural}/`;
-    const subresources: string[] = [];
-    if (def.hasStatus) subresources.push('status');
-    if (def.scale) subresources.push('scale');
     const entry: ResourceEntry = {
       def,
       group: def.group,
@@ -60,10 +57,32 @@ export class Registry {
       storage: undefined as unknown as ResourceEntry,
       printer: printerFor(def.group, def.kind),
       verbs: def.verbs ?? allVerbs,
-      subresources,
+      subresources: [],
+      deleteReturnsObject: false,
     };
     entry.storage = entry;
     return entry;
+  }
+
+  /**
+   * Installs what serves each entry: its subresources and own verbs. The handlers need the
+   * store built on this registry, so they come after it.
+   */
+  serve(provider: ServingProvider): void {
+    for (const e of this.byPath.values()) {
+      const s = provider(e);
+      e.subresources = s.subresources ?? [];
+      e.deleteReturnsObject = s.deleteReturnsObject ?? false;
+      e.create = s.create;
+    }
+  }
+
+  /**
+   * Whether `namespaces/{name}/{part}` names a subresource of the namespace rather than a
+   * resource in it: the namespace kind's subresources decide, as upstream's request info.
+   */
+  isNamespaceSubresource(part: string): boolean {
+    return this.lookup('', 'v1', 'namespaces')?.subresources.some((s) => s.name === part) ?? false;
   }
 
   lookup(group: string, version: string, resource: string): ResourceEntry | undefined {

@@ -1,6 +1,8 @@
-// Generic create/read/update/delete for every resource, as upstream's generic registry Store:
-// strategy hooks from the kind definition, optimistic concurrency on the storage revision,
-// graceful deletion and finalizers, managedFields bookkeeping. Kind-agnostic by design.
+// Generic create/get/list/watch/update/delete for every resource, as upstream's generic
+// registry Store: strategy hooks from the kind definition, optimistic concurrency on the
+// storage revision, graceful deletion and finalizers, managedFields bookkeeping. Every verb
+// passes through here, the one place authorization, admission and auditing hook into.
+// Kind-agnostic by design.
 import type { KubeObject } from '../../api/meta/types.js';
 import { ref } from '../../api/schema/dsl.js';
 import type { FieldError } from '../../api/validation/field.js';
@@ -11,7 +13,10 @@ import type { ResourceEntry } from '../registry/entry.js';
 import { objectKey } from '../registry/registry.js';
 import { decodeKv, type WatchCache } from '../watchcache/watch-cache.js';
 import type { CachedObject } from '../watchcache/types.js';
-import { carryUpdateMeta, deepEqual, fillCreateMeta, generateName, nowTimestamp, specOf } from './object-meta.js';
+import { deepEqual } from '../fieldmanager/equality.js';
+import { listObjects, type ListPage, type ListQuery } from './list.js';
+import { carryUpdateMeta, fillCreateMeta, generateName, nowTimestamp, specOf } from './object-meta.js';
+import { startWatch, type ActiveWatch, type WatchQuery, type WatchSink } from './watch.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -22,6 +27,8 @@ export interface WriteOptions {
    * update strategy keeps fixed, and is not validated as a client update.
    */
   bypassStrategy?: boolean;
+  /** With bypassStrategy: the subresource's own validation (finalize's), in place of the kind's. */
+  validate?: (next: KubeObject, old: KubeObject) => FieldError[];
   /** The caller computed metadata.managedFields itself (server-side apply): keep them as they are. */
   managedFieldsSet?: boolean;
 }
@@ -104,6 +111,24 @@ export class ResourceStore {
     const c = this.cache.resource(entry.keyPrefix).items.get(objectKey(entry, namespace, name));
     if (!c) throw errors.notFound(entry, name);
     return c;
+  }
+
+  /**
+   * LIST, from the watch cache after a consistent sync, or from a storage snapshot for exact
+   * revisions and continue tokens the cache no longer represents (`list.ts`).
+   */
+  list(entry: ResourceEntry, q: ListQuery): Promise<ListPage> {
+    return listObjects(this.store, this.cache, entry, q);
+  }
+
+  /** WATCH from the cache: initial state or history replay, then live events (`watch.ts`). */
+  watch(entry: ResourceEntry, q: WatchQuery, sink: WatchSink): Promise<ActiveWatch> {
+    return startWatch(this.cache, entry, q, sink);
+  }
+
+  /** The revision the cache has reached: a deletecollection's list revision, a bookmark's. */
+  currentRevision(): number {
+    return this.cache.currentRevision();
   }
 
   // ---- create --------------------------------------------------------------------------
@@ -266,7 +291,10 @@ export class ResourceStore {
     carryUpdateMeta(next, old);
     // An unconditional update is validated as if it named the revision it read.
     next.metadata.resourceVersion ||= old.metadata.resourceVersion;
-    if (opts.bypassStrategy) return next;
+    if (opts.bypassStrategy) {
+      this.validate(entry, next, opts.validate?.(next, old) ?? []);
+      return next;
+    }
     if (def.hasStatus) {
       if (old.status === undefined) delete next.status;
       else next.status = structuredClone(old.status);

@@ -1,15 +1,16 @@
 // The pods/eviction subresource, as upstream's EvictionREST: a pod is deleted only if the one
 // PodDisruptionBudget covering it allows a disruption, which is then spent (disruptionsAllowed
 // decremented and the pod recorded in disruptedPods) by a compare-and-swap status write.
-import type { KubeObject, LabelSelector, Status } from '../../api/meta/types.js';
-import { selectorFromLabelSelector } from '../../api/labels/index.js';
-import { ApiError, errors } from '../errors.js';
-import { decodeWriteBody, type ApiContext } from '../http/resource-handler.js';
-import type { AnyRequest } from '../http/body.js';
-import type { ResourceEntry } from '../registry/entry.js';
-import { listObjects } from './list.js';
-import type { DeleteOptions } from './resource-store.js';
-import { nowTimestamp } from './object-meta.js';
+import type { KubeObject, LabelSelector, Status } from '../../../api/meta/types.js';
+import { selectorFromLabelSelector } from '../../../api/labels/index.js';
+import { ApiError, errors } from '../../errors.js';
+import { decodeWriteBody, methodNotAllowed } from '../codec.js';
+import type { ApiContext } from '../context.js';
+import type { AnyRequest } from '../../http/body.js';
+import { sendJson } from '../../http/respond.js';
+import type { ResourceCall, ResourceEntry, Subresource } from '../../registry/entry.js';
+import type { DeleteOptions } from '../../rest/resource-store.js';
+import { nowTimestamp } from '../../rest/object-meta.js';
 
 const EVICTION_SCHEMA = 'io.k8s.api.policy.v1.Eviction';
 const BLOCKED = "Cannot evict pod as it would violate the pod's disruption budget.";
@@ -42,13 +43,22 @@ function canIgnoreBudget(pod: PodShape): boolean {
 
 const isReady = (pod: PodShape): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-export interface EvictionWrite {
+export function evictionSubresource(ctx: ApiContext): Subresource {
+  return { name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'], serve: (call) => serveEviction(ctx, call) };
+}
+
+async function serveEviction(ctx: ApiContext, call: ResourceCall): Promise<void> {
+  if (call.verb !== 'create') throw methodNotAllowed();
+  sendJson(call.res, 201, await evictPod(ctx, call.entry, call.name, call.req, call));
+}
+
+interface EvictionWrite {
   namespace: string | undefined;
   dryRun: boolean;
   fieldManager: string;
 }
 
-export async function evictPod(ctx: ApiContext, pods: ResourceEntry, name: string, req: AnyRequest, w: EvictionWrite): Promise<Status> {
+async function evictPod(ctx: ApiContext, pods: ResourceEntry, name: string, req: AnyRequest, w: EvictionWrite): Promise<Status> {
   // No registry entry serves Eviction alone: decode it against its own schema through the pods entry.
   const evictionEntry = { ...pods, def: { ...pods.def, schema: EVICTION_SCHEMA } } as ResourceEntry;
   const eviction = await decodeWriteBody(evictionEntry, req, w.namespace, 'Eviction', 'policy/v1');
@@ -71,7 +81,7 @@ export async function evictPod(ctx: ApiContext, pods: ResourceEntry, name: strin
 async function spendDisruption(ctx: ApiContext, pod: PodShape, dryRun: boolean, fieldManager: string): Promise<'none' | 'unhealthy' | 'spent'> {
   const pdbEntry = ctx.registry.lookup('policy', 'v1', 'poddisruptionbudgets');
   if (!pdbEntry) return 'none';
-  const page = await listObjects(ctx.store, ctx.cache, pdbEntry, { namespace: pod.metadata.namespace });
+  const page = await ctx.resources.list(pdbEntry, { namespace: pod.metadata.namespace });
   const labels = pod.metadata.labels ?? {};
   const budgets = page.items
     .map((c) => c.obj)

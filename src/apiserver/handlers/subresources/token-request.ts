@@ -1,23 +1,23 @@
 // The serviceaccounts/token subresource, as upstream's TokenREST: a TokenRequest for an
 // existing service account, optionally bound to a pod, secret or node (which must exist, with
 // the uid given), answered with a signed token and its expiry.
-import type { KubeObject } from '../../api/meta/types.js';
-import { TOKEN_REQUEST_SCHEMA } from '../../api/authentication/v1/kinds.js';
-import type { BoundObjectReference, TokenRequest, TokenRequestSpec } from '../../api/authentication/v1/types.js';
-import { invalid, type FieldError } from '../../api/validation/field.js';
+import type { KubeObject } from '../../../api/meta/types.js';
+import { TOKEN_REQUEST_SCHEMA } from '../../../api/authentication/v1/kinds.js';
+import type { BoundObjectReference, TokenRequest, TokenRequestSpec } from '../../../api/authentication/v1/types.js';
+import { invalid, type FieldError } from '../../../api/validation/field.js';
 import {
   EXPIRATION_EXTENSION_SECONDS,
   WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS,
   type ServiceAccountTokenIssuer,
   type TokenBinding,
-} from '../auth/serviceaccount-claims.js';
-import { ApiError, errors } from '../errors.js';
-import type { AnyRequest } from '../http/body.js';
-import { decodeWriteBody, type ApiContext } from '../http/resource-handler.js';
-import { sendJson, type AnyResponse } from '../http/respond.js';
-import type { ResourceEntry } from '../registry/entry.js';
-import { warningHeader } from './field-validation.js';
-import { rfc3339 } from '../../util/time.js';
+} from '../../auth/serviceaccount-claims.js';
+import { ApiError, errors } from '../../errors.js';
+import { decodeWriteBody, methodNotAllowed } from '../codec.js';
+import type { ApiContext } from '../context.js';
+import { sendJson } from '../../http/respond.js';
+import type { ResourceCall, ResourceEntry, Subresource } from '../../registry/entry.js';
+import { warningHeader } from '../field-validation.js';
+import { rfc3339 } from '../../../util/time.js';
 
 export const TOKEN_REQUEST_API_VERSION = 'authentication.k8s.io/v1';
 const TOKEN_REQUEST = { group: 'authentication.k8s.io', resource: 'tokenrequests', kind: 'TokenRequest' };
@@ -40,9 +40,13 @@ export interface TokenRequestResult {
   warnings: string[];
 }
 
-export async function serveTokenRequest(ctx: ApiContext, policy: TokenRequestPolicy, namespace: string, name: string, req: AnyRequest, res: AnyResponse): Promise<void> {
-  const sas = ctx.registry.lookup('', 'v1', 'serviceaccounts');
-  if (!sas) throw errors.notFoundPath();
+export function tokenRequestSubresource(ctx: ApiContext, policy: TokenRequestPolicy): Subresource {
+  return { name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'], serve: (call) => serveTokenRequest(ctx, policy, call) };
+}
+
+async function serveTokenRequest(ctx: ApiContext, policy: TokenRequestPolicy, { entry: sas, verb, namespace, name, req, res }: ResourceCall): Promise<void> {
+  if (!namespace) throw errors.notFoundPath();
+  if (verb !== 'create') throw methodNotAllowed();
   // No registry entry serves TokenRequest alone: decode it against its own schema through the serviceaccounts entry.
   const entry = { ...sas, kind: 'TokenRequest', apiVersion: TOKEN_REQUEST_API_VERSION, def: { ...sas.def, schema: TOKEN_REQUEST_SCHEMA } } as ResourceEntry;
   const body = await decodeWriteBody(entry, req, namespace, 'TokenRequest', TOKEN_REQUEST_API_VERSION);

@@ -7,8 +7,8 @@ import { ApiError, errors } from '../errors.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import { nowTimestamp } from '../rest/object-meta.js';
 import type { ResourceStore } from '../rest/resource-store.js';
-import { applyConfig, ApplyConflictError, ApplyTypeError, conflictCauses } from './apply.js';
-import { isObject } from './typed.js';
+import { applyConfig, ApplyConflictError, ApplyTypeError, conflictCauses } from '../fieldmanager/apply.js';
+import { isObject } from '../fieldmanager/typed.js';
 
 export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
 

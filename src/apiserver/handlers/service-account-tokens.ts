@@ -1,21 +1,15 @@
 // Everything service-account tokens add to the API server, behind one object: the issuer, the
-// authenticator of its tokens, the serviceaccounts/token subresource, TokenReview, and issuer
-// discovery (/.well-known/openid-configuration, /openid/v1/jwks).
+// authenticator of its tokens, the policy the serviceaccounts/token subresource issues by, and
+// issuer discovery (/.well-known/openid-configuration, /openid/v1/jwks).
 import { watchCacheGetter } from '../auth/cache-getter.js';
 import { JWKS_PATH, jwks, OPENID_CONFIGURATION_PATH, openIdConfiguration } from '../auth/issuer-discovery.js';
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER, ServiceAccountTokenIssuer } from '../auth/serviceaccount-claims.js';
 import { ServiceAccountTokenAuthenticator } from '../auth/serviceaccount-authenticator.js';
 import { verificationKey, type SigningKey, type VerificationKey } from '../auth/signing-key.js';
-import type { TokenAuthenticator } from '../auth/token.js';
-import { errors } from '../errors.js';
-import type { AnyRequest } from '../http/body.js';
-import type { ResourceRequest } from '../http/request-info.js';
-import type { ApiContext } from '../http/resource-handler.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { Registry } from '../registry/registry.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
-import { serveTokenRequest, type TokenRequestPolicy } from './token-request.js';
-import { serveTokenReview } from './token-review.js';
+import type { TokenRequestPolicy } from './subresources/token-request.js';
 
 /** kube-apiserver's --service-account-* settings. */
 export interface ServiceAccountTokenOptions {
@@ -39,7 +33,8 @@ export class ServiceAccountTokens {
   readonly authenticator: ServiceAccountTokenAuthenticator;
   readonly apiAudiences: readonly string[];
   private readonly keys: readonly VerificationKey[];
-  private readonly policy: TokenRequestPolicy;
+  /** What the serviceaccounts/token subresource issues by. */
+  readonly requestPolicy: TokenRequestPolicy;
 
   constructor(o: ServiceAccountTokenOptions, registry: Registry, cache: WatchCache, clock: () => number) {
     const issuerName = o.issuer ?? DEFAULT_SERVICE_ACCOUNT_ISSUER;
@@ -47,15 +42,7 @@ export class ServiceAccountTokens {
     this.apiAudiences = o.apiAudiences?.length ? [...o.apiAudiences] : [issuerName];
     this.keys = [verificationKey(o.signingKey), ...(o.extraVerificationKeys ?? [])];
     this.authenticator = new ServiceAccountTokenAuthenticator({ issuers: [issuerName], keys: this.keys, apiAudiences: this.apiAudiences, getter: watchCacheGetter(registry, cache), clock });
-    this.policy = { issuer: this.issuer, apiAudiences: this.apiAudiences, maxExpirationSeconds: o.maxExpirationSeconds ?? DEFAULT_MAX_EXPIRATION_SECONDS, extendExpiration: o.extendExpiration ?? true };
-  }
-
-  /** Serves serviceaccounts/token; false for every other resource request. */
-  async serveResource(ctx: ApiContext, info: ResourceRequest, req: AnyRequest, res: AnyResponse): Promise<boolean> {
-    if (info.group !== '' || info.version !== 'v1' || info.resource !== 'serviceaccounts' || info.subresource !== 'token' || !info.name || !info.namespace) return false;
-    if (info.verb !== 'create') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-    await serveTokenRequest(ctx, this.policy, info.namespace, info.name, req, res);
-    return true;
+    this.requestPolicy = { issuer: this.issuer, apiAudiences: this.apiAudiences, maxExpirationSeconds: o.maxExpirationSeconds ?? DEFAULT_MAX_EXPIRATION_SECONDS, extendExpiration: o.extendExpiration ?? true };
   }
 
   /** Serves the issuer discovery documents; false for other paths. */
@@ -72,13 +59,4 @@ export class ServiceAccountTokens {
     }
     return false;
   }
-}
-
-/** Serves POST /apis/authentication.k8s.io/v1/tokenreviews with the server's authenticators; false otherwise. */
-export async function serveAuthenticationResource(ctx: ApiContext, info: ResourceRequest, authenticator: TokenAuthenticator, apiAudiences: readonly string[], req: AnyRequest, res: AnyResponse): Promise<boolean> {
-  if (info.group !== 'authentication.k8s.io' || info.resource !== 'tokenreviews' || info.verb !== 'create' || info.name || info.subresource) return false;
-  const entry = ctx.registry.lookup(info.group, info.version, info.resource);
-  if (!entry) return false;
-  await serveTokenReview(entry, authenticator, apiAudiences, req, res);
-  return true;
 }

@@ -3,10 +3,9 @@
 import type { TokenReview, TokenReviewStatus } from '../../api/authentication/v1/types.js';
 import type { TokenAuthenticator } from '../auth/token.js';
 import { errors } from '../errors.js';
-import type { AnyRequest } from '../http/body.js';
-import { decodeWriteBody } from '../http/resource-handler.js';
-import { sendJson, type AnyResponse } from '../http/respond.js';
-import type { ResourceEntry } from '../registry/entry.js';
+import { decodeWriteBody } from './codec.js';
+import { sendJson } from '../http/respond.js';
+import type { ResourceHandler } from '../registry/entry.js';
 
 export function reviewToken(review: TokenReview, authenticator: TokenAuthenticator, apiAudiences: readonly string[]): TokenReview {
   const spec = review.spec && typeof review.spec === 'object' ? review.spec : {};
@@ -28,7 +27,10 @@ export function reviewToken(review: TokenReview, authenticator: TokenAuthenticat
   return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null as unknown as string }, spec, status };
 }
 
-export async function serveTokenReview(entry: ResourceEntry, authenticator: TokenAuthenticator, apiAudiences: readonly string[], req: AnyRequest, res: AnyResponse): Promise<void> {
-  const body = (await decodeWriteBody(entry, req, undefined)) as TokenReview;
-  sendJson(res, 201, reviewToken(body, authenticator, apiAudiences));
+/** TokenReview's create: answered from the server's authenticators, never stored. */
+export function tokenReviewCreate(authenticator: TokenAuthenticator, apiAudiences: readonly string[]): ResourceHandler {
+  return async ({ entry, req, res }) => {
+    const body = (await decodeWriteBody(entry, req, undefined)) as TokenReview;
+    sendJson(res, 201, reviewToken(body, authenticator, apiAudiences));
+  };
 }

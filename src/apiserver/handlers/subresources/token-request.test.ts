@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
+import { eventually, startTestCluster, type TestCluster } from '../../../test/harness.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, any>;

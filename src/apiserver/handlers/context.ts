@@ -1,0 +1,22 @@
+// What every handler is given: the registry to find entries in, the generic resource store that
+// reads and writes them, the clock, and the way to the kubelets. Handlers reach nothing else.
+import type { AnyRequest } from '../http/body.js';
+import type { AnyResponse } from '../http/respond.js';
+import type { Registry } from '../registry/registry.js';
+import type { ResourceStore } from '../rest/resource-store.js';
+
+/** The kubelet-served subresources, as the API server's kubelet proxy offers them. */
+export interface KubeletConnector {
+  /** pods/log, and exec/attach/portforward asked for without an upgrade. */
+  podSubresource(namespace: string, name: string, sub: string, method: string, query: URLSearchParams, req: AnyRequest, res: AnyResponse): Promise<void>;
+  /** nodes/{name}/proxy/{path}. */
+  nodeProxy(nameSpec: string, path: string, query: URLSearchParams, req: AnyRequest, res: AnyResponse): Promise<void>;
+}
+
+export interface ApiContext {
+  registry: Registry;
+  resources: ResourceStore;
+  clock: () => number;
+  /** pods/log, exec, attach, portforward and nodes/proxy go through it to the kubelets. */
+  kubelet: KubeletConnector;
+}

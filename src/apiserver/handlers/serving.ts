@@ -1,0 +1,60 @@
+// What serves each resource beyond the generic verbs, as upstream's per-resource REST storage
+// (pkg/registry/…): the status and scale subresources of every kind that declares them (a
+// CRD's as well), and what the built-in kinds add: pods/binding, pods/eviction, the kubelet
+// connections, nodes/proxy, namespaces/finalize, serviceaccounts/token, TokenReview's create,
+// and the deletes that answer with the object. The one table that names built-in kinds; the
+// registry carries it on each entry and the dispatch reads it from there.
+import { validateNamespaceFinalizeUpdate } from '../../api/core/v1/namespace.js';
+import type { TokenAuthenticator } from '../auth/token.js';
+import type { ResourceEntry, ResourceServing, ServingProvider, Subresource } from '../registry/entry.js';
+import type { ApiContext } from './context.js';
+import { bindingSubresource } from './subresources/binding.js';
+import { evictionSubresource } from './subresources/eviction.js';
+import { finalizeSubresource, type FinalizeValidation } from './subresources/finalize.js';
+import { nodeProxySubresource, podConnectSubresources } from './subresources/kubelet.js';
+import { scaleSubresource } from './subresources/scale.js';
+import { statusSubresource } from './subresources/status.js';
+import { tokenRequestSubresource, type TokenRequestPolicy } from './subresources/token-request.js';
+import { tokenReviewCreate } from './token-review.js';
+
+export interface ServingOptions {
+  /** What serviceaccounts/token issues by; without it the subresource is not served. */
+  tokenRequests?: TokenRequestPolicy;
+  /** TokenReview asks these. */
+  authenticator: TokenAuthenticator;
+  apiAudiences: readonly string[];
+}
+
+export function servingProvider(ctx: ApiContext, o: ServingOptions): ServingProvider {
+  return (entry) => {
+    const generic: Subresource[] = [];
+    if (entry.def.hasStatus) generic.push(statusSubresource(ctx, ownKind(entry)));
+    if (entry.def.scale) generic.push(scaleSubresource(ctx));
+    const builtin = builtinServing(ctx, o, entry);
+    return { ...builtin, subresources: [...generic, ...(builtin.subresources ?? [])] };
+  };
+}
+
+function ownKind(entry: ResourceEntry): Subresource['kind'] {
+  return { group: entry.group, version: entry.version, kind: entry.kind };
+}
+
+function builtinServing(ctx: ApiContext, o: ServingOptions, entry: ResourceEntry): ResourceServing {
+  switch (`${entry.group}/${entry.resource}`) {
+    case '/pods':
+      return { deleteReturnsObject: true, subresources: [bindingSubresource(ctx), evictionSubresource(ctx), ...podConnectSubresources(ctx.kubelet)] };
+    case '/namespaces':
+      return { deleteReturnsObject: true, subresources: [finalizeSubresource(ctx, ownKind(entry), validateNamespaceFinalizeUpdate as FinalizeValidation)] };
+    case '/nodes':
+      return { deleteReturnsObject: true, subresources: [nodeProxySubresource(ctx.kubelet)] };
+    case '/services':
+    case '/persistentvolumes':
+    case '/persistentvolumeclaims':
+      return { deleteReturnsObject: true };
+    case '/serviceaccounts':
+      return { subresources: o.tokenRequests ? [tokenRequestSubresource(ctx, o.tokenRequests)] : [] };
+    case 'authentication.k8s.io/tokenreviews':
+      return { create: tokenReviewCreate(o.authenticator, o.apiAudiences) };
+  }
+  return {};
+}
