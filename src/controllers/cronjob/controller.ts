@@ -11,7 +11,7 @@ import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../cl
 import { keyOf, R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import { controllerOf, newControllerRef } from '../common/controller-ref.js';
 import { findCondition, finishedCondition } from '../job/conditions.js';
 import { missedRuns, nextFiring, parseCronSchedule, rfc3339InZone } from './schedule.js';
 

@@ -10,7 +10,7 @@ import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R } from '../../client/resources.js';
 import type { RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { claimObjects, controllerOf, recheckOwner } from '../replicaset/controller-ref.js';
+import { claimObjects, controllerOf, recheckOwner } from '../common/controller-ref.js';
 import { semanticEqual } from '../../api/meta/equality.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
 import { desiredReplicasAnnotation, filterActive, specReplicas } from './replicas.js';

@@ -11,7 +11,7 @@ import { R, resourcePath } from '../../client/resources.js';
 import { RestClient } from '../../client/rest.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
 import { PodRunner } from '../replicaset/testing/pod-runner.js';
-import { isPodReady } from '../replicaset/pod-state.js';
+import { isPodReady } from '../common/pod-state.js';
 
 const NS = 'deploy-test';
 

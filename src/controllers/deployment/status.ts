@@ -3,7 +3,7 @@
 // timed out) as upstream's deployment/util defines them.
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../../api/apps/v1/types.js';
 import { semanticEqual } from '../../api/meta/equality.js';
-import { nowTimestamp } from '../replicaset/status.js';
+import { nowTimestamp } from '../common/time.js';
 import { actualReplicaCount, availableReplicaCount, maxUnavailable, readyReplicaCount, replicaCount, specReplicas } from './replicas.js';
 
 export const PROGRESSING = 'Progressing';

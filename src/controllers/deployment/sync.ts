@@ -7,9 +7,9 @@ import type { KubeObject } from '../../api/meta/types.js';
 import type { EventRecorder } from '../../client/events.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import { controllerOf, newControllerRef } from '../common/controller-ref.js';
 import { setNewReplicaSetAnnotations, replicasAnnotationsNeedUpdate, setReplicasAnnotations } from './annotations.js';
-import { computeHash } from './hash.js';
+import { computeHash } from '../common/template-hash.js';
 import {
   byRevision,
   bySizeNewer,

@@ -10,8 +10,8 @@ import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { sameJson } from '../endpoints/canonical.js';
-import { RestMapper } from '../garbagecollector/rest-mapper.js';
+import { sameJson } from '../common/canonical-json.js';
+import { RestMapper } from '../common/rest-mapper.js';
 import { controllersScale, type ScaleSources } from './scale.js';
 import { buildDisruptedPods, computeStatus, countHealthy, expectedPodCount, failSafeStatus } from './status.js';
 

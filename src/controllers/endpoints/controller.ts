@@ -7,7 +7,7 @@ import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath, splitKey } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { sameJson } from './canonical.js';
+import { sameJson } from '../common/canonical-json.js';
 import { HEADLESS_LABEL, lastChangeTriggerTime, TRIGGER_TIME_ANNOTATION } from './pods.js';
 import { podChangeMatters, selectsPod, servicesForPodChange } from './services-for-pod.js';
 import { computeSubsets } from './subsets.js';

@@ -8,7 +8,7 @@ import { labelIndex, type Informer, type SharedInformerFactory } from '../../cli
 import { keyOf, R, resourcePath, splitKey } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { sameJson } from '../endpoints/canonical.js';
+import { sameJson } from '../common/canonical-json.js';
 import { HEADLESS_LABEL, lastChangeTriggerTime, TRIGGER_TIME_ANNOTATION } from '../endpoints/pods.js';
 import { podChangeMatters, selectsPod, servicesForPodChange } from '../endpoints/services-for-pod.js';
 import { desiredSlices, MAX_ENDPOINTS_PER_SLICE, portsKey, ZONE_LABEL, type DesiredSlice } from './desired.js';

@@ -9,7 +9,7 @@ import { gvr, keyOf, resourcePath, type GroupVersionResource } from '../../clien
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
 import { blocksOwner, decideDependent, type ClassifiedOwner } from './decide.js';
-import { RestMapper } from './rest-mapper.js';
+import { RestMapper } from '../common/rest-mapper.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';

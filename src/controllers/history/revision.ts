@@ -6,7 +6,8 @@ import type { PodTemplateSpec } from '../../api/core/v1/pod/types.js';
 import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { canonicalJson, fnv32a, safeEncodeString } from '../deployment/hash.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { fnv32a, safeEncodeString } from '../common/template-hash.js';
 
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
 export const DEFAULT_REVISION_HISTORY_LIMIT = 10;

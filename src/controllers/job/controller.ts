@@ -12,9 +12,9 @@ import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../cl
 import { keyOf, R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
-import { Expectations } from '../replicaset/expectations.js';
-import { isPodReady } from '../replicaset/pod-state.js';
+import { controllerOf, newControllerRef } from '../common/controller-ref.js';
+import { Expectations } from '../common/expectations.js';
+import { isPodReady } from '../common/pod-state.js';
 import * as C from './conditions.js';
 import { formatIndexes, parseIndexes, podIndex } from './indexes.js';
 import { JOB_TRACKING_FINALIZER, jobPod } from './job-pod.js';

@@ -9,12 +9,12 @@ import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { claimObjects, controllerOf, newControllerRef, recheckOwner } from './controller-ref.js';
+import { claimObjects, controllerOf, newControllerRef, recheckOwner } from '../common/controller-ref.js';
 import { podsToDelete } from './delete-order.js';
-import { Expectations } from './expectations.js';
+import { Expectations } from '../common/expectations.js';
 import { replicaSetKind, type ReplicaKind, type ReplicaOwner } from './kinds.js';
 import { podFromTemplate } from './pod-template.js';
-import { isPodActive, isPodReady } from './pod-state.js';
+import { isPodActive, isPodReady } from '../common/pod-state.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
 import { calculateStatus, statusChanged, type ReplicaStatus } from './status.js';
 

@@ -5,15 +5,12 @@ import type { Condition } from '../../api/meta/types.js';
 import { selectorFromSet } from '../../api/labels/index.js';
 import type { ReplicaOwner } from './kinds.js';
 import { semanticEqual } from '../../api/meta/equality.js';
-import { isPodAvailable, isPodReady } from './pod-state.js';
+import { isPodAvailable, isPodReady } from '../common/pod-state.js';
+import { nowTimestamp } from '../common/time.js';
 
 export type ReplicaStatus = NonNullable<ReplicaOwner['status']>;
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
-
-export function nowTimestamp(ms = Date.now()): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

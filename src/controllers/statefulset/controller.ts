@@ -10,8 +10,8 @@ import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../cl
 import { keyOf, R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError, type RestClient } from '../../client/rest.js';
 import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
-import { isPodAvailable, isPodReady } from '../replicaset/pod-state.js';
+import { controllerOf, newControllerRef } from '../common/controller-ref.js';
+import { isPodAvailable, isPodReady } from '../common/pod-state.js';
 import { CONTROLLER_REVISION_HASH_LABEL, ensureRevision, truncateHistory } from '../history/revision.js';
 import { claimsFor, ordinalOf, podName, statefulPod } from './identity.js';
 
