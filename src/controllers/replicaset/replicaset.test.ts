@@ -9,7 +9,7 @@ import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { RestClient } from '../../client/rest.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
-import { PodRunner } from './testing/pod-runner.js';
+import { PodRunner } from '../testing/pod-runner.js';
 
 const NS = 'rs-test';
 

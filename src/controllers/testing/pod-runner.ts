@@ -1,10 +1,10 @@
 // For integration tests without nodes: plays the kubelet's part by moving every pending pod to
 // Running and Ready through the pods/status subresource. Tests choose which pods get to run
 // (`accept`), so they can hold a rollout back on purpose.
-import type { Pod } from '../../../api/core/v1/pod/types.js';
-import { Informer } from '../../../client/informer.js';
-import { R, resourcePath } from '../../../client/resources.js';
-import type { RestClient } from '../../../client/rest.js';
+import type { Pod } from '../../api/core/v1/pod/types.js';
+import { Informer } from '../../client/informer.js';
+import { R, resourcePath } from '../../client/resources.js';
+import type { RestClient } from '../../client/rest.js';
 
 export interface PodRunnerOptions {
   namespace?: string;
