@@ -40,7 +40,7 @@ export class DisruptionController extends QueueController {
       client,
       mapper: new RestMapper(client),
     };
-    this.pdbs.addHandlers({ add: (p) => this.queue.add(keyOf(p)), update: (_o, p) => this.queue.add(keyOf(p)), delete: () => undefined });
+    this.enqueueOnChange(this.pdbs);
     this.pods.addHandlers({ add: (p) => this.enqueueFor(p), update: (o, p) => this.enqueueFor(o, p), delete: (p) => this.enqueueFor(p) });
     // A controller's scale feeds the expected count of every budget in its namespace.
     const scaled = (o: Replicated, n: Replicated) => o.spec?.replicas !== n.spec?.replicas && this.enqueueNamespace(n.metadata.namespace);
