@@ -3,7 +3,8 @@
 // and lastTimestamp of the existing Event instead of creating another.
 import type { KubeObject } from '../api/meta/types.js';
 import { resourcePath, R } from './resources.js';
-import { ApiStatusError, type RestClient } from './rest.js';
+import { isNotFound } from './errors.js';
+import type { ApiClient } from './rest.js';
 import { rfc3339 } from '../util/time.js';
 
 const AGGREGATION_WINDOW_MS = 10 * 60 * 1000;
@@ -29,7 +30,7 @@ export class EventRecorder {
   dropped = 0;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     private readonly component: string,
     private readonly host?: string,
     private readonly clock: () => number = Date.now,
@@ -79,7 +80,7 @@ export class EventRecorder {
         await this.client.patch(resourcePath(R.events, prior.namespace, prior.name), { count: prior.count, lastTimestamp: rfc3339(now) });
         return;
       } catch (err) {
-        if (!(err instanceof ApiStatusError && err.code === 404)) throw err;
+        if (!isNotFound(err)) throw err;
       }
     }
     const name = `${obj.metadata.name}.${(BigInt(now) * 1_000_000n).toString(16)}`;

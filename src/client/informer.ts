@@ -4,7 +4,7 @@
 import type { KubeObject } from '../api/meta/types.js';
 import { Reflector } from './reflector.js';
 import { keyOf, resourcePath, type GroupVersionResource } from './resources.js';
-import type { RestClient } from './rest.js';
+import type { ApiClient } from './rest.js';
 
 export interface EventHandlers<T extends KubeObject = KubeObject> {
   add?(obj: T): void;
@@ -54,7 +54,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private relisting?: Set<string>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     readonly resource: GroupVersionResource,
     private readonly opts: InformerOptions = {},
   ) {}
@@ -215,7 +215,7 @@ export class SharedInformerFactory {
   private started = false;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     private readonly defaults: InformerOptions = {},
   ) {}
 

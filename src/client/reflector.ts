@@ -1,7 +1,7 @@
 // List then watch a collection, forever: relists when the watch ends in an error or 410, and
 // resumes from the last seen resourceVersion otherwise. Hands every object to `onObject`.
 import type { KubeList, KubeObject } from '../api/meta/types.js';
-import { ApiStatusError, type RestClient, type WatchHandle } from './rest.js';
+import { ApiStatusError, type ApiClient, type WatchHandle } from './rest.js';
 
 export interface ReflectorHandlers {
   /** A (re)list begins: the SYNC objects that follow are the complete current state. */
@@ -17,7 +17,7 @@ export class Reflector {
   private current?: WatchHandle;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     private readonly path: string,
     private readonly handlers: ReflectorHandlers,
   ) {}

@@ -35,6 +35,12 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * What informers, recorders and controllers need of a client: RestClient is the real one,
+ * client/testing's FakeClient records the writes of white-box tests.
+ */
+export type ApiClient = Pick<RestClient, 'request' | 'get' | 'create' | 'update' | 'patch' | 'delete' | 'watch'>;
+
 export class RestClient {
   private readonly agent: Agent;
   private readonly url: URL;

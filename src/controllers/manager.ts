@@ -42,7 +42,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
   // One informer per resource, shared by every controller that reads it.
   const informers = new SharedInformerFactory(client);
   const controllers = [
-    new NamespaceController(client, log),
+    new NamespaceController(client, informers, { log }),
     new ReplicaController(client, informers, { log }),
     new ReplicaController(client, informers, { kind: replicationControllerKind, log }),
     new DeploymentController(client, informers, { log }),

@@ -6,12 +6,14 @@ import { CronError } from '../../api/batch/v1/cron.js';
 import type { CronJob, CronJobStatus, Job } from '../../api/batch/v1/types.js';
 import type { ObjectReference } from '../../api/core/v1/pod/types.js';
 import type { KubeObject } from '../../api/meta/types.js';
+import { errorMessage, isAlreadyExists, isNotFound } from '../../client/errors.js';
 import { EventRecorder } from '../../client/events.js';
 import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
-import { keyOf, R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import { R, resourcePath } from '../../client/resources.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { controllerOf, newControllerRef } from '../common/controller-ref.js';
+import { StatusWriter } from '../common/status-writer.js';
 import { findCondition, finishedCondition } from '../job/conditions.js';
 import { missedRuns, nextFiring, parseCronSchedule, rfc3339InZone } from './schedule.js';
 import { rfc3339 } from '../../util/time.js';
@@ -20,59 +22,40 @@ export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-sched
 /** Upstream warns about missed schedules past this many. */
 const MISSED_WARNING_THRESHOLD = 100;
 
-export interface CronJobControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
+export interface CronJobControllerOptions extends ControllerOptions {
   /** Look at every CronJob this often as well as at its next firing (tests with a fake clock). */
   recheckMs?: number;
 }
 
 const KIND = 'CronJob';
 const API_VERSION = 'batch/v1';
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
 
 /** The name of the Job for a scheduled time (upstream's getJobName). */
 export const jobNameFor = (cj: CronJob, scheduledMs: number): string => `${cj.metadata.name}-${Math.floor(scheduledMs / 60_000)}`;
 
-export class CronJobController {
+export class CronJobController extends QueueController {
   private readonly cronJobs: Informer<CronJob>;
   private readonly jobs: Informer<Job>;
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
   private readonly recorder: EventRecorder;
-  private readonly now: () => number;
-  private timer?: NodeJS.Timeout;
+  private readonly statusWriter: StatusWriter<CronJob>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: CronJobControllerOptions = {},
+    opts: CronJobControllerOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
+    super(KIND, opts, 2, { baseDelayMs: 5, maxDelayMs: 60_000 });
     this.recorder = new EventRecorder(client, 'cronjob-controller');
-    this.cronJobs = factory.informerFor<CronJob>(R.cronjobs);
-    this.jobs = factory.informerFor<Job>(R.jobs);
-    this.cronJobs.addHandlers({ add: (c) => this.queue.add(keyOf(c)), update: (_o, c) => this.queue.add(keyOf(c)), delete: (c) => this.queue.add(keyOf(c)) });
+    this.statusWriter = new StatusWriter(client, R.cronjobs, API_VERSION, KIND);
+    this.cronJobs = this.cache(factory.informerFor<CronJob>(R.cronjobs));
+    this.jobs = this.cache(factory.informerFor<Job>(R.jobs));
+    this.enqueueOnChange(this.cronJobs);
     const jobEvent = (j: Job) => {
       const ref = controllerOf(j);
       if (ref?.kind === KIND) this.queue.add(`${j.metadata.namespace}/${ref.name}`);
     };
     this.jobs.addHandlers({ add: jobEvent, update: (_o, j) => jobEvent(j), delete: jobEvent });
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.cronJobs.waitForSync(), this.jobs.waitForSync()]);
-    if (this.opts.recheckMs) {
-      this.timer = setInterval(() => {
-        for (const c of this.cronJobs.list()) this.queue.add(keyOf(c));
-      }, this.opts.recheckMs);
-    }
-    await runWorkers(this.queue, this.opts.workers ?? 2, (k) => this.sync(k), (k, err) => this.opts.log?.(`CronJob ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.queue.shutdown();
+    this.every(opts.recheckMs ?? 0, () => this.enqueueAll(this.cronJobs));
   }
 
   private withKind(cj: CronJob): KubeObject {
@@ -98,7 +81,7 @@ export class CronJobController {
     } catch (err) {
       const unknownZone = !!cj.spec?.timeZone && !(err instanceof CronError);
       if (unknownZone) this.recorder.event(this.withKind(cj), 'Warning', 'UnknownTimeZone', `invalid timeZone: ${JSON.stringify(cj.spec?.timeZone)}: ${String(err)}`);
-      else this.recorder.event(this.withKind(cj), 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec?.schedule)} : ${err instanceof Error ? err.message : String(err)}`);
+      else this.recorder.event(this.withKind(cj), 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec?.schedule)} : ${errorMessage(err)}`);
       return this.writeStatus(cj, status);
     }
     if (cj.spec?.suspend) return this.writeStatus(cj, status);
@@ -178,12 +161,12 @@ export class CronJobController {
       this.recorder.event(this.withKind(cj), 'Normal', 'SuccessfulCreate', `Created job ${name}`);
       return job;
     } catch (err) {
-      if (err instanceof ApiStatusError && err.code === 409) {
+      if (isAlreadyExists(err)) {
         // Created by an earlier sync whose status write was lost: adopt it if it is ours.
         const existing = await this.client.get<Job>(resourcePath(R.jobs, cj.metadata.namespace, name));
         return controllerOf(existing)?.uid === cj.metadata.uid ? existing : undefined;
       }
-      this.recorder.event(this.withKind(cj), 'Warning', 'FailedCreate', `Error creating job: ${err instanceof Error ? err.message : String(err)}`);
+      this.recorder.event(this.withKind(cj), 'Warning', 'FailedCreate', `Error creating job: ${errorMessage(err)}`);
       throw err;
     }
   }
@@ -244,15 +227,6 @@ export class CronJobController {
   }
 
   private async writeStatus(cj: CronJob, status: CronJobStatus): Promise<void> {
-    if (JSON.stringify(status) === JSON.stringify(cj.status ?? {})) return;
-    try {
-      await this.client.update(resourcePath(R.cronjobs, cj.metadata.namespace, cj.metadata.name, 'status'), { ...this.withKind(cj), status });
-    } catch (err) {
-      if (err instanceof ApiStatusError && err.code === 409) {
-        this.queue.add(keyOf(cj));
-        return;
-      }
-      if (!isNotFound(err)) throw err;
-    }
+    await this.statusWriter.update(cj, status);
   }
 }

@@ -7,7 +7,7 @@ import type { CronJob, Job } from '../../api/batch/v1/types.js';
 import type { KubeList } from '../../api/meta/types.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { eventually } from '../../test/harness.js';
-import { startBareCluster, waitFor, type BareCluster } from '../history/testing.js';
+import { startBareCluster, waitFor, type BareCluster } from '../../test/bare-cluster.js';
 import { CronJobController, SCHEDULED_TIMESTAMP_ANNOTATION } from './controller.js';
 import { missedRuns, nextFiring, rfc3339InZone } from './schedule.js';
 

@@ -6,64 +6,50 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import { selectorFromLabelSelector } from '../../api/labels/index.js';
 import type { KubeObject } from '../../api/meta/types.js';
+import { errorMessage, isNotFound } from '../../client/errors.js';
 import { EventRecorder } from '../../client/events.js';
 import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
-import { Expectations } from '../replicaset/expectations.js';
-import { isPodReady } from '../replicaset/pod-state.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { controllerOf, newControllerRef, resolveControllerRef } from '../common/controller-ref.js';
+import { Expectations } from '../common/expectations.js';
+import { isPodReady } from '../common/pod-state.js';
+import { StatusWriter } from '../common/status-writer.js';
 import { ensureRevision, truncateHistory } from '../history/revision.js';
 import { daemonPod } from './daemon-pod.js';
 import { planDaemonSet } from './plan.js';
 
-export interface DaemonSetControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
-}
+export type DaemonSetControllerOptions = ControllerOptions;
 
 const KIND = 'DaemonSet';
 const API_VERSION = 'apps/v1';
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
 
-export class DaemonSetController {
+export class DaemonSetController extends QueueController {
   private readonly sets: Informer<DaemonSet>;
   private readonly nodes: Informer<Node>;
   private readonly pods: Informer<Pod>;
   private readonly revisions: Informer<ControllerRevision>;
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
   private readonly expectations = new Expectations();
   private readonly recorder: EventRecorder;
-  private readonly now: () => number;
+  private readonly statusWriter: StatusWriter<DaemonSet>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: DaemonSetControllerOptions = {},
+    opts: DaemonSetControllerOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
+    super(KIND, opts, 2, { baseDelayMs: 5, maxDelayMs: 60_000 });
     this.recorder = new EventRecorder(client, 'daemonset-controller');
-    this.sets = factory.informerFor<DaemonSet>(R.daemonsets);
-    this.nodes = factory.informerFor<Node>(R.nodes);
-    this.pods = factory.informerFor<Pod>(R.pods);
-    this.revisions = factory.informerFor<ControllerRevision>(R.controllerrevisions);
-    this.sets.addHandlers({ add: (d) => this.queue.add(keyOf(d)), update: (_o, d) => this.queue.add(keyOf(d)), delete: (d) => this.queue.add(keyOf(d)) });
-    const allSets = () => {
-      for (const d of this.sets.list()) this.queue.add(keyOf(d));
-    };
+    this.statusWriter = new StatusWriter(client, R.daemonsets, API_VERSION, KIND);
+    this.sets = this.cache(factory.informerFor<DaemonSet>(R.daemonsets));
+    this.nodes = this.cache(factory.informerFor<Node>(R.nodes));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    this.revisions = this.cache(factory.informerFor<ControllerRevision>(R.controllerrevisions));
+    this.enqueueOnChange(this.sets);
+    const allSets = () => this.enqueueAll(this.sets);
     this.nodes.addHandlers({ add: allSets, update: (o, n) => this.nodeChanged(o, n) && allSets(), delete: allSets });
     this.pods.addHandlers({ add: (p) => this.podEvent(p, 'add'), update: (_o, p) => this.podEvent(p, 'update'), delete: (p) => this.podEvent(p, 'delete') });
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.sets.waitForSync(), this.nodes.waitForSync(), this.pods.waitForSync(), this.revisions.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 2, (k) => this.sync(k), (k, err) => this.opts.log?.(`DaemonSet ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   /** Only labels, taints and conditions matter to placement; heartbeats don't. */
@@ -73,10 +59,8 @@ export class DaemonSetController {
   }
 
   private podEvent(pod: Pod, type: 'add' | 'update' | 'delete'): void {
-    const ref = controllerOf(pod);
-    if (ref?.kind !== KIND) return;
-    const ds = this.sets.get(`${pod.metadata.namespace}/${ref.name}`);
-    if (!ds || ds.metadata.uid !== ref.uid) return;
+    const ds = resolveControllerRef(this.sets, pod.metadata.namespace, controllerOf(pod), KIND);
+    if (!ds) return;
     const key = keyOf(ds);
     if (type === 'add') this.expectations.creationObserved(key);
     if (type === 'delete' || pod.metadata.deletionTimestamp) this.expectations.deletionObserved(key, keyOf(pod));
@@ -135,7 +119,7 @@ export class DaemonSetController {
           this.recorder.event(this.withKind(ds), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (err) {
           this.expectations.lowerCreations(key, 1);
-          this.recorder.event(this.withKind(ds), 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+          this.recorder.event(this.withKind(ds), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
           errors.push(err);
         }
       }),
@@ -159,13 +143,6 @@ export class DaemonSetController {
   private async updateStatus(ds: DaemonSet, status: DaemonSetStatus): Promise<void> {
     const next: DaemonSetStatus = { ...ds.status, ...status, observedGeneration: ds.metadata.generation };
     if (next.collisionCount === undefined) delete next.collisionCount;
-    if (JSON.stringify(next) === JSON.stringify(ds.status)) return;
-    try {
-      await this.client.update(resourcePath(R.daemonsets, ds.metadata.namespace, ds.metadata.name, 'status'), { ...this.withKind(ds), status: next });
-    } catch (err) {
-      // A stale cache copy: the update event that follows brings the key back.
-      if (err instanceof ApiStatusError && err.code === 409) return;
-      if (!isNotFound(err)) throw err;
-    }
+    await this.statusWriter.update(ds, next);
   }
 }

@@ -8,7 +8,7 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
-import { listPods, setPodPhase, startBareCluster, waitFor, type BareCluster } from '../history/testing.js';
+import { listPods, setPodPhase, startBareCluster, waitFor, type BareCluster } from '../../test/bare-cluster.js';
 import { DaemonSetController } from './controller.js';
 import { targetNode, templatePod } from './daemon-pod.js';
 import { eligibility } from './eligibility.js';

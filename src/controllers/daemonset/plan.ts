@@ -5,7 +5,7 @@ import type { DaemonSet, DaemonSetStatus } from '../../api/apps/v1/types.js';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import { scaledValueFromIntOrPercent } from '../../api/intstr/index.js';
-import { isPodAvailable, isPodReady } from '../replicaset/pod-state.js';
+import { isPodAvailable, isPodReady } from '../common/pod-state.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../history/revision.js';
 import { eligibility } from './eligibility.js';
 import { targetNode, templatePod } from './daemon-pod.js';

@@ -8,7 +8,6 @@ import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, maxSurge, REVISIO
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
 export const ROLLBACK_TO_ANNOTATION = 'deprecated.deployment.rollback.to';
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
-export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 /** Upstream caps the revision-history annotation at this many characters. */
 export const MAX_REV_HISTORY_LENGTH = 2000;
 

@@ -4,64 +4,47 @@
 // the current state each time, as upstream's syncDeployment does.
 import type { Deployment, ReplicaSet } from '../../api/apps/v1/types.js';
 import type { Pod } from '../../api/core/v1/pod/types.js';
+import type { OwnerReference } from '../../api/meta/types.js';
 import { selectorFromLabelSelector } from '../../api/labels/index.js';
+import { semanticEqual } from '../../api/meta/equality.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R } from '../../client/resources.js';
-import type { RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { claimObjects, controllerOf, recheckOwner } from '../replicaset/controller-ref.js';
-import { semanticEqual } from '../../api/meta/equality.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { claimObjects, controllerOf, recheckOwner, resolveControllerRef } from '../common/controller-ref.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
 import { desiredReplicasAnnotation, filterActive, specReplicas } from './replicas.js';
 import { rolloutRolling } from './rolling.js';
 import { DeploymentSync } from './sync.js';
 
-export interface DeploymentControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
-}
+export type DeploymentControllerOptions = ControllerOptions;
 
-export class DeploymentController {
+export class DeploymentController extends QueueController {
   private readonly deployments: Informer<Deployment>;
   private readonly replicaSets: Informer<ReplicaSet>;
   private readonly pods: Informer<Pod>;
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
   private readonly recorder: EventRecorder;
-  private readonly now: () => number;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: DeploymentControllerOptions = {},
+    opts: DeploymentControllerOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
+    super('deployment', opts, 5, { baseDelayMs: 5, maxDelayMs: 60_000 });
     this.recorder = new EventRecorder(client, 'deployment-controller');
-    this.deployments = factory.informerFor<Deployment>(R.deployments);
-    this.replicaSets = factory.informerFor<ReplicaSet>(R.replicasets);
-    this.pods = factory.informerFor<Pod>(R.pods);
-    const enqueue = (d: Deployment) => this.queue.add(keyOf(d));
-    this.deployments.addHandlers({ add: enqueue, update: (_o, d) => enqueue(d), delete: enqueue });
+    this.deployments = this.cache(factory.informerFor<Deployment>(R.deployments));
+    this.replicaSets = this.cache(factory.informerFor<ReplicaSet>(R.replicasets));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    this.enqueueOnChange(this.deployments);
     this.replicaSets.addHandlers({ add: (rs) => this.rsAdded(rs), update: (o, c) => this.rsUpdated(o, c), delete: (rs) => this.rsDeleted(rs) });
     this.pods.addHandlers({ delete: (p) => this.podDeleted(p) });
   }
 
-  async run(): Promise<void> {
-    await Promise.all([this.deployments.waitForSync(), this.replicaSets.waitForSync(), this.pods.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 5, (k) => this.sync(k), (k, err) => this.opts.log?.(`deployment ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
-  }
-
   // ---- event handlers -------------------------------------------------------------------
 
-  private resolve(namespace: string | undefined, ref: { kind: string; name: string; uid: string } | undefined): Deployment | undefined {
-    if (!ref || ref.kind !== 'Deployment') return undefined;
-    const d = this.deployments.get(`${namespace}/${ref.name}`);
-    return d && d.metadata.uid === ref.uid ? d : undefined;
+  private resolve(namespace: string | undefined, ref: OwnerReference | undefined): Deployment | undefined {
+    return resolveControllerRef(this.deployments, namespace, ref, 'Deployment');
   }
 
   private selecting(rs: ReplicaSet): Deployment[] {
@@ -103,10 +86,8 @@ export class DeploymentController {
 
   /** A Recreate rollout waits for the old pods to be gone; their deletion is what it waits for. */
   private podDeleted(pod: Pod): void {
-    const ref = controllerOf(pod);
-    if (ref?.kind !== 'ReplicaSet') return;
-    const rs = this.replicaSets.get(`${pod.metadata.namespace}/${ref.name}`);
-    if (!rs || rs.metadata.uid !== ref.uid) return;
+    const rs = resolveControllerRef(this.replicaSets, pod.metadata.namespace, controllerOf(pod), 'ReplicaSet');
+    if (!rs) return;
     const d = this.resolve(rs.metadata.namespace, controllerOf(rs));
     if (d && d.spec?.strategy?.type === 'Recreate') this.queue.add(keyOf(d));
   }

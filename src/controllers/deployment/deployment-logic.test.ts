@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Deployment, ReplicaSet } from '../../api/apps/v1/types.js';
 import { setNewReplicaSetAnnotations } from './annotations.js';
-import { canonicalJson, computeHash, fnv32a, safeEncodeString } from './hash.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { computeHash, fnv32a, safeEncodeString } from '../common/template-hash.js';
 import { equalIgnoreHash, findNewReplicaSet, maxSurge, maxUnavailable, newRSNewReplicas, replicaSetProportion, resolveFenceposts } from './replicas.js';
 import { calculateStatus, deploymentTimedOut, setCondition, newCondition } from './status.js';
 

@@ -11,7 +11,7 @@ import { R, resourcePath } from '../../client/resources.js';
 import { RestClient } from '../../client/rest.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
 import { NEVER_READY, START_DELAY_MS } from '../../kubelet/sim/annotations.js';
-import { isPodReady } from '../replicaset/pod-state.js';
+import { isPodReady } from '../common/pod-state.js';
 
 const NS = 'deploy-test';
 

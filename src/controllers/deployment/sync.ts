@@ -4,12 +4,14 @@
 // its event, proportional scaling, history cleanup, and the status writes.
 import type { Deployment, ReplicaSet } from '../../api/apps/v1/types.js';
 import type { KubeObject } from '../../api/meta/types.js';
+import { errorMessage, hasCause, isAlreadyExists, isNotFound } from '../../client/errors.js';
 import type { EventRecorder } from '../../client/events.js';
 import { R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import type { ApiClient } from '../../client/rest.js';
+import { controllerOf, newControllerRef } from '../common/controller-ref.js';
+import { StatusWriter } from '../common/status-writer.js';
 import { setNewReplicaSetAnnotations, replicasAnnotationsNeedUpdate, setReplicasAnnotations } from './annotations.js';
-import { computeHash } from './hash.js';
+import { computeHash } from '../common/template-hash.js';
 import {
   byRevision,
   bySizeNewer,
@@ -48,22 +50,23 @@ import {
 } from './status.js';
 
 export interface SyncDeps {
-  client: RestClient;
+  client: ApiClient;
   recorder: EventRecorder;
   now(): number;
   /** Look at this deployment again after `ms` (0: soon, with backoff). */
   requeue(key: string, ms: number): void;
 }
 
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 export class DeploymentSync {
+  private readonly statusWriter: StatusWriter<Deployment>;
+
   constructor(
     readonly deps: SyncDeps,
     public d: Deployment,
     public rsList: ReplicaSet[],
   ) {
     this.d = { ...d, apiVersion: 'apps/v1', kind: 'Deployment' };
+    this.statusWriter = new StatusWriter(deps.client, R.deployments, 'apps/v1', 'Deployment');
   }
 
   get key(): string {
@@ -83,8 +86,8 @@ export class DeploymentSync {
   }
 
   async writeStatus(): Promise<void> {
-    const path = resourcePath(R.deployments, this.d.metadata.namespace, this.d.metadata.name, 'status');
-    this.d = { ...(await this.deps.client.update<Deployment>(path, this.d)), apiVersion: 'apps/v1', kind: 'Deployment' };
+    const written = await this.statusWriter.put(this.d);
+    if (written) this.d = { ...written, apiVersion: 'apps/v1', kind: 'Deployment' };
   }
 
   /**
@@ -157,7 +160,7 @@ export class DeploymentSync {
     try {
       created = await this.deps.client.create<ReplicaSet>(resourcePath(R.replicasets, d.metadata.namespace), rs);
     } catch (err) {
-      if (err instanceof ApiStatusError && err.code === 409 && err.reason === 'AlreadyExists') {
+      if (isAlreadyExists(err)) {
         const found = await this.deps.client.get<ReplicaSet>(resourcePath(R.replicasets, d.metadata.namespace, rs.metadata.name));
         if (controllerOf(found)?.uid === d.metadata.uid && equalIgnoreHash(d.spec?.template, found.spec?.template)) {
           created = found;
@@ -168,10 +171,10 @@ export class DeploymentSync {
           await this.writeStatus();
           throw err;
         }
-      } else if (err instanceof ApiStatusError && err.status.details?.causes?.some((c) => c.reason === 'NamespaceTerminating')) {
+      } else if (hasCause(err, 'NamespaceTerminating')) {
         throw err;
       } else {
-        const msg = `Failed to create new replica set "${rs.metadata.name}": ${errorText(err)}`;
+        const msg = `Failed to create new replica set "${rs.metadata.name}": ${errorMessage(err)}`;
         if (hasProgressDeadline(d)) {
           setCondition((this.d.status ??= {}), newCondition(PROGRESSING, 'False', Reason.FailedRSCreate, msg, this.deps.now()));
           await this.writeStatus().catch(() => undefined);
@@ -269,7 +272,7 @@ export class DeploymentSync {
       try {
         await this.deps.client.delete(resourcePath(R.replicasets, rs.metadata.namespace, rs.metadata.name));
       } catch (err) {
-        if (!(err instanceof ApiStatusError && err.code === 404)) throw err;
+        if (!isNotFound(err)) throw err;
       }
     }
   }

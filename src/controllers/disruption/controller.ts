@@ -7,50 +7,40 @@ import { selectorFromLabelSelector } from '../../api/labels/index.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from '../../api/policy/v1/types.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
-import { keyOf, R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { sameJson } from '../endpoints/canonical.js';
-import { RestMapper } from '../garbagecollector/rest-mapper.js';
+import { keyOf, R } from '../../client/resources.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { RestMapper } from '../common/rest-mapper.js';
+import { StatusWriter } from '../common/status-writer.js';
 import { controllersScale, type ScaleSources } from './scale.js';
 import { buildDisruptedPods, computeStatus, countHealthy, expectedPodCount, failSafeStatus } from './status.js';
 
-export interface DisruptionControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
-}
+export type DisruptionControllerOptions = ControllerOptions;
 
 type Replicated = KubeObject & { spec?: { replicas?: number } };
 
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-
-export class DisruptionController {
-  private readonly queue = new WorkQueue({ baseDelayMs: 20, maxDelayMs: 30_000 });
+export class DisruptionController extends QueueController {
   private readonly pdbs: Informer<PodDisruptionBudget>;
   private readonly pods: Informer<Pod>;
   private readonly scales: ScaleSources;
   private readonly recorder: EventRecorder;
-  private readonly now: () => number;
+  private readonly statusWriter: StatusWriter<PodDisruptionBudget>;
 
-  constructor(
-    private readonly client: RestClient,
-    factory: SharedInformerFactory,
-    private readonly opts: DisruptionControllerOptions = {},
-  ) {
-    this.now = opts.clock ?? Date.now;
+  constructor(client: ApiClient, factory: SharedInformerFactory, opts: DisruptionControllerOptions = {}) {
+    super('disruption', opts, 2, { baseDelayMs: 20, maxDelayMs: 30_000 });
     this.recorder = new EventRecorder(client, 'controllermanager');
-    this.pdbs = factory.informerFor<PodDisruptionBudget>(R.poddisruptionbudgets);
-    this.pods = factory.informerFor<Pod>(R.pods);
+    this.statusWriter = new StatusWriter(client, R.poddisruptionbudgets, 'policy/v1', 'PodDisruptionBudget');
+    this.pdbs = this.cache(factory.informerFor<PodDisruptionBudget>(R.poddisruptionbudgets));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
     this.scales = {
-      replicaSets: factory.informerFor<Replicated>(R.replicasets),
-      deployments: factory.informerFor<Replicated>(R.deployments),
-      replicationControllers: factory.informerFor<Replicated>(R.replicationcontrollers),
-      statefulSets: factory.informerFor<Replicated>(R.statefulsets),
+      replicaSets: this.cache(factory.informerFor<Replicated>(R.replicasets)),
+      deployments: this.cache(factory.informerFor<Replicated>(R.deployments)),
+      replicationControllers: this.cache(factory.informerFor<Replicated>(R.replicationcontrollers)),
+      statefulSets: this.cache(factory.informerFor<Replicated>(R.statefulsets)),
       client,
       mapper: new RestMapper(client),
     };
-    this.pdbs.addHandlers({ add: (p) => this.queue.add(keyOf(p)), update: (_o, p) => this.queue.add(keyOf(p)), delete: () => undefined });
+    this.enqueueOnChange(this.pdbs);
     this.pods.addHandlers({ add: (p) => this.enqueueFor(p), update: (o, p) => this.enqueueFor(o, p), delete: (p) => this.enqueueFor(p) });
     // A controller's scale feeds the expected count of every budget in its namespace.
     const scaled = (o: Replicated, n: Replicated) => o.spec?.replicas !== n.spec?.replicas && this.enqueueNamespace(n.metadata.namespace);
@@ -68,16 +58,6 @@ export class DisruptionController {
     for (const pdb of this.pdbs.list(ns ?? '')) this.queue.add(keyOf(pdb));
   }
 
-  async run(): Promise<void> {
-    const informers = [this.pdbs, this.pods, this.scales.replicaSets, this.scales.deployments, this.scales.replicationControllers, this.scales.statefulSets];
-    await Promise.all(informers.map((i) => i.waitForSync()));
-    await runWorkers(this.queue, this.opts.workers ?? 2, (k) => this.sync(k), (k, err) => this.opts.log?.(`disruption ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
-  }
-
   async sync(key: string): Promise<void> {
     const pdb = this.pdbs.get(key);
     if (!pdb) return;
@@ -93,14 +73,9 @@ export class DisruptionController {
       // An eviction's grace runs out: the pod counts again then.
       if (disrupted.recheckAt !== undefined) this.queue.addAfter(key, Math.max(0, disrupted.recheckAt - now) + 10);
     } catch (err) {
-      this.opts.log?.(`disruption ${key}: ${String(err)}`);
+      this.log(`disruption ${key}: ${String(err)}`);
       status = failSafeStatus(pdb, err, now);
     }
-    if (sameJson(status, pdb.status ?? {})) return;
-    try {
-      await this.client.update(resourcePath(R.poddisruptionbudgets, pdb.metadata.namespace, pdb.metadata.name, 'status'), { ...pdb, status });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await this.statusWriter.update(pdb, status);
   }
 }

@@ -5,8 +5,8 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
 import type { Informer } from '../../client/informer.js';
 import { resourcePath } from '../../client/resources.js';
-import type { RestClient } from '../../client/rest.js';
-import type { RestMapper } from '../garbagecollector/rest-mapper.js';
+import type { ApiClient } from '../../client/rest.js';
+import type { RestMapper } from '../common/rest-mapper.js';
 
 type Replicated = KubeObject & { spec?: { replicas?: number } };
 
@@ -15,7 +15,7 @@ export interface ScaleSources {
   deployments: Informer<Replicated>;
   replicationControllers: Informer<Replicated>;
   statefulSets: Informer<Replicated>;
-  client: RestClient;
+  client: ApiClient;
   mapper: RestMapper;
 }
 

@@ -5,7 +5,7 @@
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { scaledValueFromIntOrPercent } from '../../api/intstr/index.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from '../../api/policy/v1/types.js';
-import { isPodReady } from '../endpoints/pods.js';
+import { isPodReady } from '../common/pod-state.js';
 import { rfc3339 } from '../../util/time.js';
 
 /** How long an eviction is expected to take before its pod counts as healthy again. */

@@ -3,38 +3,34 @@
 // reaches on them. Keys are service keys; sync is level-based and writes only on change.
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Endpoints, Service } from '../../api/core/v1/types.js';
+import { isNotFound } from '../../client/errors.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath, splitKey } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { sameJson } from './canonical.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { sameJson } from '../common/canonical-json.js';
 import { HEADLESS_LABEL, lastChangeTriggerTime, TRIGGER_TIME_ANNOTATION } from './pods.js';
 import { podChangeMatters, selectsPod, servicesForPodChange } from './services-for-pod.js';
 import { computeSubsets } from './subsets.js';
 import { OVER_CAPACITY_ANNOTATION, truncateSubsets } from './truncate.js';
 
-export interface EndpointsControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-}
+export type EndpointsControllerOptions = Omit<ControllerOptions, 'clock'>;
 
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-
-export class EndpointsController {
-  private readonly queue = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 30_000 });
+export class EndpointsController extends QueueController {
   private readonly services: Informer<Service>;
   private readonly pods: Informer<Pod>;
   private readonly endpoints: Informer<Endpoints>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: EndpointsControllerOptions = {},
+    opts: EndpointsControllerOptions = {},
   ) {
-    this.services = factory.informerFor<Service>(R.services);
-    this.pods = factory.informerFor<Pod>(R.pods);
-    this.endpoints = factory.informerFor<Endpoints>(R.endpoints);
-    this.services.addHandlers({ add: (s) => this.queue.add(keyOf(s)), update: (_o, s) => this.queue.add(keyOf(s)), delete: (s) => this.queue.add(keyOf(s)) });
+    super('endpoints', opts, 3, { baseDelayMs: 10, maxDelayMs: 30_000 });
+    this.services = this.cache(factory.informerFor<Service>(R.services));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    this.endpoints = this.cache(factory.informerFor<Endpoints>(R.endpoints));
+    this.enqueueOnChange(this.services);
     this.pods.addHandlers({
       add: (p) => this.enqueueFor(undefined, p),
       update: (o, p) => podChangeMatters(o, p) && this.enqueueFor(o, p),
@@ -46,15 +42,6 @@ export class EndpointsController {
 
   private enqueueFor(oldPod: Pod | undefined, pod: Pod): void {
     for (const k of servicesForPodChange(this.services, oldPod, pod)) this.queue.add(k);
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.services.waitForSync(), this.pods.waitForSync(), this.endpoints.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 3, (k) => this.sync(k), (k, err) => this.opts.log?.(`endpoints ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   async sync(key: string): Promise<void> {

@@ -5,10 +5,6 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Service, ServicePort } from '../../api/core/v1/types.js';
 import { rfc3339 } from '../../util/time.js';
 
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
 /** Terminal pods and pods without an IP never appear; terminating ones only when asked. */
 export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
   const phase = pod.status?.phase;

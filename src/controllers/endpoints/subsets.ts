@@ -3,7 +3,8 @@
 // sharing a port set share a subset, in a stable order.
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { EndpointAddress, EndpointPort, EndpointSubset, Service } from '../../api/core/v1/types.js';
-import { findPort, hostnameFor, isPodReady, podIpOf, serviceFamily, shouldPodBeInEndpoints } from './pods.js';
+import { isPodReady } from '../common/pod-state.js';
+import { findPort, hostnameFor, podIpOf, serviceFamily, shouldPodBeInEndpoints } from './pods.js';
 
 export function addressFor(pod: Pod, ip: string, svc: Service): EndpointAddress {
   const a: EndpointAddress = { ip };

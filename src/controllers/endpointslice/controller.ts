@@ -4,11 +4,12 @@
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Node, Service } from '../../api/core/v1/types.js';
 import type { EndpointSlice } from '../../api/discovery/v1/types.js';
+import { isNotFound } from '../../client/errors.js';
 import { labelIndex, type Informer, type SharedInformerFactory } from '../../client/informer.js';
-import { keyOf, R, resourcePath, splitKey } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { sameJson } from '../endpoints/canonical.js';
+import { R, resourcePath, splitKey } from '../../client/resources.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { sameJson } from '../common/canonical-json.js';
 import { HEADLESS_LABEL, lastChangeTriggerTime, TRIGGER_TIME_ANNOTATION } from '../endpoints/pods.js';
 import { podChangeMatters, selectsPod, servicesForPodChange } from '../endpoints/services-for-pod.js';
 import { desiredSlices, MAX_ENDPOINTS_PER_SLICE, portsKey, ZONE_LABEL, type DesiredSlice } from './desired.js';
@@ -17,32 +18,28 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 
-export interface EndpointSliceControllerOptions {
-  workers?: number;
+export interface EndpointSliceControllerOptions extends Omit<ControllerOptions, 'clock'> {
   maxEndpointsPerSlice?: number;
-  log?: (line: string) => void;
 }
 
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-
-export class EndpointSliceController {
-  private readonly queue = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 30_000 });
+export class EndpointSliceController extends QueueController {
   private readonly services: Informer<Service>;
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly slices: Informer<EndpointSlice>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
     private readonly opts: EndpointSliceControllerOptions = {},
   ) {
-    this.services = factory.informerFor<Service>(R.services);
-    this.pods = factory.informerFor<Pod>(R.pods);
-    this.nodes = factory.informerFor<Node>(R.nodes);
-    this.slices = factory.informerFor<EndpointSlice>(R.endpointslices);
+    super('endpointslice', opts, 3, { baseDelayMs: 10, maxDelayMs: 30_000 });
+    this.services = this.cache(factory.informerFor<Service>(R.services));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    this.nodes = this.cache(factory.informerFor<Node>(R.nodes));
+    this.slices = this.cache(factory.informerFor<EndpointSlice>(R.endpointslices));
     this.slices.addIndex(labelIndex(SERVICE_NAME_LABEL));
-    this.services.addHandlers({ add: (s) => this.queue.add(keyOf(s)), update: (_o, s) => this.queue.add(keyOf(s)), delete: (s) => this.queue.add(keyOf(s)) });
+    this.enqueueOnChange(this.services);
     this.pods.addHandlers({
       add: (p) => this.enqueueFor(undefined, p),
       update: (o, p) => podChangeMatters(o, p) && this.enqueueFor(o, p),
@@ -57,15 +54,6 @@ export class EndpointSliceController {
 
   private enqueueFor(oldPod: Pod | undefined, pod: Pod): void {
     for (const k of servicesForPodChange(this.services, oldPod, pod)) this.queue.add(k);
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.services.waitForSync(), this.pods.waitForSync(), this.nodes.waitForSync(), this.slices.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 3, (k) => this.sync(k), (k, err) => this.opts.log?.(`endpointslice ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   async sync(key: string): Promise<void> {

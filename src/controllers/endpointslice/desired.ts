@@ -4,7 +4,8 @@
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Service } from '../../api/core/v1/types.js';
 import type { Endpoint, EndpointPort } from '../../api/discovery/v1/types.js';
-import { findPort, hostnameFor, isPodReady, podIpOf, serviceFamily, shouldPodBeInEndpoints } from '../endpoints/pods.js';
+import { isPodReady } from '../common/pod-state.js';
+import { findPort, hostnameFor, podIpOf, serviceFamily, shouldPodBeInEndpoints } from '../endpoints/pods.js';
 
 export const MAX_ENDPOINTS_PER_SLICE = 100;
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';

@@ -4,12 +4,13 @@
 // owners in practice give the owner/dependent graph (the OWNER_INDEX of each cache); owners of
 // other kinds are looked up live through discovery's mapping. sync(key) is level-based.
 import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
+import { isConflict, isNotFound } from '../../client/errors.js';
 import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
 import { gvr, keyOf, resourcePath, type GroupVersionResource } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
 import { blocksOwner, decideDependent, type ClassifiedOwner } from './decide.js';
-import { RestMapper } from './rest-mapper.js';
+import { RestMapper } from '../common/rest-mapper.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
@@ -59,11 +60,7 @@ const KINDS: Record<string, string> = {
 const kindOfResource = (resource: string): string | undefined => KINDS[resource];
 
 const resId = (r: GroupVersionResource): string => `${r.group}/${r.version}/${r.resource}`;
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-const isConflict = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 409;
-
-export interface GarbageCollectorOptions {
-  workers?: number;
+export interface GarbageCollectorOptions extends Omit<ControllerOptions, 'clock'> {
   /** Re-check a foreground owner whose blocking dependents are still there this often. */
   recheckMs?: number;
   /**
@@ -71,7 +68,6 @@ export interface GarbageCollectorOptions {
    * announces those owners' deletion (0: never).
    */
   resyncMs?: number;
-  log?: (line: string) => void;
 }
 
 interface Monitor {
@@ -79,37 +75,23 @@ interface Monitor {
   informer: Informer;
 }
 
-export class GarbageCollector {
-  private readonly queue = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 30_000 });
+export class GarbageCollector extends QueueController {
   private readonly mapper: RestMapper;
   private readonly monitors = new Map<string, Monitor>();
-  private stopped = false;
-  private resyncTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     private readonly factory: SharedInformerFactory,
     private readonly opts: GarbageCollectorOptions = {},
   ) {
+    super('garbagecollector', opts, 4, { baseDelayMs: 10, maxDelayMs: 30_000 });
     this.mapper = new RestMapper(client);
+    this.every(opts.resyncMs ?? 30_000, () => this.enqueueUnwatchedOwners());
   }
 
-  async run(): Promise<void> {
-    await this.startMonitors();
-    if (this.stopped) return;
-    await Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync()));
-    const resync = this.opts.resyncMs ?? 30_000;
-    if (resync > 0 && !this.stopped) {
-      this.resyncTimer = setInterval(() => this.enqueueUnwatchedOwners(), resync);
-      this.resyncTimer.unref();
-    }
-    await runWorkers(this.queue, this.opts.workers ?? 4, (k) => this.sync(k), (k, err) => this.opts.log?.(`garbagecollector ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.resyncTimer) clearInterval(this.resyncTimer);
-    this.queue.shutdown();
+  /** The monitored resources are known only once discovery answers. */
+  protected override prepare(): Promise<void> {
+    return this.startMonitors();
   }
 
   private enqueueUnwatchedOwners(): void {
@@ -134,14 +116,14 @@ export class GarbageCollector {
       try {
         served = new Set((await this.mapper.all()).filter((m) => m.verbs.includes('watch')).map((m) => resId(m.gvr)));
       } catch (err) {
-        this.opts.log?.(`garbagecollector discovery: ${String(err)}`);
+        this.log(`garbagecollector discovery: ${String(err)}`);
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
     if (!served) return;
     for (const r of MONITORED) {
       if (!served.has(resId(r))) continue;
-      const informer = this.factory.informerFor(r);
+      const informer = this.cache(this.factory.informerFor(r));
       informer.addIndex(OWNER_INDEX);
       informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
       const id = resId(r);
@@ -211,7 +193,7 @@ export class GarbageCollector {
       await this.patchOwnerRefs(mon, obj, (refs) => refs.filter((r) => !action.uids.includes(r.uid)));
     } else if (action.kind === 'delete') {
       if (obj.metadata.deletionTimestamp && action.propagationPolicy === 'Background') return;
-      this.opts.log?.(`garbagecollector: deleting ${mon.resource.resource} ${keyOf(obj)} (${action.propagationPolicy})`);
+      this.log(`garbagecollector: deleting ${mon.resource.resource} ${keyOf(obj)} (${action.propagationPolicy})`);
       try {
         // The uid precondition keeps a same-named successor safe.
         await this.client.delete(path, { propagationPolicy: action.propagationPolicy, preconditions: { uid: obj.metadata.uid } });

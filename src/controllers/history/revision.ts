@@ -5,8 +5,10 @@ import type { ControllerRevision } from '../../api/apps/v1/types.js';
 import type { PodTemplateSpec } from '../../api/core/v1/pod/types.js';
 import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
 import { R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { canonicalJson, fnv32a, safeEncodeString } from '../deployment/hash.js';
+import { isAlreadyExists, isNotFound } from '../../client/errors.js';
+import type { ApiClient } from '../../client/rest.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { fnv32a, safeEncodeString } from '../common/template-hash.js';
 
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
 export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
@@ -53,7 +55,7 @@ const maxRevision = (revs: ControllerRevision[]): number => revs.reduce((m, r) =
  * renumbered to be the newest (a rollback); a name taken by a different template is a hash
  * collision, resolved as upstream by bumping the collision count.
  */
-export async function ensureRevision(client: RestClient, owned: ControllerRevision[], o: RevisionOwner): Promise<RevisionState> {
+export async function ensureRevision(client: ApiClient, owned: ControllerRevision[], o: RevisionOwner): Promise<RevisionState> {
   const ns = o.owner.metadata.namespace!;
   const history = [...owned].sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
   const data = revisionData(o.template);
@@ -83,7 +85,7 @@ export async function ensureRevision(client: RestClient, owned: ControllerRevisi
       const created = await client.create<ControllerRevision>(resourcePath(R.controllerrevisions, ns), body);
       return { update: created, history: [...history, created], collisionCount: collisionCount || o.collisionCount };
     } catch (err) {
-      if (!(err instanceof ApiStatusError && err.code === 409)) throw err;
+      if (!isAlreadyExists(err)) throw err;
       const existing = await client.get<ControllerRevision>(resourcePath(R.controllerrevisions, ns, body.metadata.name));
       const ours = existing.metadata.ownerReferences?.some((r) => r.uid === o.ref.uid);
       if (ours && sameData(existing, data)) return { update: existing, history: [...history.filter((r) => r.metadata.uid !== existing.metadata.uid), existing], collisionCount: o.collisionCount };
@@ -93,14 +95,14 @@ export async function ensureRevision(client: RestClient, owned: ControllerRevisi
 }
 
 /** Deletes the oldest revisions beyond the limit, sparing any revision still named by a live pod or by `keep`. */
-export async function truncateHistory(client: RestClient, history: ControllerRevision[], live: Set<string>, limit: number | undefined): Promise<void> {
+export async function truncateHistory(client: ApiClient, history: ControllerRevision[], live: Set<string>, limit: number | undefined): Promise<void> {
   const candidates = history.filter((r) => !live.has(r.metadata.name!) && !live.has(r.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? ''));
   const excess = candidates.length - (limit ?? DEFAULT_REVISION_HISTORY_LIMIT);
   for (const r of candidates.slice(0, Math.max(0, excess))) {
     try {
       await client.delete(resourcePath(R.controllerrevisions, r.metadata.namespace, r.metadata.name));
     } catch (err) {
-      if (!(err instanceof ApiStatusError && err.code === 404)) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 }

@@ -7,24 +7,23 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Job, JobStatus } from '../../api/batch/v1/types.js';
 import { selectorFromLabelSelector } from '../../api/labels/index.js';
 import type { KubeObject } from '../../api/meta/types.js';
+import { errorMessage, isNotFound } from '../../client/errors.js';
 import { EventRecorder } from '../../client/events.js';
 import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
-import { Expectations } from '../replicaset/expectations.js';
-import { isPodReady } from '../replicaset/pod-state.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { controllerOf, newControllerRef, resolveControllerRef } from '../common/controller-ref.js';
+import { Expectations } from '../common/expectations.js';
+import { isPodReady, isPodTerminal } from '../common/pod-state.js';
+import { StatusWriter } from '../common/status-writer.js';
 import * as C from './conditions.js';
 import { formatIndexes, parseIndexes, podIndex } from './indexes.js';
 import { JOB_TRACKING_FINALIZER, jobPod } from './job-pod.js';
 import { hasTrackingFinalizer, readUncounted, recordFinished, writeUncounted } from './tracking.js';
 import { rfc3339 } from '../../util/time.js';
 
-export interface JobControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
+export interface JobControllerOptions extends ControllerOptions {
   /** First delay before re-creating pods after a failure (upstream: 10 s), doubling per failure. */
   backoffBaseMs?: number;
   /** The longest such delay (upstream: 6 min). */
@@ -34,46 +33,35 @@ export interface JobControllerOptions {
 const KIND = 'Job';
 const API_VERSION = 'batch/v1';
 const MANAGED_BY_CONTROLLER = 'kubernetes.io/job-controller';
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
-export class JobController {
+export class JobController extends QueueController {
   private readonly jobs: Informer<Job>;
   private readonly pods: Informer<Pod>;
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
   private readonly expectations = new Expectations();
   private readonly recorder: EventRecorder;
-  private readonly now: () => number;
+  private readonly statusWriter: StatusWriter<Job>;
   /** Per job: the failure count last seen and when it grew, for the re-creation back-off. */
   private readonly failures = new Map<string, { count: number; at: number }>();
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
     private readonly opts: JobControllerOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
+    super(KIND, opts, 5, { baseDelayMs: 5, maxDelayMs: 60_000 });
     this.recorder = new EventRecorder(client, 'job-controller');
-    this.jobs = factory.informerFor<Job>(R.jobs);
-    this.pods = factory.informerFor<Pod>(R.pods);
-    this.jobs.addHandlers({ add: (j) => this.queue.add(keyOf(j)), update: (_o, j) => this.queue.add(keyOf(j)), delete: (j) => this.queue.add(keyOf(j)) });
+    this.statusWriter = new StatusWriter(client, R.jobs, API_VERSION, KIND);
+    this.jobs = this.cache(factory.informerFor<Job>(R.jobs));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    this.enqueueOnChange(this.jobs);
     this.pods.addHandlers({ add: (p) => this.podEvent(p, 'add'), update: (_o, p) => this.podEvent(p, 'update'), delete: (p) => this.podEvent(p, 'delete') });
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.jobs.waitForSync(), this.pods.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 5, (k) => this.sync(k), (k, err) => this.opts.log?.(`Job ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   private podEvent(pod: Pod, type: 'add' | 'update' | 'delete'): void {
     const ref = controllerOf(pod);
     if (ref?.kind !== KIND) return;
-    const job = this.jobs.get(`${pod.metadata.namespace}/${ref.name}`);
-    if (!job || job.metadata.uid !== ref.uid) {
+    const job = resolveControllerRef(this.jobs, pod.metadata.namespace, ref, KIND);
+    if (!job) {
       // An orphan still holding our finalizer would never be deleted: let go of it.
       if (type !== 'delete' && hasTrackingFinalizer(pod) && this.jobs.hasSynced()) void this.removeFinalizer(pod).catch(() => undefined);
       return;
@@ -125,14 +113,14 @@ export class JobController {
       const uid = p.metadata.uid!;
       const tracked = uncounted.succeeded.has(uid) || uncounted.failed.has(uid);
       // Pods of a finished Job, and terminating pods we no longer wait for, are released too.
-      const done = tracked || ((finished || finishing) && (isTerminal(p) || !!p.metadata.deletionTimestamp));
+      const done = tracked || ((finished || finishing) && (isPodTerminal(p) || !!p.metadata.deletionTimestamp));
       if (done && hasTrackingFinalizer(p)) {
         try {
           await this.removeFinalizer(p);
           released.add(uid);
         } catch (err) {
           if (isNotFound(err)) released.add(uid);
-          else this.opts.log?.(`Job ${key}: removing finalizer of ${p.metadata.name}: ${String(err)}`);
+          else this.log(`Job ${key}: removing finalizer of ${p.metadata.name}: ${String(err)}`);
         }
       }
     }
@@ -158,7 +146,7 @@ export class JobController {
     status.succeeded ??= 0;
     status.failed ??= 0;
 
-    const running = pods.filter((p) => !isTerminal(p));
+    const running = pods.filter((p) => !isPodTerminal(p));
     let active = running.filter((p) => !p.metadata.deletionTimestamp);
     const terminating = running.filter((p) => p.metadata.deletionTimestamp);
     const outstanding = uncounted.succeeded.size + uncounted.failed.size;
@@ -212,7 +200,7 @@ export class JobController {
 
     status.active = active.length;
     status.ready = active.filter(isPodReady).length;
-    status.terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
+    status.terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isPodTerminal(p)).length;
     await this.writeStatus(job, status);
     if (manageError !== undefined) throw manageError;
   }
@@ -299,7 +287,7 @@ export class JobController {
           this.recorder.event(this.withKind(job), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (err) {
           this.expectations.lowerCreations(key, 1);
-          this.recorder.event(this.withKind(job), 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+          this.recorder.event(this.withKind(job), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
           errors.push(err);
         }
       }),
@@ -343,21 +331,12 @@ export class JobController {
     await this.client.patch(resourcePath(R.pods, p.metadata.namespace, p.metadata.name), patch, 'application/json-patch+json');
   }
 
-  /** Writes the status when it changed; false when the Job is gone or changed meanwhile. */
+  /** Writes the status when it changed (our copy follows); false when the Job is gone. */
   private async writeStatus(job: Job, status: JobStatus): Promise<boolean> {
-    if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return true;
-    try {
-      const updated = await this.client.update<Job>(resourcePath(R.jobs, job.metadata.namespace, job.metadata.name, 'status'), { ...this.withKind(job), status });
-      job.status = updated.status;
-      job.metadata.resourceVersion = updated.metadata.resourceVersion;
-      return true;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      if (err instanceof ApiStatusError && err.code === 409) {
-        this.queue.add(keyOf(job));
-        return false;
-      }
-      throw err;
-    }
+    const updated = await this.statusWriter.update(job, status);
+    if (!updated) return false;
+    job.status = updated.status;
+    job.metadata.resourceVersion = updated.metadata.resourceVersion;
+    return true;
   }
 }

@@ -7,7 +7,7 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { ApiStatusError } from '../../client/rest.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
-import { listPods, setPodPhase, startBareCluster, waitFor, type BareCluster } from '../history/testing.js';
+import { listPods, setPodPhase, startBareCluster, waitFor, type BareCluster } from '../../test/bare-cluster.js';
 import { JobController } from './controller.js';
 import { formatIndexes, parseIndexes } from './indexes.js';
 import { JOB_TRACKING_FINALIZER } from './job-pod.js';

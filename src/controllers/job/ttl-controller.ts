@@ -1,17 +1,14 @@
 // The TTL-after-finished controller: a Job with ttlSecondsAfterFinished is deleted (with its
 // pods, foreground) that many seconds after it completed or failed.
 import type { Job } from '../../api/batch/v1/types.js';
+import { isConflict, isNotFound } from '../../client/errors.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
 import { finishedCondition, findCondition } from './conditions.js';
 
-export interface TtlControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
-}
+export type TtlControllerOptions = ControllerOptions;
 
 /** When the job finished (the terminal condition's transition), or undefined while it runs. */
 export function finishTime(job: Job): number | undefined {
@@ -21,31 +18,20 @@ export function finishTime(job: Job): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-export class TtlAfterFinishedController {
+export class TtlAfterFinishedController extends QueueController {
   private readonly jobs: Informer<Job>;
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
-  private readonly now: () => number;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: TtlControllerOptions = {},
+    opts: TtlControllerOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
-    this.jobs = factory.informerFor<Job>(R.jobs);
+    super('ttl-after-finished', opts, 2, { baseDelayMs: 5, maxDelayMs: 60_000 });
+    this.jobs = this.cache(factory.informerFor<Job>(R.jobs));
     const enqueue = (j: Job) => {
       if (j.spec?.ttlSecondsAfterFinished !== undefined && !j.metadata.deletionTimestamp && finishedCondition(j.status)) this.queue.add(keyOf(j));
     };
     this.jobs.addHandlers({ add: enqueue, update: (_o, j) => enqueue(j) });
-  }
-
-  async run(): Promise<void> {
-    await this.jobs.waitForSync();
-    await runWorkers(this.queue, this.opts.workers ?? 2, (k) => this.sync(k), (k, err) => this.opts.log?.(`ttl-after-finished ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   async sync(key: string): Promise<void> {
@@ -64,7 +50,7 @@ export class TtlAfterFinishedController {
     try {
       fresh = await this.client.get<Job>(resourcePath(R.jobs, job.metadata.namespace, job.metadata.name));
     } catch (err) {
-      if (err instanceof ApiStatusError && err.code === 404) return;
+      if (isNotFound(err)) return;
       throw err;
     }
     const freshTtl = fresh.spec?.ttlSecondsAfterFinished;
@@ -80,7 +66,8 @@ export class TtlAfterFinishedController {
         preconditions: { uid: fresh.metadata.uid, resourceVersion: fresh.metadata.resourceVersion },
       });
     } catch (err) {
-      if (!(err instanceof ApiStatusError && (err.code === 404 || err.code === 409))) throw err;
+      // Gone, or changed since it was read (its preconditions failed): the cache will tell.
+      if (!isNotFound(err) && !isConflict(err)) throw err;
     }
   }
 }

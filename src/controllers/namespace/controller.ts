@@ -1,9 +1,13 @@
 // The namespace controller: a namespace marked for deletion has all its content deleted, then
-// its "kubernetes" finalizer removed, and is then deleted for good.
+// its "kubernetes" finalizer removed, and is then deleted for good. Keys are namespace names.
+import type { Namespace } from '../../api/core/v1/types.js';
 import type { KubeObject } from '../../api/meta/types.js';
-import { Reflector } from '../../client/reflector.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import { isNotFound } from '../../client/errors.js';
+import type { Informer, SharedInformerFactory } from '../../client/informer.js';
+import { R, resourcePath } from '../../client/resources.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { StatusWriter } from '../common/status-writer.js';
 
 const FINALIZER = 'kubernetes';
 const RECHECK_MS = 1000;
@@ -16,43 +20,32 @@ interface NamespacedResource {
   verbs: string[];
 }
 
-export class NamespaceController {
-  private readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 30_000 });
-  private readonly reflector: Reflector;
+export type NamespaceControllerOptions = Omit<ControllerOptions, 'clock'>;
+
+export class NamespaceController extends QueueController {
+  private readonly namespaces: Informer<Namespace>;
+  private readonly statusWriter: StatusWriter<Namespace>;
   private discovered?: { at: number; resources: NamespacedResource[] };
 
   constructor(
-    private readonly client: RestClient,
-    private readonly log: (line: string) => void = () => undefined,
+    private readonly client: ApiClient,
+    factory: SharedInformerFactory,
+    opts: NamespaceControllerOptions = {},
   ) {
-    this.reflector = new Reflector(client, '/api/v1/namespaces', {
-      onObject: (_type, ns) => {
-        if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!);
-      },
-    });
-  }
-
-  run(workers = 2): Promise<unknown> {
-    return Promise.all([this.reflector.run(), runWorkers(this.queue, workers, (k) => this.sync(k), (k, err) => this.log(`namespace ${k}: ${String(err)}`))]);
-  }
-
-  stop(): void {
-    this.reflector.stop();
-    this.queue.shutdown();
+    super('namespace', opts, 2, { baseDelayMs: 100, maxDelayMs: 30_000 });
+    this.statusWriter = new StatusWriter(client, R.namespaces, 'v1', 'Namespace');
+    this.namespaces = this.cache(factory.informerFor<Namespace>(R.namespaces));
+    const terminating = (ns: Namespace) => ns.metadata.deletionTimestamp && this.queue.add(ns.metadata.name!);
+    this.namespaces.addHandlers({ add: terminating, update: (_old, ns) => terminating(ns) });
   }
 
   async sync(name: string): Promise<void> {
-    let ns: KubeObject;
-    try {
-      ns = await this.client.get(`/api/v1/namespaces/${encodeURIComponent(name)}`);
-    } catch (err) {
-      if (err instanceof ApiStatusError && err.code === 404) return;
-      throw err;
-    }
-    if (!ns.metadata.deletionTimestamp) return;
-    const spec = (ns['spec'] as { finalizers?: string[] } | undefined) ?? {};
-    if ((ns['status'] as { phase?: string } | undefined)?.phase !== 'Terminating') {
-      ns = await this.client.update(`/api/v1/namespaces/${encodeURIComponent(name)}/status`, { ...ns, status: { ...((ns['status'] as object) ?? {}), phase: 'Terminating' } });
+    let ns = this.namespaces.get(name);
+    if (!ns?.metadata.deletionTimestamp) return;
+    const spec = ns.spec ?? {};
+    if (ns.status?.phase !== 'Terminating') {
+      ns = await this.statusWriter.update(ns, { ...ns.status, phase: 'Terminating' });
+      if (!ns) return;
     }
     if (spec.finalizers?.includes(FINALIZER)) {
       const remaining = await this.deleteContent(name);
@@ -61,13 +54,13 @@ export class NamespaceController {
         return;
       }
       const finalizers = spec.finalizers.filter((f) => f !== FINALIZER);
-      await this.client.update(`/api/v1/namespaces/${encodeURIComponent(name)}/finalize`, { ...ns, spec: { ...spec, finalizers } });
+      await this.client.update(resourcePath(R.namespaces, undefined, name, 'finalize'), { ...ns, spec: { ...spec, finalizers } });
       if (finalizers.length) return;
     }
     try {
-      await this.client.delete(`/api/v1/namespaces/${encodeURIComponent(name)}`);
+      await this.client.delete(resourcePath(R.namespaces, undefined, name));
     } catch (err) {
-      if (!(err instanceof ApiStatusError && err.code === 404)) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -86,7 +79,7 @@ export class NamespaceController {
           try {
             await this.client.delete(`${path}/${encodeURIComponent(item.metadata.name!)}`, { propagationPolicy: 'Background' });
           } catch (err) {
-            if (!(err instanceof ApiStatusError && err.code === 404)) throw err;
+            if (!isNotFound(err)) throw err;
           }
         }
       }

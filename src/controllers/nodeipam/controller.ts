@@ -4,18 +4,19 @@
 // node's CIDRs are freed. The allocation map lives only in memory: it is rebuilt from the Nodes
 // whenever the controller starts, which is what makes the Nodes themselves the source of truth.
 import type { Node } from '../../api/core/v1/types.js';
+import { isConflict, isInvalid, isNotFound } from '../../client/errors.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
 import { CidrSet } from './cidr-set.js';
 
 export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
 export const DEFAULT_NODE_CIDR_MASK_SIZE_IPV4 = 24;
 export const DEFAULT_NODE_CIDR_MASK_SIZE_IPV6 = 64;
 
-export interface NodeIpamOptions {
+export interface NodeIpamOptions extends Omit<ControllerOptions, 'clock'> {
   /** Comma-separated cluster CIDRs, at most one per family (upstream's --cluster-cidr). */
   clusterCidr?: string;
   /** Node CIDR prefix length for IPv4 (--node-cidr-mask-size / -ipv4; default 24). */
@@ -24,8 +25,6 @@ export interface NodeIpamOptions {
   nodeCidrMaskSizeIPv6?: number;
   /** Service CIDRs (comma-separated) never handed to nodes where they overlap a cluster CIDR. */
   serviceCidr?: string;
-  workers?: number;
-  log?: (line: string) => void;
 }
 
 /** Builds one CidrSet per cluster CIDR; throws on a malformed configuration. */
@@ -47,8 +46,7 @@ const FOREIGN_REPORTS = 5;
 
 const podCIDRsOf = (n: Node): string[] => n.spec?.podCIDRs?.length ? n.spec.podCIDRs : n.spec?.podCIDR ? [n.spec.podCIDR] : [];
 
-export class NodeIpamController {
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 1000_000 });
+export class NodeIpamController extends QueueController {
   private readonly nodes: Informer<Node>;
   private readonly sets: CidrSet[];
   private readonly recorder: EventRecorder;
@@ -56,13 +54,14 @@ export class NodeIpamController {
   private readonly reportedForeign = new Set<string>();
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: NodeIpamOptions = {},
+    opts: NodeIpamOptions = {},
   ) {
+    super('nodeipam', opts, 1, { baseDelayMs: 5, maxDelayMs: 1000_000 });
     this.sets = cidrSetsFor(opts);
     this.recorder = new EventRecorder(client, 'cidrAllocator');
-    this.nodes = factory.informerFor<Node>(R.nodes);
+    this.nodes = this.cache(factory.informerFor<Node>(R.nodes));
     this.nodes.addHandlers({
       add: (n) => this.queue.add(n.metadata.name!),
       update: (_o, n) => this.queue.add(n.metadata.name!),
@@ -76,15 +75,9 @@ export class NodeIpamController {
     });
   }
 
-  async run(): Promise<void> {
-    await this.nodes.waitForSync();
+  protected override synced(): void {
     // Everything nodes hold is taken before the first allocation, so nothing is handed out twice.
     for (const n of this.nodes.list()) this.occupy(n);
-    await runWorkers(this.queue, this.opts.workers ?? 1, (k) => this.sync(k), (k, err) => this.opts.log?.(`nodeipam ${k}: ${err instanceof Error ? err.message : String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   /** The CIDR sets (tests inspect them). */
@@ -121,13 +114,13 @@ export class NodeIpamController {
     try {
       // The uid precondition keeps a CIDR meant for a deleted node off a new one of the same name.
       await this.client.patch(resourcePath(R.nodes, undefined, name), { metadata: { uid: node.metadata.uid }, spec: { podCIDR: cidrs[0], podCIDRs: cidrs } });
-      this.opts.log?.(`nodeipam: set node ${name} podCIDRs ${cidrs.join(',')}`);
+      this.log(`nodeipam: set node ${name} podCIDRs ${cidrs.join(',')}`);
     } catch (err) {
       cidrs.forEach((c, i) => this.sets[i]!.release(c));
       // 404: the node is gone; 409: it was replaced; 422: it got CIDRs meanwhile (immutable once
       // set). The cache will show the truth and the node's own CIDRs are occupied then.
-      if (err instanceof ApiStatusError && (err.code === 404 || err.code === 409 || err.code === 422)) {
-        if (err.code === 422) this.queue.addAfter(name, 200);
+      if (isNotFound(err) || isConflict(err) || isInvalid(err)) {
+        if (isInvalid(err)) this.queue.addAfter(name, 200);
         return;
       }
       this.recordStatusChange(node, 'CIDRAssignmentFailed');
@@ -145,7 +138,7 @@ export class NodeIpamController {
         this.reportedForeign.add(`${name}/${cidr}`);
         // Sim fleets bring thousands of such nodes: a few lines say it all.
         const n = this.reportedForeign.size;
-        if (n <= FOREIGN_REPORTS) this.opts.log?.(`nodeipam: leaving node ${name} podCIDR ${cidr} alone: ${err.message}${n === FOREIGN_REPORTS ? ' (further such nodes not reported)' : ''}`);
+        if (n <= FOREIGN_REPORTS) this.log(`nodeipam: leaving node ${name} podCIDR ${cidr} alone: ${err.message}${n === FOREIGN_REPORTS ? ' (further such nodes not reported)' : ''}`);
       }
     });
   }

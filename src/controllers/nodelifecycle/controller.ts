@@ -7,11 +7,14 @@
 import type { Lease } from '../../api/coordination/v1/types.js';
 import type { Pod, PodCondition } from '../../api/core/v1/pod/types.js';
 import type { Node } from '../../api/core/v1/types.js';
+import { isConflict, isNotFound } from '../../client/errors.js';
 import { EventRecorder } from '../../client/events.js';
 import { NODE_NAME_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath, splitKey } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import type { ApiClient } from '../../client/rest.js';
+import type { WorkQueue } from '../../client/workqueue.js';
+import { Controller, type ControllerOptions } from '../common/controller.js';
+import { isPodTerminal } from '../common/pod-state.js';
 import { condition, readyStatus, unknownConditions } from './conditions.js';
 import { evictionDecision } from './eviction.js';
 import { NodeHealth } from './health.js';
@@ -26,43 +29,37 @@ export const DEFAULT_NODE_STARTUP_GRACE_PERIOD_MS = 60_000;
 /** --node-monitor-period. */
 export const DEFAULT_NODE_MONITOR_PERIOD_MS = 5_000;
 
-export interface NodeLifecycleOptions {
+export interface NodeLifecycleOptions extends ControllerOptions {
   nodeMonitorGracePeriodMs?: number;
   nodeStartupGracePeriodMs?: number;
   /** How often every node's health is re-checked. */
   nodeMonitorPeriodMs?: number;
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
 }
 
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-const isConflict = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 409;
-const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-
-export class NodeLifecycleController {
+export class NodeLifecycleController extends Controller {
   private readonly nodes: Informer<Node>;
   private readonly leases: Informer<Lease>;
   private readonly pods: Informer<Pod>;
-  private readonly nodeQueue = new WorkQueue({ baseDelayMs: 50, maxDelayMs: 30_000 });
-  private readonly podQueue = new WorkQueue({ baseDelayMs: 50, maxDelayMs: 30_000 });
+  private readonly nodeQueue: WorkQueue;
+  private readonly podQueue: WorkQueue;
   private readonly health = new NodeHealth();
   /** Pods with an eviction timer pending, and when it fires (avoids piling up timers). */
   private readonly scheduled = new Map<string, number>();
   private readonly recorder: EventRecorder;
-  private readonly now: () => number;
-  private monitor?: NodeJS.Timeout;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
     private readonly opts: NodeLifecycleOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
+    super(opts);
+    const workers = opts.workers ?? 4;
+    this.nodeQueue = this.addQueue('nodelifecycle node', workers, (k) => this.syncNode(k), { baseDelayMs: 50, maxDelayMs: 30_000 });
+    this.podQueue = this.addQueue('nodelifecycle pod', workers, (k) => this.syncPod(k), { baseDelayMs: 50, maxDelayMs: 30_000 });
     this.recorder = new EventRecorder(client, 'node-controller', undefined, this.now);
-    this.nodes = factory.informerFor<Node>(R.nodes);
-    this.leases = factory.informerFor<Lease>(R.leases, { namespace: NODE_LEASE_NAMESPACE });
-    this.pods = factory.informerFor<Pod>(R.pods);
+    this.nodes = this.cache(factory.informerFor<Node>(R.nodes));
+    this.leases = this.cache(factory.informerFor<Lease>(R.leases, { namespace: NODE_LEASE_NAMESPACE }));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
     this.pods.addIndex(NODE_NAME_INDEX);
     this.nodes.addHandlers({
       add: (n) => this.nodeChanged(undefined, n),
@@ -74,26 +71,10 @@ export class NodeLifecycleController {
       if (p.spec?.nodeName) this.podQueue.add(keyOf(p));
     };
     this.pods.addHandlers({ add: podChanged, update: (_o, p) => podChanged(p) });
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.nodes.waitForSync(), this.leases.waitForSync(), this.pods.waitForSync()]);
     // Silence is the absence of events, so health is also re-checked on a period.
-    this.monitor = setInterval(() => {
+    this.every(opts.nodeMonitorPeriodMs ?? DEFAULT_NODE_MONITOR_PERIOD_MS, () => {
       for (const n of this.nodes.list()) this.nodeQueue.add(n.metadata.name ?? '');
-    }, this.opts.nodeMonitorPeriodMs ?? DEFAULT_NODE_MONITOR_PERIOD_MS);
-    const workers = this.opts.workers ?? 4;
-    const log = (what: string) => (k: string, err: unknown) => this.opts.log?.(`nodelifecycle ${what} ${k}: ${String(err)}`);
-    await Promise.all([
-      runWorkers(this.nodeQueue, workers, (k) => this.syncNode(k), log('node')),
-      runWorkers(this.podQueue, workers, (k) => this.syncPod(k), log('pod')),
-    ]);
-  }
-
-  stop(): void {
-    if (this.monitor) clearInterval(this.monitor);
-    this.nodeQueue.shutdown();
-    this.podQueue.shutdown();
+    });
   }
 
   private nodeChanged(old: Node | undefined, node: Node): void {
@@ -130,7 +111,7 @@ export class NodeLifecycleController {
     if (!conditions) return node;
     const name = node.metadata.name ?? '';
     const wasReady = readyStatus(node) === 'True';
-    this.opts.log?.(`nodelifecycle: node ${name} stopped posting status`);
+    this.log(`nodelifecycle: node ${name} stopped posting status`);
     const updated = await this.client.patch<Node>(resourcePath(R.nodes, undefined, name, 'status'), {
       metadata: { resourceVersion: node.metadata.resourceVersion },
       status: { conditions },
@@ -143,7 +124,7 @@ export class NodeLifecycleController {
     const taints = reconcileTaints(node, rfc3339(now));
     if (!taints) return;
     const name = node.metadata.name ?? '';
-    this.opts.log?.(`nodelifecycle: node ${name} taints -> ${taints.map((t) => `${t.key}:${t.effect}`).join(',') || '(none)'}`);
+    this.log(`nodelifecycle: node ${name} taints -> ${taints.map((t) => `${t.key}:${t.effect}`).join(',') || '(none)'}`);
     try {
       await this.client.patch(resourcePath(R.nodes, undefined, name), {
         metadata: { resourceVersion: node.metadata.resourceVersion },
@@ -180,15 +161,15 @@ export class NodeLifecycleController {
         this.podQueue.addAfter(key, decision.at - now + 20);
       }
     } else this.scheduled.delete(key);
-    if (readyStatus(node) !== 'True' && !isTerminal(pod)) await this.markNotReady(pod, now);
+    if (readyStatus(node) !== 'True' && !isPodTerminal(pod)) await this.markNotReady(pod, now);
   }
 
   private async evict(pod: Pod): Promise<void> {
     const { namespace, name } = splitKey(keyOf(pod));
-    this.opts.log?.(`nodelifecycle: evicting pod ${namespace}/${name} from ${pod.spec?.nodeName}`);
+    this.log(`nodelifecycle: evicting pod ${namespace}/${name} from ${pod.spec?.nodeName}`);
     this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${namespace}/${name}`);
     try {
-      if (!isTerminal(pod)) {
+      if (!isPodTerminal(pod)) {
         const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
         conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: rfc3339(this.now()) });
         await this.client.patch(resourcePath(R.pods, namespace, name, 'status'), { status: { conditions } });

@@ -3,64 +3,51 @@
 // marked Failed with a DisruptionTarget condition first), and unscheduled pods being deleted.
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Node } from '../../api/core/v1/types.js';
+import { isNotFound } from '../../client/errors.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
 import { boundToMissingNodes, isTerminated, terminatedOverThreshold, unscheduledTerminating } from './select.js';
 import { rfc3339 } from '../../util/time.js';
 
 export const DEFAULT_TERMINATED_POD_THRESHOLD = 12_500;
 const GC_PERIOD_MS = 20_000;
 const QUARANTINE_MS = 40_000;
+/** The one key of the queue: a pass looks at every pod, so passes need no finer key. */
+const PASS = 'gc';
 
-export interface PodGCOptions {
+export interface PodGCOptions extends Omit<ControllerOptions, 'workers'> {
   /** Terminated pods kept before the oldest are deleted (upstream's --terminated-pod-gc-threshold). */
   terminatedPodThreshold?: number;
   periodMs?: number;
   /** How long a node must be missing before its pods are collected. */
   quarantineMs?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
 }
 
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-
-export class PodGC {
+export class PodGC extends QueueController {
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   /** Node names first seen missing, and when. */
   private readonly missingSince = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private readonly now: () => number;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
     private readonly opts: PodGCOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
-    this.pods = factory.informerFor<Pod>(R.pods);
-    this.nodes = factory.informerFor<Node>(R.nodes);
+    super('podgc', { ...opts, workers: 1 }, 1, { baseDelayMs: 1000, maxDelayMs: opts.periodMs ?? GC_PERIOD_MS });
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    this.nodes = this.cache(factory.informerFor<Node>(R.nodes));
+    this.every(opts.periodMs ?? GC_PERIOD_MS, () => this.queue.add(PASS));
   }
 
-  async run(): Promise<void> {
-    await Promise.all([this.pods.waitForSync(), this.nodes.waitForSync()]);
-    const loop = async () => {
-      if (this.stopped) return;
-      try {
-        await this.gc();
-      } catch (err) {
-        this.opts.log?.(`podgc: ${String(err)}`);
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.opts.periodMs ?? GC_PERIOD_MS);
-    };
-    await loop();
+  protected override synced(): void {
+    this.queue.add(PASS);
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+  sync(): Promise<void> {
+    return this.gc();
   }
 
   /** One pass over the cached pods. */
@@ -100,7 +87,7 @@ export class PodGC {
   private async forceDelete(pod: Pod, orphaned: boolean): Promise<void> {
     const ns = pod.metadata.namespace;
     const name = pod.metadata.name!;
-    this.opts.log?.(`podgc: deleting pod ${ns}/${name}`);
+    this.log(`podgc: deleting pod ${ns}/${name}`);
     try {
       if (!isTerminated(pod)) {
         const status: Record<string, unknown> = { phase: 'Failed' };

@@ -3,60 +3,53 @@
 // and deleting the cheapest extras, and reports what it sees in the owner's status. Handlers only
 // enqueue owner keys; `sync(key)` is level-based and guarded by expectations.
 import type { Pod } from '../../api/core/v1/pod/types.js';
-import type { KubeObject, Status } from '../../api/meta/types.js';
+import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
+import { errorMessage, hasCause, isNotFound } from '../../client/errors.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { claimObjects, controllerOf, newControllerRef, recheckOwner } from './controller-ref.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { claimObjects, controllerOf, newControllerRef, recheckOwner, resolveControllerRef } from '../common/controller-ref.js';
+import { Expectations } from '../common/expectations.js';
+import { StatusWriter } from '../common/status-writer.js';
 import { podsToDelete } from './delete-order.js';
-import { Expectations } from './expectations.js';
 import { replicaSetKind, type ReplicaKind, type ReplicaOwner } from './kinds.js';
 import { podFromTemplate } from './pod-template.js';
-import { isPodActive, isPodReady } from './pod-state.js';
+import { isPodActive, isPodReady } from '../common/pod-state.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
 import { calculateStatus, statusChanged, type ReplicaStatus } from './status.js';
 
 /** Upstream's burstReplicas: the most pods one sync creates or deletes. */
 export const BURST_REPLICAS = 500;
-const STATUS_UPDATE_RETRIES = 1;
 
-export interface ReplicaControllerOptions {
+export interface ReplicaControllerOptions extends ControllerOptions {
   kind?: ReplicaKind;
-  workers?: number;
   burstReplicas?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
 }
 
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-
-function hasCause(err: unknown, cause: string): boolean {
-  return err instanceof ApiStatusError && !!(err.status as Status).details?.causes?.some((c) => c.reason === cause);
-}
-
-export class ReplicaController {
+export class ReplicaController extends QueueController {
   readonly kind: ReplicaKind;
   private readonly owners: Informer<ReplicaOwner>;
   private readonly pods: Informer<Pod>;
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
   private readonly expectations = new Expectations();
   private readonly recorder: EventRecorder;
+  private readonly statusWriter: StatusWriter<ReplicaOwner>;
   private readonly burst: number;
-  private readonly now: () => number;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: ReplicaControllerOptions = {},
+    opts: ReplicaControllerOptions = {},
   ) {
-    this.kind = opts.kind ?? replicaSetKind;
+    const kind = opts.kind ?? replicaSetKind;
+    super(kind.kind, opts, 5, { baseDelayMs: 5, maxDelayMs: 60_000 });
+    this.kind = kind;
     this.burst = opts.burstReplicas ?? BURST_REPLICAS;
-    this.now = opts.clock ?? Date.now;
-    this.recorder = new EventRecorder(client, this.kind.component);
-    this.owners = factory.informerFor<ReplicaOwner>(this.kind.resource);
-    this.pods = factory.informerFor<Pod>(R.pods);
+    this.recorder = new EventRecorder(client, kind.component);
+    this.statusWriter = new StatusWriter(client, kind.resource, kind.apiVersion, kind.kind);
+    this.owners = this.cache(factory.informerFor<ReplicaOwner>(kind.resource));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
     this.owners.addHandlers({
       add: (o) => this.queue.add(keyOf(o)),
       update: (_old, cur) => this.queue.add(keyOf(cur)),
@@ -68,21 +61,10 @@ export class ReplicaController {
     this.pods.addHandlers({ add: (p) => this.podAdded(p), update: (o, c) => this.podUpdated(o, c), delete: (p) => this.podDeleted(p) });
   }
 
-  async run(): Promise<void> {
-    await Promise.all([this.owners.waitForSync(), this.pods.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 5, (k) => this.sync(k), (k, err) => this.opts.log?.(`${this.kind.kind} ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
-  }
-
   // ---- event handlers: enqueue the owners a pod change concerns -------------------------
 
-  private resolve(namespace: string | undefined, ref: { kind: string; name: string; uid: string } | undefined): ReplicaOwner | undefined {
-    if (!ref || ref.kind !== this.kind.kind) return undefined;
-    const owner = this.owners.get(`${namespace}/${ref.name}`);
-    return owner && owner.metadata.uid === ref.uid ? owner : undefined;
+  private resolve(namespace: string | undefined, ref: OwnerReference | undefined): ReplicaOwner | undefined {
+    return resolveControllerRef(this.owners, namespace, ref, this.kind.kind);
   }
 
   /** Owners whose selector matches an orphan pod (candidates to adopt it). */
@@ -157,7 +139,7 @@ export class ReplicaController {
       selector = this.kind.selector(owner);
     } catch (err) {
       // An invalid selector can't become valid by retrying; the API rejects it anyway.
-      this.opts.log?.(`${this.kind.kind} ${key}: invalid selector: ${String(err)}`);
+      this.log(`${this.kind.kind} ${key}: invalid selector: ${String(err)}`);
       return;
     }
     const active = this.pods.list(owner.metadata.namespace).filter(isPodActive);
@@ -211,7 +193,7 @@ export class ReplicaController {
             unobservable++;
             return;
           }
-          this.recorder.event(this.withKind(owner), 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+          this.recorder.event(this.withKind(owner), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
           throw err;
         }
       });
@@ -236,7 +218,7 @@ export class ReplicaController {
     } catch (err) {
       this.expectations.deletionObserved(key, keyOf(pod));
       if (isNotFound(err)) return;
-      this.recorder.event(this.withKind(owner), 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
+      this.recorder.event(this.withKind(owner), 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
       throw err;
     }
   }
@@ -262,15 +244,6 @@ export class ReplicaController {
 
   private async updateStatus(owner: ReplicaOwner, status: ReplicaStatus): Promise<ReplicaOwner> {
     if (!statusChanged(owner, status)) return owner;
-    let current = owner;
-    for (let attempt = 0; ; attempt++) {
-      const body = { ...this.withKind(current), status: { ...status, observedGeneration: owner.metadata.generation } };
-      try {
-        return await this.client.update<ReplicaOwner>(resourcePath(this.kind.resource, current.metadata.namespace, current.metadata.name, 'status'), body);
-      } catch (err) {
-        if (attempt >= STATUS_UPDATE_RETRIES || !(err instanceof ApiStatusError && err.code === 409)) throw err;
-        current = await this.client.get<ReplicaOwner>(resourcePath(this.kind.resource, current.metadata.namespace, current.metadata.name));
-      }
-    }
+    return (await this.statusWriter.put({ ...owner, status: { ...status, observedGeneration: owner.metadata.generation } })) ?? owner;
   }
 }

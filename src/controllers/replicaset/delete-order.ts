@@ -3,7 +3,7 @@
 // that sort first are the cheapest to lose: not yet placed, not yet running, not ready, doubled
 // up on a node, recently ready, crash-looping, young.
 import type { Pod } from '../../api/core/v1/pod/types.js';
-import { isPodActive, isPodReady, podReadyTime } from './pod-state.js';
+import { isPodActive, isPodReady, podReadyTime } from '../common/pod-state.js';
 
 export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
 

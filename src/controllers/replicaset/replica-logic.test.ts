@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { podsToDelete } from './delete-order.js';
-import { Expectations } from './expectations.js';
+import { Expectations } from '../common/expectations.js';
 import { slowStartBatch } from './slow-start.js';
 import { calculateStatus, REPLICA_FAILURE, statusChanged } from './status.js';
 

@@ -5,7 +5,7 @@ import type { Condition } from '../../api/meta/types.js';
 import { selectorFromSet } from '../../api/labels/index.js';
 import type { ReplicaOwner } from './kinds.js';
 import { semanticEqual } from '../../api/meta/equality.js';
-import { isPodAvailable, isPodReady } from './pod-state.js';
+import { isPodAvailable, isPodReady } from '../common/pod-state.js';
 import { rfc3339 } from '../../util/time.js';
 
 export type ReplicaStatus = NonNullable<ReplicaOwner['status']>;

@@ -3,10 +3,11 @@
 // `kube-root-ca.crt` holds the cluster CA (the root-ca-cert-publisher). Both are recreated when
 // deleted and the ConfigMap is corrected when edited. Keys are namespace names.
 import type { ConfigMap, Namespace, ServiceAccount } from '../../api/core/v1/types.js';
+import { isAlreadyExists, isForbidden } from '../../client/errors.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -14,44 +15,29 @@ const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
 const ROOT_CA_DESCRIPTION =
   'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
 
-export interface ServiceAccountControllerOptions {
+export interface ServiceAccountControllerOptions extends Omit<ControllerOptions, 'clock'> {
   /** The cluster CA in PEM; without it only ServiceAccounts are managed. */
   rootCaPem?: string;
-  workers?: number;
-  log?: (line: string) => void;
 }
 
-const isAlreadyExists = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 409;
-/** Creating in a terminating namespace is forbidden; that namespace needs nothing more. */
-const isForbidden = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 403;
-
-export class ServiceAccountController {
-  private readonly queue = new WorkQueue({ baseDelayMs: 20, maxDelayMs: 30_000 });
+export class ServiceAccountController extends QueueController {
   private readonly namespaces: Informer<Namespace>;
   private readonly serviceAccounts: Informer<ServiceAccount>;
   private readonly configMaps: Informer<ConfigMap>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
     private readonly opts: ServiceAccountControllerOptions = {},
   ) {
-    this.namespaces = factory.informerFor<Namespace>(R.namespaces);
-    this.serviceAccounts = factory.informerFor<ServiceAccount>(R.serviceaccounts);
-    this.configMaps = factory.informerFor<ConfigMap>(R.configmaps);
+    super('serviceaccount', opts, 2, { baseDelayMs: 20, maxDelayMs: 30_000 });
+    this.namespaces = this.cache(factory.informerFor<Namespace>(R.namespaces));
+    this.serviceAccounts = this.cache(factory.informerFor<ServiceAccount>(R.serviceaccounts));
+    this.configMaps = this.cache(factory.informerFor<ConfigMap>(R.configmaps));
     this.namespaces.addHandlers({ add: (ns) => this.queue.add(ns.metadata.name!), update: (_o, ns) => this.queue.add(ns.metadata.name!) });
     const byNamespace = (o: { metadata: { namespace?: string } }) => o.metadata.namespace && this.queue.add(o.metadata.namespace);
     this.serviceAccounts.addHandlers({ delete: byNamespace });
     this.configMaps.addHandlers({ update: (_o, cm) => cm.metadata.name === ROOT_CA_CONFIGMAP && byNamespace(cm), delete: (cm) => cm.metadata.name === ROOT_CA_CONFIGMAP && byNamespace(cm) });
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.namespaces.waitForSync(), this.serviceAccounts.waitForSync(), this.configMaps.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 2, (k) => this.sync(k), (k, err) => this.opts.log?.(`serviceaccount ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   async sync(namespace: string): Promise<void> {
@@ -67,6 +53,7 @@ export class ServiceAccountController {
     try {
       await this.client.create(resourcePath(R.serviceaccounts, namespace), sa);
     } catch (err) {
+      // Forbidden: the namespace is terminating and needs nothing more.
       if (!isAlreadyExists(err) && !isForbidden(err)) throw err;
     }
   }

@@ -5,27 +5,22 @@ import type { ControllerRevision, StatefulSet, StatefulSetStatus } from '../../a
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { selectorFromLabelSelector } from '../../api/labels/index.js';
 import type { KubeObject } from '../../api/meta/types.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
 import { EventRecorder } from '../../client/events.js';
 import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R, resourcePath } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
-import { controllerOf, newControllerRef } from '../replicaset/controller-ref.js';
-import { isPodAvailable, isPodReady } from '../replicaset/pod-state.js';
+import type { ApiClient } from '../../client/rest.js';
+import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { controllerOf, newControllerRef, resolveControllerRef } from '../common/controller-ref.js';
+import { isPodAvailable, isPodReady, isPodTerminal } from '../common/pod-state.js';
+import { StatusWriter } from '../common/status-writer.js';
 import { CONTROLLER_REVISION_HASH_LABEL, ensureRevision, truncateHistory } from '../history/revision.js';
 import { claimsFor, ordinalOf, podName, statefulPod } from './identity.js';
 
-export interface StatefulSetControllerOptions {
-  workers?: number;
-  log?: (line: string) => void;
-  clock?: () => number;
-}
+export type StatefulSetControllerOptions = ControllerOptions;
 
 const KIND = 'StatefulSet';
 const API_VERSION = 'apps/v1';
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
-const isConflict = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 409;
-const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const isRunningAndReady = (p: Pod): boolean => p.status?.phase === 'Running' && isPodReady(p);
 const revisionOf = (p: Pod): string | undefined => p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
 
@@ -36,44 +31,33 @@ function templateOf(rev: ControllerRevision): StatefulSet['spec'] {
   return { template: t };
 }
 
-export class StatefulSetController {
+export class StatefulSetController extends QueueController {
   private readonly sets: Informer<StatefulSet>;
   private readonly pods: Informer<Pod>;
   private readonly revisions: Informer<ControllerRevision>;
-  private readonly queue = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 60_000 });
   private readonly recorder: EventRecorder;
-  private readonly now: () => number;
+  private readonly statusWriter: StatusWriter<StatefulSet>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ApiClient,
     factory: SharedInformerFactory,
-    private readonly opts: StatefulSetControllerOptions = {},
+    opts: StatefulSetControllerOptions = {},
   ) {
-    this.now = opts.clock ?? Date.now;
+    super(KIND, opts, 2, { baseDelayMs: 5, maxDelayMs: 60_000 });
     this.recorder = new EventRecorder(client, 'statefulset-controller');
-    this.sets = factory.informerFor<StatefulSet>(R.statefulsets);
-    this.pods = factory.informerFor<Pod>(R.pods);
-    this.revisions = factory.informerFor<ControllerRevision>(R.controllerrevisions);
-    this.sets.addHandlers({ add: (s) => this.queue.add(keyOf(s)), update: (_o, s) => this.queue.add(keyOf(s)), delete: (s) => this.queue.add(keyOf(s)) });
+    this.statusWriter = new StatusWriter(client, R.statefulsets, API_VERSION, KIND);
+    this.sets = this.cache(factory.informerFor<StatefulSet>(R.statefulsets));
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    this.revisions = this.cache(factory.informerFor<ControllerRevision>(R.controllerrevisions));
+    this.enqueueOnChange(this.sets);
     const podEvent = (p: Pod) => {
-      const ref = controllerOf(p);
-      if (ref?.kind !== KIND) return;
-      const set = this.sets.get(`${p.metadata.namespace}/${ref.name}`);
-      if (!set || set.metadata.uid !== ref.uid) return;
+      const set = resolveControllerRef(this.sets, p.metadata.namespace, controllerOf(p), KIND);
+      if (!set) return;
       this.queue.add(keyOf(set));
       const minReady = set.spec?.minReadySeconds ?? 0;
       if (minReady > 0 && isPodReady(p)) this.queue.addAfter(keyOf(set), minReady * 1000 + 10);
     };
     this.pods.addHandlers({ add: podEvent, update: (_o, p) => podEvent(p), delete: podEvent });
-  }
-
-  async run(): Promise<void> {
-    await Promise.all([this.sets.waitForSync(), this.pods.waitForSync(), this.revisions.waitForSync()]);
-    await runWorkers(this.queue, this.opts.workers ?? 2, (k) => this.sync(k), (k, err) => this.opts.log?.(`StatefulSet ${k}: ${String(err)}`));
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   private withKind(set: StatefulSet): KubeObject {
@@ -132,7 +116,7 @@ export class StatefulSetController {
         if (monotonic) return;
         continue;
       }
-      if (isTerminal(pod) && !pod.metadata.deletionTimestamp) {
+      if (isPodTerminal(pod) && !pod.metadata.deletionTimestamp) {
         // A finished stateful pod is restarted under the same name: delete, then re-create.
         await this.deletePod(set, pod);
         if (monotonic) return;
@@ -169,7 +153,7 @@ export class StatefulSetController {
         await this.client.create(resourcePath(R.persistentvolumeclaims, ns), claim);
         this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${name} in StatefulSet ${set.metadata.name} success`);
       } catch (err) {
-        if (isConflict(err)) continue;
+        if (isAlreadyExists(err)) continue;
         this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
         throw err;
       }
@@ -180,7 +164,7 @@ export class StatefulSetController {
       this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} successful`);
     } catch (err) {
       // The cache is behind: the pod exists already.
-      if (isConflict(err)) return;
+      if (isAlreadyExists(err)) return;
       this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
       throw err;
     }
@@ -228,13 +212,6 @@ export class StatefulSetController {
   }
 
   private async updateStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
-    const next: StatefulSetStatus = { ...set.status, ...status };
-    if (JSON.stringify(next) === JSON.stringify(set.status)) return;
-    try {
-      await this.client.update(resourcePath(R.statefulsets, set.metadata.namespace, set.metadata.name, 'status'), { ...this.withKind(set), status: next });
-    } catch (err) {
-      if (isConflict(err) || isNotFound(err)) return;
-      throw err;
-    }
+    await this.statusWriter.update(set, { ...set.status, ...status });
   }
 }

@@ -7,7 +7,7 @@ import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { KubeList, KubeObject } from '../../api/meta/types.js';
 import { R, resourcePath } from '../../client/resources.js';
 import { startTestCluster, type TestCluster } from '../../test/harness.js';
-import { listPods, setPodPhase, startBareCluster, waitFor, type BareCluster } from '../history/testing.js';
+import { listPods, setPodPhase, startBareCluster, waitFor, type BareCluster } from '../../test/bare-cluster.js';
 import { StatefulSetController } from './controller.js';
 
 const NS = 'sts-test';

@@ -4,15 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pod } from '../../api/core/v1/pod/types.js';
-import type { KubeList } from '../../api/meta/types.js';
-import { startControlPlane, type ControlPlane } from '../../cluster/control-plane.js';
-import { SharedInformerFactory } from '../../client/informer.js';
-import { loadKubeconfig } from '../../client/kubeconfig.js';
-import { R, resourcePath } from '../../client/resources.js';
-import { RestClient } from '../../client/rest.js';
-import { eventually } from '../../test/harness.js';
-import { rfc3339 } from '../../util/time.js';
+import type { Pod } from '../api/core/v1/pod/types.js';
+import type { KubeList } from '../api/meta/types.js';
+import { startControlPlane, type ControlPlane } from '../cluster/control-plane.js';
+import { SharedInformerFactory } from '../client/informer.js';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { R, resourcePath } from '../client/resources.js';
+import { RestClient } from '../client/rest.js';
+import { eventually } from './harness.js';
+import { rfc3339 } from '../util/time.js';
 
 export interface BareCluster {
   cp: ControlPlane;

@@ -2,10 +2,14 @@
 // podutil.IsPodActive / IsPodReady / IsPodAvailable).
 import type { Pod, PodCondition } from '../../api/core/v1/pod/types.js';
 
+/** Succeeded or Failed: its containers will not run again. */
+export function isPodTerminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
 /** Not finished and not being deleted: a pod that still counts toward a replica count. */
 export function isPodActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
+  return !isPodTerminal(pod) && !pod.metadata.deletionTimestamp;
 }
 
 export function podReadyCondition(pod: Pod): PodCondition | undefined {

@@ -4,6 +4,7 @@
 // struct; here the template is fed as canonical JSON (sorted keys), so hashes are stable and
 // well spread but not byte-identical to upstream's.
 import type { PodTemplateSpec } from '../../api/core/v1/pod/types.js';
+import { canonicalJson } from './canonical-json.js';
 
 /** rand.SafeEncodeString's alphabet: no vowels, no look-alikes (0/o, 1/l, 3/e…). */
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -21,16 +22,6 @@ export function safeEncodeString(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) out += ALPHANUMS[s.charCodeAt(i) % ALPHANUMS.length];
   return out;
-}
-
-/** JSON with object keys sorted at every level and undefined members dropped. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
-  const entries = Object.entries(v as Record<string, unknown>)
-    .filter(([, x]) => x !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
 }
 
 export function computeHash(template: PodTemplateSpec | undefined, collisionCount?: number): string {

@@ -1,7 +1,7 @@
 // Which resource serves an owner reference's apiVersion+kind, learned from discovery: the
 // garbage collector must look up owners of any kind, not just the ones it watches.
 import { gvr, type GroupVersionResource } from '../../client/resources.js';
-import type { RestClient } from '../../client/rest.js';
+import type { ApiClient } from '../../client/rest.js';
 
 export interface MappedResource {
   gvr: GroupVersionResource;
@@ -20,7 +20,7 @@ export class RestMapper {
   private loadedAt = 0;
   private loading?: Promise<void>;
 
-  constructor(private readonly client: RestClient) {}
+  constructor(private readonly client: ApiClient) {}
 
   /** The resource for `apiVersion` + `kind`, refreshing discovery when it is unknown or stale. */
   async lookup(apiVersion: string, kind: string): Promise<MappedResource | undefined> {

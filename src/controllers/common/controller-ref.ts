@@ -3,8 +3,10 @@
 // controller), objects it controls that no longer match are released, and objects controlled by
 // someone else are left alone. Used by ReplicaSets for pods and by Deployments for ReplicaSets.
 import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
+import { isInvalid, isNotFound } from '../../client/errors.js';
+import type { Informer } from '../../client/informer.js';
 import { resourcePath, type GroupVersionResource } from '../../client/resources.js';
-import { ApiStatusError, type RestClient } from '../../client/rest.js';
+import type { ApiClient } from '../../client/rest.js';
 
 const SMP = 'application/strategic-merge-patch+json';
 
@@ -16,8 +18,18 @@ export function newControllerRef(owner: KubeObject, apiVersion: string, kind: st
   return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
 }
 
+/**
+ * The owner a controller reference names, from the owners' cache, when it is of `kind` and the
+ * same object (not a successor of the same name): upstream's resolveControllerRef.
+ */
+export function resolveControllerRef<T extends KubeObject>(owners: Informer<T>, namespace: string | undefined, ref: OwnerReference | undefined, kind: string): T | undefined {
+  if (!ref || ref.kind !== kind) return undefined;
+  const owner = owners.get(namespace ? `${namespace}/${ref.name}` : ref.name);
+  return owner && owner.metadata.uid === ref.uid ? owner : undefined;
+}
+
 export interface ClaimOptions<T extends KubeObject> {
-  client: RestClient;
+  client: ApiClient;
   owner: KubeObject;
   ownerApiVersion: string;
   ownerKind: string;
@@ -27,8 +39,6 @@ export interface ClaimOptions<T extends KubeObject> {
   /** A fresh check that the owner may still adopt (same uid, not being deleted); called at most once. */
   canAdopt(): Promise<void>;
 }
-
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
 
 /** The objects the owner controls after adopting and releasing; throws on the first failed write. */
 export async function claimObjects<T extends KubeObject>(objects: T[], o: ClaimOptions<T>): Promise<T[]> {
@@ -76,13 +86,13 @@ async function release<T extends KubeObject>(o: ClaimOptions<T>, obj: T): Promis
     await o.client.patch(resourcePath(o.resource, obj.metadata.namespace, obj.metadata.name), patch, SMP);
   } catch (err) {
     // Already gone, or changed under us (422 on the uid precondition): nothing left to release.
-    if (isNotFound(err) || (err instanceof ApiStatusError && err.code === 422)) return;
+    if (isNotFound(err) || isInvalid(err)) return;
     throw err;
   }
 }
 
 /** canAdopt for an owner: re-read it from the API and refuse if it was replaced or is being deleted. */
-export function recheckOwner(client: RestClient, resource: GroupVersionResource, owner: KubeObject): () => Promise<void> {
+export function recheckOwner(client: ApiClient, resource: GroupVersionResource, owner: KubeObject): () => Promise<void> {
   return async () => {
     const fresh = await client.get(resourcePath(resource, owner.metadata.namespace, owner.metadata.name));
     if (fresh.metadata.uid !== owner.metadata.uid) throw new Error(`original ${owner.metadata.namespace}/${owner.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${owner.metadata.uid}`);
