@@ -209,7 +209,9 @@ export class PodTopologySpreadPlugin implements FilterPlugin, ScorePlugin {
     for (const node of state.cache.nodeList()) {
       if (requireAllTopologies && !hasAllKeys(node, constraints)) continue;
       for (const c of constraints) {
-        if (c.topologyKey === HOSTNAME || !included(state, node, c)) continue;
+        // Score never reads the "" domain (a node without the key skips the constraint), so
+        // its pods are not counted.
+        if (c.topologyKey === HOSTNAME || node.node.metadata.labels?.[c.topologyKey] === undefined || !included(state, node, c)) continue;
         const k = pairKey(c.topologyKey, valueOf(node, c));
         const have = counts.get(k);
         if (have !== undefined) counts.set(k, have + countMatching(state, node, c.selector));
