@@ -99,6 +99,8 @@ function countMatching(state: CycleState, node: NodeInfo, selector: Selector): n
 }
 
 const pairKey = (key: string, value: string): string => `${key}\u0000${value}`;
+/** Cycle-state key of what PreScore computed (read once per scored node, so not built each time). */
+const SCORE_STATE = 'PodTopologySpread/score';
 
 interface FilterState {
   constraints: Constraint[];
@@ -190,52 +192,60 @@ export class PodTopologySpreadPlugin implements FilterPlugin, ScorePlugin {
     if (constraints.length === 0) return false;
     const ignored = new Set<string>();
     const counts = new Map<string, number>();
+    // Domains per constraint, for its weight. A node lacking a key (allowed under system
+    // defaulting) forms the "" domain, as upstream; Score never reads that domain's count (such a
+    // node skips the constraint), so no count is kept for it. Hostname counts are taken in Score.
     const values = constraints.map(() => new Set<string>());
-    // A node lacking a key (allowed under system defaulting) forms the "" domain for it, as
-    // upstream; Score gives such a node nothing for that constraint.
-    const valueOf = (node: NodeInfo, c: Constraint): string => node.node.metadata.labels?.[c.topologyKey] ?? '';
     for (const node of nodes) {
       if (requireAllTopologies && !hasAllKeys(node, constraints)) {
         ignored.add(node.name);
         continue;
       }
-      constraints.forEach((c, i) => {
-        const v = valueOf(node, c);
-        values[i]!.add(v);
-        if (c.topologyKey !== HOSTNAME) counts.set(pairKey(c.topologyKey, v), 0);
-      });
-    }
-    const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? nodes.length - ignored.size : values[i]!.size) + 2));
-    for (const node of state.cache.nodeList()) {
-      if (requireAllTopologies && !hasAllKeys(node, constraints)) continue;
-      for (const c of constraints) {
-        // Score never reads the "" domain (a node without the key skips the constraint), so
-        // its pods are not counted.
-        if (c.topologyKey === HOSTNAME || node.node.metadata.labels?.[c.topologyKey] === undefined || !included(state, node, c)) continue;
-        const k = pairKey(c.topologyKey, valueOf(node, c));
-        const have = counts.get(k);
-        if (have !== undefined) counts.set(k, have + countMatching(state, node, c.selector));
+      const labels = node.node.metadata.labels ?? {};
+      for (let i = 0; i < constraints.length; i++) {
+        const key = constraints[i]!.topologyKey;
+        if (key === HOSTNAME) continue;
+        const v = labels[key];
+        values[i]!.add(v ?? '');
+        if (v !== undefined) counts.set(pairKey(key, v), 0);
       }
     }
-    state.write(`${this.name}/score`, { constraints, counts, weights, ignored } satisfies ScoreState);
+    const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? nodes.length - ignored.size : values[i]!.size) + 2));
+    // Every node of the cluster counts towards the domains of the nodes being scored.
+    if (counts.size > 0) {
+      for (const node of state.cache.nodeList()) {
+        if (requireAllTopologies && !hasAllKeys(node, constraints)) continue;
+        const labels = node.node.metadata.labels ?? {};
+        for (const c of constraints) {
+          const v = labels[c.topologyKey];
+          if (c.topologyKey === HOSTNAME || v === undefined) continue;
+          const k = pairKey(c.topologyKey, v);
+          const have = counts.get(k);
+          if (have !== undefined && included(state, node, c)) counts.set(k, have + countMatching(state, node, c.selector));
+        }
+      }
+    }
+    state.write(SCORE_STATE, { constraints, counts, weights, ignored } satisfies ScoreState);
     return true;
   }
 
   score(state: CycleState, node: NodeInfo): number {
-    const s = state.read<ScoreState>(`${this.name}/score`)!;
+    const s = state.read<ScoreState>(SCORE_STATE)!;
     if (s.ignored.has(node.name)) return 0;
+    const labels = node.node.metadata.labels ?? {};
     let total = 0;
-    s.constraints.forEach((c, i) => {
-      const value = node.node.metadata.labels?.[c.topologyKey];
-      if (value === undefined) return;
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
+      const value = labels[c.topologyKey];
+      if (value === undefined) continue;
       const cnt = c.topologyKey === HOSTNAME ? countMatching(state, node, c.selector) : (s.counts.get(pairKey(c.topologyKey, value)) ?? 0);
       total += cnt * s.weights[i]! + (c.maxSkew - 1);
-    });
+    }
     return Math.round(total);
   }
 
   normalize(state: CycleState, scores: number[], nodes: NodeInfo[]): void {
-    const s = state.read<ScoreState>(`${this.name}/score`)!;
+    const s = state.read<ScoreState>(SCORE_STATE)!;
     let min = Infinity;
     let max = 0;
     nodes.forEach((n, i) => {
