@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
+import { loadSchedulerConfig } from '../scheduler/config.js';
 import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -23,6 +24,7 @@ Flags:
       --private-registry FILE      registries.yaml for this machine's node (default <data-dir>/registries.yaml)
       --kubelet-port N             Port of this node's kubelet API (default 10250)
       --disable-scheduler          Do not run the scheduler in this process
+      --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
       --default-not-ready-toleration-seconds N     tolerationSeconds of the not-ready toleration added to every pod (default 300)
@@ -48,6 +50,7 @@ export async function runServer(args: string[]): Promise<number> {
       'private-registry': { type: 'string' },
       'kubelet-port': { type: 'string' },
       'disable-scheduler': { type: 'boolean' },
+      'kube-scheduler-arg': { type: 'string', multiple: true },
       'disable-controller-manager': { type: 'boolean' },
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
@@ -73,6 +76,12 @@ export async function runServer(args: string[]): Promise<number> {
   } catch (err) {
     return fail((err as Error).message);
   }
+  let scheduler;
+  try {
+    scheduler = schedulerArgs(values['kube-scheduler-arg'] ?? []);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -83,6 +92,7 @@ export async function runServer(args: string[]): Promise<number> {
     writeKubeconfig: values['write-kubeconfig'],
     token: values.token,
     disableScheduler: values['disable-scheduler'],
+    scheduler,
     disableControllers: values['disable-controller-manager'],
     defaultTolerationSeconds: {
       notReadySeconds: tolerationSeconds['default-not-ready-toleration-seconds'],
@@ -122,4 +132,19 @@ export async function runServer(args: string[]): Promise<number> {
   await agent?.stop();
   await cp.stop();
   return 0;
+}
+
+/**
+ * k3s passes `--kube-scheduler-arg key=value` on to kube-scheduler as `--key=value`; k8ts's
+ * in-process scheduler takes the one that carries its settings, `config`.
+ */
+function schedulerArgs(args: string[]) {
+  let options;
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    const key = (eq < 0 ? arg : arg.slice(0, eq)).replace(/^--/, '');
+    if (key !== 'config' || eq < 0) throw new Error(`unsupported --kube-scheduler-arg "${arg}" (k8ts takes config=FILE)`);
+    options = loadSchedulerConfig(arg.slice(eq + 1)).options;
+  }
+  return options;
 }

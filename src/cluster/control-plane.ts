@@ -10,6 +10,7 @@ import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
 import type { ControllerManagerOptions } from '../controllers/manager.js';
+import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import { openStore, startCompactor } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
 import { adminToken, joinToken } from './credentials.js';
@@ -31,6 +32,8 @@ export interface ControlPlaneOptions {
   disableControllers?: boolean;
   /** Run without the scheduler (k3s's --disable-scheduler). */
   disableScheduler?: boolean;
+  /** The in-process scheduler's settings (from `--kube-scheduler-arg config=FILE`). */
+  scheduler?: Omit<SchedulerOptions, 'log'>;
   /** Tolerations for not-ready/unreachable nodes given to new pods (kube-apiserver's --default-*-toleration-seconds). */
   defaultTolerationSeconds?: DefaultTolerationOptions;
   /** Node lifecycle controller timings (--node-monitor-grace-period and friends). */
@@ -111,7 +114,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
   // Components are loaded only when they run: an API server on its own carries none of their code.
   const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr });
-  const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler({ server: url, caPem: pki.ca.cert, token }, { log: (line) => o.log?.(line) });
+  const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler({ server: url, caPem: pki.ca.cert, token }, { ...o.scheduler, log: (line) => o.log?.(line) });
   return {
     apiServer,
     store,

@@ -1,8 +1,9 @@
 // The scheduler: informers on pods, nodes, priority classes and namespaces feed the cache and
 // the queue; one loop pops a pod, runs the framework synchronously, assumes the chosen node and
 // binds in the background, so the next pod is scheduled while the binding is in flight.
-import type { Node } from '../api/core/v1/types.js';
-import type { Pod } from '../api/core/v1/pod/types.js';
+import type { ReplicaSet, StatefulSet } from '../api/apps/v1/types.js';
+import type { Node, Service } from '../api/core/v1/types.js';
+import type { Pod, ReplicationController, TopologySpreadConstraint } from '../api/core/v1/pod/types.js';
 import type { KubeObject } from '../api/meta/types.js';
 import type { PriorityClass } from '../api/scheduling/v1/types.js';
 import { EventRecorder } from '../client/events.js';
@@ -12,11 +13,13 @@ import { ApiStatusError, type RestClient } from '../client/rest.js';
 import { Framework } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE, type Diagnosis } from './fit-error.js';
+import type { WorkloadListers } from './default-selector.js';
 import { CycleState } from './framework.js';
 import type { NodeInfo } from './node-info.js';
 import { Nominator } from './nominator.js';
 import { newPodInfo, podKey, type PodInfo } from './pod-info.js';
 import { defaultPlugins } from './plugins/index.js';
+import type { DefaultingType } from './plugins/pod-topology-spread.js';
 import { preempt } from './preemption.js';
 import { PriorityResolver } from './priority.js';
 import { SchedulingQueue, type QueuedPod, type QueueOptions } from './queue.js';
@@ -33,6 +36,9 @@ export interface SchedulerOptions {
   queue?: QueueOptions;
   /** Bindings allowed in flight before the loop waits. */
   maxInFlightBindings?: number;
+  /** PodTopologySpread's defaults for pods without constraints of their own (PodTopologySpreadArgs). */
+  defaultingType?: DefaultingType;
+  defaultConstraints?: TopologySpreadConstraint[];
   log?: (line: string) => void;
 }
 
@@ -87,7 +93,11 @@ export class Scheduler {
     const classes = this.factory.informerFor<PriorityClass & KubeObject>(R.priorityclasses);
     this.priorities = new PriorityResolver({ get: (n) => classes.get(n), list: () => classes.list() });
     this.queue = new SchedulingQueue((p) => this.priorities.of(p), opts.queue);
-    const { filters, scorers } = defaultPlugins();
+    // Without default constraints nothing reads the workloads: no informers for them.
+    const spreadsByDefault = (opts.defaultingType ?? 'System') === 'System' || (opts.defaultConstraints?.length ?? 0) > 0;
+    const { filters, scorers } = defaultPlugins({
+      podTopologySpread: { defaultingType: opts.defaultingType, defaultConstraints: opts.defaultConstraints, workloads: spreadsByDefault ? this.workloadListers() : undefined },
+    });
     this.framework = new Framework(filters, scorers, opts.percentageOfNodesToScore ?? 0);
     this.recorder = new EventRecorder(client, this.name);
     this.nodes.addHandlers({
@@ -106,6 +116,20 @@ export class Scheduler {
       update: (o, p) => this.onPod(o, p),
       delete: (p) => this.onPodDelete(p),
     });
+  }
+
+  /** Services and controllers, read by default topology spreading to find a pod's siblings. */
+  private workloadListers(): WorkloadListers {
+    const services = this.factory.informerFor<Service>(R.services);
+    const rcs = this.factory.informerFor<ReplicationController>(R.replicationcontrollers);
+    const rss = this.factory.informerFor<ReplicaSet>(R.replicasets);
+    const sets = this.factory.informerFor<StatefulSet>(R.statefulsets);
+    return {
+      services: (ns) => services.list(ns),
+      replicationController: (ns, name) => rcs.get(`${ns}/${name}`),
+      replicaSet: (ns, name) => rss.get(`${ns}/${name}`),
+      statefulSet: (ns, name) => sets.get(`${ns}/${name}`),
+    };
   }
 
   /** Start the informers, wait for them to sync, then schedule until stop(). */

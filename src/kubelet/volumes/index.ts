@@ -15,6 +15,7 @@ import { messageOf, VolumeError } from './errors.js';
 import { expandSubPathExpr } from './expand.js';
 import type { RuntimeInfo } from './field-values.js';
 import { mountPointsUnder, unmount } from './host-mounts.js';
+import { ensureMemoryBacked } from './memory-backed.js';
 import { checkHostPathType } from './host-path.js';
 import { applyFsGroup } from './ownership.js';
 import { aggregate, configMapBytes, configMapMissingKey, DEFAULT_MODE, downwardPayload, keyedPayload, secretBytes, secretMissingKey } from './payloads.js';
@@ -50,6 +51,8 @@ export function pluginOf(vol: Volume): VolumePlugin | undefined {
 
 /** Volumes whose contents come from the API: refreshed periodically, always mounted read-only. */
 const PROJECTING: ReadonlySet<VolumePlugin | undefined> = new Set(['configmap', 'secret', 'downward-api', 'projected']);
+/** Volumes on tmpfs (upstream's memory-medium wrapper): everything projected but configMap. */
+const MEMORY_BACKED: ReadonlySet<VolumePlugin> = new Set(['secret', 'downward-api', 'projected']);
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -168,9 +171,17 @@ export class VolumeManager {
       return dir;
     }
     const payload = await this.payloadFor(pod, vol, info, fsGroup !== undefined);
-    const changed = await writeAtomically(dir, payload, {
-      beforeSwap: fsGroup === undefined ? undefined : (dataDir) => applyFsGroup(dataDir, fsGroup, true),
-    });
+    // Mounted only once the payload is in hand, so a missing Secret leaves no tmpfs behind.
+    const mountedNow = MEMORY_BACKED.has(plugin) && (await ensureMemoryBacked(dir, pod, info.nodeAllocatable?.['memory']));
+    let changed: boolean;
+    try {
+      changed = await writeAtomically(dir, payload, {
+        beforeSwap: fsGroup === undefined ? undefined : (dataDir) => applyFsGroup(dataDir, fsGroup, true),
+      });
+    } catch (err) {
+      if (mountedNow) await unmount(dir).catch(() => undefined);
+      throw err;
+    }
     if (changed && fsGroup !== undefined) await applyFsGroup(dir, fsGroup, true);
     return dir;
   }

@@ -233,6 +233,68 @@ describe('downwardAPI and projected volumes', () => {
   });
 });
 
+describe('memory-backed volumes', () => {
+  const fsOf = (dir: string) => execFileSync('findmnt', ['-n', '-o', 'TARGET,FSTYPE,OPTIONS', '--target', dir], { encoding: 'utf8' }).trim();
+
+  it('secret, downwardAPI and projected volumes are tmpfs sized as a memory emptyDir; configMap stays on disk', async () => {
+    const pod = makePod(
+      [
+        { name: 's', secret: { secretName: 'sec' } },
+        { name: 'd', downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+        { name: 'p', projected: { sources: [{ serviceAccountToken: { path: 'token' } }, { configMap: { name: 'cfg', items: [{ key: 'other', path: 'o' }] } }] } },
+        { name: 'c', configMap: { name: 'cfg' } },
+      ],
+      [{ name: 'app', image: 'busybox', resources: { limits: { memory: '32Mi' } } }],
+    );
+    const vols = await vm.setUp(pod, { nodeAllocatable: { memory: '1Gi' } });
+    for (const name of ['s', 'd', 'p']) {
+      const dir = vols.get(name)!;
+      // The pod's memory limit caps the size, as upstream's SizeMemoryBackedVolumes.
+      assert.match(fsOf(dir), new RegExp(`^${dir.replace(/[.~]/g, '\\$&')} tmpfs .*size=32768k`), name);
+    }
+    assert.equal(read(join(vols.get('s')!, 'password')), 's3cret');
+    assert.doesNotMatch(fsOf(vols.get('c')!), /^\S+kubernetes\.io~configmap\/c tmpfs/);
+    const uid = pod.metadata!.uid!;
+    assert.equal((await mountPointsUnder(vm.podDir(uid))).length, 3);
+
+    // Updates keep the atomic ..data swap inside the tmpfs; nothing is mounted twice.
+    const firstData = readlinkSync(join(vols.get('s')!, '..data'));
+    await rest.patch('/api/v1/namespaces/vol/secrets/sec', { data: { password: Buffer.from('n3w').toString('base64') } });
+    try {
+      await vm.refresh(pod, { nodeAllocatable: { memory: '1Gi' } });
+      assert.notEqual(readlinkSync(join(vols.get('s')!, '..data')), firstData);
+      assert.equal(read(join(vols.get('s')!, 'password')), 'n3w');
+      assert.equal((await mountPointsUnder(vm.podDir(uid))).length, 3);
+    } finally {
+      await rest.patch('/api/v1/namespaces/vol/secrets/sec', { data: { password: Buffer.from('s3cret').toString('base64') } });
+    }
+    await vm.tearDown(uid);
+    assert.deepEqual(await mountPointsUnder(vm.podDir(uid)), []);
+    assert.throws(() => lstatSync(vm.podDir(uid)), /ENOENT/);
+  });
+
+  it('without a pod memory limit the node allocatable sizes it; a failed first setup leaves no mount', async () => {
+    const pod = makePod([{ name: 's', secret: { secretName: 'sec' } }]);
+    const dir = (await vm.setUp(pod, { nodeAllocatable: { memory: '64Mi' } })).get('s')!;
+    assert.match(fsOf(dir), /tmpfs .*size=65536k/);
+    await vm.tearDown(pod.metadata!.uid!);
+
+    const missing = makePod([{ name: 's', secret: { secretName: 'gone' } }]);
+    await setUpError(missing);
+    assert.deepEqual(await mountPointsUnder(vm.podDir(missing.metadata!.uid!)), []);
+  });
+
+  it('a secret volume an older agent wrote on disk stays on disk (its containers bind-mounted that directory)', async () => {
+    const pod = makePod([{ name: 's', secret: { secretName: 'sec' } }]);
+    const dir = vm.volumeDir(pod.metadata!.uid!, 'secret', 's');
+    mkdirSync(join(dir, '..2020_01_01_00_00_00.1'), { recursive: true });
+    symlinkSync('..2020_01_01_00_00_00.1', join(dir, '..data'));
+    await vm.setUp(pod);
+    assert.equal(read(join(dir, 'password')), 's3cret');
+    assert.deepEqual(await mountPointsUnder(vm.podDir(pod.metadata!.uid!)), []);
+  });
+});
+
 describe('emptyDir and hostPath', () => {
   it('emptyDir is a 0777 dir; medium Memory is a sized tmpfs that tearDown unmounts; tearDown removes the pod dir', async () => {
     const pod = makePod([{ name: 'scratch', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } }]);

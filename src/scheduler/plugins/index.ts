@@ -8,14 +8,18 @@ import { NodeNamePlugin } from './node-name.js';
 import { NodePortsPlugin } from './node-ports.js';
 import { NodeResourcesFitPlugin } from './node-resources-fit.js';
 import { NodeUnschedulablePlugin } from './node-unschedulable.js';
-import { PodTopologySpreadPlugin } from './pod-topology-spread.js';
+import { PodTopologySpreadPlugin, type PodTopologySpreadOptions } from './pod-topology-spread.js';
 import { TaintTolerationPlugin } from './taint-toleration.js';
 
-export function defaultPlugins(): { filters: FilterPlugin[]; scorers: ScorePlugin[] } {
+export interface PluginOptions {
+  podTopologySpread?: PodTopologySpreadOptions;
+}
+
+export function defaultPlugins(opts: PluginOptions = {}): { filters: FilterPlugin[]; scorers: ScorePlugin[] } {
   const taints = new TaintTolerationPlugin();
   const nodeAffinity = new NodeAffinityPlugin();
   const fit = new NodeResourcesFitPlugin();
-  const spread = new PodTopologySpreadPlugin();
+  const spread = new PodTopologySpreadPlugin(opts.podTopologySpread);
   const interPod = new InterPodAffinityPlugin();
   return {
     filters: [new NodeUnschedulablePlugin(), new NodeNamePlugin(), taints, nodeAffinity, new NodePortsPlugin(), fit, spread, interPod],

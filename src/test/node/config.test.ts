@@ -1,6 +1,9 @@
 // Issue 5, acceptance 3 on a real node: ConfigMaps and Secrets as env and as files, the downward
-// API, and the service environment variables, as the container itself sees them.
+// API, and the service environment variables, as the container itself sees them. Issue 19: Secret,
+// token and downwardAPI volumes are tmpfs, and their mounts go with the pod and with the node.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
@@ -12,6 +15,13 @@ describe('a real node: configuration reaches the container', () => {
     assert.equal(r.code, 0, r.stderr);
     return r.stdout;
   };
+
+  let stopped = false;
+  /** Host mounts (the test shares the agent's mount namespace) under the agent's pods dir. */
+  const hostMounts = (podsDir: string) =>
+    readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .filter((l) => l.split(' ')[1]?.startsWith(podsDir));
 
   before(async () => {
     c = await startNodeTestCluster();
@@ -62,7 +72,9 @@ describe('a real node: configuration reaches the container', () => {
     );
     await c.waitPod('configured', (p) => p.status?.phase === 'Running', 30_000);
   });
-  after(() => c?.stop());
+  after(async () => {
+    if (!stopped) await c?.stop();
+  });
 
   it('ConfigMap and Secret values arrive as env, with $(VAR) expansion and envFrom prefixes', async () => {
     const env = await exec('configured', 'env');
@@ -121,5 +133,32 @@ describe('a real node: configuration reaches the container', () => {
     assert.match(hosts, /Kubernetes-managed hosts file/);
     assert.match(hosts, /\sconfigured$/m);
     assert.equal((await exec('configured', 'hostname')).trim(), 'configured');
+  });
+
+  it('Secret, token and downwardAPI volumes are tmpfs (ConfigMap is not), and an updated Secret still arrives', async () => {
+    const mounts = await exec('configured', 'mount');
+    const fsAt = (path: string) => mounts.split('\n').find((l) => l.split(' ')[2] === path);
+    // Sized by the pod's 64Mi memory limit, as upstream sizes memory-backed volumes.
+    for (const path of ['/etc/secret', '/etc/podinfo', '/var/run/secrets/kubernetes.io/serviceaccount']) assert.match(fsAt(path) ?? `${path}: not mounted`, /^tmpfs on \S+ type tmpfs \(ro,.*size=65536k/, mounts);
+    assert.doesNotMatch(fsAt('/etc/app') ?? '', /type tmpfs/);
+    const patch = await c.kubectl(['patch', 'secret', 'app-secret', '-p', JSON.stringify({ data: { password: Buffer.from('r0tated').toString('base64') } })]);
+    assert.equal(patch.code, 0, patch.stderr);
+    await eventually(async () => (await exec('configured', 'cat /etc/secret/password')) === 'r0tated', 40_000, 500);
+  });
+
+  it('the tmpfs mounts leave the host when the pod is deleted, and when the cluster stops', async () => {
+    const podsDir = join(c.dataDir, 'agent', 'pods');
+    const uid = (await c.waitPod('configured', () => true)).metadata.uid as string;
+    const ofPod = () => hostMounts(podsDir).filter((l) => l.includes(uid));
+    assert.equal(ofPod().filter((l) => l.split(' ')[2] === 'tmpfs').length, 3, hostMounts(podsDir).join('\n'));
+    await c.apply(podYaml('kept', { volumes: [{ name: 'sec', secret: { secretName: 'app-secret' } }], containers: [{ name: 'app', image: TEST_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'sleep 3600'] }] }));
+    await c.waitPod('kept', (p) => p.status?.phase === 'Running', 30_000);
+    const del = await c.kubectl(['delete', 'pod', 'configured', '--wait=true'], { timeoutMs: 60_000 });
+    assert.equal(del.code, 0, del.stderr);
+    await eventually(() => ofPod().length === 0, 20_000, 200);
+    assert.ok(hostMounts(podsDir).length >= 2, 'the other pod keeps its secret and token volumes');
+    stopped = true;
+    await c.stop();
+    assert.deepEqual(hostMounts(podsDir), []);
   });
 });

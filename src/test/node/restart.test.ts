@@ -93,4 +93,28 @@ describe('a real node: the agent killed with -9 and restarted', () => {
       rt.close();
     }
   });
+
+  it('a pod deleted while the agent was down has its Secret and token tmpfs unmounted by the next agent', async () => {
+    const mountsOf = (uid: string) => readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(uid) && l.split(' ')[2] === 'tmpfs');
+    const created = await c.kubectl(['create', 'secret', 'generic', 'restart-secret', '--from-literal=k=v']);
+    assert.equal(created.code, 0, created.stderr);
+    await c.kubectl(['apply', '-f', '-'], { input: podYaml('secretive', { volumes: [{ name: 'sec', secret: { secretName: 'restart-secret' } }], containers: [{ name: 'app', image: TEST_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'sleep 3600'] }] }) });
+    const pod = await eventually(async () => (await pods()).find((p) => p.metadata.name === 'secretive' && p.status?.phase === 'Running'), 30_000, 200);
+    const uid = pod.metadata.uid as string;
+    // The secret volume and the kube-api-access token volume.
+    assert.equal(mountsOf(uid).length, 2, readFileSync('/proc/mounts', 'utf8'));
+
+    process.kill(agent!.pid!, 'SIGKILL');
+    await new Promise((r) => agent!.once('exit', r));
+    assert.equal(mountsOf(uid).length, 2, 'kill -9 leaves the mounts, as it leaves the containers');
+    const del = await c.kubectl(['delete', 'pod', 'secretive', '--grace-period=0', '--force']);
+    assert.equal(del.code, 0, del.stderr);
+
+    agentLog = '';
+    agent = startAgent();
+    await eventually(nodeReady, 60_000, 200);
+    await eventually(() => mountsOf(uid).length === 0, 30_000, 200).catch((err) => {
+      throw new Error(`${err}: ${mountsOf(uid).join('\n')}\n${agentLog}`);
+    });
+  });
 });
