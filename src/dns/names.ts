@@ -40,7 +40,7 @@ export function reverseName(ip: string): string {
 export function canonicalAddress(ip: string): string | undefined {
   if (isIPv4(ip)) return ip.split('.').map(Number).join('.');
   if (!isIPv6(ip) || ip.includes('.') || ip.includes('%')) return undefined;
-  return compressIPv6(expandIPv6(ip).split(':').map((g) => g.replace(/^0+(?=.)/, '')));
+  return compressIPv6(expandIPv6(ip.toLowerCase()).split(':').map((g) => g.replace(/^0+(?=.)/, '')));
 }
 
 function expandIPv6(ip: string): string {

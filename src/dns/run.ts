@@ -157,11 +157,17 @@ const isLoopback = (host: string): boolean => host.startsWith('127.') || canonic
 async function podGateway(client: RestClient, nodeName: string, stopped: () => boolean): Promise<string> {
   for (let waited = 0; !stopped(); waited++) {
     const node = await client.get<Node>(resourcePath(R.nodes, undefined, nodeName)).catch(() => undefined);
-    const cidr = node?.spec?.podCIDR ? parseCIDR(node.spec.podCIDR) : undefined;
-    if (cidr) return addressText(cidr.family, cidr.base + 1n);
+    const gateway = node?.spec?.podCIDR ? gatewayOf(node.spec.podCIDR) : undefined;
+    if (gateway) return gateway;
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error('stopped');
+}
+
+/** The first address of a CIDR: "10.244.3.0/24" → "10.244.3.1". */
+export function gatewayOf(cidrText: string): string | undefined {
+  const cidr = parseCIDR(cidrText);
+  return cidr ? addressText(cidr.family, cidr.base + 1n) : undefined;
 }
 
 function addressText(family: 4 | 6, n: bigint): string {
