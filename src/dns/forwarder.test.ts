@@ -66,10 +66,11 @@ describe('forwarding', () => {
     assert.deepEqual(u.seen, ['www.example.org A']);
   });
 
-  it('caps what it keeps at the cache TTL (cache 30)', async () => {
+  it('caps what it keeps, and the TTLs it hands out, at the cache TTL (cache 30)', async () => {
     const u = await upstream((q) => ({ answers: [a(q.name, '192.0.2.8', 3600)] }));
     const { responder } = stack([lo(u)], { maxTtl: 1 });
-    await ask(responder, 'long.example.org', 'A');
+    const first = await ask(responder, 'long.example.org', 'A');
+    assert.equal((first.answers![0] as { ttl?: number }).ttl, 1);
     await ask(responder, 'long.example.org', 'A');
     assert.equal(u.seen.length, 1);
     await sleep(1100);

@@ -122,11 +122,13 @@ export class Forwarder {
         });
         let resp = packet.decode(await this.udp(up, id, key, query));
         if (resp.flag_tc) resp = packet.decode(await this.tcp(up, query));
+        // TTLs are capped as the cache caps them, so clients do not keep longer what this server would refresh.
+        const cap = (rs: Answer[]) => rs.map((r) => ('ttl' in r && (r.ttl ?? 0) > this.maxTtl ? ({ ...r, ttl: this.maxTtl } as Answer) : r));
         const value: Forwarded = {
           flags: resp.flags ?? 0,
-          answers: resp.answers ?? [],
-          authorities: resp.authorities ?? [],
-          additionals: (resp.additionals ?? []).filter((a) => a.type !== 'OPT'),
+          answers: cap(resp.answers ?? []),
+          authorities: cap(resp.authorities ?? []),
+          additionals: cap((resp.additionals ?? []).filter((a) => a.type !== 'OPT')),
         };
         this.store(key, value, resp);
         return value;
