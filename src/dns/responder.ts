@@ -66,6 +66,16 @@ export class Responder {
   /** The response to a message; undefined for what deserves none (responses, runts). */
   async respond(msg: Buffer, tcp: boolean): Promise<Buffer | undefined> {
     if (msg.length < 12 || msg[2]! & 0x80) return undefined;
+    try {
+      return await this.answer(msg, tcp);
+    } catch (err) {
+      // A record that cannot be encoded (or any other fault) fails this query, not the server.
+      this.opts.log?.(`dns: answering a query: ${String(err)}`);
+      return headerOnly(msg, RCODE.SERVFAIL);
+    }
+  }
+
+  private async answer(msg: Buffer, tcp: boolean): Promise<Buffer> {
     let req: DecodedPacket;
     try {
       req = packet.decode(msg);
