@@ -10,6 +10,7 @@ Usage:
   k8ts scheduler [flags] Run the scheduler against an API server
   k8ts controller-manager [flags]
                          Run the controllers against an API server
+  k8ts dns [flags]       Run the cluster DNS of this node
   k8ts image import FILE... | ls
                          Load image tarballs into the node's containerd; list its images
   k8ts help              Show this help
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./scheduler.js')).runSchedulerCommand(rest);
     case 'controller-manager':
       return (await import('./controller-manager.js')).runControllerManagerCommand(rest);
+    case 'dns':
+      return (await import('./dns.js')).runDnsCommand(rest);
     case 'image':
       return (await import('./image.js')).runImage(rest);
     case undefined:
