@@ -11,7 +11,7 @@ import { CycleState } from './framework.js';
 import { newPodInfo } from './pod-info.js';
 import { defaultPlugins } from './plugins/index.js';
 import type { PodTopologySpreadOptions } from './plugins/pod-topology-spread.js';
-import { makeNode, makePod } from './testing.js';
+import { makeNode, makePod } from './testing/objects.js';
 import type { ReplicaSet, StatefulSet } from '../api/apps/v1/types.js';
 import type { Service } from '../api/core/v1/types.js';
 import type { Pod, ReplicationController, TopologySpreadConstraint } from '../api/core/v1/pod/types.js';
