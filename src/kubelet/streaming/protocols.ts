@@ -59,7 +59,10 @@ export function backendProtocolFor(websocketProtocol: string): string {
   // of everything else (the v4 Status on the error stream included) is v4's. The base64 forms
   // differ from their binary twins only in how a WebSocket message is encoded.
   if (websocketProtocol === REMOTE_COMMAND_V5 || websocketProtocol === REMOTE_COMMAND_V4_BASE64) return REMOTE_COMMAND_V4;
-  if (websocketProtocol === REMOTE_COMMAND_V1_BASE64) return REMOTE_COMMAND_V1;
+  // channel.k8s.io over SPDY resets the error stream before anything is written to it (a v1
+  // quirk upstream kept), while over WebSocket upstream writes the failure's text there; v2
+  // writes the same text and has the same streams, so it stands in for v1.
+  if (websocketProtocol === REMOTE_COMMAND_V1_BASE64 || websocketProtocol === REMOTE_COMMAND_V1) return REMOTE_COMMAND_V2;
   return websocketProtocol;
 }
 
