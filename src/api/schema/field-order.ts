@@ -39,23 +39,35 @@ export function inGoFieldOrder<T>(value: T, schema: Schema): T {
   return order(value, schema, 0) as T;
 }
 
+type Resolved = { kind: 'object'; plan: Plan } | { kind: 'map'; values: Schema } | { kind: 'array'; items: Schema } | { kind: 'leaf' };
+/** What each schema node is, once its refs are followed: the lookups stay off the per-object path. */
+const resolvedNodes = new WeakMap<Schema, Resolved>();
+
+function resolveNode(schema: Schema): Resolved {
+  const hit = resolvedNodes.get(schema);
+  if (hit) return hit;
+  let s: Schema | undefined = schema;
+  let name: string | undefined;
+  for (let hops = 0; s && s.type === 'ref' && hops < 32; hops++) {
+    name = s.ref;
+    s = lookupDefinition(s.ref);
+  }
+  const r: Resolved =
+    s?.type === 'object' ? { kind: 'object', plan: planFor(s, name) } : s?.type === 'map' ? { kind: 'map', values: s.values } : s?.type === 'array' ? { kind: 'array', items: s.items } : { kind: 'leaf' };
+  resolvedNodes.set(schema, r);
+  return r;
+}
+
 function order(value: unknown, schema: Schema, depth: number): unknown {
   if (typeof value !== 'object' || value === null || depth > 64) return value;
-  let s = schema;
-  let name: string | undefined;
-  for (let hops = 0; s.type === 'ref' && hops < 32; hops++) {
-    name = s.ref;
-    const next = lookupDefinition(s.ref);
-    if (!next) return value;
-    s = next;
-  }
-  switch (s.type) {
+  const r = resolveNode(schema);
+  switch (r.kind) {
     case 'object':
-      return isPlainObject(value) ? orderObject(value, planFor(s, name), depth) : value;
+      return isPlainObject(value) ? orderObject(value, r.plan, depth) : value;
     case 'map':
-      return isPlainObject(value) ? orderMap(value, s.values, depth) : value;
+      return isPlainObject(value) ? orderMap(value, r.values, depth) : value;
     case 'array':
-      return Array.isArray(value) ? orderArray(value, s.items, depth) : value;
+      return Array.isArray(value) ? orderArray(value, r.items, depth) : value;
     default:
       return value;
   }
@@ -74,47 +86,61 @@ function orderMap(m: Json, values: Schema, depth: number): Json {
   const keys = Object.keys(m);
   let sorted = true;
   for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
-  let changed: Json | undefined;
-  for (const k of keys) {
-    const v = order(m[k], values, depth + 1);
-    if (v !== m[k]) (changed ??= {})[k] = v;
+  let vals: unknown[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const was = m[keys[i]!];
+    const v = order(was, values, depth + 1);
+    if (v !== was) (vals ??= keys.map((k) => m[k]))[i] = v;
   }
-  if (sorted && !changed) return m;
+  if (sorted && !vals) return m;
   const out: Json = {};
-  for (const k of sorted ? keys : keys.slice().sort()) out[k] = changed && k in changed ? changed[k] : m[k];
+  if (sorted) {
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = vals![i];
+    return out;
+  }
+  const index = new Map(keys.map((k, i) => [k, i]));
+  for (const k of keys.slice().sort()) out[k] = vals ? vals[index.get(k)!] : m[k];
   return out;
 }
 
 function orderObject(o: Json, plan: Plan, depth: number): Json {
   const keys = Object.keys(o);
+  const n = keys.length;
+  const unknownRank = plan.order.length;
   // In order when the declared keys come first, by rising rank, and the unknown ones after.
   let inOrder = true;
   let last = -1;
-  for (const k of keys) {
-    const r = plan.rank.get(k);
-    const rank = r === undefined ? plan.order.length : r;
-    if (rank < last) {
-      inOrder = false;
-      break;
-    }
-    last = rank;
-  }
-  let changed: Json | undefined;
-  for (const k of keys) {
+  let vals: unknown[] | undefined;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    const rank = plan.rank.get(k) ?? unknownRank;
+    if (rank < last) inOrder = false;
+    else last = rank;
     const fs = plan.fields[k];
     if (!fs) continue;
-    const v = order(o[k], fs, depth + 1);
-    if (v !== o[k]) (changed ??= {})[k] = v;
+    const was = o[k];
+    const v = order(was, fs, depth + 1);
+    if (v !== was) {
+      vals ??= keys.map((key) => o[key]);
+      vals[i] = v;
+    }
   }
-  if (inOrder && !changed) return o;
-  const value = (k: string): unknown => (changed && k in changed ? changed[k] : o[k]);
+  if (inOrder && !vals) return o;
   const out: Json = {};
   if (inOrder) {
-    for (const k of keys) out[k] = value(k);
+    for (let i = 0; i < n; i++) out[keys[i]!] = vals![i];
     return out;
   }
-  for (const k of plan.order) if (k in o) out[k] = value(k);
-  for (const k of keys) if (!plan.rank.has(k)) out[k] = value(k);
+  // Placing by rank: declared keys into their slots, unknown ones after in their order.
+  const slots: (number | undefined)[] = new Array(unknownRank);
+  const unknown: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = plan.rank.get(keys[i]!);
+    if (r === undefined) unknown.push(i);
+    else slots[r] = i;
+  }
+  for (const i of slots) if (i !== undefined) out[keys[i]!] = vals ? vals[i] : o[keys[i]!];
+  for (const i of unknown) out[keys[i]!] = vals ? vals[i] : o[keys[i]!];
   return out;
 }
 
