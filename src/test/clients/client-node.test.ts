@@ -134,27 +134,25 @@ describe('@kubernetes/client-node on a real node', { timeout: 180_000 }, () => {
   });
 
   it('KubernetesObjectApi: server-side apply creates, a second manager conflicts, force takes the field over', async () => {
+    // A kind without pods: a Deployment here would start containers the node is still tearing
+    // down when the test ends.
     const client = KubernetesObjectApi.makeApiClient(kc);
-    const spec = (replicas: number): KubernetesObject & { spec: unknown } => ({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'applied', namespace: 'default' },
-      spec: { replicas, selector: { matchLabels: { app: 'applied' } }, template: { metadata: { labels: { app: 'applied' } }, spec: { containers: [{ name: 'c', image: TEST_IMAGE }] } } },
-    });
-    const created = await client.patch(spec(1), undefined, undefined, 'js-client', undefined, PatchStrategy.ServerSideApply);
-    assert.equal(created.metadata?.uid !== undefined, true);
+    const applied = (value: string): KubernetesObject & { data: Record<string, string> } => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default' }, data: { k: value } });
+    const created = await client.patch(applied('1'), undefined, undefined, 'js-client', undefined, PatchStrategy.ServerSideApply);
+    assert.ok(created.metadata?.uid);
     assert.deepEqual(created.metadata?.managedFields?.map((m) => [m.manager, m.operation]), [['js-client', 'Apply']]);
-    await assert.rejects(client.patch(spec(3), undefined, undefined, 'other', undefined, PatchStrategy.ServerSideApply), (err: { code?: number; body?: unknown }) => {
+    await assert.rejects(client.patch(applied('2'), undefined, undefined, 'other', undefined, PatchStrategy.ServerSideApply), (err: { code?: number; body?: unknown }) => {
       assert.equal(err.code, 409);
-      assert.equal(JSON.parse(String(err.body)).message, 'Apply failed with 1 conflict: conflict with "js-client": .spec.replicas');
+      assert.equal(JSON.parse(String(err.body)).message, 'Apply failed with 1 conflict: conflict with "js-client": .data.k');
       return true;
     });
-    const forced = await client.patch(spec(3), undefined, undefined, 'other', true, PatchStrategy.ServerSideApply);
-    assert.equal((forced as unknown as { spec: { replicas: number } }).spec.replicas, 3);
-    const read = await client.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'applied', namespace: 'default' } });
-    assert.equal(read.metadata?.name, 'applied');
+    const forced = await client.patch(applied('2'), undefined, undefined, 'other', true, PatchStrategy.ServerSideApply);
+    assert.equal((forced as V1ConfigMap).data?.['k'], '2');
+    assert.deepEqual(forced.metadata?.managedFields?.map((m) => m.manager), ['other']);
+    const read = await client.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default' } });
+    assert.equal((read as V1ConfigMap).data?.['k'], '2');
     const listed = await client.list('v1', 'Pod', 'default');
     assert.ok(listed.items.some((p) => p.metadata?.name === 'web'));
-    await client.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'applied', namespace: 'default' } });
+    await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default' } });
   });
 });
