@@ -1,6 +1,8 @@
 // API errors as upstream's apimachinery/pkg/api/errors builds them: every failure a client
 // sees is a meta/v1 Status with a reason, a code and a message worded as kube-apiserver words it.
 import type { Status, StatusCause } from '../api/meta/types.js';
+import { ref } from '../api/schema/dsl.js';
+import { inGoFieldOrder } from '../api/schema/field-order.js';
 import { formatFieldErrors, type FieldError } from '../api/validation/field.js';
 
 export interface Qualified {
@@ -10,9 +12,18 @@ export interface Qualified {
   kind?: string;
 }
 
+const STATUS = ref('io.k8s.apimachinery.pkg.apis.meta.v1.Status');
+
+/** A Status with its fields in upstream's order, which is how clients that compare error bodies as text expect them. */
+export function statusInOrder(s: Status): Status {
+  return inGoFieldOrder(s, STATUS);
+}
+
 export class ApiError extends Error {
-  constructor(readonly status: Status) {
+  readonly status: Status;
+  constructor(status: Status) {
     super(status.message);
+    this.status = statusInOrder(status);
   }
   get code(): number {
     return this.status.code;
@@ -24,7 +35,7 @@ function qualifiedResource(q: Qualified): string {
 }
 
 function status(code: number, reason: string, message: string, details?: Status['details']): ApiError {
-  const s: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, reason, code };
+  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
   if (details) s.details = details;
   return new ApiError(s);
 }
@@ -98,9 +109,9 @@ function formatOneCause(e: FieldError): string {
 }
 
 export function successStatus(details?: Status['details']): Status {
-  const s: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 200 };
+  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 };
   if (details) s.details = details;
-  return s;
+  return statusInOrder(s);
 }
 
 export function toApiError(err: unknown): ApiError {

@@ -71,7 +71,7 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
   const fail = (message: string) => {
     if (settled) return;
     settled = true;
-    writeStatusAndClose(socket, { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, code: 500 });
+    writeStatusAndClose(socket, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
   };
   backend.on('timeout', () => backend.destroy(new Error('i/o timeout')));
   backend.on('error', (err) => fail(`error dialing backend: ${err.message}`));

@@ -5,6 +5,7 @@
 // Kind-agnostic by design.
 import type { KubeObject } from '../../api/meta/types.js';
 import { ref } from '../../api/schema/dsl.js';
+import { inGoFieldOrder, orderInPlace } from '../../api/schema/field-order.js';
 import type { FieldError } from '../../api/validation/field.js';
 import { ConflictError, KeyExistsError, KeyNotFoundError, type Store } from '../../storage/store.js';
 import { errors, type ApiError } from '../errors.js';
@@ -78,7 +79,7 @@ export class ResourceStore {
     if (!s) return stored;
     const out = s.fromStorage(structuredClone(stored));
     out.metadata.resourceVersion = stored.metadata.resourceVersion;
-    return out;
+    return inGoFieldOrder(out, ref(entry.def.schema));
   }
 
   private toStorage(entry: ResourceEntry, served: KubeObject): KubeObject {
@@ -86,7 +87,11 @@ export class ResourceStore {
     return s ? s.toStorage(served) : served;
   }
 
-  private encode(stored: KubeObject): Buffer {
+  private encode(entry: ResourceEntry, stored: KubeObject): Buffer {
+    // Upstream's field order, set once here for the stored bytes, the cache and the response.
+    // resourceVersion takes its place now, so stamping it after the write keeps the order.
+    stored.metadata.resourceVersion ??= '';
+    orderInPlace(stored, ref(entry.storage.def.schema));
     const { resourceVersion: _rv, ...meta } = stored.metadata;
     const buf = Buffer.from(JSON.stringify({ ...stored, metadata: meta }));
     // Served-version objects differ from what is stored for converted kinds; hint only the stored form.
@@ -153,7 +158,7 @@ export class ResourceStore {
       const key = objectKey(entry, m.namespace, m.name!);
       let rev: number;
       try {
-        rev = await this.store.create(key, this.encode(stored));
+        rev = await this.store.create(key, this.encode(entry, stored));
       } catch (err) {
         if (err instanceof KeyExistsError) throw errors.alreadyExists(entry, m.name!);
         throw err;
@@ -244,7 +249,7 @@ export class ResourceStore {
       }
     }
     try {
-      const rev = await this.store.update(key, this.encode(this.toStorage(entry, next)), revision);
+      const rev = await this.store.update(key, this.encode(entry, this.toStorage(entry, next)), revision);
       next.metadata.resourceVersion = String(rev);
       // Admission reservations (service IPs) are released once the cache shows the write.
       await this.cache.waitForRevision(rev).catch(() => undefined);
@@ -339,7 +344,7 @@ export class ResourceStore {
       if (!plan.changed) return { object: obj, deleted: false };
       if (options.dryRun) return { object: plan.object, deleted: false };
       try {
-        const rev = await this.store.update(key, this.encode(this.toStorage(entry, plan.object)), kv.modRevision);
+        const rev = await this.store.update(key, this.encode(entry, this.toStorage(entry, plan.object)), kv.modRevision);
         plan.object.metadata.resourceVersion = String(rev);
         return { object: plan.object, deleted: false };
       } catch (err) {

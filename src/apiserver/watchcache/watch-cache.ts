@@ -2,6 +2,7 @@
 // stored resource. Lists and watches are served from here; only writes and exact-revision
 // reads go to the store.
 import type { KubeObject } from '../../api/meta/types.js';
+import { withResourceVersion } from '../../api/schema/field-order.js';
 import type { KeyValue, Store, StoreEvent, Watcher } from '../../storage/store.js';
 import { CachedObject, type CacheEvent } from './types.js';
 import { ResourceCache } from './resource-cache.js';
@@ -15,8 +16,8 @@ export interface WatchCacheOptions {
 
 export function decodeKv(kv: KeyValue, rev = kv.modRevision): KubeObject {
   const obj = JSON.parse(kv.value.toString('utf8')) as KubeObject;
-  obj.metadata ??= {};
-  obj.metadata.resourceVersion = String(rev);
+  // Stored without its resourceVersion: put it back in its declared place among the fields.
+  obj.metadata = withResourceVersion(obj.metadata ?? {}, String(rev));
   return obj;
 }
 

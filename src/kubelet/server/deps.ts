@@ -4,14 +4,15 @@ import type { Duplex } from 'node:stream';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { RuntimeService, StreamingRuntime } from '../runtime.js';
 import type { Summary } from '../stats/types.js';
+import type { PortForwardOptions } from '../streaming/port-forward.js';
 import type { RemoteCommandOptions } from '../streaming/remote-command.js';
 
-export type { RemoteCommandOptions };
+export type { PortForwardOptions, RemoteCommandOptions };
 
 /** The client-facing halves of exec/attach and port-forward (src/kubelet/streaming). */
 export interface StreamingHandlers {
   handleRemoteCommand(req: IncomingMessage, socket: Duplex, head: Buffer, o: RemoteCommandOptions): unknown;
-  handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, o: { backendUrl: string }): unknown;
+  handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, o: PortForwardOptions): unknown;
 }
 
 export interface KubeletServerDeps {

@@ -98,7 +98,7 @@ export async function serveStream(deps: KubeletServerDeps, route: StreamRoute, q
         return n;
       });
     const backendUrl = await deps.runtime.portForward(await readySandboxId(deps, pod), ports);
-    await handOver(deps, socket, () => handlers.handlePortForward(req, socket, head, { backendUrl }));
+    await handOver(deps, socket, () => handlers.handlePortForward(req, socket, head, { backendUrl, ports }));
     return;
   }
   const container = route.container!;

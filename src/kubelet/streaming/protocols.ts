@@ -7,14 +7,24 @@ export const REMOTE_COMMAND_V2 = 'v2.channel.k8s.io';
 export const REMOTE_COMMAND_V3 = 'v3.channel.k8s.io';
 export const REMOTE_COMMAND_V4 = 'v4.channel.k8s.io';
 export const REMOTE_COMMAND_V5 = 'v5.channel.k8s.io';
+/** The text variants: each message a channel digit ('0'+n) and the payload in base64. */
+export const REMOTE_COMMAND_V1_BASE64 = 'base64.channel.k8s.io';
+export const REMOTE_COMMAND_V4_BASE64 = 'v4.base64.channel.k8s.io';
 export const PORT_FORWARD_V1 = 'portforward.k8s.io';
 /** kubectl's port-forward over WebSocket: the SPDY byte stream carried in binary messages. */
 export const PORT_FORWARD_WEBSOCKET_TUNNEL = 'SPDY/3.1+portforward.k8s.io';
 
 /** Remote-command versions a runtime's SPDY server speaks, newest first. */
 export const SPDY_REMOTE_COMMAND_PROTOCOLS = [REMOTE_COMMAND_V4, REMOTE_COMMAND_V3, REMOTE_COMMAND_V2, REMOTE_COMMAND_V1];
-/** Remote-command versions we accept over WebSocket. */
-export const WEBSOCKET_REMOTE_COMMAND_PROTOCOLS = [REMOTE_COMMAND_V5, ...SPDY_REMOTE_COMMAND_PROTOCOLS];
+/** Remote-command versions we accept over WebSocket (upstream's, plus v2 and v3 that older clients offer). */
+export const WEBSOCKET_REMOTE_COMMAND_PROTOCOLS = [REMOTE_COMMAND_V5, REMOTE_COMMAND_V4, REMOTE_COMMAND_V4_BASE64, REMOTE_COMMAND_V3, REMOTE_COMMAND_V2, REMOTE_COMMAND_V1, REMOTE_COMMAND_V1_BASE64];
+
+/**
+ * port-forward's own WebSocket channel protocol (a data and an error channel per port), as
+ * upstream's kubelet serves it: v4 binary or base64, or no subprotocol at all. The bare
+ * portforward.k8s.io name is taken as the binary form, for clients that offer the SPDY name.
+ */
+export const WEBSOCKET_PORT_FORWARD_PROTOCOLS = [REMOTE_COMMAND_V4, REMOTE_COMMAND_V4_BASE64, PORT_FORWARD_V1];
 
 export const STREAM_PROTOCOL_HEADER = 'x-stream-protocol-version';
 
@@ -46,8 +56,19 @@ export function chooseProtocol(offered: string[], accepted: string[]): string | 
 /** Which remote-command protocol to ask the runtime for, given what the WebSocket client chose. */
 export function backendProtocolFor(websocketProtocol: string): string {
   // v5 only adds the close signal, which we translate into a SPDY half-close; the wire format
-  // of everything else (the v4 Status on the error stream included) is v4's.
-  return websocketProtocol === REMOTE_COMMAND_V5 ? REMOTE_COMMAND_V4 : websocketProtocol;
+  // of everything else (the v4 Status on the error stream included) is v4's. The base64 forms
+  // differ from their binary twins only in how a WebSocket message is encoded.
+  if (websocketProtocol === REMOTE_COMMAND_V5 || websocketProtocol === REMOTE_COMMAND_V4_BASE64) return REMOTE_COMMAND_V4;
+  // channel.k8s.io over SPDY resets the error stream before anything is written to it (a v1
+  // quirk upstream kept), while over WebSocket upstream writes the failure's text there; v2
+  // writes the same text and has the same streams, so it stands in for v1.
+  if (websocketProtocol === REMOTE_COMMAND_V1_BASE64 || websocketProtocol === REMOTE_COMMAND_V1) return REMOTE_COMMAND_V2;
+  return websocketProtocol;
+}
+
+/** Whether a channel protocol carries its messages as base64 text. */
+export function isBase64Protocol(protocol: string): boolean {
+  return protocol === REMOTE_COMMAND_V1_BASE64 || protocol === REMOTE_COMMAND_V4_BASE64;
 }
 
 /** Protocols from v3 on carry a resize stream. */

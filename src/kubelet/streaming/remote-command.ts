@@ -17,10 +17,12 @@ import {
   backendProtocolFor,
   chooseProtocol,
   headerList,
+  isBase64Protocol,
   isSpdyUpgrade,
   isWebSocketUpgrade,
   supportsResize,
 } from './protocols.js';
+import { ChannelWriter, decodeChannelMessage } from './channels.js';
 import { acceptWebSocket, dialSpdyBackend, rejectUpgrade, splice, switchingProtocolsSpdy, type BackendConnection } from './upgrade.js';
 
 export interface RemoteCommandOptions {
@@ -34,8 +36,6 @@ export interface RemoteCommandOptions {
 }
 
 const STREAM_CREATION_TIMEOUT_MS = 30_000;
-/** WebSocket sends not yet handed to the socket before we stop reading the runtime. */
-const MAX_SENDS_IN_FLIGHT = 16;
 
 /** Serves one exec/attach upgrade request. Never throws; failures answer HTTP errors and close. */
 export async function handleRemoteCommand(req: IncomingMessage, socket: Duplex, head: Buffer, o: RemoteCommandOptions): Promise<void> {
@@ -130,7 +130,7 @@ async function serveWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer
     streams.session.destroy();
     return;
   }
-  relay(ws, streams, chosen === REMOTE_COMMAND_V5);
+  relay(ws, streams, chosen === REMOTE_COMMAND_V5, isBase64Protocol(chosen));
 }
 
 async function openBackendStreams(backend: BackendConnection, protocol: string, o: RemoteCommandOptions): Promise<BackendStreams> {
@@ -158,9 +158,8 @@ async function openBackendStreams(backend: BackendConnection, protocol: string, 
 }
 
 /** Moves bytes between the WebSocket channels and the runtime's SPDY streams until the command ends. */
-function relay(ws: WebSocket, s: BackendStreams, v5: boolean): void {
+function relay(ws: WebSocket, s: BackendStreams, v5: boolean, base64: boolean): void {
   let finished = false;
-  let inFlight = 0;
   const outputs = [s.stdout, s.stderr, s.error].filter((x): x is SpdyStream => x !== undefined);
   let openOutputs = outputs.length;
 
@@ -179,15 +178,11 @@ function relay(ws: WebSocket, s: BackendStreams, v5: boolean): void {
     ws.terminate();
   };
 
-  const send = (channel: number, data: Buffer): void => {
-    if (ws.readyState !== ws.OPEN) return;
-    inFlight++;
-    if (inFlight >= MAX_SENDS_IN_FLIGHT) for (const o of outputs) o.pause();
-    ws.send(Buffer.concat([Buffer.from([channel]), data]), { binary: true }, () => {
-      inFlight--;
-      if (inFlight < MAX_SENDS_IN_FLIGHT && !finished) for (const o of outputs) o.resume();
-    });
-  };
+  const writer = new ChannelWriter(ws, base64, (full) => {
+    if (full) for (const o of outputs) o.pause();
+    else if (!finished) for (const o of outputs) o.resume();
+  });
+  const send = (channel: number, data: Buffer): void => writer.send(channel, data);
 
   // Upstream tells the client the connection is ready with an empty message on the lowest
   // channel it will write.
@@ -216,10 +211,10 @@ function relay(ws: WebSocket, s: BackendStreams, v5: boolean): void {
     setImmediate(finish);
   });
 
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (finished || !isBinary || data.length === 0) return;
-    const channel = data[0]!;
-    const payload = data.subarray(1);
+  ws.on('message', (data: Buffer) => {
+    const m = finished ? undefined : decodeChannelMessage(data, base64);
+    if (!m) return;
+    const { channel, payload } = m;
     if (channel === Channel.STDIN && s.stdin && !s.stdin.writableEnded) {
       if (!s.stdin.write(payload)) {
         ws.pause();

@@ -39,7 +39,8 @@ before(async () => {
         const backendUrl = url.searchParams.get('backend') === 'refused' ? runtime.exec({ cmd: ['true'], ...o }).replace(/exec\/\w+/, 'exec/unknown') : runtime.exec({ cmd, ...o });
         void handleRemoteCommand(req, socket, head, { kind: url.pathname.endsWith('exec') ? 'exec' : 'attach', backendUrl, ...o });
       } else if (url.pathname === '/api/v1/namespaces/ns/pods/p/portforward') {
-        void handlePortForward(req, socket, head, { backendUrl: runtime.portForward() });
+        const ports = url.searchParams.getAll('ports').flatMap((p) => p.split(',')).map(Number);
+        void handlePortForward(req, socket, head, { backendUrl: runtime.portForward(), ports });
       } else {
         socket.destroy();
       }
@@ -106,6 +107,98 @@ test('WebSocket v4 exec with a tty forwards resize messages and reports success'
   assert.equal(r.channels.get(1)!.toString(), 'done\n');
   assert.deepEqual(JSON.parse(r.channels.get(3)!.toString()), { metadata: {}, status: 'Success' });
   assert.ok(runtime.resizes.includes('{"Width":100,"Height":40}'));
+});
+
+/** A channel-protocol session: every message decoded by the protocol's codec, in order. */
+async function wsChannelSession(path: string, protocols: string[], input: (ws: WebSocket) => void): Promise<{ protocol: string; messages: { channel: number; data: Buffer; text: boolean }[]; closeCode: number }> {
+  const ws = new WebSocket(`wss://127.0.0.1:${port}${path}`, protocols, { rejectUnauthorized: false });
+  const messages: { channel: number; data: Buffer; text: boolean }[] = [];
+  ws.on('message', (d: Buffer, isBinary: boolean) => {
+    const base64 = ws.protocol.includes('base64');
+    messages.push(base64 ? { channel: d[0]! - 48, data: Buffer.from(d.subarray(1).toString(), 'base64'), text: !isBinary } : { channel: d[0]!, data: d.subarray(1), text: !isBinary });
+  });
+  await once(ws, 'open');
+  const protocol = ws.protocol;
+  input(ws);
+  const [closeCode] = (await once(ws, 'close')) as [number];
+  return { protocol, messages, closeCode };
+}
+
+function joined(messages: { channel: number; data: Buffer }[], channel: number): string {
+  return Buffer.concat(messages.filter((m) => m.channel === channel).map((m) => m.data)).toString();
+}
+
+test('stdin sent in text frames reaches the command (the Python client writes strings as text)', async () => {
+  const r = await wsChannelSession(execPath(['sh', '-c', 'head -n1; echo err >&2; exit 2'], { stdin: true }), ['v4.channel.k8s.io'], (ws) => ws.send('\u0000echo test string 1\n'));
+  assert.equal(r.protocol, 'v4.channel.k8s.io');
+  assert.equal(joined(r.messages, 1), 'echo test string 1\n');
+  assert.equal(joined(r.messages, 2), 'err\n');
+  const status = JSON.parse(joined(r.messages, 3));
+  assert.equal(status.reason, 'NonZeroExitCode');
+  assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '2' }]);
+});
+
+for (const [protocol, v4] of [
+  ['v4.base64.channel.k8s.io', true],
+  ['base64.channel.k8s.io', false],
+  ['channel.k8s.io', false],
+] as const) {
+  test(`WebSocket ${protocol} exec: stdin, stdout, stderr and the ${v4 ? 'Status' : 'text'} on the error channel`, async () => {
+    const base64 = protocol.includes('base64');
+    const stdin = base64 ? '0' + Buffer.from('line one\n').toString('base64') : Buffer.concat([Buffer.from([0]), Buffer.from('line one\n')]);
+    const r = await wsChannelSession(execPath(['sh', '-c', 'head -n1; echo oops >&2; exit 3'], { stdin: true }), [protocol], (ws) => ws.send(stdin));
+    assert.equal(r.protocol, protocol);
+    assert.ok(r.messages.every((m) => m.text === base64), 'base64 protocols answer in text frames, binary ones in binary frames');
+    assert.equal(joined(r.messages, 1), 'line one\n');
+    assert.equal(joined(r.messages, 2), 'oops\n');
+    const error = joined(r.messages, 3);
+    if (v4) assert.deepEqual(JSON.parse(error).details.causes, [{ reason: 'ExitCode', message: '3' }]);
+    else assert.equal(error, 'error executing command [sh -c head -n1; echo oops >&2; exit 3], exit code 3');
+    assert.equal(r.closeCode, 1000);
+  });
+}
+
+/** An HTTP server on loopback, the pod-side port for the port-forward tests. */
+async function pageServer(body: string): Promise<{ port: number; close(): void }> {
+  const { createServer } = await import('node:http');
+  const server = createServer((_req, res) => res.end(body));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as { port: number }).port, close: () => server.close() };
+}
+
+for (const [name, offered, chosen] of [
+  ['v4.channel.k8s.io', ['v4.channel.k8s.io'], 'v4.channel.k8s.io'],
+  ['v4.base64.channel.k8s.io', ['v4.base64.channel.k8s.io'], 'v4.base64.channel.k8s.io'],
+  ['portforward.k8s.io', ['portforward.k8s.io'], 'portforward.k8s.io'],
+  ['no subprotocol', [], ''],
+  ['the JavaScript client offer (v5 first)', ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'], 'v4.channel.k8s.io'],
+] as const) {
+  test(`WebSocket port-forward over ${name}: port numbers first, then the page on the data channel`, async () => {
+    const page = await pageServer('hello from the pod');
+    try {
+      const base64 = chosen.includes('base64');
+      const request = Buffer.from('GET / HTTP/1.1\r\nHost: pod\r\nConnection: close\r\n\r\n');
+      const r = await wsChannelSession(`/api/v1/namespaces/ns/pods/p/portforward?ports=${page.port}`, [...offered], (ws) => ws.send(base64 ? '0' + request.toString('base64') : Buffer.concat([Buffer.from([0]), request])));
+      assert.equal(r.protocol, chosen);
+      const portBytes = [page.port & 0xff, page.port >> 8];
+      const first = (ch: number) => [...r.messages.find((m) => m.channel === ch)!.data];
+      assert.deepEqual(first(0), portBytes);
+      assert.deepEqual(first(1), portBytes);
+      const data = Buffer.concat(r.messages.filter((m) => m.channel === 0).slice(1).map((m) => m.data)).toString();
+      assert.match(data, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.ok(data.endsWith('hello from the pod'), data);
+      assert.equal(joined(r.messages.filter((m) => m.channel !== 1 || m.data.length !== 2), 1), '');
+      assert.equal(r.closeCode, 1000, 'the WebSocket closes once the connection in the pod has');
+    } finally {
+      page.close();
+    }
+  });
+}
+
+test('WebSocket port-forward without a port is refused', async () => {
+  const text = await rawUpgrade('/api/v1/namespaces/ns/pods/p/portforward', { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v4.channel.k8s.io' });
+  assert.match(text, /^HTTP\/1\.1 400 /);
+  assert.match(text, /query parameter \\"port\\" is required/);
 });
 
 /** Sends a raw upgrade request and returns everything the server wrote until it closed the connection. */

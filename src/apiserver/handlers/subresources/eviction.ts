@@ -74,7 +74,7 @@ async function evictPod(ctx: ApiContext, pods: ResourceEntry, name: string, req:
     if (budgetAllows === 'unhealthy') options.preconditions = { ...options.preconditions, resourceVersion: pod.metadata.resourceVersion };
   }
   await ctx.resources.delete(pods, w.namespace, name, options);
-  return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 };
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 }
 
 /** Throws 429 when the budget refuses; says how the eviction was allowed otherwise. */
