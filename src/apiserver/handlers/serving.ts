@@ -1,8 +1,8 @@
 // What serves each resource beyond the generic verbs, as upstream's per-resource REST storage
 // (pkg/registry/…): the status and scale subresources of every kind that declares them (a
 // CRD's as well), and what the built-in kinds add: pods/binding, pods/eviction, the kubelet
-// connections, the pods/, services/ and nodes/ proxy, namespaces/finalize, serviceaccounts/token, TokenReview's create,
-// and the deletes that answer with the object. The one table that names built-in kinds; the
+// connections, the pods/, services/ and nodes/ proxy, namespaces/finalize,
+// serviceaccounts/token, TokenReview's create, and the deletes that answer with the object. The one table that names built-in kinds; the
 // registry carries it on each entry and the dispatch reads it from there.
 import { validateNamespaceFinalizeUpdate } from '../../api/core/v1/namespace.js';
 import type { TokenAuthenticator } from '../auth/token.js';

@@ -1,17 +1,19 @@
 // The relay behind pods/, services/ and nodes/ proxy, as upstream's UpgradeAwareHandler with its
 // proxy transport: the client's request (method, path below `/proxy`, query, body) goes to the
 // location without the client's credentials; status, headers and body come back as the backend
-// sent them, except that CORS headers are dropped and a redirect to the backend's own paths is
-// rewritten to go through the proxy again. Upgrades (WebSocket, SPDY) are spliced through.
+// sent them, except that CORS headers are dropped and a redirect to the backend's own paths, or
+// a link in an HTML page, is rewritten to go through the proxy again. Upgrades (WebSocket, SPDY) are spliced through.
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { posix } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { ApiError } from '../errors.js';
 import type { AnyRequest } from '../http/body.js';
 import type { AnyResponse } from '../http/respond.js';
 import { pipeResponse, responseHeaders, responseOf } from './http.js';
+import { rewriteHtml } from './html-rewrite.js';
 import type { ProxyLocation } from './proxy-location.js';
 import { forwardedHeaders, proxyUpgrade } from './upgrade.js';
 
@@ -173,12 +175,40 @@ export async function relayHttp(p: ProxiedRequest, loc: ProxyLocation): Promise<
   }
   const headers = responseHeaders(backendRes);
   for (const k of Object.keys(headers)) if (k.toLowerCase().startsWith('access-control-')) delete headers[k];
+  const requestHost = ((req.headers[':authority'] as string | undefined) ?? req.headers.host ?? '') as string;
+  const rewrite = (url: string) => rewriteLocation(url, hostPort(loc), requestHost, prefix);
   const location = backendRes.headers.location;
-  if (location) {
-    const requestHost = ((req.headers[':authority'] as string | undefined) ?? req.headers.host ?? '') as string;
-    headers['location'] = rewriteLocation(location, hostPort(loc), requestHost, prefix);
+  if (location) headers['location'] = rewrite(location);
+  else if (method !== 'HEAD' && isHtml(backendRes) && HTML_CODECS[String(backendRes.headers['content-encoding'] ?? '')]) {
+    return sendRewrittenHtml(backendReq, backendRes, res, headers, rewrite);
   }
   await pipeResponse(backendReq, backendRes, req, res, headers);
+}
+
+function isHtml(res: IncomingMessage): boolean {
+  return (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'text/html';
+}
+
+/** The encodings a page's links can be rewritten under (Go's "deflate" is raw DEFLATE); others pass untouched. */
+const HTML_CODECS: Record<string, { decode: (b: Buffer) => Buffer; encode: (b: Buffer) => Buffer }> = {
+  '': { decode: (b) => b, encode: (b) => b },
+  gzip: { decode: gunzipSync, encode: gzipSync },
+  deflate: { decode: inflateRawSync, encode: deflateRawSync },
+};
+
+/** A page is read whole, its links rewritten (html-rewrite.ts) and sent with its new length. */
+async function sendRewrittenHtml(backendReq: ClientRequest, backendRes: IncomingMessage, res: AnyResponse, headers: Record<string, string | string[]>, rewrite: (url: string) => string): Promise<void> {
+  const codec = HTML_CODECS[String(backendRes.headers['content-encoding'] ?? '')]!;
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of backendRes as AsyncIterable<Buffer>) chunks.push(chunk);
+  } finally {
+    backendReq.destroy();
+  }
+  const page = codec.encode(Buffer.from(rewriteHtml(codec.decode(Buffer.concat(chunks)).toString('utf8'), rewrite)));
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-length') delete headers[k];
+  res.writeHead(backendRes.statusCode ?? 502, { ...headers, 'content-length': page.length });
+  res.end(page);
 }
 
 /** Relays an upgrade request to the location; a refusal is answered and the connection closed. */

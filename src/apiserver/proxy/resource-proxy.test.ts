@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { KUBECTL, startTestCluster, type TestCluster } from '../../test/harness.js';
@@ -46,6 +47,13 @@ function serveBackend(req: IncomingMessage, res: import('node:http').ServerRespo
     if (req.url === '/away') {
       res.writeHead(302, { Location: 'https://example.com/elsewhere' });
       return res.end();
+    }
+    if (req.url === '/page' || req.url === '/page.gz') {
+      // An absolute link to the backend's own address loses scheme and host too.
+      const page = Buffer.from('<html><body><a href="/next">next</a> <img src="http://' + hostIP + ':' + port + '/logo.png"></body></html>');
+      const gz = req.url === '/page.gz';
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...(gz ? { 'Content-Encoding': 'gzip' } : {}) });
+      return res.end(gz ? gzipSync(page) : page);
     }
     if (req.url === '/status/418') {
       res.writeHead(418, { 'X-Teapot': 'yes', 'Content-Type': 'text/plain' });
@@ -181,6 +189,17 @@ describe('services/proxy and pods/proxy', () => {
     assert.equal(((await followed.json()) as Echo).url, '/target?from=redirect');
     const away = await fetch(`${proxyBase}${SVC}/standin:8000/proxy/away`, { redirect: 'manual' });
     assert.equal(away.headers.get('location'), 'https://example.com/elsewhere');
+  });
+
+  test('links in HTML pages are rewritten below the proxy, plain or gzipped', async () => {
+    const prefix = `${SVC}/standin:8000/proxy`;
+    const plain = await fetch(`${proxyBase}${prefix}/page`);
+    assert.equal(await plain.text(), `<html><body><a href="${prefix}/next">next</a> <img src="${prefix}/logo.png"></body></html>`);
+    const gz = await cluster.http('GET', `${prefix}/page.gz`, undefined, { 'Accept-Encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    // kubectl's client asks for gzip and unzips: the page was rewritten and zipped again.
+    const raw = await cluster.kubectl(['get', '--raw', `${prefix}/page.gz`]);
+    assert.equal(raw.stdout, `<html><body><a href="${prefix}/next">next</a> <img src="${prefix}/logo.png"></body></html>`);
   });
 
   test('a WebSocket upgrade through services/proxy and pods/proxy, from kubectl proxy and directly', async () => {
