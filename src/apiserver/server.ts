@@ -56,6 +56,18 @@ export interface ApiServerOptions {
 
 
 const OPEN_PATHS = [/^\/(healthz|livez|readyz)(\/.*)?$/, /^\/version\/?$/];
+const HEALTH_ENDPOINTS = ['healthz', 'livez', 'readyz'];
+
+/** A path served outside the resource URL grammar. */
+interface RootRoute {
+  /** The paths `GET /` lists for it. */
+  paths(): readonly string[];
+  /** Whether the (trailing-slash-trimmed) path is this route's. */
+  matches(path: string): boolean;
+  /** Health and version answer every method; the rest only GET and HEAD. */
+  anyMethod?: boolean;
+  serve(path: string, req: Http2ServerRequest, res: Http2ServerResponse, url: URL): void | Promise<void>;
+}
 
 export class ApiServer {
   readonly registry: Registry;
@@ -169,35 +181,60 @@ export class ApiServer {
       const user = this.authenticator.authenticate(req.headers['authorization']);
       if (!user) throw errors.unauthorized();
     }
-    if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) return this.health(res, path, url);
-    if (path === '/version') return sendJson(res, 200, this.version());
-    const nodeProxy = KubeletProxy.matchNodeProxy(url.pathname);
-    if (nodeProxy) return this.kubelet.nodeProxy(nodeProxy.name, nodeProxy.path, url.searchParams, req, res);
-    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    // The path as sent: below a connect subresource (`…/proxy/`) a trailing slash is meaningful.
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
     if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
-    if ((req.method === 'GET' || req.method === 'HEAD') && this.serviceAccountTokens?.serveDiscovery(path, res)) return;
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-    const rep = negotiate(req.headers['accept']).representation;
-    if (path === '/api') {
-      if (rep === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, true), AGGREGATED_CONTENT_TYPE);
-      return sendJson(res, 200, apiVersions(req.headers[':authority'] ?? req.headers.host ?? ''));
-    }
-    if (path === '/apis') {
-      if (rep === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, false), AGGREGATED_CONTENT_TYPE);
-      return sendJson(res, 200, apiGroupList(this.registry));
-    }
-    let m = /^\/api\/([^/]+)$/.exec(path);
-    if (m) return sendOr404(res, apiResourceList(this.registry, '', m[1]!));
-    m = /^\/apis\/([^/]+)$/.exec(path);
-    if (m) return sendOr404(res, apiGroup(this.registry, m[1]!));
-    m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
-    if (m) return sendOr404(res, apiResourceList(this.registry, m[1]!, m[2]!));
-    if (path.startsWith('/openapi/')) return serveOpenApi(this.registry, path, req, res);
-    if (path === '/') return sendJson(res, 200, { paths: this.rootPaths() });
-    throw errors.notFoundPath();
+    const route = this.rootRoutes.find((r) => r.matches(path));
+    if (!route) throw errors.notFoundPath();
+    if (!route.anyMethod && req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+    return route.serve(path, req, res, url);
   }
 
-  /** Relays kubelet-bound upgrades after authentication; other upgrade requests are served as plain requests. */
+  /**
+   * Every path this server answers outside the resource URL grammar, in the order tried. `GET /`
+   * lists what they list, so the index can never name a path that is not served.
+   */
+  private readonly rootRoutes: readonly RootRoute[] = [
+    {
+      paths: () => HEALTH_ENDPOINTS.flatMap((kind) => [`/${kind}`, ...this.healthChecks().map(([name]) => `/${kind}/${name}`)]),
+      matches: (path) => /^\/(healthz|livez|readyz)(\/.*)?$/.test(path),
+      anyMethod: true,
+      serve: (path, _req, res, url) => this.health(res, path, url),
+    },
+    { paths: () => ['/version'], matches: (path) => path === '/version', anyMethod: true, serve: (_p, _req, res) => sendJson(res, 200, this.version()) },
+    {
+      paths: () => this.serviceAccountTokens?.discoveryPaths ?? [],
+      matches: (path) => this.serviceAccountTokens?.discoveryPaths.includes(path) ?? false,
+      serve: (path, _req, res) => void this.serviceAccountTokens?.serveDiscovery(path, res),
+    },
+    {
+      paths: () => ['/api', ...this.coreVersions().map((v) => `/api/${v}`)],
+      matches: (path) => /^\/api(\/[^/]+)?$/.test(path),
+      serve: (path, req, res) => {
+        if (path === '/api') {
+          if (negotiate(req.headers['accept']).representation === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, true), AGGREGATED_CONTENT_TYPE);
+          return sendJson(res, 200, apiVersions(req.headers[':authority'] ?? req.headers.host ?? ''));
+        }
+        sendOr404(res, apiResourceList(this.registry, '', path.split('/')[2]!));
+      },
+    },
+    {
+      paths: () => ['/apis', '/apis/', ...this.registry.groups().filter((g) => g.group).flatMap((g) => [`/apis/${g.group}`, ...g.versions.map((v) => `/apis/${g.group}/${v}`)])],
+      matches: (path) => /^\/apis(\/[^/]+){0,2}$/.test(path),
+      serve: (path, req, res) => {
+        const [, , group, version] = path.split('/');
+        if (!group) {
+          if (negotiate(req.headers['accept']).representation === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, false), AGGREGATED_CONTENT_TYPE);
+          return sendJson(res, 200, apiGroupList(this.registry));
+        }
+        sendOr404(res, version ? apiResourceList(this.registry, group, version) : apiGroup(this.registry, group));
+      },
+    },
+    { paths: () => ['/openapi/v2', '/openapi/v3'], matches: (path) => path.startsWith('/openapi/'), serve: (path, req, res) => serveOpenApi(this.registry, path, req, res) },
+    { paths: () => [], matches: (path) => path === '/', serve: (_p, _req, res) => sendJson(res, 200, { paths: this.rootPaths() }) },
+  ];
+
+  /** Relays upgrades to what serves them (the kubelet's streams, a proxy subresource) after authentication; other upgrade requests are served as plain requests. */
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     let url: URL;
@@ -206,10 +243,23 @@ export class ApiServer {
     } catch {
       return writeStatusAndClose(socket, errors.badRequest('malformed request URL').status);
     }
-    if (!KubeletProxy.handlesUpgrade(url.pathname)) return this.serveUpgradeAsRequest(req, socket);
+    const relay = this.upgradeRelay(req, socket, head, url);
+    if (!relay) return this.serveUpgradeAsRequest(req, socket);
     if (!(await this.authenticator.authenticate(req.headers['authorization']))) return writeStatusAndClose(socket, errors.unauthorized().status);
     this.opts.log?.(`${req.method} ${url.pathname} upgrade`);
-    await this.kubelet.upgrade(req, socket, head, url);
+    await relay();
+  }
+
+  /** What relays this upgrade, or undefined when nothing here takes one at this path. */
+  private upgradeRelay(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): (() => Promise<void>) | undefined {
+    if (KubeletProxy.handlesUpgrade(url.pathname)) return () => this.kubelet.upgrade(req, socket, head, url);
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    if (info.kind !== 'resource' || !info.subresource || !info.name) return undefined;
+    const entry = this.registry.lookup(info.group, info.version, info.resource);
+    const upgrade = entry?.subresources.find((s) => s.name === info.subresource)?.upgrade;
+    if (!entry || !upgrade || (!entry.namespaced && info.namespace !== undefined)) return undefined;
+    const namespace = entry.namespaced ? info.namespace : undefined;
+    return () => upgrade({ entry, namespace, name: info.name!, subpath: info.subpath, query: url.searchParams, req, socket, head });
   }
 
   /** An upgrade this server does not offer: answered as the ordinary request it also is, then closed. */
@@ -224,12 +274,16 @@ export class ApiServer {
     void this.handle(req as unknown as Http2ServerRequest, res as unknown as Http2ServerResponse);
   }
 
-  private health(res: Http2ServerResponse, path: string, url: URL): void {
-    const checks: [string, boolean][] = [
+  private healthChecks(): [string, boolean][] {
+    return [
       ['ping', true],
       ['etcd', this.cache.healthy()],
       ['informer-sync', this.ready],
     ];
+  }
+
+  private health(res: Http2ServerResponse, path: string, url: URL): void {
+    const checks = this.healthChecks();
     const sub = path.split('/')[2];
     const relevant = sub ? checks.filter(([n]) => n === sub) : checks;
     if (sub && !relevant.length) throw errors.notFoundPath();
@@ -255,14 +309,14 @@ export class ApiServer {
     };
   }
 
-  private rootPaths(): string[] {
-    const paths = ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/version', '/openapi/v2', '/openapi/v3'];
-    for (const g of this.registry.groups()) {
-      if (!g.group) continue;
-      paths.push(`/apis/${g.group}`);
-      for (const v of g.versions) paths.push(`/apis/${g.group}/${v}`);
-    }
-    return paths.sort();
+  /** The versions of the legacy group (`/api/{version}`). */
+  private coreVersions(): readonly string[] {
+    return this.registry.groups().find((g) => g.group === '')?.versions ?? [];
+  }
+
+  /** `GET /`: every path the root routes serve, sorted as upstream's index is. */
+  rootPaths(): string[] {
+    return [...new Set(this.rootRoutes.flatMap((r) => r.paths()))].sort();
   }
 }
 

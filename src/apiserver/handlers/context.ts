@@ -1,5 +1,7 @@
 // What every handler is given: the registry to find entries in, the generic resource store that
 // reads and writes them, the clock, and the way to the kubelets. Handlers reach nothing else.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AnyRequest } from '../http/body.js';
 import type { AnyResponse } from '../http/respond.js';
 import type { Registry } from '../registry/registry.js';
@@ -9,8 +11,10 @@ import type { ResourceStore } from '../rest/resource-store.js';
 export interface KubeletConnector {
   /** pods/log, and exec/attach/portforward asked for without an upgrade. */
   podSubresource(namespace: string, name: string, sub: string, method: string, query: URLSearchParams, req: AnyRequest, res: AnyResponse): Promise<void>;
-  /** nodes/{name}/proxy/{path}. */
-  nodeProxy(nameSpec: string, path: string, query: URLSearchParams, req: AnyRequest, res: AnyResponse): Promise<void>;
+  /** nodes/{id}/proxy[/{path}]: `subpath` is the encoded path below `/proxy`. */
+  nodeProxy(nameSpec: string, subpath: string | undefined, req: AnyRequest, res: AnyResponse): Promise<void>;
+  /** An upgrade through nodes/{id}/proxy; answers its own errors on the socket. */
+  nodeUpgrade(nameSpec: string, subpath: string | undefined, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
 }
 
 export interface ApiContext {

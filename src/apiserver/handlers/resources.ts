@@ -27,6 +27,14 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
   const entry = ctx.registry.lookup(info.group, info.version, info.resource);
   if (!entry) throw errors.notFoundPath();
   if (entry.namespaced === false && info.namespace !== undefined) throw errors.notFoundPath();
+  // The entry's own table says what serves a subresource; one not in it is not there.
+  const sub = info.subresource ? entry.subresources.find((s) => s.name === info.subresource) : undefined;
+  if (info.subresource && (!sub || !info.name)) throw errors.notFoundPath();
+  // Only a connect subresource has paths below it (a trailing slash aside).
+  if (sub && !sub.connect && info.subpath !== undefined && info.subpath !== '/') throw errors.notFoundPath();
+  if (sub?.connect) {
+    return sub.serve({ entry, verb: info.verb, namespace: entry.namespaced ? info.namespace : undefined, name: info.name!, subpath: info.subpath, query, req, res, dryRun: false, fieldManager: '' });
+  }
   const neg = negotiate(req.headers['accept'] as string | undefined);
   if (!neg.ok) throw errors.notAcceptable('only the following media types are accepted: application/json, application/yaml, application/json;stream=watch');
   const namespace = entry.namespaced ? info.namespace : undefined;
@@ -35,12 +43,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
   if (fieldManager.length > 128) throw errors.badRequest('fieldManager: Invalid value: the field manager is too long (at most 128 characters)');
 
   const call = (name: string) => ({ entry, verb: info.verb, namespace, name, query, req, res, dryRun, fieldManager });
-  if (info.subresource) {
-    // The entry's own table says what serves it; a subresource not in it is not there.
-    const sub = entry.subresources.find((s) => s.name === info.subresource);
-    if (!sub || !info.name) throw errors.notFoundPath();
-    return sub.serve(call(info.name));
-  }
+  if (sub) return sub.serve(call(info.name!));
   requireVerb(entry, info.verb);
   // Writes to one object need its name; on a collection URL they are not a verb at all.
   if ((info.verb === 'update' || info.verb === 'patch') && !info.name) throw methodNotAllowed();

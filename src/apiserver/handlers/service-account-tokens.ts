@@ -45,6 +45,9 @@ export class ServiceAccountTokens {
     this.requestPolicy = { issuer: this.issuer, apiAudiences: this.apiAudiences, maxExpirationSeconds: o.maxExpirationSeconds ?? DEFAULT_MAX_EXPIRATION_SECONDS, extendExpiration: o.extendExpiration ?? true };
   }
 
+  /** The issuer discovery documents' paths, as `GET /` lists them. */
+  readonly discoveryPaths: readonly string[] = [OPENID_CONFIGURATION_PATH, JWKS_PATH];
+
   /** Serves the issuer discovery documents; false for other paths. */
   serveDiscovery(path: string, res: AnyResponse): boolean {
     if (path === OPENID_CONFIGURATION_PATH) {

@@ -1,8 +1,8 @@
 // What serves each resource beyond the generic verbs, as upstream's per-resource REST storage
 // (pkg/registry/…): the status and scale subresources of every kind that declares them (a
 // CRD's as well), and what the built-in kinds add: pods/binding, pods/eviction, the kubelet
-// connections, nodes/proxy, namespaces/finalize, serviceaccounts/token, TokenReview's create,
-// and the deletes that answer with the object. The one table that names built-in kinds; the
+// connections, the pods/, services/ and nodes/ proxy, namespaces/finalize,
+// serviceaccounts/token, TokenReview's create, and the deletes that answer with the object. The one table that names built-in kinds; the
 // registry carries it on each entry and the dispatch reads it from there.
 import { validateNamespaceFinalizeUpdate } from '../../api/core/v1/namespace.js';
 import type { TokenAuthenticator } from '../auth/token.js';
@@ -11,7 +11,8 @@ import type { ApiContext } from './context.js';
 import { bindingSubresource } from './subresources/binding.js';
 import { evictionSubresource } from './subresources/eviction.js';
 import { finalizeSubresource, type FinalizeValidation } from './subresources/finalize.js';
-import { nodeProxySubresource, podConnectSubresources } from './subresources/kubelet.js';
+import { podConnectSubresources } from './subresources/kubelet.js';
+import { nodeProxySubresource, podProxySubresource, serviceProxySubresource } from './subresources/proxy.js';
 import { scaleSubresource } from './subresources/scale.js';
 import { statusSubresource } from './subresources/status.js';
 import { tokenRequestSubresource, type TokenRequestPolicy } from './subresources/token-request.js';
@@ -42,12 +43,13 @@ function ownKind(entry: ResourceEntry): Subresource['kind'] {
 function builtinServing(ctx: ApiContext, o: ServingOptions, entry: ResourceEntry): ResourceServing {
   switch (`${entry.group}/${entry.resource}`) {
     case '/pods':
-      return { deleteReturnsObject: true, subresources: [bindingSubresource(ctx), evictionSubresource(ctx), ...podConnectSubresources(ctx.kubelet)] };
+      return { deleteReturnsObject: true, subresources: [bindingSubresource(ctx), evictionSubresource(ctx), ...podConnectSubresources(ctx.kubelet), podProxySubresource(ctx)] };
     case '/namespaces':
       return { deleteReturnsObject: true, subresources: [finalizeSubresource(ctx, ownKind(entry), validateNamespaceFinalizeUpdate as FinalizeValidation)] };
     case '/nodes':
       return { deleteReturnsObject: true, subresources: [nodeProxySubresource(ctx.kubelet)] };
     case '/services':
+      return { deleteReturnsObject: true, subresources: [serviceProxySubresource(ctx)] };
     case '/persistentvolumes':
     case '/persistentvolumeclaims':
       return { deleteReturnsObject: true };

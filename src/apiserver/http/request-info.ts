@@ -8,7 +8,13 @@ export interface ResourceRequest {
   resource: string;
   name?: string;
   subresource?: string;
-  /** get, list, watch, create, update, patch, delete, deletecollection */
+  /**
+   * What follows the subresource, as sent (still percent-encoded), from its leading '/': the
+   * path a connect subresource (`proxy/{path}`) passes on. Undefined when the URL ends at the
+   * subresource; '/' when it ends in a slash there.
+   */
+  subpath?: string;
+  /** get, list, watch, create, update, patch, delete, deletecollection; '' for a method upstream gives no verb */
   verb: string;
 }
 
@@ -33,7 +39,7 @@ function verbFor(method: string, hasName: boolean, watch: boolean): string {
     case 'DELETE':
       return hasName ? 'delete' : 'deletecollection';
     default:
-      return method.toLowerCase();
+      return '';
   }
 }
 
@@ -70,10 +76,17 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   if (decoded[0] === 'namespaces' && decoded.length >= 3 && !isNamespaceSubresource(decoded[2]!)) {
     namespace = decoded[1];
     decoded.splice(0, 2);
+    rest = rest.slice(2);
   }
-  const [resource, name, subresource, ...extra] = decoded;
-  if (!resource || extra.length > 0) return { kind: 'other', path: pathname };
+  const [resource, name, subresource] = decoded;
+  if (!resource) return { kind: 'other', path: pathname };
   const watch = isWatch(query);
   const verb = verbFor(method, name !== undefined, watch);
-  return { kind: 'resource', group, version, namespace, resource, name, subresource, verb };
+  const info: ResourceRequest = { kind: 'resource', group, version, namespace, resource, name, subresource, verb };
+  // Parts after the subresource are its path (upstream keeps them in RequestInfo.Parts); whether
+  // anything serves a path there is the subresource's to say.
+  if (subresource !== undefined && (rest.length > 3 || pathname.endsWith('/'))) {
+    info.subpath = `/${rest.slice(3).join('/')}${rest.length > 3 && pathname.endsWith('/') ? '/' : ''}`;
+  }
+  return info;
 }

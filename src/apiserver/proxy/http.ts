@@ -1,4 +1,4 @@
-// Ordinary (non-upgrade) requests to a kubelet: the pods/log stream and the node proxy. The
+// Ordinary (non-upgrade) requests to a kubelet (the pods/log stream), and the response copy every proxy uses. The
 // client may be on HTTP/2, so only end-to-end headers cross over in either direction.
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { request } from 'node:https';
@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import type { AnyRequest } from '../http/body.js';
 import type { AnyResponse } from '../http/respond.js';
 import { hostPort, kubeletTls } from './kubelet-endpoint.js';
-import { forwardedHeaders, type UpgradeTarget } from './upgrade.js';
+import type { UpgradeTarget } from './upgrade.js';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'http2-settings']);
@@ -24,7 +24,15 @@ export function kubeletRequest(target: UpgradeTarget, method: string, headers: R
     timeout: CONNECT_TIMEOUT_MS,
     ...kubeletTls(target.client),
   });
-  const response = new Promise<IncomingMessage>((resolve, reject) => {
+  const response = responseOf(req);
+  if (body) (body as NodeJS.ReadableStream).pipe(req);
+  else req.end();
+  return { req, response };
+}
+
+/** The response to a request sent; rejects on a connection error or a connect timeout (`i/o timeout`). */
+export function responseOf(req: ClientRequest): Promise<IncomingMessage> {
+  return new Promise<IncomingMessage>((resolve, reject) => {
     req.on('response', (res) => {
       req.setTimeout(0);
       resolve(res);
@@ -32,9 +40,6 @@ export function kubeletRequest(target: UpgradeTarget, method: string, headers: R
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error('i/o timeout')));
   });
-  if (body) (body as NodeJS.ReadableStream).pipe(req);
-  else req.end();
-  return { req, response };
 }
 
 /** Go's url.Error text for a failed request: `Get "https://…": dial tcp …: connect: connection refused`. */
@@ -80,18 +85,4 @@ export function pipeResponse(backendReq: ClientRequest, backendRes: IncomingMess
     req.on('close', done);
     res.on('close', done);
   });
-}
-
-/** Node proxy: the request as the client made it, minus its credentials, to the kubelet path. */
-export async function proxyHttp(req: AnyRequest, res: AnyResponse, target: UpgradeTarget): Promise<void> {
-  const method = req.method ?? 'GET';
-  const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(method) || req.headers['content-length'] !== undefined;
-  const { req: backendReq, response } = kubeletRequest(target, method, forwardedHeaders(req.headers, false), hasBody ? req : undefined);
-  let backendRes: IncomingMessage;
-  try {
-    backendRes = await response;
-  } catch (err) {
-    throw transportError(method, target, err);
-  }
-  await pipeResponse(backendReq, backendRes, req, res, responseHeaders(backendRes));
 }

@@ -11,16 +11,17 @@ import type { AnyResponse } from '../http/respond.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceStore } from '../rest/resource-store.js';
-import { kubeletRequest, pipeResponse, proxyHttp, transportError } from './http.js';
+import { kubeletRequest, pipeResponse, transportError } from './http.js';
+import { relayHttp, relayUpgrade } from './http-proxy.js';
 import { kubeletEndpoint, type KubeletClientCert, type KubeletEndpoint } from './kubelet-endpoint.js';
 import { logLocation, streamLocation, type StreamSubresource } from './locations.js';
+import { nodeLocation, nodeProxyId, type ProxyLocation } from './proxy-location.js';
 import { proxyUpgrade, writeStatusAndClose, type UpgradeTarget } from './upgrade.js';
 
 /** Upstream's limit on how much of a kubelet's error body becomes the message. */
 const MAX_ERROR_MESSAGE = 50_000;
 const POD_CONNECT = new Set(['log', 'exec', 'attach', 'portforward']);
 const POD_UPGRADE = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)\/?$/;
-const NODE_PROXY = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/;
 
 export interface ProxyContext {
   registry: Registry;
@@ -152,48 +153,31 @@ export class KubeletProxy {
     await pipeResponse(backendReq, backendRes, req, res, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' }, 200);
   }
 
-  /** `/api/v1/nodes/{name}/proxy/{path}`: the name part, the kubelet path; undefined when not a node proxy path. */
-  static matchNodeProxy(pathname: string): { name: string; path: string } | undefined {
-    const m = NODE_PROXY.exec(pathname);
-    if (!m) return undefined;
-    return { name: decode(m[1]!), path: m[2] || '/' };
+  private async nodeLocation(nameSpec: string): Promise<ProxyLocation> {
+    const id = nodeProxyId(nameSpec);
+    return nodeLocation(await this.endpointOf(id.name), id, this.client);
   }
 
-  /** A node proxy target: `name`, `name:port` or `scheme:name:port` (the scheme is always https here). */
-  private async nodeTarget(nameSpec: string, path: string, query: URLSearchParams): Promise<UpgradeTarget> {
-    const parts = nameSpec.split(':');
-    let name = nameSpec;
-    let port: string | undefined;
-    if (parts.length === 3) [, name, port] = parts as [string, string, string];
-    else if (parts.length === 2) [name, port] = parts[0] === 'https' || parts[0] === 'http' ? [parts[1]!, undefined] : (parts as [string, string]);
-    const endpoint = await this.endpointOf(name);
-    if (port) {
-      const n = Number(port);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw errors.badRequest(`invalid port: ${port}`);
-      endpoint.port = n;
-    }
-    const qs = query.toString();
-    return { endpoint, path: `${path}${qs ? `?${qs}` : ''}`, client: this.client };
+  /** nodes/{name}/proxy/{path}: the kubelet, or another port on the node. */
+  async nodeProxy(nameSpec: string, subpath: string | undefined, req: AnyRequest, res: AnyResponse): Promise<void> {
+    await relayHttp({ req, res, subpath }, await this.nodeLocation(nameSpec));
   }
 
-  async nodeProxy(nameSpec: string, path: string, query: URLSearchParams, req: AnyRequest, res: AnyResponse): Promise<void> {
-    const target = await this.nodeTarget(nameSpec, path, query);
+  /** An upgrade through nodes/{name}/proxy; errors before the relay answer with a Status and close. */
+  async nodeUpgrade(nameSpec: string, subpath: string | undefined, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
-      await proxyHttp(req, res, target);
+      relayUpgrade(req, socket, head, await this.nodeLocation(nameSpec), subpath, this.log);
     } catch (err) {
-      if (err instanceof ApiError) {
-        throw errors.internal(new Error(`error trying to reach service: ${err.message.replace(/^[A-Z][a-z]+ "[^"]*": /, '')}`));
-      }
-      throw err;
+      writeStatusAndClose(socket, toApiError(err).status);
     }
   }
 
   /** Whether an upgrade request is one the kubelet serves (and so this proxy handles). */
   static handlesUpgrade(pathname: string): boolean {
-    return POD_UPGRADE.test(pathname) || NODE_PROXY.test(pathname);
+    return POD_UPGRADE.test(pathname);
   }
 
-  /** Relays an upgrade request to the kubelet. Errors before the relay answer with a Status and close. */
+  /** Relays an exec/attach/portforward upgrade to the kubelet. Errors before the relay answer with a Status and close. */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     try {
       const target = await this.upgradeTarget(req, url);
@@ -204,17 +188,12 @@ export class KubeletProxy {
   }
 
   private async upgradeTarget(req: IncomingMessage, url: URL): Promise<UpgradeTarget> {
-    const pathname = url.pathname;
-    const m = POD_UPGRADE.exec(pathname);
-    if (m) {
-      const method = req.method ?? 'GET';
-      if (method !== 'GET' && method !== 'POST') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-      const pod = await this.pod(decode(m[1]!), decode(m[2]!));
-      const path = streamLocation(pod, m[3] as StreamSubresource, url.searchParams);
-      return { endpoint: await this.endpointOf(pod.spec!.nodeName!), path, client: this.client };
-    }
-    const node = KubeletProxy.matchNodeProxy(pathname);
-    if (!node) throw errors.notFoundPath();
-    return this.nodeTarget(node.name, node.path, url.searchParams);
+    const m = POD_UPGRADE.exec(url.pathname);
+    if (!m) throw errors.notFoundPath();
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'POST') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+    const pod = await this.pod(decode(m[1]!), decode(m[2]!));
+    const path = streamLocation(pod, m[3] as StreamSubresource, url.searchParams);
+    return { endpoint: await this.endpointOf(pod.spec!.nodeName!), path, client: this.client };
   }
 }

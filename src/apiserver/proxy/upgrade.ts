@@ -3,7 +3,7 @@
 // joins the two connections. Any other answer is passed back with `Connection: close` and the
 // client connection is closed: a failed upgrade never leaves a usable channel to the kubelet
 // (CVE-2018-1002105).
-import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpRequest, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -53,11 +53,13 @@ export interface UpgradeTarget {
   /** Path and query on the kubelet. */
   path: string;
   client?: KubeletClientCert;
+  /** https (a kubelet) unless said otherwise: the pods/ and services/ proxy may dial plain http. */
+  scheme?: 'http' | 'https';
 }
 
 export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: UpgradeTarget, log?: (line: string) => void): void {
   socket.on('error', () => socket.destroy());
-  const backend = request({
+  const backend = (target.scheme === 'http' ? httpRequest : request)({
     host: target.endpoint.host,
     port: target.endpoint.port,
     method: req.method,

@@ -1,5 +1,7 @@
 // One served resource: the api-layer kind definition plus what serving it needs, including the
 // subresources it offers and what serves each. The HTTP dispatch reads all of it from here.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { KindDefinition } from '../../api/scheme/kind.js';
 import type { AnyRequest } from '../http/body.js';
 import type { AnyResponse } from '../http/respond.js';
@@ -19,6 +21,8 @@ export interface ResourceCall {
   namespace: string | undefined;
   /** The object named on the URL; empty on a collection. */
   name: string;
+  /** A connect subresource's path below it (`proxy/{path}`), still percent-encoded; see ResourceRequest.subpath. */
+  subpath?: string;
   query: URLSearchParams;
   req: AnyRequest;
   res: AnyResponse;
@@ -29,6 +33,18 @@ export interface ResourceCall {
 /** Serves the call and writes the response; verbs it does not serve are its to refuse. */
 export type ResourceHandler = (call: ResourceCall) => Promise<void>;
 
+/** An HTTP/1.1 upgrade (WebSocket, SPDY) to a connect subresource, after authentication. */
+export interface UpgradeCall {
+  entry: ResourceEntry;
+  namespace: string | undefined;
+  name: string;
+  subpath?: string;
+  query: URLSearchParams;
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+}
+
 export interface Subresource {
   name: string;
   /** The verbs discovery lists. */
@@ -36,6 +52,13 @@ export interface Subresource {
   /** The kind requests and answers carry, as discovery lists it. */
   kind: GroupVersionKind;
   serve: ResourceHandler;
+  /**
+   * A connection to something behind the server, as upstream's Connecter: any method, a path
+   * below it (`call.subpath`), and what the client accepts is the backend's business.
+   */
+  connect?: boolean;
+  /** Relays an upgrade request; without it an upgrade to the subresource is served as a plain request. */
+  upgrade?: (call: UpgradeCall) => Promise<void>;
 }
 
 /**

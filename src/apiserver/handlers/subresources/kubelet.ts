@@ -1,5 +1,5 @@
 // The subresources the kubelets serve, reached through the API server's kubelet proxy:
-// pods/log, exec, attach, portforward and nodes/proxy.
+// pods/log, exec, attach and portforward (nodes/proxy is in proxy.ts).
 import type { ResourceCall, Subresource } from '../../registry/entry.js';
 import type { KubeletConnector } from '../context.js';
 
@@ -18,14 +18,4 @@ export function podConnectSubresources(kubelet: KubeletConnector): Subresource[]
     connect('log', 'Pod', ['get']),
     connect('portforward', 'PodPortForwardOptions', ['create', 'get']),
   ];
-}
-
-/** nodes/{name}/proxy; the paths below it (nodes/{name}/proxy/{path}) are routed to the proxy directly. */
-export function nodeProxySubresource(kubelet: KubeletConnector): Subresource {
-  return {
-    name: 'proxy',
-    kind: { group: '', version: 'v1', kind: 'NodeProxyOptions' },
-    verbs: ['create', 'delete', 'get', 'patch', 'update'],
-    serve: (c) => kubelet.nodeProxy(c.name, '/', c.query, c.req, c.res),
-  };
 }
