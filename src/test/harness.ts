@@ -9,6 +9,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../cluster/control-plane.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from '../kubelet/sim/agent.js';
+import { mountPointsUnder, unmount } from '../kubelet/volumes/host-mounts.js';
 
 export interface TestCluster {
   cp: ControlPlane;
@@ -143,6 +144,9 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     async stop() {
       await sim?.stop();
       await cp.stop();
+      // An agent stopped mid-teardown (SIGTERM, a failed test) can leave volume mounts behind;
+      // removing the data dir must not fail on them, nor leave them on the host.
+      for (const m of await mountPointsUnder(dataDir).catch(() => [])) await unmount(m).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
