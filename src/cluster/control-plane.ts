@@ -5,7 +5,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
 import type { KindDefinition } from '../api/scheme/kind.js';
-import { loadOrCreateSigningKey } from '../apiserver/auth/signing-key.js';
+import { loadOrCreateSigningKey } from '../util/jws/signing-key.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';

@@ -3,9 +3,9 @@
 // validity window, and the service account (and the pod, secret or node the token is bound
 // to) still there with the same uid. Lookups go to the watch cache only, synchronously.
 import type { KubeObject } from '../../api/meta/types.js';
-import { parseJwt, verifyJwt } from './jwt.js';
+import { parseJwt, verifyJwt } from '../../util/jws/jwt.js';
 import { serviceAccountUsername, type KubernetesClaims, type ObjectRefClaim } from './serviceaccount-claims.js';
-import type { VerificationKey } from './signing-key.js';
+import type { VerificationKey } from '../../util/jws/signing-key.js';
 import { bearerToken, type TokenAuthenticator, type TokenResult, type UserInfo } from './token.js';
 
 /** go-jose's DefaultLeeway: clock skew tolerated on nbf, iat and exp, and on deletions. */
