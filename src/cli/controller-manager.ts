@@ -13,12 +13,14 @@ Flags:
       --kubeconfig FILE     Kubeconfig of the API server (default $KUBECONFIG, else ~/.kube/config)
       --leader-elect        Compete for the kube-system/kube-controller-manager lease; run controllers only while holding it
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
+      --service-account-private-key-file FILE  PEM key to sign service-account token Secrets with (the API server's
+                            <data-dir>/tls/service-account.key); without it such Secrets stay empty
   -v, --verbose             Log controller errors
   -h, --help                Show this help
 `;
 
 export async function runControllerManagerCommand(args: string[]): Promise<number> {
-  const values = parseFlags(args, { kubeconfig: { type: 'string' }, 'leader-elect': { type: 'boolean' }, 'node-monitor-grace-period': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } }, HELP);
+  const values = parseFlags(args, { kubeconfig: { type: 'string' }, 'leader-elect': { type: 'boolean' }, 'node-monitor-grace-period': { type: 'string' }, 'service-account-private-key-file': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } }, HELP);
   if (typeof values === 'number') return values;
   let gracePeriodMs: number | undefined;
   try {
@@ -29,7 +31,12 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
   const config = loadKubeconfig(kubeconfigPath(values.kubeconfig));
   const controllerLog = values.verbose ? log : () => undefined;
   const lock = values['leader-elect'] ? 'kube-controller-manager' : undefined;
-  const running = runMaybeElected(config, lock, 'controllers', () => startControllerManager(config, controllerLog, { rootCaPem: config.caPem, nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs } }));
+  const options = {
+    rootCaPem: config.caPem,
+    nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs },
+    serviceAccountPrivateKeyFile: values['service-account-private-key-file'],
+  };
+  const running = runMaybeElected(config, lock, 'controllers', () => startControllerManager(config, controllerLog, options));
   log(`controller manager started against ${config.server}`);
   await untilSignalled();
   await running.stop();

@@ -5,7 +5,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
 import type { KindDefinition } from '../api/scheme/kind.js';
-import { loadOrCreateSigningKey } from '../apiserver/auth/signing-key.js';
+import { loadOrCreateSigningKey } from '../util/jws/signing-key.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
@@ -86,6 +86,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const token = adminToken(o.dataDir);
   const nodeJoinToken = joinToken(o.dataDir, o.token);
 
+  // One key: the API server signs TokenRequests and verifies with it, the controller manager signs token Secrets.
+  const serviceAccountKeyFile = join(o.dataDir, 'tls', 'service-account.key');
   const store = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
@@ -103,7 +105,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     defaultTolerationSeconds: o.defaultTolerationSeconds,
     kubeletClient: await ensureKubeletClientCert(o.dataDir, pki.ca),
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
-    serviceAccountTokens: { signingKey: loadOrCreateSigningKey(join(o.dataDir, 'tls', 'service-account.key')) },
+    serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),
   });
   const port = await apiServer.start();
@@ -113,7 +115,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr });
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile });
   const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler({ server: url, caPem: pki.ca.cert, token }, { ...o.scheduler, log: (line) => o.log?.(line) });
   return {
     apiServer,

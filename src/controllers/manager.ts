@@ -1,7 +1,9 @@
 // The controller manager: every controller, each with its own client connection to the API.
+import { readFileSync } from 'node:fs';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { RestClient } from '../client/rest.js';
+import type { Controller } from './common/controller.js';
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
@@ -17,8 +19,11 @@ import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecy
 import { PodGC } from './podgc/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
+import { legacyTokenGenerator } from './serviceaccount/legacy-token.js';
+import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import { replicationControllerKind } from './replicaset/kinds.js';
+import { signingKeyFromPem } from '../util/jws/signing-key.js';
 
 export interface ControllerManager {
   stop(): void;
@@ -35,13 +40,19 @@ export interface ControllerManagerOptions {
   clusterCidr?: NodeIpamOptions['clusterCidr'];
   /** Prefix length of each node's IPv4 pod CIDR (default 24). */
   nodeCidrMaskSize?: NodeIpamOptions['nodeCidrMaskSize'];
+  /**
+   * PEM private key the token controller signs service-account token Secrets with
+   * (--service-account-private-key-file); the API server must verify with its public half.
+   * Without it that controller does not run, as upstream.
+   */
+  serviceAccountPrivateKeyFile?: string;
 }
 
 export function startControllerManager(config: ClientConfig, log: (line: string) => void = () => undefined, options: ControllerManagerOptions = {}): ControllerManager {
   const client = new RestClient(config, 'k8ts-controller-manager');
   // One informer per resource, shared by every controller that reads it.
   const informers = new SharedInformerFactory(client);
-  const controllers = [
+  const controllers: Controller[] = [
     new NamespaceController(client, informers, { log }),
     new ReplicaController(client, informers, { log }),
     new ReplicaController(client, informers, { kind: replicationControllerKind, log }),
@@ -60,6 +71,10 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
     new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
   ];
+  if (options.serviceAccountPrivateKeyFile) {
+    const key = signingKeyFromPem(readFileSync(options.serviceAccountPrivateKeyFile, 'utf8'));
+    controllers.push(new TokensController(client, informers, { generateToken: legacyTokenGenerator(key), rootCaPem: options.rootCaPem, log }));
+  }
   informers.start();
   for (const c of controllers) void c.run();
   return {

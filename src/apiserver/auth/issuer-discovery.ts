@@ -1,6 +1,6 @@
 // Service-account issuer discovery, what kube-apiserver serves so that other parties can
 // verify its tokens: the OpenID provider configuration and the JSON Web Key Set.
-import { publicJwk, type VerificationKey } from './signing-key.js';
+import { publicJwk, type VerificationKey } from '../../util/jws/signing-key.js';
 
 export const OPENID_CONFIGURATION_PATH = '/.well-known/openid-configuration';
 export const JWKS_PATH = '/openid/v1/jwks';

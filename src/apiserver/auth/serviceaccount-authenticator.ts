@@ -1,11 +1,14 @@
-// Authenticating service-account JWTs, as upstream's jwtTokenAuthenticator and its validator:
+// Authenticating service-account JWTs, as upstream's jwtTokenAuthenticator and its validators:
 // our issuer, a signature by one of our keys, an audience the caller accepts, inside its
 // validity window, and the service account (and the pod, secret or node the token is bound
-// to) still there with the same uid. Lookups go to the watch cache only, synchronously.
+// to) still there with the same uid. Legacy tokens (issuer kubernetes/serviceaccount, kept in
+// Secrets) pass the same signature and audience checks, then their own validator's.
+// Lookups go to the watch cache only, synchronously.
 import type { KubeObject } from '../../api/meta/types.js';
-import { parseJwt, verifyJwt } from './jwt.js';
+import { LEGACY_ISSUER, validateLegacyToken } from './legacy-token-validator.js';
+import { parseJwt, verifyJwt } from '../../util/jws/jwt.js';
 import { serviceAccountUsername, type KubernetesClaims, type ObjectRefClaim } from './serviceaccount-claims.js';
-import type { VerificationKey } from './signing-key.js';
+import type { VerificationKey } from '../../util/jws/signing-key.js';
 import { bearerToken, type TokenAuthenticator, type TokenResult, type UserInfo } from './token.js';
 
 /** go-jose's DefaultLeeway: clock skew tolerated on nbf, iat and exp, and on deletions. */
@@ -27,8 +30,10 @@ export interface BoundObjectGetter {
 }
 
 export interface ServiceAccountAuthenticatorOptions {
-  /** Issuers accepted; tokens of other issuers are left to other authenticators. */
+  /** Issuers of bound tokens accepted; tokens of other issuers are left to other authenticators. */
   issuers: readonly string[];
+  /** Accept legacy Secret-held tokens signed by these keys (upstream's --service-account-key-file). Default true. */
+  legacyTokens?: boolean;
   keys: readonly VerificationKey[];
   /** The API server's audiences: what a token must be for when the caller names none. */
   apiAudiences: readonly string[];
@@ -66,6 +71,10 @@ function deletedBefore(obj: KubeObject, limitMs: number): boolean {
   return typeof ts === 'string' && Date.parse(ts) < limitMs;
 }
 
+function serviceAccountUser(namespace: string, name: string, uid: string): UserInfo {
+  return { name: serviceAccountUsername(namespace, name), uid, groups: [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${namespace}`] };
+}
+
 export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
   private readonly clock: () => number;
 
@@ -82,8 +91,10 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
 
   authenticateToken(token: string, requested?: readonly string[]): TokenResult {
     const jwt = parseJwt(token);
+    const iss = jwt?.claims['iss'];
+    const legacy = iss === LEGACY_ISSUER && this.o.legacyTokens !== false;
     // Not a JWT, or another issuer's: some other authenticator may know it.
-    if (!jwt || typeof jwt.claims['iss'] !== 'string' || !this.o.issuers.includes(jwt.claims['iss'])) return { ok: false };
+    if (!jwt || typeof iss !== 'string' || (!legacy && !this.o.issuers.includes(iss))) return { ok: false };
     if (!verifyJwt(jwt, this.o.keys)) return { ok: false, error: 'go-jose/go-jose: error in cryptographic primitive' };
     const c = jwt.claims;
 
@@ -93,12 +104,17 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     const audiences = tokenAudiences.filter((a) => wanted.includes(a));
     if (!audiences.length) return { ok: false, error: `token audiences ${goQuoteList(tokenAudiences)} is invalid for the target audiences ${goQuoteList(wanted)}` };
 
+    if (legacy) {
+      const r = validateLegacyToken(token, c, this.o.getter);
+      return r.ok ? { ok: true, user: serviceAccountUser(r.account.namespace, r.account.name, r.account.uid), audiences } : r;
+    }
+
     const nowMs = this.clock();
     const now = nowMs / 1000;
     const exp = numericDate(c['exp']);
     const nbf = numericDate(c['nbf']);
     const iat = numericDate(c['iat']);
-    // Only bound tokens are issued here (legacy secret tokens are out of scope): no expiry, no trust.
+    // A bound token without an expiry is not one we issued: no expiry, no trust.
     if (exp === undefined) return { ok: false, error: 'service account token has no expiration' };
     if (nbf !== undefined && now + LEEWAY_S < nbf) return { ok: false, error: 'service account token is not valid yet' };
     if (now - LEEWAY_S > exp) return { ok: false, error: 'service account token has expired' };
@@ -139,11 +155,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     }
     if (typeof c['jti'] === 'string' && c['jti']) extra[EXTRA_CREDENTIAL_ID] = [`JTI=${c['jti']}`];
 
-    const user: UserInfo = {
-      name: serviceAccountUsername(ns, saRef.name),
-      uid: saRef.uid,
-      groups: [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${ns}`],
-    };
+    const user = serviceAccountUser(ns, saRef.name, saRef.uid);
     if (Object.keys(extra).length) user.extra = extra;
     return { ok: true, user, audiences };
   }

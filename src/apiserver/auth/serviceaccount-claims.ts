@@ -1,8 +1,8 @@
 // Issuing service-account tokens: the claims upstream's kube-apiserver puts in a bound token
 // (pkg/serviceaccount/claims.go), signed as a JWT.
 import { randomUUID } from 'node:crypto';
-import { signJwt } from './jwt.js';
-import type { SigningKey } from './signing-key.js';
+import { signJwt } from '../../util/jws/jwt.js';
+import type { SigningKey } from '../../util/jws/signing-key.js';
 
 export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 /** What kubelets ask for; such pod-bound tokens are issued for a year and only warned about after this. */

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../api/meta/types.js';
 import { jwks, openIdConfiguration } from './issuer-discovery.js';
-import { parseJwt, signJwt } from './jwt.js';
+import { parseJwt, signJwt } from '../../util/jws/jwt.js';
 import { EXTRA_CREDENTIAL_ID, EXTRA_NODE_NAME, EXTRA_POD_NAME, EXTRA_POD_UID, ServiceAccountTokenAuthenticator, type BoundObjectGetter } from './serviceaccount-authenticator.js';
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER as ISS, ServiceAccountTokenIssuer, type TokenBinding } from './serviceaccount-claims.js';
-import { generateSigningKey, loadOrCreateSigningKey, verificationKey, type SigningKey } from './signing-key.js';
+import { generateSigningKey, loadOrCreateSigningKey, verificationKey, type SigningKey } from '../../util/jws/signing-key.js';
 import { StaticTokenAuthenticator, type TokenResult } from './token.js';
 import { UnionAuthenticator } from './union.js';
 

@@ -5,7 +5,7 @@ import { watchCacheGetter } from '../auth/cache-getter.js';
 import { JWKS_PATH, jwks, OPENID_CONFIGURATION_PATH, openIdConfiguration } from '../auth/issuer-discovery.js';
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER, ServiceAccountTokenIssuer } from '../auth/serviceaccount-claims.js';
 import { ServiceAccountTokenAuthenticator } from '../auth/serviceaccount-authenticator.js';
-import { verificationKey, type SigningKey, type VerificationKey } from '../auth/signing-key.js';
+import { verificationKey, type SigningKey, type VerificationKey } from '../../util/jws/signing-key.js';
 import { sendJson, type AnyResponse } from '../http/respond.js';
 import type { Registry } from '../registry/registry.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';

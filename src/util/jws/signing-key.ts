@@ -1,7 +1,7 @@
-// The key service-account tokens are signed with: RSA 2048 (RS256) or ECDSA P-256 (ES256),
-// kept as PKCS#8 PEM in the data dir and created once. Its key id is upstream's: the
-// unpadded base64url SHA-256 of the public key's PKIX DER, so every server sharing the key
-// names it alike.
+// A JWS signing key: RSA 2048 (RS256) or ECDSA P-256 (ES256), kept as PKCS#8 PEM in a file and
+// created once. Its key id is Kubernetes': the unpadded base64url SHA-256 of the public key's
+// PKIX DER, so every process sharing the key (API servers verifying, a controller manager
+// signing) names it alike.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,11 +25,11 @@ export interface VerificationKey {
 function algorithmOf(key: KeyObject): SigningAlgorithm {
   if (key.asymmetricKeyType === 'rsa') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < 2048) throw new Error(`service account signing key: RSA keys need at least 2048 bits, this one has ${bits}`);
+    if (bits < 2048) throw new Error(`signing key: RSA keys need at least 2048 bits, this one has ${bits}`);
     return 'RS256';
   }
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
-  throw new Error(`service account signing key: unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (use RSA 2048+ or ECDSA P-256)`);
+  throw new Error(`signing key: unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (use RSA 2048+ or ECDSA P-256)`);
 }
 
 export function keyId(publicKey: KeyObject): string {
