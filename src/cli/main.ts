@@ -10,6 +10,7 @@ Usage:
   k8ts scheduler [flags] Run the scheduler against an API server
   k8ts controller-manager [flags]
                          Run the controllers against an API server
+  k8ts proxy [flags]     Run a node's service proxy (nftables or iptables; --cleanup removes its rules)
   k8ts image import FILE... | ls
                          Load image tarballs into the node's containerd; list its images
   k8ts help              Show this help
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./scheduler.js')).runSchedulerCommand(rest);
     case 'controller-manager':
       return (await import('./controller-manager.js')).runControllerManagerCommand(rest);
+    case 'proxy':
+      return (await import('./proxy.js')).runProxyCommand(rest);
     case 'image':
       return (await import('./image.js')).runImage(rest);
     case undefined:

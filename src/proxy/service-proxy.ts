@@ -31,6 +31,8 @@ export interface ServiceProxyOptions {
   chainPrefix?: string;
   runner?: Partial<SyncRunnerOptions>;
   log?: (line: string) => void;
+  /** Told after every sync that wrote. */
+  onSync?: (s: SyncRecord) => void;
 }
 
 export interface SyncRecord extends SyncResult {
@@ -92,6 +94,7 @@ export class ServiceProxy {
     if (stale.length) await deleteFlows(stale);
     this.syncs++;
     this.lastSync = { ...result, ms: performance.now() - started };
+    if (result.bytes) this.o.onSync?.(this.lastSync);
     this.syncedGeneration = generation;
     const done = this.waiters.filter((w) => w.generation <= generation);
     this.waiters = this.waiters.filter((w) => w.generation > generation);

@@ -76,6 +76,7 @@ export interface TestClusterOptions {
   /** Node lifecycle controller timings (e.g. a 2 s grace period). */
   nodeLifecycle?: ControlPlaneOptions['nodeLifecycle'];
   clusterCidr?: string;
+  serviceCidr?: string;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -89,6 +90,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
     nodeLifecycle: opts.nodeLifecycle,
     clusterCidr: opts.clusterCidr,
+    serviceCidr: opts.serviceCidr,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
