@@ -4,8 +4,8 @@
 // all of its chains with one iptables-restore per sync (as upstream's iptables mode without
 // partial syncs), nftables mode writes the whole table once, then only what changed.
 // The change is fed to the proxy's change tracker as its informer would; the API server and the
-// watch are not part of the figure. Needs root, nft and iptables-restore. BENCH_SIZES and
-// BENCH_CHANGES override the sizes and the number of timed changes.
+// watch are not part of the figure. Needs root, nft and iptables-restore. BENCH_SIZES,
+// BENCH_CHANGES and BENCH_REFERENCE_CHANGES override the sizes and the numbers of timed changes.
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +20,7 @@ import { endpoint, service, slice } from '../src/proxy/testing/fixtures.js';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '1000,5000,10000').split(',').map(Number);
 const CHANGES = Number(process.env['BENCH_CHANGES'] ?? 200);
-const REFERENCE_CHANGES = 10;
+const REFERENCE_CHANGES = Number(process.env['BENCH_REFERENCE_CHANGES'] ?? 3);
 const tag = randomInt(0x1000, 0xffff).toString(16);
 const TABLE = `k8ts-bench-${tag}`;
 const PREFIX = `KB${tag.toUpperCase()}`;

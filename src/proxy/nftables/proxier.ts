@@ -2,15 +2,16 @@
 import { runWithInput } from '../exec.js';
 import type { ProxyConfig, ProxyState } from '../model.js';
 import type { Proxier, SyncResult } from '../proxier.js';
-import { diffScript, fullSyncScript } from './render.js';
-import { desiredNftRuleset, type NftRuleset } from './ruleset.js';
+import { diffParts, fullSyncScript } from './render.js';
+import { desiredNftParts, flattenParts, type NftParts, type NftRulesetMemo } from './ruleset.js';
 
 export const DEFAULT_NFT_TABLE = 'kube-proxy';
 
 export class NftablesProxier implements Proxier {
   readonly mode = 'nftables' as const;
   /** What the kernel holds, as far as we know; undefined forces a full sync. */
-  private written?: NftRuleset;
+  private written?: NftParts;
+  private readonly memo: NftRulesetMemo = new WeakMap();
 
   constructor(
     readonly table: string,
@@ -19,9 +20,9 @@ export class NftablesProxier implements Proxier {
   ) {}
 
   async sync(state: ProxyState, opts: { full?: boolean } = {}): Promise<SyncResult> {
-    const next = desiredNftRuleset(state, this.cfg);
+    const next = desiredNftParts(state, this.cfg, this.memo);
     const full = opts.full || !this.written;
-    const script = full ? fullSyncScript(this.table, this.cfg, next) : diffScript(this.table, this.written!, next);
+    const script = full ? fullSyncScript(this.table, this.cfg, flattenParts(next)) : diffParts(this.table, this.written!, next);
     if (!script) return { full, bytes: 0 };
     try {
       await runWithInput(this.nft, ['-f', '-'], script);

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { DEFAULT_PROXY_CONFIG, type ProxyConfig, type ServicePortInfo } from '../model.js';
 import { nftAffinitySet, nftEndpointChain, nftServiceChains } from '../names.js';
 import { endpoint, NODE, NODE_IP, service, slice, stateOf, trackerWith } from '../testing/fixtures.js';
-import { diffScript, fullSyncScript } from './render.js';
-import { desiredNftRuleset } from './ruleset.js';
+import { diffParts, diffScript, fullSyncScript } from './render.js';
+import { desiredNftParts, desiredNftRuleset, type NftRulesetMemo } from './ruleset.js';
 
 const cfg: ProxyConfig = { ...DEFAULT_PROXY_CONFIG, clusterCIDR: '10.244.0.0/16' };
 const port = (name: string, o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
@@ -202,5 +202,28 @@ describe('nftables incremental sync', () => {
     const flushAt = lines.indexOf(`flush chain ip t ${nftEndpointChain(port('s'), ep('10.244.0.1'))}`);
     assert.ok(flushAt >= 0 && flushAt < lines.indexOf(`delete set ip t ${set}`), lines.join('\n'));
     assert.ok(lines.includes(`add set ip t ${set} { type ipv4_addr ; flags dynamic,timeout ; timeout 120s ; }`));
+  });
+
+  it('part by part: only the changed service port is looked at, and its commands are the same as a whole diff', () => {
+    const memo: NftRulesetMemo = new WeakMap();
+    const t = trackerWith(services, slices);
+    const before = desiredNftParts(t.current(), cfg, memo);
+    const flatBefore = desiredNftRuleset(t.current(), cfg);
+    t.setSlice(slice('b', [endpoint('10.244.0.2'), endpoint('10.244.0.9')]));
+    const after = desiredNftParts(t.current(), cfg, memo);
+    assert.equal(after.parts.get('ns1/a:p80/tcp'), before.parts.get('ns1/a:p80/tcp'), 'unchanged part reused');
+    assert.notEqual(after.parts.get('ns1/b:p80/tcp'), before.parts.get('ns1/b:p80/tcp'));
+    assert.equal(diffParts('t', before, after), diffScript('t', flatBefore, desiredNftRuleset(t.current(), cfg)));
+    assert.equal(diffParts('t', after, desiredNftParts(t.current(), cfg, memo)), '');
+  });
+
+  it('keeps a ClusterIP in cluster-ips while another port of its service still uses it', () => {
+    const two = service('m', '10.96.0.20', { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] });
+    const one = service('m', '10.96.0.20', { ports: [{ name: 'http', port: 80 }] });
+    const script = diffParts('t', desiredNftParts(stateOf([two], []), cfg), desiredNftParts(stateOf([one], []), cfg));
+    assert.ok(script.includes('delete element ip t no-endpoint-services { 10.96.0.20 . tcp . 443 }'), script);
+    assert.ok(!script.includes('cluster-ips'), script);
+    const gone = diffParts('t', desiredNftParts(stateOf([one], []), cfg), desiredNftParts(stateOf([], []), cfg));
+    assert.ok(gone.includes('delete element ip t cluster-ips { 10.96.0.20 }'), gone);
   });
 });

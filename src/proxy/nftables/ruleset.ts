@@ -84,12 +84,53 @@ export function skeletonCommands(table: string, cfg: ProxyConfig): string[] {
   return out;
 }
 
-export function desiredNftRuleset(state: ProxyState, cfg: ProxyConfig): NftRuleset {
+/** Sets whose elements several service ports may share (two ports of one service, one ClusterIP). */
+export const SHARED_SETS = [CLUSTER_IPS, NODEPORT_IPS] as const;
+
+/** The ruleset as each service port's own part (keyed like the state), plus the node's addresses. */
+export interface NftParts {
+  parts: Map<string, NftRuleset>;
+  nodeIPs: string[];
+}
+
+/**
+ * What each service port contributed last time, by the port object: the tracker replaces a port's
+ * objects only when the port or its endpoints change, so an unchanged port's part (the very same
+ * object) is reused, and the diff skips it by identity.
+ */
+export type NftRulesetMemo = WeakMap<ServicePortInfo, { endpoints: EndpointInfo[] | undefined; cfg: ProxyConfig; part: NftRuleset }>;
+
+export function desiredNftParts(state: ProxyState, cfg: ProxyConfig, memo?: NftRulesetMemo): NftParts {
+  const parts = new Map<string, NftRuleset>();
+  for (const [key, sp] of state.services) {
+    const endpoints = state.endpoints.get(key);
+    const cached = memo?.get(sp);
+    let part = cached && cached.endpoints === endpoints && cached.cfg === cfg ? cached.part : undefined;
+    if (!part) {
+      part = emptyRuleset();
+      addServicePort(part, sp, endpoints ?? [], cfg);
+      memo?.set(sp, { endpoints, cfg, part });
+    }
+    parts.set(key, part);
+  }
+  return { parts, nodeIPs: state.nodeIPs.filter((ip) => !ip.startsWith('127.')) };
+}
+
+/** One ruleset of everything, service ports in key order. */
+export function flattenParts(p: NftParts): NftRuleset {
   const rs = emptyRuleset();
-  for (const ip of state.nodeIPs) if (!ip.startsWith('127.')) rs.elements[NODEPORT_IPS].set(ip, undefined);
-  const keys = [...state.services.keys()].sort();
-  for (const key of keys) addServicePort(rs, state.services.get(key)!, state.endpoints.get(key) ?? [], cfg);
+  for (const ip of p.nodeIPs) rs.elements[NODEPORT_IPS].set(ip, undefined);
+  for (const key of [...p.parts.keys()].sort()) {
+    const part = p.parts.get(key)!;
+    for (const [name, rules] of part.chains) rs.chains.set(name, rules);
+    for (const c of ELEMENT_CONTAINERS) for (const [k, v] of part.elements[c]) rs.elements[c].set(k, v);
+    for (const [name, t] of part.affinitySets) rs.affinitySets.set(name, t);
+  }
   return rs;
+}
+
+export function desiredNftRuleset(state: ProxyState, cfg: ProxyConfig, memo?: NftRulesetMemo): NftRuleset {
+  return flattenParts(desiredNftParts(state, cfg, memo));
 }
 
 function addServicePort(rs: NftRuleset, sp: ServicePortInfo, endpoints: EndpointInfo[], cfg: ProxyConfig): void {
