@@ -11,6 +11,7 @@ Usage:
   k8ts controller-manager [flags]
                          Run the controllers against an API server
   k8ts dns [flags]       Run the cluster DNS of this node
+  k8ts proxy [flags]     Run a node's service proxy (nftables or iptables; --cleanup removes its rules)
   k8ts image import FILE... | ls
                          Load image tarballs into the node's containerd; list its images
   k8ts help              Show this help
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./controller-manager.js')).runControllerManagerCommand(rest);
     case 'dns':
       return (await import('./dns.js')).runDnsCommand(rest);
+    case 'proxy':
+      return (await import('./proxy.js')).runProxyCommand(rest);
     case 'image':
       return (await import('./image.js')).runImage(rest);
     case undefined:

@@ -19,6 +19,7 @@ Flags:
       --token TOKEN                Shared secret node agents join with (generated into <data-dir>/token when absent)
       --disable-agent              Run the control plane only, without the node agent
       --cluster-cidr CIDR          Range node pod CIDRs are allocated from (default 10.244.0.0/16)
+      --service-cidr CIDR          Range ClusterIPs are allocated from (default 10.96.0.0/12)
       --node-name NAME             Name of this machine's node (default: the host name)
       --pod-manifest-path PATH     Static pod manifests for this machine's node
       --private-registry FILE      registries.yaml for this machine's node (default <data-dir>/registries.yaml)
@@ -45,6 +46,7 @@ export async function runServer(args: string[]): Promise<number> {
       token: { type: 'string' },
       'disable-agent': { type: 'boolean' },
       'cluster-cidr': { type: 'string' },
+      'service-cidr': { type: 'string' },
       'node-name': { type: 'string' },
       'pod-manifest-path': { type: 'string' },
       'private-registry': { type: 'string' },
@@ -100,6 +102,7 @@ export async function runServer(args: string[]): Promise<number> {
     },
     nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs },
     clusterCidr: values['cluster-cidr'],
+    serviceCidr: values['service-cidr'],
     log,
     accessLog: values.verbose,
   });

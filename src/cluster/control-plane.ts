@@ -9,6 +9,7 @@ import { loadOrCreateSigningKey } from '../util/jws/signing-key.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
+import { DEFAULT_SERVICE_NETWORK } from '../apiserver/admission/service-allocation.js';
 import type { ControllerManagerOptions } from '../controllers/manager.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import { openStore, startCompactor } from '../storage/index.js';
@@ -42,6 +43,8 @@ export interface ControlPlaneOptions {
   clusterCidr?: string;
   /** Kinds served beside the built-in ones, each one more registry entry. */
   extraKinds?: readonly KindDefinition[];
+  /** Range ClusterIPs come from (k3s's --service-cidr; default 10.96.0.0/12). */
+  serviceCidr?: string;
 }
 
 export interface ControlPlane {
@@ -65,8 +68,15 @@ function advertiseAddress(bind: string): string | undefined {
   return undefined;
 }
 
-function localAddresses(): string[] {
-  const out = new Set(['127.0.0.1', '::1', '10.96.0.1']);
+/** The `kubernetes` service's address: the first of the service range. */
+function apiServerServiceIP(serviceCidr: string): string {
+  const [a, b, c, d] = serviceCidr.split('/')[0]!.split('.').map(Number) as [number, number, number, number];
+  const n = (((a << 24) >>> 0) + (b << 16) + (c << 8) + d + 1) >>> 0;
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+function localAddresses(serviceCidr: string): string[] {
+  const out = new Set(['127.0.0.1', '::1', apiServerServiceIP(serviceCidr)]);
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address.replace(/%.*$/, ''));
   return [...out];
 }
@@ -79,7 +89,8 @@ export function defaultDataDir(): string {
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const bind = o.bindAddress ?? '0.0.0.0';
-  const ips = localAddresses();
+  const serviceNetwork = { ...DEFAULT_SERVICE_NETWORK, ...(o.serviceCidr ? { serviceCidr: o.serviceCidr } : {}) };
+  const ips = localAddresses(serviceNetwork.serviceCidr);
   if (bind !== '0.0.0.0' && bind !== '::' && !ips.includes(bind)) ips.push(bind);
   const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', hostname()];
   const pki = await ensureServerPki(o.dataDir, dns, ips);
@@ -103,6 +114,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     port: o.port ?? 6443,
     advertiseAddress: advertiseAddress(bind),
     defaultTolerationSeconds: o.defaultTolerationSeconds,
+    serviceNetwork,
     kubeletClient: await ensureKubeletClientCert(o.dataDir, pki.ca),
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
     serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },

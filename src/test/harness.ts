@@ -79,6 +79,7 @@ export interface TestClusterOptions {
   clusterCidr?: string;
   /** Kinds served beside the built-in ones. */
   extraKinds?: ControlPlaneOptions['extraKinds'];
+  serviceCidr?: string;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -93,6 +94,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     nodeLifecycle: opts.nodeLifecycle,
     clusterCidr: opts.clusterCidr,
     extraKinds: opts.extraKinds,
+    serviceCidr: opts.serviceCidr,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;

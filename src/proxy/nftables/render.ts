@@ -1,0 +1,124 @@
+// Turning rulesets into `nft -f` transactions. A full sync deletes and recreates the table in
+// one transaction (atomic: the kernel never sees a half-written table); an incremental sync
+// writes only the difference from what was last written: new chains are added, changed ones
+// flushed and refilled, gone ones deleted, and map and set elements added or deleted one by one.
+import type { ProxyConfig } from '../model.js';
+import { CLUSTER_IPS, ELEMENT_CONTAINERS, emptyRuleset, NODEPORT_IPS, SHARED_SETS, skeletonCommands, type ElementContainer, type NftParts, type NftRuleset } from './ruleset.js';
+
+/** Elements per `add element` command: long enough to be cheap, short enough for nft's parser. */
+const ELEMENTS_PER_COMMAND = 1000;
+
+function elementText(key: string, value: string | undefined): string {
+  return value === undefined ? key : `${key} : ${value}`;
+}
+
+function pushElements(out: string[], verb: 'add' | 'delete', t: string, container: string, items: [string, string | undefined][]): void {
+  for (let i = 0; i < items.length; i += ELEMENTS_PER_COMMAND) {
+    const chunk = items.slice(i, i + ELEMENTS_PER_COMMAND).map(([k, v]) => (verb === 'delete' ? k : elementText(k, v)));
+    out.push(`${verb} element ${t} ${container} { ${chunk.join(', ')} }`);
+  }
+}
+
+const affinitySetCommand = (t: string, name: string, timeout: number) =>
+  `add set ${t} ${name} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ; }`;
+
+export function fullSyncScript(table: string, cfg: ProxyConfig, rs: NftRuleset): string {
+  const t = `ip ${table}`;
+  // "add" first so the delete cannot fail on a fresh host; both in the same transaction.
+  const out = [`add table ${t}`, `delete table ${t}`, ...skeletonCommands(table, cfg)];
+  for (const name of rs.chains.keys()) out.push(`add chain ${t} ${name}`);
+  for (const [name, timeout] of rs.affinitySets) out.push(affinitySetCommand(t, name, timeout));
+  for (const [name, rules] of rs.chains) for (const r of rules) out.push(`add rule ${t} ${name} ${r}`);
+  for (const c of ELEMENT_CONTAINERS) pushElements(out, 'add', t, c, [...rs.elements[c]]);
+  return out.join('\n') + '\n';
+}
+
+function sameRules(a: string[], b: string[]): boolean {
+  return a === b || a.length === b.length && a.every((r, i) => r === b[i]);
+}
+
+/** A transaction's commands by phase, so that parts diffed one by one still run in a safe order. */
+interface Phases {
+  declare: string[];
+  flush: string[];
+  deleteElements: string[];
+  retime: string[];
+  addRules: string[];
+  addElements: string[];
+  deleteChains: string[];
+  deleteSets: string[];
+}
+
+const newPhases = (): Phases => ({ declare: [], flush: [], deleteElements: [], retime: [], addRules: [], addElements: [], deleteChains: [], deleteSets: [] });
+
+function joinPhases(ph: Phases): string {
+  const out = [...ph.declare, ...ph.flush, ...ph.deleteElements, ...ph.retime, ...ph.addRules, ...ph.addElements, ...ph.deleteChains, ...ph.deleteSets];
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+function diffElements(ph: Phases, t: string, c: string, before: Map<string, string | undefined>, after: Map<string, string | undefined>): void {
+  const del: [string, string | undefined][] = [];
+  const add: [string, string | undefined][] = [];
+  for (const [k, v] of before) {
+    // nft refuses to overwrite a map element's value: a changed one is deleted, then added.
+    if (!after.has(k) || after.get(k) !== v) del.push([k, v]);
+  }
+  for (const [k, v] of after) if (!before.has(k) || before.get(k) !== v) add.push([k, v]);
+  pushElements(ph.deleteElements, 'delete', t, c, del);
+  pushElements(ph.addElements, 'add', t, c, add);
+}
+
+function diffInto(ph: Phases, t: string, prev: NftRuleset, next: NftRuleset, containers: readonly string[]): void {
+  // Affinity sets whose timeout changed are recreated; the rules naming them must be rewritten too.
+  const retimed = new Set<string>();
+  for (const [name, timeout] of next.affinitySets) if (prev.affinitySets.has(name) && prev.affinitySets.get(name) !== timeout) retimed.add(name);
+  const namesRetimed = (rules: string[]) => retimed.size > 0 && rules.some((r) => [...retimed].some((s) => r.includes(`@${s} `)));
+  const added: string[] = [];
+  const changed: string[] = [];
+  for (const [name, rules] of next.chains) {
+    const old = prev.chains.get(name);
+    if (!old) added.push(name);
+    else if (!sameRules(old, rules) || namesRetimed(old)) changed.push(name);
+  }
+  const removed = [...prev.chains.keys()].filter((name) => !next.chains.has(name));
+  for (const name of added) ph.declare.push(`add chain ${t} ${name}`);
+  for (const [name, timeout] of next.affinitySets) if (!prev.affinitySets.has(name)) ph.declare.push(affinitySetCommand(t, name, timeout));
+  // Flushing first drops every reference the old rules hold (to chains and sets about to go).
+  for (const name of [...changed, ...removed]) ph.flush.push(`flush chain ${t} ${name}`);
+  for (const c of containers) diffElements(ph, t, c, prev.elements[c as ElementContainer], next.elements[c as ElementContainer]);
+  for (const name of retimed) ph.retime.push(`delete set ${t} ${name}`, affinitySetCommand(t, name, next.affinitySets.get(name)!));
+  for (const name of [...added, ...changed]) for (const r of next.chains.get(name)!) ph.addRules.push(`add rule ${t} ${name} ${r}`);
+  for (const name of removed) ph.deleteChains.push(`delete chain ${t} ${name}`);
+  for (const name of prev.affinitySets.keys()) if (!next.affinitySets.has(name)) ph.deleteSets.push(`delete set ${t} ${name}`);
+}
+
+/** The commands taking the kernel from `prev` (what was last written) to `next`; "" when they match. */
+export function diffScript(table: string, prev: NftRuleset, next: NftRuleset): string {
+  const ph = newPhases();
+  diffInto(ph, `ip ${table}`, prev, next, ELEMENT_CONTAINERS);
+  return joinPhases(ph);
+}
+
+const PER_PART = ELEMENT_CONTAINERS.filter((c) => !(SHARED_SETS as readonly string[]).includes(c));
+const EMPTY = emptyRuleset();
+
+function sharedSets(p: NftParts): Record<string, Map<string, undefined>> {
+  const clusterIPs = new Map<string, undefined>();
+  for (const part of p.parts.values()) for (const ip of part.elements[CLUSTER_IPS].keys()) clusterIPs.set(ip, undefined);
+  return { [CLUSTER_IPS]: clusterIPs, [NODEPORT_IPS]: new Map(p.nodeIPs.map((ip) => [ip, undefined])) };
+}
+
+/** As diffScript, part by part: an unchanged service port (the same part object) costs nothing. */
+export function diffParts(table: string, prev: NftParts, next: NftParts): string {
+  const t = `ip ${table}`;
+  const ph = newPhases();
+  for (const [key, part] of next.parts) {
+    const old = prev.parts.get(key) ?? EMPTY;
+    if (old !== part) diffInto(ph, t, old, part, PER_PART);
+  }
+  for (const [key, old] of prev.parts) if (!next.parts.has(key)) diffInto(ph, t, old, EMPTY, PER_PART);
+  const before = sharedSets(prev);
+  const after = sharedSets(next);
+  for (const c of SHARED_SETS) diffElements(ph, t, c, before[c]!, after[c]!);
+  return joinPhases(ph);
+}
