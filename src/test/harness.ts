@@ -10,6 +10,7 @@ import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from '../kubelet/sim/agent.js';
 import { mountPointsUnder, unmount } from '../kubelet/volumes/host-mounts.js';
+import { killProcessesUnder } from './leftovers.js';
 
 export interface TestCluster {
   cp: ControlPlane;
@@ -146,8 +147,10 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     async stop() {
       await sim?.stop();
       await cp.stop();
-      // An agent stopped mid-teardown (SIGTERM, a failed test) can leave volume mounts behind;
-      // removing the data dir must not fail on them, nor leave them on the host.
+      // An agent stopped mid-teardown (SIGTERM, a failed test) can leave its containerd, shims
+      // and volume mounts behind; removing the data dir must not fail on them, nor leave them.
+      const leftover = await killProcessesUnder(realpathSync(dataDir));
+      if (leftover.length) process.stderr.write(`test cluster ${dataDir}: killed ${leftover.length} leftover process(es)\n`);
       for (const m of await mountPointsUnder(dataDir).catch(() => [])) await unmount(m).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },
