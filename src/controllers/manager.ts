@@ -15,6 +15,7 @@ import { NamespaceController } from './namespace/controller.js';
 import { NodeIpamController, type NodeIpamOptions } from './nodeipam/controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { PodGC } from './podgc/controller.js';
+import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
@@ -59,6 +60,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new CronJobController(client, informers, { log }),
     new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
     new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
+    new ClusterRoleAggregationController(client, informers, { log }),
   ];
   informers.start();
   for (const c of controllers) void c.run();
