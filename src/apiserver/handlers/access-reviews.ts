@@ -25,7 +25,7 @@ function caller(): UserInfo {
 }
 
 async function decode<T>(call: ResourceCall): Promise<T & KubeObject> {
-  return (await decodeWriteBody(call.entry, call.req, undefined)) as T & KubeObject;
+  return (await decodeWriteBody(call.entry, call.req, call.namespace)) as T & KubeObject;
 }
 
 export function accessReviewCreate(kind: string, authz: Authorization): ResourceHandler | undefined {
@@ -44,7 +44,7 @@ export function accessReviewCreate(kind: string, authz: Authorization): Resource
         if (body.spec?.nonResourceAttributes) throw errors.badRequest('spec.nonResourceAttributes: Invalid value: "": disallowed on this kind of request');
         const attrs = reviewAttributes(body.spec, specUser(body.spec));
         attrs.namespace = ns;
-        answer(call, { ...body, metadata: { ...body.metadata, namespace: ns } }, accessStatus(authz.authorizer, attrs));
+        answer(call, body, accessStatus(authz.authorizer, attrs));
       };
     case 'SelfSubjectAccessReview':
       return async (call) => {
