@@ -22,11 +22,11 @@ import { escalationCheck } from './authz/escalation.js';
 import { forbidden } from './authz/forbidden.js';
 import { impersonate } from './authz/impersonation.js';
 import { buildAuthorization, type Authorization } from './authz/modes.js';
-import { runAsUser } from './authz/request-user.js';
+import { setRequestUser } from './authz/request-user.js';
 import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
 import { isWatch } from './http/query.js';
-import { parseRequestInfo } from './http/request-info.js';
+import { parseRequestInfo, type RequestInfo } from './http/request-info.js';
 import type { ApiContext } from './handlers/context.js';
 import { handleResource } from './handlers/resources.js';
 import { sendJson, sendStatus, sendText } from './http/respond.js';
@@ -194,7 +194,7 @@ export class ApiServer {
    * Authentication, impersonation and authorization, as upstream's filter chain: the user the
    * request runs as, or undefined for an open path (health, version) served without one.
    */
-  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean): UserInfo | undefined {
+  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean, parsed: RequestInfo): UserInfo | undefined {
     const authorization = headers['authorization'];
     let user = this.authenticator.authenticate(authorization);
     if (!user) {
@@ -206,9 +206,9 @@ export class ApiServer {
       }
       user = ANONYMOUS_USER;
     }
-    if (!this.allowAll || headers['impersonate-user'] !== undefined) user = impersonate(user, headers, this.authorization.authorizer);
+    user = impersonate(user, headers, this.authorization.authorizer);
     if (this.allowAll) return user;
-    const info = authorizationInfo(method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    const info = authorizationInfo(parsed, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
     const attrs = attributesFor(user, method, url.pathname, info);
     const r = this.authorization.authorizer.authorize(attrs);
     if (r.decision !== 'allow') throw forbidden(attrs, r.reason);
@@ -218,17 +218,21 @@ export class ApiServer {
   private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const open = this.allowAll && OPEN_PATHS.some((re) => re.test(path));
-    const user = this.admit(req.method ?? 'GET', req.headers, url, open);
-    if (user) return runAsUser(user, () => this.serve(req, res, url, path));
-    return this.serve(req, res, url, path);
+    const info = this.requestInfo(req.method ?? 'GET', path, url);
+    const user = this.admit(req.method ?? 'GET', req.headers, url, open, info);
+    if (user) setRequestUser(req, user);
+    return this.serve(req, res, url, path, info);
   }
 
-  private async serve(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, path: string): Promise<void> {
+  private requestInfo(method: string, path: string, url: URL): RequestInfo {
+    return parseRequestInfo(method, path, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+  }
+
+  private async serve(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, path: string, info: RequestInfo): Promise<void> {
     if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) return this.health(res, path, url);
     if (path === '/version') return sendJson(res, 200, this.version());
     const nodeProxy = KubeletProxy.matchNodeProxy(url.pathname);
     if (nodeProxy) return this.kubelet.nodeProxy(nodeProxy.name, nodeProxy.path, url.searchParams, req, res);
-    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
     if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
     if ((req.method === 'GET' || req.method === 'HEAD') && this.serviceAccountTokens?.serveDiscovery(path, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
@@ -263,7 +267,8 @@ export class ApiServer {
     }
     if (!KubeletProxy.handlesUpgrade(url.pathname)) return this.serveUpgradeAsRequest(req, socket);
     try {
-      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false);
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false, this.requestInfo(req.method ?? 'GET', path, url));
     } catch (err) {
       return writeStatusAndClose(socket, toApiError(err).status);
     }

@@ -41,16 +41,15 @@ export function nonResourceAttributes(user: UserInfo, verb: string, path: string
 }
 
 /**
- * Request info for authorization: as routing reads it, except that a path past the
+ * Request info for authorization: as routing read it (`parsed`), except that a path past the
  * subresource (pods/{name}/proxy/{path}, services/{name}/proxy/…) is still a request on that
  * subresource, as upstream's RequestInfoFactory reads it.
  */
-export function authorizationInfo(method: string, path: string, query: URLSearchParams, isNamespaceSubresource: (part: string) => boolean): RequestInfo {
-  const info = parseRequestInfo(method, path, query, isNamespaceSubresource);
-  if (info.kind === 'resource') return info;
+export function authorizationInfo(parsed: RequestInfo, method: string, path: string, query: URLSearchParams, isNamespaceSubresource: (part: string) => boolean): RequestInfo {
+  if (parsed.kind === 'resource') return parsed;
   const parts = path.split('/').filter((p) => p !== '');
   let keep = parts[0] === 'api' ? 2 : parts[0] === 'apis' ? 3 : 0;
-  if (!keep || parts.length <= keep + 3) return info;
+  if (!keep || parts.length <= keep + 3) return parsed;
   if (parts[keep] === 'namespaces' && parts.length > keep + 2 && !isNamespaceSubresource(parts[keep + 2]!)) keep += 2;
   return parseRequestInfo(method, `/${parts.slice(0, keep + 3).join('/')}`, query, isNamespaceSubresource);
 }

@@ -1,7 +1,7 @@
 // RBAC escalation prevention (upstream's pkg/registry/rbac policy-based storage): a Role or
 // ClusterRole may hold only rules its writer holds, unless the writer may `escalate` it; a
 // binding may grant only a role whose rules its writer holds, unless the writer may `bind` it.
-// system:masters is exempt, as are the server's own writes.
+// system:masters is exempt, as are the server's own writes (no requester).
 import type { ClusterRole, PolicyRule, Role, RoleBinding } from '../../api/rbac/v1/types.js';
 import { RBAC_GROUP } from '../../api/rbac/v1/types.js';
 import type { KubeObject } from '../../api/meta/types.js';
@@ -13,7 +13,6 @@ import type { Authorizer } from './authorizer.js';
 import { compactRules, compactString, covers, goQuotedList } from './covers.js';
 import { forbiddenError } from './forbidden.js';
 import type { RuleResolver } from './rbac.js';
-import { requestUser } from './request-user.js';
 
 const SYSTEM_MASTERS = 'system:masters';
 const FULL_AUTHORITY: PolicyRule[] = [
@@ -38,10 +37,10 @@ export function escalationMessage(resolver: RuleResolver, user: UserInfo, namesp
 }
 
 export function escalationCheck(authorizer: Authorizer, resolver: RuleResolver): AdmissionCheck {
-  return (entry, obj, op, old) => {
-    if (entry.group !== RBAC_GROUP || op === 'delete') return;
-    const user = requestUser();
-    if (!user || user.groups.includes(SYSTEM_MASTERS)) return;
+  return (entry, obj, op, old, requester) => {
+    if (entry.group !== RBAC_GROUP || op === 'delete' || !requester) return;
+    const user = requester as UserInfo;
+    if (user.groups.includes(SYSTEM_MASTERS)) return;
     const ns = obj.metadata.namespace ?? '';
     const name = obj.metadata.name ?? '';
     const refuse = (why: string) => forbiddenError(RBAC_GROUP, entry.resource, name, why);

@@ -25,6 +25,7 @@ function impersonateAttributes(requester: UserInfo, apiGroup: string, resource: 
 
 /** The user the request acts as: the authenticated one, or the one it may impersonate. */
 export function impersonate(requester: UserInfo, headers: IncomingHttpHeaders, authorizer: Authorizer): UserInfo {
+  if (!Object.keys(headers).some((k) => k.startsWith('impersonate-'))) return requester;
   const userHeader = headers['impersonate-user'];
   const username = Array.isArray(userHeader) ? userHeader[0] : userHeader;
   const groups = values(headers['impersonate-group']);

@@ -1,12 +1,13 @@
 // Roles and bindings as the RBAC authorizer reads them: straight from the watch cache (no
 // storage read per request), with the bindings indexed by subject so a check costs the
-// bindings of that user, its groups and its service account, not all of them. The index is
-// rebuilt when a binding changes (rare beside requests); roles are read by key when used.
+// bindings of that user, its groups and its service account, not all of them. The index
+// follows the cache's events; roles are read by key when used.
 import type { ClusterRole, Role, RoleBinding, Subject } from '../../api/rbac/v1/types.js';
 import { RBAC_GROUP } from '../../api/rbac/v1/types.js';
 import type { UserInfo } from '../auth/token.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import { objectKey, type Registry } from '../registry/registry.js';
+import type { CacheEvent } from '../watchcache/types.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
 
 export interface PolicySource {
@@ -39,10 +40,14 @@ function userKeys(user: UserInfo): string[] {
   return [`u:${user.name}`, ...user.groups.map((g) => `g:${g}`)];
 }
 
-/** Bindings by subject key; for RoleBindings the key carries the namespace. */
+/**
+ * Bindings by subject key (for RoleBindings the key carries the namespace), kept current by a
+ * watcher on the binding resource's cache: a change costs the subjects of that binding.
+ */
 class BindingIndex {
-  private byKey = new Map<string, RoleBinding[]>();
-  private builtAt = -1;
+  private readonly bySubject = new Map<string, Map<string, RoleBinding>>();
+  private readonly subjectsOf = new Map<string, string[]>();
+  private watching = false;
 
   constructor(
     private readonly cache: WatchCache,
@@ -50,30 +55,53 @@ class BindingIndex {
   ) {}
 
   lookup(keys: readonly string[]): RoleBinding[] {
-    this.refresh();
-    const out = new Set<RoleBinding>();
-    for (const k of keys) for (const b of this.byKey.get(k) ?? []) out.add(b);
-    return [...out];
+    this.start();
+    const out: RoleBinding[] = [];
+    for (const k of keys) {
+      const hits = this.bySubject.get(k);
+      if (hits) for (const b of hits.values()) if (!out.includes(b)) out.push(b);
+    }
+    return out;
   }
 
-  private refresh(): void {
+  /** Indexes what the cache holds and follows it; the cache is started by the first request. */
+  private start(): void {
+    if (this.watching) return;
+    this.watching = true;
     const rc = this.cache.resource(this.entry.keyPrefix);
-    if (rc.lastChange === this.builtAt) return;
-    const next = new Map<string, RoleBinding[]>();
-    for (const c of rc.items.values()) {
-      const b = c.obj as RoleBinding;
-      const ns = b.metadata.namespace ?? '';
-      for (const s of b.subjects ?? []) {
-        const k = subjectKeys(s, ns);
-        if (!k) continue;
-        const key = this.entry.namespaced ? `${ns}/${k}` : k;
-        let list = next.get(key);
-        if (!list) next.set(key, (list = []));
-        if (!list.includes(b)) list.push(b);
-      }
+    for (const c of rc.items.values()) this.put(c.key, c.obj as RoleBinding);
+    rc.addWatcher({
+      filter: { prefix: this.entry.keyPrefix, matches: () => true },
+      deliver: (ev: CacheEvent) => {
+        this.remove(ev.key);
+        if (ev.type !== 'DELETED') this.put(ev.key, ev.object.obj as RoleBinding);
+        return true;
+      },
+    });
+  }
+
+  private put(objectKey: string, b: RoleBinding): void {
+    const ns = b.metadata.namespace ?? '';
+    const keys: string[] = [];
+    for (const s of b.subjects ?? []) {
+      const k = subjectKeys(s, ns);
+      if (!k) continue;
+      const key = this.entry.namespaced ? `${ns}/${k}` : k;
+      let hits = this.bySubject.get(key);
+      if (!hits) this.bySubject.set(key, (hits = new Map()));
+      hits.set(objectKey, b);
+      keys.push(key);
     }
-    this.byKey = next;
-    this.builtAt = rc.lastChange;
+    this.subjectsOf.set(objectKey, keys);
+  }
+
+  private remove(objectKey: string): void {
+    for (const key of this.subjectsOf.get(objectKey) ?? []) {
+      const hits = this.bySubject.get(key);
+      hits?.delete(objectKey);
+      if (hits && hits.size === 0) this.bySubject.delete(key);
+    }
+    this.subjectsOf.delete(objectKey);
   }
 }
 

@@ -1,15 +1,14 @@
-// The authenticated user of the request being served, for what runs deep inside a write and
-// must know who asks (the RBAC escalation check), as upstream's request context carries it.
-// Writes the server makes for itself (bootstrap) run outside any request and have none.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// The authenticated user of the request being served, kept beside the request so handlers
+// (the reviews, the write options admission reads) find it without the request context
+// upstream threads through every call.
 import type { UserInfo } from '../auth/token.js';
 
-const current = new AsyncLocalStorage<UserInfo>();
+const byRequest = new WeakMap<object, UserInfo>();
 
-export function runAsUser<T>(user: UserInfo, fn: () => T): T {
-  return current.run(user, fn);
+export function setRequestUser(req: object, user: UserInfo): void {
+  byRequest.set(req, user);
 }
 
-export function requestUser(): UserInfo | undefined {
-  return current.getStore();
+export function userOf(req: object): UserInfo | undefined {
+  return byRequest.get(req);
 }

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/meta/types.js';
 import type { UserInfo } from '../auth/token.js';
 import { accessStatus, reviewAttributes, rulesStatus, specUser } from '../authz/reviews.js';
 import type { Authorization } from '../authz/modes.js';
-import { requestUser } from '../authz/request-user.js';
+import { userOf } from '../authz/request-user.js';
 import { errors } from '../errors.js';
 import { sendJson } from '../http/respond.js';
 import type { ResourceCall, ResourceHandler } from '../registry/entry.js';
@@ -18,8 +18,8 @@ function answer(call: ResourceCall, body: KubeObject, status: unknown, spec: unk
   sendJson(call.res, 201, { kind: call.entry.kind, apiVersion: `${call.entry.group}/${call.entry.version}`, metadata, spec, status });
 }
 
-function caller(): UserInfo {
-  const u = requestUser();
+function caller(call: ResourceCall): UserInfo {
+  const u = userOf(call.req);
   if (!u) throw errors.unauthorized();
   return u;
 }
@@ -49,19 +49,19 @@ export function accessReviewCreate(kind: string, authz: Authorization): Resource
     case 'SelfSubjectAccessReview':
       return async (call) => {
         const body = await decode<SubjectAccessReview>(call);
-        answer(call, body, accessStatus(authz.authorizer, reviewAttributes(body.spec, caller())));
+        answer(call, body, accessStatus(authz.authorizer, reviewAttributes(body.spec, caller(call))));
       };
     case 'SelfSubjectRulesReview':
       return async (call) => {
         const body = await decode<SelfSubjectRulesReview>(call);
         const ns = body.spec?.namespace;
         if (!ns) throw errors.badRequest('no namespace on request');
-        answer(call, body, rulesStatus(authz.modes, authz.resolver, caller(), ns));
+        answer(call, body, rulesStatus(authz.modes, authz.resolver, caller(call), ns));
       };
     case 'SelfSubjectReview':
       return async (call) => {
         const body = await decode<KubeObject>(call);
-        const u = caller();
+        const u = caller(call);
         const userInfo: Record<string, unknown> = { username: u.name };
         if (u.uid) userInfo['uid'] = u.uid;
         userInfo['groups'] = [...u.groups];

@@ -83,6 +83,10 @@ describe('RBAC with kubectl', () => {
     const rb = await as('nsadmin', ['create', 'rolebinding', 'nobody-reads', '--role=pod-reader', '--user=nobody', '-n', 'a']);
     assert.equal(rb.code, 0, rb.stderr);
     await eventually(async () => (await canI('nobody', ['list', 'pods', '-n', 'a'])) === 'yes');
+    // Taking the binding away takes the right away.
+    assert.equal((await c.kubectl(['delete', 'rolebinding', 'nobody-reads', '-n', 'a'])).code, 0);
+    await eventually(async () => (await canI('nobody', ['list', 'pods', '-n', 'a'])) === 'no');
+    assert.match((await as('nobody', ['get', 'pods', '-n', 'a'])).stderr, /User "nobody" cannot list resource "pods"/);
     const other = await as('nsadmin', ['create', 'role', 'pod-reader', '--verb=get', '--resource=pods', '-n', 'b']);
     assert.match(other.stderr, /roles\.rbac\.authorization\.k8s\.io is forbidden: User "nsadmin" cannot create resource "roles" in API group "rbac\.authorization\.k8s\.io" in the namespace "b"/);
     assert.equal(await canI('nsadmin', ['create', 'roles', '-n', 'b']), 'no');
