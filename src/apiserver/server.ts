@@ -13,10 +13,20 @@ import type { Authenticator, TokenAuthenticator } from './auth/token.js';
 import { asTokenAuthenticator, UnionAuthenticator } from './auth/union.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
 import { bootstrapKubernetesService, bootstrapNamespaces } from './bootstrap.js';
+import { bootstrapRbac } from './bootstrap-rbac.js';
+import { ANONYMOUS_USER } from './auth/anonymous.js';
+import { bearerToken, type UserInfo } from './auth/token.js';
+import { attributesFor, authorizationInfo } from './authz/attributes.js';
+import type { AuthorizationMode } from './authz/authorizer.js';
+import { escalationCheck } from './authz/escalation.js';
+import { forbidden } from './authz/forbidden.js';
+import { impersonate } from './authz/impersonation.js';
+import { buildAuthorization, type Authorization } from './authz/modes.js';
+import { setRequestUser } from './authz/request-user.js';
 import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
 import { isWatch } from './http/query.js';
-import { parseRequestInfo } from './http/request-info.js';
+import { parseRequestInfo, type RequestInfo } from './http/request-info.js';
 import type { ApiContext } from './handlers/context.js';
 import { handleResource } from './handlers/resources.js';
 import { sendJson, sendStatus, sendText } from './http/respond.js';
@@ -50,6 +60,13 @@ export interface ApiServerOptions {
   serviceAccountTokens?: ServiceAccountTokenOptions;
   /** The certificate presented to kubelets (kube-apiserver's --kubelet-client-certificate/-key). */
   kubeletClient?: { key: string; cert: string };
+  /** kube-apiserver's --authorization-mode, in order (default AlwaysAllow). */
+  authorizationModes?: readonly AuthorizationMode[];
+  /**
+   * Requests without credentials run as system:anonymous (kube-apiserver's --anonymous-auth).
+   * Never with AlwaysAllow among the modes, as upstream resets it there.
+   */
+  anonymousAuth?: boolean;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -81,6 +98,10 @@ export class ApiServer {
   /** The configured authenticator and, when enabled, the service-account token one. */
   private readonly authenticator: TokenAuthenticator;
   readonly serviceAccountTokens?: ServiceAccountTokens;
+  readonly authorization: Authorization;
+  /** Only AlwaysAllow: nothing to ask per request. */
+  private readonly allowAll: boolean;
+  private readonly anonymous: boolean;
   private port = 0;
 
   constructor(private readonly opts: ApiServerOptions) {
@@ -90,6 +111,11 @@ export class ApiServer {
     this.resources = new ResourceStore(opts.store, this.cache, clock);
     const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork });
     for (const check of admission.checks) this.resources.addAdmission(check);
+    const modes = opts.authorizationModes ?? ['AlwaysAllow'];
+    this.authorization = buildAuthorization(modes, this.cache, this.registry);
+    this.allowAll = modes.length > 0 && modes[0] === 'AlwaysAllow';
+    this.anonymous = (opts.anonymousAuth ?? true) && !modes.includes('AlwaysAllow');
+    this.resources.addAdmission(escalationCheck(this.authorization.authorizer, this.authorization.resolver));
     this.allocator = admission.allocator;
     this.kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
     this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet };
@@ -101,6 +127,7 @@ export class ApiServer {
         tokenRequests: this.serviceAccountTokens?.requestPolicy,
         authenticator: this.authenticator,
         apiAudiences: this.serviceAccountTokens?.apiAudiences ?? [],
+        authorization: this.authorization,
       }),
     );
   }
@@ -109,6 +136,7 @@ export class ApiServer {
   async start(): Promise<number> {
     await this.cache.start();
     await bootstrapNamespaces(this.registry, this.resources);
+    if (this.authorization.modes.includes('RBAC')) await bootstrapRbac(this.registry, this.resources);
     const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true });
     server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => void this.handle(req, res));
     // HTTP/1.1 upgrades (kubectl's exec, attach, port-forward) come as 'upgrade', not as requests.
@@ -174,15 +202,46 @@ export class ApiServer {
     }
   }
 
+  /**
+   * Authentication, impersonation and authorization, as upstream's filter chain: the user the
+   * request runs as, or undefined for an open path (health, version) served without one.
+   */
+  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean, parsed: RequestInfo): UserInfo | undefined {
+    const authorization = headers['authorization'];
+    let user = this.authenticator.authenticate(authorization);
+    if (!user) {
+      // Only a bearer token that fails is refused; a request without one may be anonymous.
+      const credentials = bearerToken(authorization) !== undefined;
+      if (credentials || !this.anonymous) {
+        if (open && !credentials) return undefined;
+        throw errors.unauthorized();
+      }
+      user = ANONYMOUS_USER;
+    }
+    user = impersonate(user, headers, this.authorization.authorizer);
+    if (this.allowAll) return user;
+    const info = authorizationInfo(parsed, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    const attrs = attributesFor(user, method, url.pathname, info);
+    const r = this.authorization.authorizer.authorize(attrs);
+    if (r.decision !== 'allow') throw forbidden(attrs, r.reason);
+    return user;
+  }
+
   private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (!OPEN_PATHS.some((re) => re.test(path))) {
-      // Everyone authenticated may do everything until RBAC lands.
-      const user = this.authenticator.authenticate(req.headers['authorization']);
-      if (!user) throw errors.unauthorized();
-    }
+    const open = this.allowAll && OPEN_PATHS.some((re) => re.test(path));
     // The path as sent: below a connect subresource (`…/proxy/`) a trailing slash is meaningful.
-    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
+    const user = this.admit(req.method ?? 'GET', req.headers, url, open, info);
+    if (user) setRequestUser(req, user);
+    return this.serve(req, res, url, path, info);
+  }
+
+  private requestInfo(method: string, path: string, url: URL): RequestInfo {
+    return parseRequestInfo(method, path, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+  }
+
+  private async serve(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, path: string, info: RequestInfo): Promise<void> {
     if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
     const route = this.rootRoutes.find((r) => r.matches(path));
     if (!route) throw errors.notFoundPath();
@@ -245,7 +304,11 @@ export class ApiServer {
     }
     const relay = this.upgradeRelay(req, socket, head, url);
     if (!relay) return this.serveUpgradeAsRequest(req, socket);
-    if (!(await this.authenticator.authenticate(req.headers['authorization']))) return writeStatusAndClose(socket, errors.unauthorized().status);
+    try {
+      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false, this.requestInfo(req.method ?? 'GET', url.pathname, url));
+    } catch (err) {
+      return writeStatusAndClose(socket, toApiError(err).status);
+    }
     this.opts.log?.(`${req.method} ${url.pathname} upgrade`);
     await relay();
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
+import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -30,6 +31,9 @@ Flags:
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
       --default-not-ready-toleration-seconds N     tolerationSeconds of the not-ready toleration added to every pod (default 300)
       --default-unreachable-toleration-seconds N   tolerationSeconds of the unreachable toleration added to every pod (default 300)
+      --authorization-mode MODES   Authorizers in order, a comma list of AlwaysAllow, AlwaysDeny, RBAC (default AlwaysAllow)
+      --token-auth-file FILE       Static bearer tokens, one a line: token,user,uid,"group1,group2"
+      --anonymous-auth BOOL        Serve requests without credentials as system:anonymous (default true; off with AlwaysAllow)
   -v, --verbose                    Log every request
   -h, --help                       Show this help
 `;
@@ -57,6 +61,9 @@ export async function runServer(args: string[]): Promise<number> {
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
+      'authorization-mode': { type: 'string' },
+      'token-auth-file': { type: 'string' },
+      'anonymous-auth': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     HELP,
@@ -84,6 +91,14 @@ export async function runServer(args: string[]): Promise<number> {
   } catch (err) {
     return fail((err as Error).message);
   }
+  let authorizationModes;
+  try {
+    authorizationModes = values['authorization-mode'] === undefined ? undefined : parseAuthorizationModes(values['authorization-mode']);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const anonymous = values['anonymous-auth'];
+  if (anonymous !== undefined && anonymous !== 'true' && anonymous !== 'false') return fail(`invalid --anonymous-auth "${anonymous}"`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -103,6 +118,9 @@ export async function runServer(args: string[]): Promise<number> {
     nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs },
     clusterCidr: values['cluster-cidr'],
     serviceCidr: values['service-cidr'],
+    authorizationModes,
+    tokenAuthFile: values['token-auth-file'],
+    anonymousAuth: anonymous === undefined ? undefined : anonymous === 'true',
     log,
     accessLog: values.verbose,
   });

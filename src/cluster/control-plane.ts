@@ -7,6 +7,9 @@ import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
 import type { KindDefinition } from '../api/scheme/kind.js';
 import { loadOrCreateSigningKey } from '../util/jws/signing-key.js';
 import { StaticTokenAuthenticator } from '../apiserver/auth/token.js';
+import { parseTokenFile } from '../apiserver/auth/token-file.js';
+import type { AuthorizationMode } from '../apiserver/authz/authorizer.js';
+import { readFileSync } from 'node:fs';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
 import { DEFAULT_SERVICE_NETWORK } from '../apiserver/admission/service-allocation.js';
@@ -45,6 +48,12 @@ export interface ControlPlaneOptions {
   extraKinds?: readonly KindDefinition[];
   /** Range ClusterIPs come from (k3s's --service-cidr; default 10.96.0.0/12). */
   serviceCidr?: string;
+  /** kube-apiserver's --authorization-mode (default AlwaysAllow). */
+  authorizationModes?: readonly AuthorizationMode[];
+  /** kube-apiserver's --token-auth-file: `token,user,uid,"group1,group2"` per line. */
+  tokenAuthFile?: string;
+  /** kube-apiserver's --anonymous-auth (default true; never with AlwaysAllow). */
+  anonymousAuth?: boolean;
 }
 
 export interface ControlPlane {
@@ -104,6 +113,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   // Node agents join with the shared token until they have credentials of their own.
   authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:nodes', 'system:authenticated'] });
+  if (o.tokenAuthFile) for (const { token: t, user } of parseTokenFile(readFileSync(o.tokenAuthFile, 'utf8'), o.tokenAuthFile)) authenticator.add(t, user);
   const apiServer = new ApiServer({
     store,
     kinds: [...allKinds, ...(o.extraKinds ?? [])],
@@ -116,6 +126,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     defaultTolerationSeconds: o.defaultTolerationSeconds,
     serviceNetwork,
     kubeletClient: await ensureKubeletClientCert(o.dataDir, pki.ca),
+    authorizationModes: o.authorizationModes,
+    anonymousAuth: o.anonymousAuth,
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
     serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),

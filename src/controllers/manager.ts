@@ -17,6 +17,7 @@ import { NamespaceController } from './namespace/controller.js';
 import { NodeIpamController, type NodeIpamOptions } from './nodeipam/controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { PodGC } from './podgc/controller.js';
+import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { legacyTokenGenerator } from './serviceaccount/legacy-token.js';
@@ -70,6 +71,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new CronJobController(client, informers, { log }),
     new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
     new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
+    new ClusterRoleAggregationController(client, informers, { log }),
   ];
   if (options.serviceAccountPrivateKeyFile) {
     const key = signingKeyFromPem(readFileSync(options.serviceAccountPrivateKeyFile, 'utf8'));

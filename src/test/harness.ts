@@ -81,11 +81,19 @@ export interface TestClusterOptions {
   /** Kinds served beside the built-in ones. */
   extraKinds?: ControlPlaneOptions['extraKinds'];
   serviceCidr?: string;
+  /** The authorizers (default AlwaysAllow). */
+  authorizationMode?: 'AlwaysAllow' | 'RBAC';
+  /** Static bearer tokens: the text of a --token-auth-file, written to the data dir. */
+  tokenAuthFile?: string;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-test-'));
+  let tokenAuthFile: string | undefined;
+  if (opts.tokenAuthFile !== undefined) writeFileSync((tokenAuthFile = join(dataDir, 'tokens.csv')), opts.tokenAuthFile);
   const cp = await startControlPlane({
+    authorizationModes: opts.authorizationMode ? [opts.authorizationMode] : undefined,
+    tokenAuthFile,
     dataDir,
     port: 0,
     bindAddress: '127.0.0.1',

@@ -16,6 +16,7 @@ import { storageKinds } from '../storage/v1/kinds.js';
 import { schedulingKinds } from '../scheduling/v1/kinds.js';
 import { eventsKinds } from '../events/v1/kinds.js';
 import { authenticationKinds } from '../authentication/v1/kinds.js';
+import { authorizationKinds } from '../authorization/v1/kinds.js';
 
 export const allKinds: readonly KindDefinition[] = [
   ...podKinds,
@@ -34,6 +35,7 @@ export const allKinds: readonly KindDefinition[] = [
   ...schedulingKinds,
   ...eventsKinds,
   ...authenticationKinds,
+  ...authorizationKinds,
 ] as readonly KindDefinition[];
 
 /** The version discovery prefers where a group serves several. */

@@ -6,7 +6,7 @@ import { ref } from '../../api/schema/dsl.js';
 import { ApiError, errors } from '../errors.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import { nowTimestamp } from '../rest/object-meta.js';
-import type { ResourceStore } from '../rest/resource-store.js';
+import type { Requester, ResourceStore } from '../rest/resource-store.js';
 import { applyConfig, ApplyConflictError, ApplyTypeError, conflictCauses } from '../fieldmanager/apply.js';
 import { isObject } from '../fieldmanager/typed.js';
 
@@ -16,6 +16,7 @@ export interface ApplyOptions {
   fieldManager: string;
   force: boolean;
   dryRun: boolean;
+  requester?: Requester;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -90,7 +91,7 @@ export async function serveApply(resources: ResourceStore, clock: () => number, 
       throw toApiError(err, entry, String((config['metadata'] as Record<string, unknown> | undefined)?.['namespace'] ?? ''), name);
     }
   };
-  const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, managedFieldsSet: true };
+  const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, managedFieldsSet: true, requester: opts.requester };
   for (let attempt = 1; ; attempt++) {
     try {
       const { object } = await resources.update(entry, namespace, name, (current) => run(current), writeOpts);

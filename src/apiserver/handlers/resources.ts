@@ -15,6 +15,7 @@ import type { CachedObject } from '../watchcache/types.js';
 import { APPLY_PATCH_TYPE, checkAppliedConfig, patchOptions, serveApply } from './apply-request.js';
 import { decodeDeleteOptions, decodePatch, decodeWriteBody, methodNotAllowed, parseDryRun, patchObject, requireVerb, sendObject } from './codec.js';
 import type { ApiContext } from './context.js';
+import { userOf } from '../authz/request-user.js';
 import { checkFields, checkPatchedFields, parseFieldValidation, warningHeader } from './field-validation.js';
 import { parseIncludeObject, partialMetadata, tableRow, toTable } from './table.js';
 
@@ -42,6 +43,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
   const fieldManager = query.get('fieldManager') || managerFromUserAgent(req.headers['user-agent'] as string | undefined);
   if (fieldManager.length > 128) throw errors.badRequest('fieldManager: Invalid value: the field manager is too long (at most 128 characters)');
 
+  const requester = userOf(req);
   const call = (name: string) => ({ entry, verb: info.verb, namespace, name, query, req, res, dryRun, fieldManager });
   if (sub) return sub.serve(call(info.name!));
   requireVerb(entry, info.verb);
@@ -87,7 +89,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       if (entry.create) return entry.create(call(''));
       const obj = await decodeWriteBody(entry, req, namespace);
       warn(checkFields(entry, obj, fieldValidation));
-      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager });
+      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager, requester });
       return sendObject(entry, res, 201, created, neg.representation, neg.yaml, query, now);
     }
     case 'update': {
@@ -96,7 +98,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       if (obj.metadata.name && obj.metadata.name !== info.name) {
         throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
       }
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager });
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager, requester });
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'patch': {
@@ -105,7 +107,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
         const body = await readBody(req);
         if (body.length === 0) throw errors.badRequest('the request body is empty');
         const config = checkAppliedConfig(entry, namespace, info.name!, decodeBody(body, APPLY_PATCH_TYPE));
-        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun });
+        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun, requester });
         return sendObject(entry, res, r.code, r.object, neg.representation, neg.yaml, query, now);
       }
       patchOptions(query, false);
@@ -116,7 +118,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
         warnings = checkPatchedFields(entry, next, fieldValidation, type, patch);
         return next;
       };
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager });
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager, requester });
       warn(warnings);
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }

@@ -2,7 +2,8 @@
 // (pkg/registry/…): the status and scale subresources of every kind that declares them (a
 // CRD's as well), and what the built-in kinds add: pods/binding, pods/eviction, the kubelet
 // connections, the pods/, services/ and nodes/ proxy, namespaces/finalize,
-// serviceaccounts/token, TokenReview's create, and the deletes that answer with the object. The one table that names built-in kinds; the
+// serviceaccounts/token, TokenReview's create, the access reviews' and SelfSubjectReview's creates,
+// and the deletes that answer with the object. The one table that names built-in kinds; the
 // registry carries it on each entry and the dispatch reads it from there.
 import { validateNamespaceFinalizeUpdate } from '../../api/core/v1/namespace.js';
 import type { TokenAuthenticator } from '../auth/token.js';
@@ -17,6 +18,8 @@ import { scaleSubresource } from './subresources/scale.js';
 import { statusSubresource } from './subresources/status.js';
 import { tokenRequestSubresource, type TokenRequestPolicy } from './subresources/token-request.js';
 import { tokenReviewCreate } from './token-review.js';
+import type { Authorization } from '../authz/modes.js';
+import { accessReviewCreate } from './access-reviews.js';
 
 export interface ServingOptions {
   /** What serviceaccounts/token issues by; without it the subresource is not served. */
@@ -24,6 +27,8 @@ export interface ServingOptions {
   /** TokenReview asks these. */
   authenticator: TokenAuthenticator;
   apiAudiences: readonly string[];
+  /** The access reviews and SelfSubjectReview ask it. */
+  authorization: Authorization;
 }
 
 export function servingProvider(ctx: ApiContext, o: ServingOptions): ServingProvider {
@@ -57,6 +62,12 @@ function builtinServing(ctx: ApiContext, o: ServingOptions, entry: ResourceEntry
       return { subresources: o.tokenRequests ? [tokenRequestSubresource(ctx, o.tokenRequests)] : [] };
     case 'authentication.k8s.io/tokenreviews':
       return { create: tokenReviewCreate(o.authenticator, o.apiAudiences) };
+    case 'authentication.k8s.io/selfsubjectreviews':
+    case 'authorization.k8s.io/subjectaccessreviews':
+    case 'authorization.k8s.io/localsubjectaccessreviews':
+    case 'authorization.k8s.io/selfsubjectaccessreviews':
+    case 'authorization.k8s.io/selfsubjectrulesreviews':
+      return { create: accessReviewCreate(entry.kind, o.authorization) };
   }
   return {};
 }

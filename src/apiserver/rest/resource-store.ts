@@ -32,6 +32,14 @@ export interface WriteOptions {
   validate?: (next: KubeObject, old: KubeObject) => FieldError[];
   /** The caller computed metadata.managedFields itself (server-side apply): keep them as they are. */
   managedFieldsSet?: boolean;
+  /** Who asks, for admission that depends on it (RBAC escalation); none for the server's own writes. */
+  requester?: Requester;
+}
+
+/** The authenticated user of a request, as admission sees it. */
+export interface Requester {
+  name: string;
+  groups: readonly string[];
 }
 
 export interface DeleteOptions {
@@ -52,7 +60,7 @@ export interface DeleteResult {
  * Admission: runs after defaulting and validation, before the write; may change `obj` or refuse
  * it. A returned function is called once the write has finished (to release reservations).
  */
-export type AdmissionCheck = (entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject) => void | (() => void) | Promise<void | (() => void)>;
+export type AdmissionCheck = (entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject, requester?: Requester) => void | (() => void) | Promise<void | (() => void)>;
 
 /** Called when an update is about to produce an object the caller wants to transform (e.g. patch). */
 export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
@@ -151,7 +159,7 @@ export class ResourceStore {
     // As upstream's create handler: ownership is recorded for what the client sent (with its
     // defaults), before admission adds its own fields (tolerations, the token volume, a cluster IP).
     if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
-    const release = await this.admit(entry, obj, 'create');
+    const release = await this.admit(entry, obj, 'create', undefined, opts.requester);
     try {
       if (opts.dryRun) return obj;
       const stored = this.toStorage(entry, obj);
@@ -171,14 +179,14 @@ export class ResourceStore {
     }
   }
 
-  private async admit(entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject): Promise<() => void> {
+  private async admit(entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject, requester?: Requester): Promise<() => void> {
     const releases: (() => void)[] = [];
     const releaseAll = () => {
       for (const r of releases) r();
     };
     try {
       for (const check of this.admission) {
-        const r = await check(entry, obj, op, old);
+        const r = await check(entry, obj, op, old, requester);
         if (r) releases.push(r);
       }
     } catch (err) {
@@ -213,7 +221,7 @@ export class ResourceStore {
       const pinned = desired.metadata.resourceVersion;
       if (pinned && pinned !== String(kv.modRevision)) throw errors.modified(entry, name);
       const next = this.prepareUpdate(entry, desired, old, opts);
-      const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old);
+      const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old, opts.requester);
       try {
         const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, opts);
         if (r) return r;

@@ -1,4 +1,4 @@
-// authentication.k8s.io/v1 kinds. TokenReview is create-only and never stored: the API server
+// authentication.k8s.io/v1 kinds. TokenReview and SelfSubjectReview are create-only and never stored: the API server
 // answers it from its authenticators. TokenRequest has no resource of its own (it is the body
 // of serviceaccounts/token), so only its schema is registered, by the import below.
 import './schema.js';
@@ -21,4 +21,17 @@ const tokenReview: KindDefinition<TokenReview> = {
   tracksGeneration: false,
 };
 
-export const authenticationKinds: readonly KindDefinition[] = [tokenReview] as unknown as readonly KindDefinition[];
+/** SelfSubjectReview (`kubectl auth whoami`): the caller's own user as authenticated. */
+const selfSubjectReview: KindDefinition = {
+  group: 'authentication.k8s.io',
+  version: 'v1',
+  kind: 'SelfSubjectReview',
+  plural: 'selfsubjectreviews',
+  singular: 'selfsubjectreview',
+  namespaced: false,
+  schema: 'io.k8s.api.authentication.v1.SelfSubjectReview',
+  verbs: ['create'],
+  tracksGeneration: false,
+};
+
+export const authenticationKinds: readonly KindDefinition[] = [selfSubjectReview, tokenReview] as unknown as readonly KindDefinition[];

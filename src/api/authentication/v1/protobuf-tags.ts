@@ -14,3 +14,5 @@ defineProtoTags(`${A}.UserInfo`, { username: 1, uid: 2, groups: 3 }, { omitEmpty
 defineProtoTags(`${A}.TokenReviewSpec`, { token: 1, audiences: 2 }, { omitEmpty: ['token'] });
 defineProtoTags(`${A}.TokenReviewStatus`, { authenticated: 1, user: 2, error: 3, audiences: 4 }, { omitEmpty: ['authenticated', 'error'] });
 defineProtoTags(`${A}.TokenReview`, { metadata: 1, spec: 2, status: 3 });
+defineProtoTags(`${A}.SelfSubjectReviewStatus`, { userInfo: 1 });
+defineProtoTags(`${A}.SelfSubjectReview`, { metadata: 1, status: 2 });

@@ -98,3 +98,19 @@ define(
     { required: ['spec'], description: 'Attempts to authenticate a token to a known user.' },
   ),
 );
+define(
+  `${AUTHN}.SelfSubjectReviewStatus`,
+  obj({ userInfo: ref(`${AUTHN}.UserInfo`, 'The user the request was authenticated as.') }, { description: 'Filled in by the server with the user attributes.' }),
+);
+define(
+  `${AUTHN}.SelfSubjectReview`,
+  obj(
+    {
+      apiVersion: apiVersionField(),
+      kind: kindField(),
+      metadata: objectMeta(),
+      status: ref(`${AUTHN}.SelfSubjectReviewStatus`, 'Filled in by the server: the user attributes.'),
+    },
+    { description: 'Returns the user attributes the API server gives the request after authentication and impersonation.' },
+  ),
+);

@@ -26,7 +26,10 @@ describe('serviceaccounts/token and service-account authentication', () => {
     const sub = list.resources.find((r: { name: string }) => r.name === 'serviceaccounts/token');
     assert.deepEqual({ kind: sub.kind, group: sub.group, version: sub.version, verbs: sub.verbs, namespaced: sub.namespaced }, { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'], namespaced: true });
     const group = (await c.http('GET', '/apis/authentication.k8s.io/v1')).json();
-    assert.deepEqual(group.resources.map((r: { name: string; verbs: string[] }) => [r.name, r.verbs]), [['tokenreviews', ['create']]]);
+    assert.deepEqual(group.resources.map((r: { name: string; verbs: string[] }) => [r.name, r.verbs]), [
+      ['selfsubjectreviews', ['create']],
+      ['tokenreviews', ['create']],
+    ]);
   });
 
   it('kubectl create token default prints a JWT that authenticates as the service account', async () => {

@@ -1,0 +1,188 @@
+// The default roles and bindings kube-apiserver reconciles at start (upstream's
+// plugin/pkg/auth/authorizer/rbac/bootstrappolicy, as its testdata/cluster-roles.yaml and
+// cluster-role-bindings.yaml list them), for the kinds and components k8ts has.
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from '../../api/rbac/v1/types.js';
+
+export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdate';
+export const BOOTSTRAPPING_LABEL = 'kubernetes.io/bootstrapping';
+const AGG = 'rbac.authorization.k8s.io/aggregate-to-';
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const EVENT_WRITE = ['create', 'patch', 'update'];
+
+function r(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
+  return resourceNames ? { apiGroups, resources, resourceNames, verbs } : { apiGroups, resources, verbs };
+}
+
+function urls(verbs: string[], nonResourceURLs: string[]): PolicyRule {
+  return { nonResourceURLs, verbs };
+}
+
+function role(name: string, rules: PolicyRule[] | null, extraLabels: Record<string, string> = {}, aggregateFrom?: string): ClusterRole {
+  const out: ClusterRole = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' }, labels: { [BOOTSTRAPPING_LABEL]: 'rbac-defaults', ...extraLabels } },
+  };
+  if (aggregateFrom) out.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [`${AGG}${aggregateFrom}`]: 'true' } }] };
+  if (rules) out.rules = rules;
+  return out;
+}
+
+const aggregateTo = (to: string) => ({ [`${AGG}${to}`]: 'true' });
+const tokenAndAccessReviewers = [r(['create'], ['authentication.k8s.io'], ['tokenreviews']), r(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])];
+
+export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
+  role('cluster-admin', [r(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
+  role('admin', null, {}, 'admin'),
+  role('edit', null, aggregateTo('admin'), 'edit'),
+  role('view', null, aggregateTo('edit'), 'view'),
+  role('system:aggregate-to-admin', [r(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']), r(RW, ['rbac.authorization.k8s.io'], ['rolebindings', 'roles'])], aggregateTo('admin')),
+  role(
+    'system:aggregate-to-edit',
+    [
+      r(READ, [''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy']),
+      r(['impersonate'], [''], ['serviceaccounts']),
+      r(WRITE, [''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
+      r(['create'], [''], ['pods/eviction']),
+      r(WRITE, [''], ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy']),
+      r(['create'], [''], ['serviceaccounts/token']),
+      r(WRITE, ['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale']),
+      r(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
+      r(WRITE, ['batch'], ['cronjobs', 'jobs']),
+      r(WRITE, ['extensions'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
+      r(WRITE, ['policy'], ['poddisruptionbudgets']),
+      r(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
+      r(RW, ['coordination.k8s.io'], ['leases']),
+    ],
+    aggregateTo('edit'),
+  ),
+  role(
+    'system:aggregate-to-view',
+    [
+      r(READ, [''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status']),
+      r(READ, [''], ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status']),
+      r(READ, [''], ['namespaces']),
+      r(READ, ['discovery.k8s.io'], ['endpointslices']),
+      r(READ, ['apps'], ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status']),
+      r(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
+      r(READ, ['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status']),
+      r(READ, ['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'ingresses', 'ingresses/status', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale']),
+      r(READ, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
+      r(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
+    ],
+    aggregateTo('view'),
+  ),
+  role('system:auth-delegator', tokenAndAccessReviewers),
+  role('system:basic-user', [r(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']), r(['create'], ['authentication.k8s.io'], ['selfsubjectreviews'])]),
+  role('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [r(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient'])]),
+  role('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [r(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient'])]),
+  role('system:certificates.k8s.io:kube-apiserver-client-approver', [r(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client'])]),
+  role('system:certificates.k8s.io:kube-apiserver-client-kubelet-approver', [r(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client-kubelet'])]),
+  role('system:certificates.k8s.io:kubelet-serving-approver', [r(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kubelet-serving'])]),
+  role('system:certificates.k8s.io:legacy-unknown-approver', [r(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/legacy-unknown'])]),
+  role('system:discovery', [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])]),
+  role('system:kube-aggregator', [r(READ, [''], ['endpoints', 'services'])]),
+  role('system:kube-controller-manager', [
+    r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']),
+    r(['create'], ['coordination.k8s.io'], ['leases']),
+    r(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kube-controller-manager']),
+    r(['create'], [''], ['secrets', 'serviceaccounts']),
+    r(['delete'], [''], ['secrets']),
+    r(['get'], [''], ['configmaps', 'namespaces', 'secrets', 'serviceaccounts']),
+    r(['update'], [''], ['secrets', 'serviceaccounts']),
+    ...tokenAndAccessReviewers,
+    r(['list', 'watch'], ['*'], ['*']),
+    r(['create'], [''], ['serviceaccounts/token']),
+  ]),
+  role('system:kube-dns', [r(['list', 'watch'], [''], ['endpoints', 'services'])]),
+  role('system:kube-scheduler', [
+    r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']),
+    r(['create'], ['coordination.k8s.io'], ['leases']),
+    r(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kube-scheduler']),
+    r(READ, [''], ['nodes']),
+    r(['delete', 'get', 'list', 'watch'], [''], ['pods']),
+    r(['create'], [''], ['bindings', 'pods/binding']),
+    r(['patch', 'update'], [''], ['pods/status']),
+    r(READ, [''], ['replicationcontrollers', 'services']),
+    r(READ, ['apps', 'extensions'], ['replicasets']),
+    r(READ, ['apps'], ['statefulsets']),
+    r(READ, ['policy'], ['poddisruptionbudgets']),
+    r(READ, [''], ['persistentvolumeclaims', 'persistentvolumes']),
+    ...tokenAndAccessReviewers,
+    r(READ, ['storage.k8s.io'], ['csinodes']),
+    r(READ, [''], ['namespaces']),
+    r(READ, ['storage.k8s.io'], ['csidrivers']),
+    r(READ, ['storage.k8s.io'], ['csistoragecapacities']),
+  ]),
+  role('system:kubelet-api-admin', [r(READ, [''], ['nodes']), r(['proxy'], [''], ['nodes']), r(['*'], [''], ['nodes/log', 'nodes/metrics', 'nodes/proxy', 'nodes/stats'])]),
+  role('system:monitoring', [urls(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'])]),
+  role('system:node', [
+    r(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    r(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews', 'subjectaccessreviews']),
+    r(READ, [''], ['services']),
+    r(['create', 'get', 'list', 'watch'], [''], ['nodes']),
+    r(['patch', 'update'], [''], ['nodes/status']),
+    r(['patch', 'update'], [''], ['nodes']),
+    r(EVENT_WRITE, [''], ['events']),
+    r(READ, [''], ['pods']),
+    r(['create', 'delete'], [''], ['pods']),
+    r(['patch', 'update'], [''], ['pods/status']),
+    r(['create'], [''], ['pods/eviction']),
+    r(READ, [''], ['configmaps', 'secrets']),
+    r(['get'], [''], ['persistentvolumeclaims', 'persistentvolumes']),
+    r(['get'], [''], ['endpoints']),
+    r(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
+    r(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
+    r(['get'], ['storage.k8s.io'], ['volumeattachments']),
+    r(['create'], [''], ['serviceaccounts/token']),
+    r(['get', 'patch', 'update'], [''], ['persistentvolumeclaims/status']),
+    r(READ, ['storage.k8s.io'], ['csidrivers']),
+    r(['create', 'delete', 'get', 'patch', 'update'], ['storage.k8s.io'], ['csinodes']),
+    r(READ, ['node.k8s.io'], ['runtimeclasses']),
+  ]),
+  role('system:node-bootstrapper', [r(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
+  role('system:node-problem-detector', [r(['get'], [''], ['nodes']), r(['patch'], [''], ['nodes/status']), r(EVENT_WRITE, ['', 'events.k8s.io'], ['events'])]),
+  role('system:node-proxier', [r(['list', 'watch'], [''], ['endpoints', 'services']), r(READ, [''], ['nodes']), r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']), r(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices'])]),
+  role('system:persistent-volume-provisioner', [
+    r(['create', 'delete', 'get', 'list', 'watch'], [''], ['persistentvolumes']),
+    r(['get', 'list', 'update', 'watch'], [''], ['persistentvolumeclaims']),
+    r(READ, ['storage.k8s.io'], ['storageclasses']),
+    r(['watch'], [''], ['events']),
+    r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']),
+  ]),
+  role('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
+  role('system:service-account-issuer-discovery', [urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks'])]),
+  role('system:volume-scheduler', [r(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']), r(READ, ['storage.k8s.io'], ['storageclasses']), r(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims'])]),
+];
+
+const group = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name });
+const user = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
+
+function binding(name: string, roleName: string, subjects: Subject[]): ClusterRoleBinding {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' }, labels: { [BOOTSTRAPPING_LABEL]: 'rbac-defaults' } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+    subjects,
+  };
+}
+
+/** system:node is bound to nobody: node rights come from the Node authorizer, as upstream. */
+export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
+  binding('cluster-admin', 'cluster-admin', [group('system:masters')]),
+  binding('system:basic-user', 'system:basic-user', [group('system:authenticated')]),
+  binding('system:discovery', 'system:discovery', [group('system:authenticated')]),
+  binding('system:kube-controller-manager', 'system:kube-controller-manager', [user('system:kube-controller-manager')]),
+  binding('system:kube-dns', 'system:kube-dns', [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }]),
+  binding('system:kube-scheduler', 'system:kube-scheduler', [user('system:kube-scheduler')]),
+  binding('system:monitoring', 'system:monitoring', [group('system:monitoring')]),
+  binding('system:node', 'system:node', []),
+  binding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy')]),
+  binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
+  binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
+  binding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),
+];
