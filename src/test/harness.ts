@@ -81,6 +81,8 @@ export interface TestClusterOptions {
   /** Kinds served beside the built-in ones. */
   extraKinds?: ControlPlaneOptions['extraKinds'];
   serviceCidr?: string;
+  /** Where the API server listens (default 127.0.0.1); 0.0.0.0 lets pods reach it through the `kubernetes` Service. */
+  bindAddress?: string;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -88,7 +90,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   const cp = await startControlPlane({
     dataDir,
     port: 0,
-    bindAddress: '127.0.0.1',
+    bindAddress: opts.bindAddress ?? '127.0.0.1',
     datastoreEndpoint: opts.store === 'sqlite' ? `sqlite://${join(dataDir, 'state.db')}` : 'memory://',
     log: () => undefined,
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
