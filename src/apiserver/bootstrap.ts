@@ -1,6 +1,7 @@
 // What the API server writes for itself at start-up, as upstream's bootstrap controllers: the
 // system namespaces, and the `kubernetes` service (at the first service IP) with endpoints
-// pointing at this server.
+// pointing at this server: an Endpoints object (skip-mirror) and the EndpointSlice beside it, as
+// upstream's endpoint reconciler writes both (EndpointsAdapter), so service proxies reach it.
 import { ApiError } from './errors.js';
 import { SYSTEM_NAMESPACES } from './admission/namespace-lifecycle.js';
 import type { Registry } from './registry/registry.js';
@@ -38,6 +39,7 @@ export interface KubernetesService {
 export async function bootstrapKubernetesService(registry: Registry, resources: ResourceStore, k: KubernetesService): Promise<void> {
   const services = registry.lookup('', 'v1', 'services');
   const endpoints = registry.lookup('', 'v1', 'endpoints');
+  const slices = registry.lookup('discovery.k8s.io', 'v1', 'endpointslices');
   if (!services || !endpoints) return;
   const service = {
     apiVersion: 'v1',
@@ -52,5 +54,13 @@ export async function bootstrapKubernetesService(registry: Registry, resources: 
   const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets };
   if (!(await createIfAbsent(() => resources.create(endpoints, ep, OWN)))) {
     await resources.update(endpoints, 'default', 'kubernetes', (cur) => ({ ...cur, subsets }), OWN);
+  }
+  if (!slices) return;
+  // Upstream's endpointSliceFromEndpoints: same name, the service-name label, no managed-by.
+  const ip = k.advertiseAddress;
+  const body = { addressType: ip.includes(':') ? 'IPv6' : 'IPv4', endpoints: [{ addresses: [ip], conditions: { ready: true } }], ports: [{ name: 'https', port: k.port, protocol: 'TCP' }] };
+  const slice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } }, ...body };
+  if (!(await createIfAbsent(() => resources.create(slices, slice, OWN)))) {
+    await resources.update(slices, 'default', 'kubernetes', (cur) => ({ ...cur, ...body }), OWN);
   }
 }

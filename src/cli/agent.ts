@@ -30,6 +30,11 @@ Flags:
       --node-label k=v,…           Extra node labels
       --cni-bridge NAME            Bridge the pods attach to (default cni0)
       --cgroup-root PATH           Parent cgroup of the pods (default /k8ts)
+      --cluster-cidr CIDR          The cluster's pod network; the service proxy masquerades traffic from outside it (default 10.244.0.0/16)
+      --proxy-mode MODE            Service proxy mode: nftables (default) or iptables
+      --disable-kube-proxy         Do not run the service proxy on this node
+      --disable-dns                Do not run the cluster DNS on this node
+      --cleanup                    Remove the service proxy's rules (both modes) and exit
       --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
       --server URL                 API server to join, with --token (instead of a kubeconfig)
       --token TOKEN                Join token (the server's <data-dir>/token)
@@ -88,6 +93,11 @@ export async function runAgent(args: string[]): Promise<number> {
       'node-label': { type: 'string' },
       'cni-bridge': { type: 'string' },
       'cgroup-root': { type: 'string' },
+      'cluster-cidr': { type: 'string' },
+      'proxy-mode': { type: 'string' },
+      'disable-kube-proxy': { type: 'boolean' },
+      'disable-dns': { type: 'boolean' },
+      cleanup: { type: 'boolean' },
       'sim-nodes': { type: 'string' },
       'sim-node-prefix': { type: 'string' },
       'sim-first-index': { type: 'string' },
@@ -103,6 +113,14 @@ export async function runAgent(args: string[]): Promise<number> {
     HELP,
   );
   if (typeof values === 'number') return values;
+  if (values.cleanup) {
+    const { cleanupNodeServices } = await import('../cluster/node-services.js');
+    await cleanupNodeServices();
+    process.stderr.write('removed the service proxy\'s nftables table and iptables chains\n');
+    return 0;
+  }
+  const proxyMode = values['proxy-mode'] ?? 'nftables';
+  if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
   const runtime = values.runtime ?? 'containerd';
   if (runtime !== 'sim' && runtime !== 'containerd') return fail(`unknown runtime "${runtime}": use containerd or sim`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
@@ -141,7 +159,23 @@ export async function runAgent(args: string[]): Promise<number> {
         log,
       });
       log(`k8ts agent: node ${agent.nodeName} registered against ${client.server} in ${Date.now() - started} ms`);
+      const { startNodeServices } = await import('../cluster/node-services.js');
+      const services = await startNodeServices({
+        client,
+        nodeName: agent.nodeName,
+        clusterCIDR: values['cluster-cidr'],
+        clusterDNS: values['cluster-dns'],
+        clusterDomain: values['cluster-domain'],
+        cniBridge: values['cni-bridge'] ?? 'cni0',
+        proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
+        dns: values['disable-dns'] ? false : {},
+        log,
+      }).catch(async (err: unknown) => {
+        await agent.stop();
+        throw err;
+      });
       log(`${await untilSignalled()} received, stopping the agent; containers keep running`);
+      await services.stop();
       await agent.stop();
       return 0;
     }

@@ -25,6 +25,11 @@ Flags:
       --pod-manifest-path PATH     Static pod manifests for this machine's node
       --private-registry FILE      registries.yaml for this machine's node (default <data-dir>/registries.yaml)
       --kubelet-port N             Port of this node's kubelet API (default 10250)
+      --cluster-dns IP             Cluster DNS IP, the kube-dns Service's (default: the 10th address of --service-cidr, 10.96.0.10)
+      --cluster-domain DOMAIN      Cluster domain (default cluster.local)
+      --proxy-mode MODE            Service proxy mode of this node: nftables (default) or iptables
+      --disable-kube-proxy         Do not run the service proxy on this node
+      --disable-dns                Do not run the cluster DNS on this node
       --disable-scheduler          Do not run the scheduler in this process
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
@@ -55,6 +60,11 @@ export async function runServer(args: string[]): Promise<number> {
       'pod-manifest-path': { type: 'string' },
       'private-registry': { type: 'string' },
       'kubelet-port': { type: 'string' },
+      'cluster-dns': { type: 'string' },
+      'cluster-domain': { type: 'string' },
+      'proxy-mode': { type: 'string' },
+      'disable-kube-proxy': { type: 'boolean' },
+      'disable-dns': { type: 'boolean' },
       'disable-scheduler': { type: 'boolean' },
       'kube-scheduler-arg': { type: 'string', multiple: true },
       'disable-controller-manager': { type: 'boolean' },
@@ -99,6 +109,8 @@ export async function runServer(args: string[]): Promise<number> {
   }
   const anonymous = values['anonymous-auth'];
   if (anonymous !== undefined && anonymous !== 'true' && anonymous !== 'false') return fail(`invalid --anonymous-auth "${anonymous}"`);
+  const proxyMode = values['proxy-mode'] ?? 'nftables';
+  if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -134,17 +146,42 @@ export async function runServer(args: string[]): Promise<number> {
     const registries = values['private-registry'] ?? (existsSync(join(dataDir, 'registries.yaml')) ? join(dataDir, 'registries.yaml') : undefined);
     try {
       const { startNodeAgent } = await import('../kubelet/node/agent.js');
+      const { clusterDnsFor, startNodeServices } = await import('../cluster/node-services.js');
+      const client = { server: cp.url, caPem: cp.caPem, token: joinToken(dataDir, values.token) };
+      const clusterDNS = values['cluster-dns'] ?? clusterDnsFor(values['service-cidr']);
       const node = await startNodeAgent({
-        client: { server: cp.url, caPem: cp.caPem, token: joinToken(dataDir, values.token) },
+        client,
         dataDir: join(dataDir, 'agent'),
         nodeName: values['node-name'],
         podManifestPath: values['pod-manifest-path'],
         registries,
         kubeletPort,
+        clusterDNS,
+        clusterDomain: values['cluster-domain'],
         log,
       });
-      agent = node;
       log(`node ${node.nodeName} is running pods under containerd`);
+      // The proxy and the DNS beside the node, as k3s runs kube-proxy and CoreDNS.
+      const services = await startNodeServices({
+        client,
+        nodeName: node.nodeName,
+        clusterCIDR: values['cluster-cidr'],
+        clusterDNS,
+        clusterDomain: values['cluster-domain'],
+        cniBridge: 'cni0',
+        proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
+        dns: values['disable-dns'] ? false : {},
+        log,
+      }).catch(async (err: unknown) => {
+        await node.stop();
+        throw err;
+      });
+      agent = {
+        async stop() {
+          await services.stop();
+          await node.stop();
+        },
+      };
     } catch (err) {
       log(`node agent failed to start: ${(err as Error).message}; running the control plane only`);
     }

@@ -43,6 +43,8 @@ export interface ClusterDnsOptions {
   /** How long one upstream gets before the next (ms). */
   upstreamTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Gives up waiting (for the node's podCIDR, for the gateway address) once aborted: a launcher stopping before the DNS came up. */
+  signal?: AbortSignal;
 }
 
 export interface RunningClusterDns {
@@ -60,6 +62,7 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<RunningC
   const factory = new SharedInformerFactory(client);
   const state = new ClusterState();
   let stopped = false;
+  opts.signal?.addEventListener('abort', () => (stopped = true), { once: true });
   let repairTimer: NodeJS.Timeout | undefined;
   let server: DnsServer | undefined;
   let forwarder: Forwarder | undefined;

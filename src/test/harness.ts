@@ -85,6 +85,8 @@ export interface TestClusterOptions {
   authorizationMode?: 'AlwaysAllow' | 'RBAC';
   /** Static bearer tokens: the text of a --token-auth-file, written to the data dir. */
   tokenAuthFile?: string;
+  /** Where the API server listens (default 127.0.0.1); 0.0.0.0 lets pods reach it through the `kubernetes` Service. */
+  bindAddress?: string;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -96,7 +98,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     tokenAuthFile,
     dataDir,
     port: 0,
-    bindAddress: '127.0.0.1',
+    bindAddress: opts.bindAddress ?? '127.0.0.1',
     datastoreEndpoint: opts.store === 'sqlite' ? `sqlite://${join(dataDir, 'state.db')}` : 'memory://',
     log: () => undefined,
     defaultTolerationSeconds: opts.defaultTolerationSeconds,

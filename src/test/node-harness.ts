@@ -21,6 +21,8 @@ export interface NodeTestCluster extends TestCluster {
   agent: NodeAgent;
   nodeName: string;
   podCIDR: string;
+  /** The node's CNI bridge (unique to the run). */
+  bridge: string;
   /** Apply a manifest given as YAML text. */
   apply(yaml: string): Promise<void>;
   /** The pod's JSON, once `check` holds for it. */
@@ -75,6 +77,7 @@ export async function startNodeTestCluster(opts: NodeTestOptions = {}): Promise<
     agent: a,
     nodeName,
     podCIDR,
+    bridge,
     async apply(yaml: string) {
       const r = await c.kubectl(['apply', '-f', '-'], { input: yaml });
       if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.stderr}`);

@@ -25,6 +25,18 @@ describe('service allocation', () => {
     assert.equal(ep.subsets[0].ports[0].port, c.cp.port);
   });
 
+  it('the kubernetes service has an EndpointSlice matching its Endpoints, so service proxies reach it', async () => {
+    const ep = JSON.parse(await ok(['get', 'endpoints', 'kubernetes', '-o', 'json']));
+    const slice = JSON.parse(await ok(['get', 'endpointslices.discovery.k8s.io', 'kubernetes', '-o', 'json']));
+    assert.equal(slice.metadata.labels['kubernetes.io/service-name'], 'kubernetes');
+    assert.equal(slice.addressType, 'IPv4');
+    assert.deepEqual(slice.endpoints.map((e: any) => [e.addresses, e.conditions.ready]), ep.subsets[0].addresses.map((a: any) => [[a.ip], true]));
+    assert.deepEqual(slice.ports, [{ name: 'https', port: c.cp.port, protocol: 'TCP' }]);
+    // The one slice: the EndpointSlice controllers leave a selector-less service alone.
+    const all = JSON.parse(await ok(['get', 'endpointslices.discovery.k8s.io', '-l', 'kubernetes.io/service-name=kubernetes', '-o', 'json']));
+    assert.deepEqual(all.items.map((s: any) => s.metadata.name), ['kubernetes']);
+  });
+
   it('a new service gets a free cluster IP from 10.96.0.0/12, kept across updates and immutable', async () => {
     await ok(['create', '-f', seed('sampleservice.yaml')]);
     const svc = JSON.parse(await ok(['get', 'svc', 'wordpress', '-o', 'json']));

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { get as httpGet } from 'node:http';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
@@ -14,30 +13,9 @@ import type { ProxyMode } from '../../proxy/proxier.js';
 import { startServiceProxy, type RunningServiceProxy } from '../../proxy/service-proxy.js';
 import { eventually } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, unusedClusterCidr, type NodeTestCluster } from '../node-harness.js';
+import { assertBalanced, assertLeavesRotation, get, httpd, runningPods } from './service-fixtures.js';
 
 const run = promisify(execFile);
-
-/** Each pod serves its own name, so a response says which endpoint answered. */
-const httpd = {
-  name: 'httpd',
-  image: TEST_IMAGE,
-  imagePullPolicy: 'IfNotPresent',
-  command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www'],
-  ports: [{ containerPort: 80 }],
-};
-
-/** One GET on a fresh connection (no keep-alive: every request is balanced anew). */
-function get(url: string, timeoutMs = 3000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpGet(url, { agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body.trim()));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', reject);
-  });
-}
 
 function service(name: string, selector: Record<string, string>, spec: Record<string, unknown> = {}): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ port: 80, targetPort: 80 }], ...spec } });
@@ -54,10 +32,7 @@ describe('a real node: the service proxy', () => {
   const table = `k8ts-test-${tag}`;
   const prefix = `KT${tag.toUpperCase()}`;
 
-  const webPods = async (): Promise<string[]> => {
-    const r = await c.http('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb');
-    return r.json().items.filter((p: any) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running').map((p: any) => p.metadata.name).sort();
-  };
+  const webPods = () => runningPods(c, 'app=web');
   const readyEndpoints = async (svc: string): Promise<string[]> => {
     const r = await c.http('GET', `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3D${svc}`);
     return r.json().items.flatMap((s: any) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready !== false).map((e: any) => e.addresses[0]));
@@ -124,13 +99,7 @@ describe('a real node: the service proxy', () => {
         const pods = await webPods();
         assert.equal(pods.length, 3, pods.join(','));
         await eventually(() => get(`http://${ips['web']}/`).then((b) => pods.includes(b), () => false), 10_000, 100);
-        const hits = new Map<string, number>();
-        for (let i = 0; i < 300; i++) {
-          const who = await get(`http://${ips['web']}/`);
-          hits.set(who, (hits.get(who) ?? 0) + 1);
-        }
-        assert.deepEqual([...hits.keys()].sort(), pods, JSON.stringify([...hits]));
-        for (const [pod, n] of hits) assert.ok(n >= 60, `${pod} got ${n}/300`);
+        await assertBalanced(`http://${ips['web']}/`, pods);
       });
 
       it('a pod reaches the ClusterIP', async () => {
@@ -169,22 +138,7 @@ describe('a real node: the service proxy', () => {
       });
 
       it('a deleted pod leaves the rotation within 2 s', async () => {
-        const pods = await webPods();
-        const victim = pods[0]!;
-        const deleted = Date.now();
-        const r = await c.http('DELETE', `/api/v1/namespaces/default/pods/${victim}`);
-        assert.equal(r.status, 200, r.body);
-        let lastBad = deleted;
-        let good = 0;
-        while (good < 40 && Date.now() - deleted < 15_000) {
-          const who = await get(`http://${ips['web']}/`, 1000).catch(() => 'error');
-          if (who === victim || who === 'error') {
-            lastBad = Date.now();
-            good = 0;
-          } else good++;
-        }
-        assert.equal(good, 40, 'the service never settled');
-        assert.ok(lastBad - deleted <= 2000, `the deleted pod was still reached ${lastBad - deleted} ms after its deletion`);
+        await assertLeavesRotation(c, `http://${ips['web']}/`, (await webPods())[0]!);
         // The Deployment replaces it: wait so the next mode starts with three again.
         await eventually(async () => (await readyEndpoints('web')).length === 3 && (await webPods()).length === 3, 60_000, 200);
       });
