@@ -15,7 +15,7 @@ import { ChangeTracker } from '../src/proxy/change-tracker.js';
 import { cleanupIptables } from '../src/proxy/iptables/proxier.js';
 import { cleanupNftables } from '../src/proxy/nftables/proxier.js';
 import type { ProxyMode } from '../src/proxy/proxier.js';
-import { runWithInput } from '../src/proxy/exec.js';
+import { runWithInput } from '../src/util/netfilter/exec.js';
 import { nftEndpointChain } from '../src/proxy/names.js';
 import { ServiceProxy } from '../src/proxy/service-proxy.js';
 import { endpoint, service, slice } from '../src/proxy/testing/fixtures.js';

@@ -3,7 +3,7 @@
 // deletes those entries: flows to endpoints that left, and flows to a service that just got its
 // first endpoints. TCP needs nothing: its connections end, or fail, on their own.
 import { categorizeEndpoints } from './categorize.js';
-import { run } from './exec.js';
+import { run } from '../util/netfilter/exec.js';
 import type { ProxyState } from './model.js';
 
 /** Per UDP service port: its cluster IP and the endpoint IPs traffic may currently go to. */

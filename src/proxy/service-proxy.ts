@@ -14,7 +14,7 @@ import { DEFAULT_IPTABLES_PREFIX, IptablesProxier } from './iptables/proxier.js'
 import { DEFAULT_PROXY_CONFIG, type ProxyConfig } from './model.js';
 import { DEFAULT_NFT_TABLE, NftablesProxier } from './nftables/proxier.js';
 import type { Proxier, ProxyMode, SyncResult } from './proxier.js';
-import { DEFAULT_SYNC_RUNNER, SyncRunner, type SyncRunnerOptions } from './sync-runner.js';
+import { DEFAULT_SYNC_RUNNER, SyncRunner, type SyncRunnerOptions } from '../util/netfilter/sync-runner.js';
 
 /** Upstream re-writes everything now and then even when it believes nothing drifted. */
 const FULL_SYNC_PERIOD_MS = 60 * 60 * 1000;

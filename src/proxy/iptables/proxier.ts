@@ -2,7 +2,7 @@
 // installed with `iptables-restore --noflush`, which replaces only the chains it names. Like
 // upstream's iptables mode before partial syncs, every sync rewrites all of its chains; that is
 // the reference the nftables backend's incremental syncs are measured against.
-import { run, runWithInput } from '../exec.js';
+import { run, runWithInput } from '../../util/netfilter/exec.js';
 import type { ProxyConfig, ProxyState } from '../model.js';
 import type { Proxier, SyncResult } from '../proxier.js';
 import { desiredIptablesRules, jumpRules, restoreScript } from './ruleset.js';

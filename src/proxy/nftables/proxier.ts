@@ -1,5 +1,5 @@
 // The nftables backend: its own table (default "kube-proxy"), programmed through `nft -f -`.
-import { runWithInput } from '../exec.js';
+import { runWithInput } from '../../util/netfilter/exec.js';
 import type { ProxyConfig, ProxyState } from '../model.js';
 import type { Proxier, SyncResult } from '../proxier.js';
 import { diffParts, fullSyncScript } from './render.js';

@@ -2,22 +2,9 @@
 // one transaction (atomic: the kernel never sees a half-written table); an incremental sync
 // writes only the difference from what was last written: new chains are added, changed ones
 // flushed and refilled, gone ones deleted, and map and set elements added or deleted one by one.
+import { pushElements } from '../../util/netfilter/elements.js';
 import type { ProxyConfig } from '../model.js';
 import { CLUSTER_IPS, ELEMENT_CONTAINERS, emptyRuleset, NODEPORT_IPS, SHARED_SETS, skeletonCommands, type ElementContainer, type NftParts, type NftRuleset } from './ruleset.js';
-
-/** Elements per `add element` command: long enough to be cheap, short enough for nft's parser. */
-const ELEMENTS_PER_COMMAND = 1000;
-
-function elementText(key: string, value: string | undefined): string {
-  return value === undefined ? key : `${key} : ${value}`;
-}
-
-function pushElements(out: string[], verb: 'add' | 'delete', t: string, container: string, items: [string, string | undefined][]): void {
-  for (let i = 0; i < items.length; i += ELEMENTS_PER_COMMAND) {
-    const chunk = items.slice(i, i + ELEMENTS_PER_COMMAND).map(([k, v]) => (verb === 'delete' ? k : elementText(k, v)));
-    out.push(`${verb} element ${t} ${container} { ${chunk.join(', ')} }`);
-  }
-}
 
 const affinitySetCommand = (t: string, name: string, timeout: number) =>
   `add set ${t} ${name} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ; }`;
