@@ -31,6 +31,7 @@ export const R = {
   cronjobs: gvr('batch', 'v1', 'cronjobs'),
   leases: gvr('coordination.k8s.io', 'v1', 'leases'),
   endpointslices: gvr('discovery.k8s.io', 'v1', 'endpointslices'),
+  networkpolicies: gvr('networking.k8s.io', 'v1', 'networkpolicies'),
   poddisruptionbudgets: gvr('policy', 'v1', 'poddisruptionbudgets'),
   priorityclasses: gvr('scheduling.k8s.io', 'v1', 'priorityclasses'),
   horizontalpodautoscalers: gvr('autoscaling', 'v2', 'horizontalpodautoscalers'),

@@ -14,7 +14,7 @@ import { DEFAULT_IPTABLES_PREFIX, IptablesProxier } from './iptables/proxier.js'
 import { DEFAULT_PROXY_CONFIG, type ProxyConfig } from './model.js';
 import { DEFAULT_NFT_TABLE, NftablesProxier } from './nftables/proxier.js';
 import type { Proxier, ProxyMode, SyncResult } from './proxier.js';
-import { DEFAULT_SYNC_RUNNER, SyncRunner, type SyncRunnerOptions } from '../util/netfilter/sync-runner.js';
+import { DEFAULT_SYNC_RUNNER, SyncedGenerations, SyncRunner, type SyncRunnerOptions } from '../util/netfilter/sync-runner.js';
 
 /** Upstream re-writes everything now and then even when it believes nothing drifted. */
 const FULL_SYNC_PERIOD_MS = 60 * 60 * 1000;
@@ -48,10 +48,7 @@ export class ServiceProxy {
   private ready = false;
   private lastFull = 0;
   private udp: UdpTargets = new Map();
-  /** Bumped by every change; a sync covers the generation it started at. */
-  private generation = 0;
-  private syncedGeneration = -1;
-  private waiters: { generation: number; resolve: () => void }[] = [];
+  private readonly generations = new SyncedGenerations();
   lastSync?: SyncRecord;
   syncs = 0;
 
@@ -61,7 +58,7 @@ export class ServiceProxy {
     this.proxier = (o.mode ?? 'nftables') === 'nftables' ? new NftablesProxier(o.table ?? DEFAULT_NFT_TABLE, this.cfg) : new IptablesProxier(o.chainPrefix ?? DEFAULT_IPTABLES_PREFIX, this.cfg);
     this.health = new HealthCheckServers(log);
     this.tracker = new ChangeTracker(o.nodeName, () => {
-      this.generation++;
+      this.generations.bump();
       if (this.ready) this.runner.request();
     });
     this.runner = new SyncRunner(() => this.syncOnce(), { ...DEFAULT_SYNC_RUNNER, ...o.runner }, (err) => log(`proxy sync failed (full sync next): ${(err as Error).message}`));
@@ -75,14 +72,12 @@ export class ServiceProxy {
 
   /** Resolves once a sync that saw every change made before this call has been written. */
   flushed(): Promise<void> {
-    const generation = this.generation;
-    if (this.syncedGeneration >= generation) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ generation, resolve }));
+    return this.generations.flushed();
   }
 
   private async syncOnce(): Promise<void> {
     const started = performance.now();
-    const generation = this.generation;
+    const generation = this.generations.current();
     const state = this.tracker.current();
     const full = Date.now() - this.lastFull > FULL_SYNC_PERIOD_MS;
     const result = await this.proxier.sync(state, { full });
@@ -95,10 +90,7 @@ export class ServiceProxy {
     this.syncs++;
     this.lastSync = { ...result, ms: performance.now() - started };
     if (result.bytes) this.o.onSync?.(this.lastSync);
-    this.syncedGeneration = generation;
-    const done = this.waiters.filter((w) => w.generation <= generation);
-    this.waiters = this.waiters.filter((w) => w.generation > generation);
-    for (const w of done) w.resolve();
+    this.generations.done(generation);
   }
 
   healthCheckPorts(): number[] {

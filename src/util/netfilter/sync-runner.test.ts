@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { SyncRunner } from './sync-runner.js';
+import { SyncedGenerations, SyncRunner } from './sync-runner.js';
 
 describe('sync runner', () => {
   it('folds a burst of requests into one sync, soon', async () => {
@@ -47,5 +47,22 @@ describe('sync runner', () => {
     r.stop();
     assert.equal(calls, 2);
     assert.equal(errors.length, 1);
+  });
+});
+
+describe('synced generations', () => {
+  it('resolves flushed() once a sync that started after the change is done, not before', async () => {
+    const g = new SyncedGenerations();
+    g.bump();
+    const early = g.current();
+    g.bump(); // a change while that sync runs
+    let flushed = false;
+    const waiting = g.flushed().then(() => (flushed = true));
+    g.done(early);
+    await sleep(5);
+    assert.equal(flushed, false, 'the sync that started before the second change does not cover it');
+    g.done(g.current());
+    await waiting;
+    assert.equal(flushed, true);
   });
 });

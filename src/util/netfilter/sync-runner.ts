@@ -84,3 +84,35 @@ export class SyncRunner {
     }
   }
 }
+
+/**
+ * Which changes a sync has covered: every change bumps the generation, a sync records the one it
+ * started from, and `flushed()` waits for a sync that saw everything before the call.
+ */
+export class SyncedGenerations {
+  private generation = 0;
+  private synced = -1;
+  private waiters: { generation: number; resolve: () => void }[] = [];
+
+  bump(): void {
+    this.generation++;
+  }
+
+  /** Taken when a sync starts; hand it to `done` when that sync has been written. */
+  current(): number {
+    return this.generation;
+  }
+
+  done(generation: number): void {
+    this.synced = generation;
+    const ready = this.waiters.filter((w) => w.generation <= generation);
+    this.waiters = this.waiters.filter((w) => w.generation > generation);
+    for (const w of ready) w.resolve();
+  }
+
+  flushed(): Promise<void> {
+    const generation = this.generation;
+    if (this.synced >= generation) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ generation, resolve }));
+  }
+}
