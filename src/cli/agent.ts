@@ -33,8 +33,9 @@ Flags:
       --cluster-cidr CIDR          The cluster's pod network; the service proxy masquerades traffic from outside it (default 10.244.0.0/16)
       --proxy-mode MODE            Service proxy mode: nftables (default) or iptables
       --disable-kube-proxy         Do not run the service proxy on this node
+      --disable-network-policy     Do not enforce NetworkPolicies on this node
       --disable-dns                Do not run the cluster DNS on this node
-      --cleanup                    Remove the service proxy's rules (both modes) and exit
+      --cleanup                    Remove the service proxy's rules (both modes) and the network policy table, and exit
       --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
       --server URL                 API server to join, with --token (instead of a kubeconfig)
       --token TOKEN                Join token (the server's <data-dir>/token)
@@ -96,6 +97,7 @@ export async function runAgent(args: string[]): Promise<number> {
       'cluster-cidr': { type: 'string' },
       'proxy-mode': { type: 'string' },
       'disable-kube-proxy': { type: 'boolean' },
+      'disable-network-policy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
       cleanup: { type: 'boolean' },
       'sim-nodes': { type: 'string' },
@@ -116,7 +118,7 @@ export async function runAgent(args: string[]): Promise<number> {
   if (values.cleanup) {
     const { cleanupNodeServices } = await import('../cluster/node-services.js');
     await cleanupNodeServices();
-    process.stderr.write('removed the service proxy\'s nftables table and iptables chains\n');
+    process.stderr.write('removed the service proxy\'s nftables table and iptables chains and the network policy table\n');
     return 0;
   }
   const proxyMode = values['proxy-mode'] ?? 'nftables';
@@ -168,6 +170,7 @@ export async function runAgent(args: string[]): Promise<number> {
         clusterDomain: values['cluster-domain'],
         cniBridge: values['cni-bridge'] ?? 'cni0',
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
+        networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},
         log,
       }).catch(async (err: unknown) => {

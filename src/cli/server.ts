@@ -29,6 +29,7 @@ Flags:
       --cluster-domain DOMAIN      Cluster domain (default cluster.local)
       --proxy-mode MODE            Service proxy mode of this node: nftables (default) or iptables
       --disable-kube-proxy         Do not run the service proxy on this node
+      --disable-network-policy     Do not enforce NetworkPolicies on this node
       --disable-dns                Do not run the cluster DNS on this node
       --disable-scheduler          Do not run the scheduler in this process
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
@@ -64,6 +65,7 @@ export async function runServer(args: string[]): Promise<number> {
       'cluster-domain': { type: 'string' },
       'proxy-mode': { type: 'string' },
       'disable-kube-proxy': { type: 'boolean' },
+      'disable-network-policy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
       'disable-scheduler': { type: 'boolean' },
       'kube-scheduler-arg': { type: 'string', multiple: true },
@@ -170,6 +172,7 @@ export async function runServer(args: string[]): Promise<number> {
         clusterDomain: values['cluster-domain'],
         cniBridge: 'cni0',
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
+        networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},
         log,
       }).catch(async (err: unknown) => {

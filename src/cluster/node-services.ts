@@ -9,6 +9,7 @@ import { parseCIDR } from '../api/networking/v1/cidr.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { R, resourcePath } from '../client/resources.js';
 import { RestClient } from '../client/rest.js';
+import { cleanupNetworkPolicy, startNetworkPolicy, type NetworkPolicyOptions, type RunningNetworkPolicy } from '../netpol/enforcer.js';
 import { DEFAULT_CLUSTER_DOMAIN, gatewayOf, startClusterDns, type ClusterDnsOptions, type RunningClusterDns } from '../dns/run.js';
 import { cleanupIptables, DEFAULT_IPTABLES_PREFIX } from '../proxy/iptables/proxier.js';
 import { cleanupNftables, DEFAULT_NFT_TABLE } from '../proxy/nftables/proxier.js';
@@ -35,14 +36,17 @@ export interface NodeServicesOptions {
   proxy?: false | Pick<ServiceProxyOptions, 'mode' | 'table' | 'chainPrefix' | 'runner'>;
   /** false: no DNS (--disable-dns); otherwise listen/upstream overrides. */
   dns?: false | Pick<ClusterDnsOptions, 'listen' | 'advertiseAddress' | 'resolvConf' | 'upstreams' | 'upstreamTimeoutMs'>;
+  /** false: no network policy enforcement (--disable-network-policy); otherwise the nftables table. */
+  networkPolicy?: false | Pick<NetworkPolicyOptions, 'table' | 'runner'>;
   log?: (line: string) => void;
 }
 
 export interface NodeServices {
   proxy?: RunningServiceProxy;
+  networkPolicy?: RunningNetworkPolicy;
   /** Resolves once the DNS answers (undefined when disabled, or stopped before it came up). */
   dns: Promise<RunningClusterDns | undefined>;
-  /** Stops both. The proxy's rules stay (as kube-proxy's do) unless `cleanup` is set; the DNS removes its EndpointSlice. */
+  /** Stops them all. The proxy's and the policies' rules stay (as kube-proxy's do) unless `cleanup` is set; the DNS removes its EndpointSlice. */
   stop(opts?: { cleanup?: boolean }): Promise<void>;
 }
 
@@ -63,6 +67,10 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
   const log = o.log ?? (() => undefined);
   const clusterDNS = o.clusterDNS ?? clusterDnsFor(o.serviceCIDR);
   const proxy = o.proxy === false ? undefined : await startServiceProxy(o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR: o.clusterCIDR ?? DEFAULT_CLUSTER_CIDR, log });
+  const networkPolicy = o.networkPolicy === false ? undefined : await startNetworkPolicy(o.client, { ...o.networkPolicy, nodeName: o.nodeName, log }).catch(async (err: unknown) => {
+    await proxy?.stop();
+    throw err;
+  });
   const abort = new AbortController();
   let dns: Promise<RunningClusterDns | undefined> = Promise.resolve(undefined);
   if (o.dns !== false) {
@@ -76,10 +84,12 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
   }
   return {
     proxy,
+    networkPolicy,
     dns,
     async stop(stopOpts = {}) {
       abort.abort();
       await (await dns)?.stop();
+      await networkPolicy?.stop(stopOpts);
       await proxy?.stop(stopOpts);
     },
   };
@@ -107,8 +117,9 @@ async function ensureBridgeGateway(config: ClientConfig, nodeName: string, bridg
   await run('ip', ['link', 'set', bridge, 'up']);
 }
 
-/** `k8ts agent --cleanup`: what the node's proxy leaves on a plain stop, in both modes (as `kube-proxy --cleanup`). */
+/** `k8ts agent --cleanup`: what the node's proxy (both modes, as `kube-proxy --cleanup`) and policy enforcer leave on a plain stop. */
 export async function cleanupNodeServices(): Promise<void> {
+  await cleanupNetworkPolicy();
   await cleanupNftables(DEFAULT_NFT_TABLE);
   await cleanupIptables(DEFAULT_IPTABLES_PREFIX);
 }
