@@ -2,7 +2,7 @@
 // --cleanup, removes the rules a proxy left behind and exits, as `kube-proxy --cleanup` does.
 import { hostname } from 'node:os';
 import { loadKubeconfig } from '../client/kubeconfig.js';
-import { cleanupNodeServices } from '../cluster/node-services.js';
+import { cleanupServiceProxy } from '../cluster/node-services.js';
 import { startServiceProxy } from '../proxy/service-proxy.js';
 import { fail, kubeconfigPath, log, parseFlags, untilSignalled } from './flags.js';
 
@@ -37,7 +37,7 @@ export async function runProxyCommand(args: string[]): Promise<number> {
   if (typeof values === 'number') return values;
   if (values.cleanup) {
     // Upstream cleans up after every mode, whichever one ran.
-    await cleanupNodeServices();
+    await cleanupServiceProxy();
     log('removed the nftables table and iptables chains of the proxy');
     return 0;
   }

@@ -117,9 +117,14 @@ async function ensureBridgeGateway(config: ClientConfig, nodeName: string, bridg
   await run('ip', ['link', 'set', bridge, 'up']);
 }
 
-/** `k8ts agent --cleanup`: what the node's proxy (both modes, as `kube-proxy --cleanup`) and policy enforcer leave on a plain stop. */
-export async function cleanupNodeServices(): Promise<void> {
-  await cleanupNetworkPolicy();
+/** What the node's proxy leaves on a plain stop, in both modes (as `kube-proxy --cleanup`). */
+export async function cleanupServiceProxy(): Promise<void> {
   await cleanupNftables(DEFAULT_NFT_TABLE);
   await cleanupIptables(DEFAULT_IPTABLES_PREFIX);
+}
+
+/** `k8ts agent --cleanup`: the proxy's rules and the network-policy table. */
+export async function cleanupNodeServices(): Promise<void> {
+  await cleanupServiceProxy();
+  await cleanupNetworkPolicy();
 }
