@@ -193,6 +193,13 @@ test('NetworkPolicy validation messages', () => {
     'spec.ingress[0].from[3]: Forbidden: may not specify both ipBlock and another peer',
     'spec.policyTypes[1]: Unsupported value: "Sideways": supported values: "Ingress", "Egress"',
   ]);
+  // Egress rules are checked ports first, then peers, as upstream's ValidateNetworkPolicySpec.
+  const egress = netpol() as any;
+  egress.spec.egress = [{ to: [{ ipBlock: { cidr: '10.0.0.0/33' } }], ports: [{ port: 0 }] }];
+  assert.deepEqual(messages(created('NetworkPolicy', egress)), [
+    'spec.egress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive',
+    'spec.egress[0].to[0].ipBlock.cidr: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+  ]);
 });
 
 test('CIDR subset arithmetic covers IPv4 and IPv6', () => {

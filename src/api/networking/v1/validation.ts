@@ -335,8 +335,8 @@ export function validateNetworkPolicySpec(spec: NetworkPolicySpec, p: FieldPath)
   });
   (spec.egress ?? []).forEach((rule, i) => {
     const rp = p.child('egress').index(i);
-    (rule.to ?? []).forEach((peer, j) => errs.push(...validatePeer(peer, rp.child('to').index(j))));
     (rule.ports ?? []).forEach((port, j) => errs.push(...validatePolicyPort(port, rp.child('ports').index(j))));
+    (rule.to ?? []).forEach((peer, j) => errs.push(...validatePeer(peer, rp.child('to').index(j))));
   });
   const types = spec.policyTypes ?? [];
   if (types.length > 2) return [...errs, invalid(p.child('policyTypes'), types, 'may not specify more than two policyTypes')];
