@@ -14,7 +14,7 @@
 // A pod that comes, goes or changes labels changes set and map elements; rules change only when
 // a policy does, or when a pod is the first to be selected by a new combination of policies.
 import { createHash } from 'node:crypto';
-import type { CompiledPolicy, CompiledPort, CompiledRule, Direction } from './compile.js';
+import type { CompiledPolicy, CompiledPort, Direction, PodPeer } from './compile.js';
 import type { PodInfo, PolicyState } from './model.js';
 
 export const INGRESS_PODS = 'ingress-pods';
@@ -53,13 +53,31 @@ export function baseChainCommands(table: string): string[] {
 
 interface Context {
   state: PolicyState;
-  localPods: PodInfo[];
+  /** Every pod, and this node's, by namespace. */
+  pods: Map<string, PodInfo[]>;
+  localPods: Map<string, PodInfo[]>;
   out: NftState;
   nsLabels: (ns: string) => Record<string, string>;
 }
 
-function matchesPeer(ctx: Context, policy: CompiledPolicy, peers: CompiledRule['podPeers'] & object, pod: PodInfo): boolean {
-  return peers.some((p) => (p.namespaces ? p.namespaces.matches(ctx.nsLabels(pod.namespace)) : pod.namespace === policy.namespace) && p.pods.matches(pod.labels));
+function byNamespace(pods: Iterable<PodInfo>): Map<string, PodInfo[]> {
+  const out = new Map<string, PodInfo[]>();
+  for (const p of pods) {
+    const list = out.get(p.namespace);
+    if (list) list.push(p);
+    else out.set(p.namespace, [p]);
+  }
+  return out;
+}
+
+/** The addresses of the pods a rule's selector peers match, visiting only the namespaces they name. */
+function peerAddresses(ctx: Context, policy: CompiledPolicy, peers: PodPeer[]): Map<string, undefined> {
+  const out = new Map<string, undefined>();
+  for (const peer of peers) {
+    const namespaces = peer.namespaces ? [...ctx.pods.keys()].filter((ns) => peer.namespaces!.matches(ctx.nsLabels(ns))) : [policy.namespace];
+    for (const ns of namespaces) for (const pod of ctx.pods.get(ns) ?? []) if (peer.pods.matches(pod.labels)) out.set(pod.ip, undefined);
+  }
+  return out;
 }
 
 function portMatch(ctx: Context, setName: string, port: CompiledPort, namedPortPods: PodInfo[]): string {
@@ -86,9 +104,7 @@ function policyLines(ctx: Context, p: CompiledPolicy, dir: Direction, targets: P
     else {
       peers = [];
       if (rule.podPeers?.length) {
-        const elements = new Map<string, undefined>();
-        for (const pod of ctx.state.pods.values()) if (matchesPeer(ctx, p, rule.podPeers, pod)) elements.set(pod.ip, undefined);
-        ctx.out.sets.set(base, { kind: 'set', spec: ADDR_SET, elements });
+        ctx.out.sets.set(base, { kind: 'set', spec: ADDR_SET, elements: peerAddresses(ctx, p, rule.podPeers) });
         peers.push(`ip ${addr} @${base}`);
       }
       for (const b of rule.blocks) peers.push(`ip ${addr} ${b.cidr}${b.except.length ? ` ip ${addr} != { ${b.except.join(', ')} }` : ''}`);
@@ -102,9 +118,6 @@ function policyLines(ctx: Context, p: CompiledPolicy, dir: Direction, targets: P
   return lines;
 }
 
-function selects(ctx: Context, p: CompiledPolicy, pod: PodInfo): boolean {
-  return pod.namespace === p.namespace && p.podSelector.matches(pod.labels);
-}
 
 /**
  * The desired ruleset for `nodeName`'s pods. `compiled` turns each policy into its compiled form
@@ -115,7 +128,8 @@ export function desiredRuleset(state: PolicyState, nodeName: string, compiled: (
   const ctx: Context = {
     state,
     out,
-    localPods: [...state.pods.values()].filter((p) => p.nodeName === nodeName),
+    pods: byNamespace(state.pods.values()),
+    localPods: byNamespace([...state.pods.values()].filter((p) => p.nodeName === nodeName)),
     nsLabels: (ns) => ({ ...state.namespaces.get(ns), 'kubernetes.io/metadata.name': ns }),
   };
   const dispatch: Record<Direction, Map<string, string | undefined>> = { ingress: new Map(), egress: new Map() };
@@ -126,7 +140,7 @@ export function desiredRuleset(state: PolicyState, nodeName: string, compiled: (
     const lines = new Map<CompiledPolicy, string[]>();
     for (const p of policies) {
       if (!p.rules[dir]) continue;
-      const targets = ctx.localPods.filter((pod) => selects(ctx, p, pod));
+      const targets = (ctx.localPods.get(p.namespace) ?? []).filter((pod) => p.podSelector.matches(pod.labels));
       if (!targets.length) continue;
       lines.set(p, policyLines(ctx, p, dir, targets));
       for (const pod of targets) byPod.set(pod, [...(byPod.get(pod) ?? []), p]);
