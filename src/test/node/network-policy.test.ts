@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { startClusterDns, type RunningClusterDns } from '../../dns/run.js';
 import { cleanupNetworkPolicy, startNetworkPolicy, type RunningNetworkPolicy } from '../../netpol/enforcer.js';
 import { policy } from '../../netpol/testing/fixtures.js';
 import { eventually } from '../harness.js';
@@ -35,7 +36,7 @@ const sleeper = { name: 'sh', image: TEST_IMAGE, imagePullPolicy: 'IfNotPresent'
 
 interface Probe {
   from: string; // namespace/pod
-  to: string; // url
+  to: string; // a URL, or dns:<server> to look up the kubernetes Service there
 }
 
 describe('a real node: NetworkPolicy', () => {
@@ -54,6 +55,8 @@ describe('a real node: NetworkPolicy', () => {
   /** A server of the node's own, on the pod bridge's gateway address. */
   let nodeServer: Server | undefined;
   let nodeURL = '';
+  let dns: RunningClusterDns | undefined;
+  let gateway = '';
 
   const at = (prefix: string, n: number) => prefix.replace(/\.0$/, `.${n}`);
 
@@ -61,7 +64,8 @@ describe('a real node: NetworkPolicy', () => {
   async function reach(p: Probe): Promise<true | string> {
     const [ns, pod] = p.from.split('/');
     // busybox wget's own -T crashes this busybox build: timeout(1) bounds a blocked connection.
-    const r = await c.kubectl(['exec', '-n', ns!, pod!, '--', 'timeout', '2', 'wget', '-q', '-O', '/dev/null', p.to]);
+    const cmd = p.to.startsWith('dns:') ? ['nslookup', 'kubernetes.default.svc.cluster.local', p.to.slice(4)] : ['wget', '-q', '-O', '/dev/null', p.to];
+    const r = await c.kubectl(['exec', '-n', ns!, pod!, '--', 'timeout', '2', ...cmd]);
     return r.code === 0 || (r.stderr.trim() || `exit ${r.code}`);
   }
 
@@ -127,7 +131,9 @@ describe('a real node: NetworkPolicy', () => {
     for (const [ns, name, labels, container] of pods) await c.apply(podYaml(name, { containers: [container] }, { namespace: ns, labels }));
     for (const [ns, name] of pods) await c.waitPod(name, (p) => p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'), 60_000, ns);
     webIP = (await c.http('GET', '/api/v1/namespaces/alpha/pods/web')).json().status.podIP;
-    const gateway = c.podCIDR.replace(/\.0\/\d+$/, '.1');
+    gateway = c.podCIDR.replace(/\.0\/\d+$/, '.1');
+    // The node's cluster DNS, as node services run it: on the bridge gateway, port 53.
+    dns = await startClusterDns({ client: loadKubeconfig(c.kubeconfig), nodeName: c.nodeName, upstreams: [] });
     nodeServer = createServer((_req, res) => res.end('node\n'));
     await new Promise<void>((resolve) => nodeServer!.listen(0, gateway, resolve));
     nodeURL = url(gateway, (nodeServer.address() as AddressInfo).port);
@@ -139,6 +145,7 @@ describe('a real node: NetworkPolicy', () => {
     await cleanupNetworkPolicy(table).catch(() => undefined);
     listener?.kill();
     nodeServer?.close();
+    await dns?.stop().catch(() => undefined);
     await run('ip', ['netns', 'del', netns]).catch(() => undefined);
     await run('ip', ['link', 'del', veth]).catch(() => undefined);
     if (www) await rm(www, { recursive: true, force: true });
@@ -148,7 +155,7 @@ describe('a real node: NetworkPolicy', () => {
   });
 
   it('passes everything while no policy exists', async () => {
-    await expect(allOpen());
+    await expect([...allOpen(), [{ from: 'alpha/client', to: `dns:${gateway}` }, true]]);
   });
 
   it('deny-all ingress blocks every pod of the namespace; the node still reaches it (probes)', async () => {
@@ -217,7 +224,10 @@ describe('a real node: NetworkPolicy', () => {
     await apply(policy('alpha', 'client-egress', {
       podSelector: { matchLabels: { role: 'client' } },
       policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: `${outside}/29`, except: [`${blockedIP}/32`] } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+      egress: [
+        { to: [{ ipBlock: { cidr: `${outside}/29`, except: [`${blockedIP}/32`] } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      ],
     }));
     await expect([
       [{ from: 'alpha/client', to: url(allowedIP, 8080) }, true],
@@ -226,8 +236,9 @@ describe('a real node: NetworkPolicy', () => {
       [{ from: 'alpha/client', to: webAt(80) }, false],
       // A pod the policy does not select is not isolated.
       [{ from: 'alpha/other', to: url(blockedIP, 8080) }, true],
-      // The pod's own node is always reachable (the node's DNS listens there too).
+      // The pod's own node is always reachable, and so is the node's DNS there.
       [{ from: 'alpha/client', to: nodeURL }, true],
+      [{ from: 'alpha/client', to: `dns:${gateway}` }, true],
     ]);
   });
 
