@@ -8,7 +8,7 @@ import { runWithInput } from '../util/netfilter/exec.js';
 import { compilePolicy, policyDirections } from './compile.js';
 import { NetworkPolicyEnforcer } from './enforcer.js';
 import { diffScript, fullScript } from './render.js';
-import { desiredRuleset, EGRESS_PODS, hashName, INGRESS_PODS } from './ruleset.js';
+import { desiredRuleset, EGRESS_PODS, hashName, INGRESS_PODS, SELF } from './ruleset.js';
 import { namespace, pod, policy } from './testing/fixtures.js';
 
 function world() {
@@ -42,6 +42,8 @@ describe('network policy ruleset', () => {
     assert.deepEqual(set(rs, INGRESS_PODS), ['10.1.0.2', '10.1.0.3']);
     assert.deepEqual(set(rs, EGRESS_PODS), []);
     assert.deepEqual(chainOf(rs, INGRESS_PODS, '10.1.0.2'), ['drop comment "ingress not allowed by a policy"']);
+    // A pod cannot block access to itself (hairpin through its Service reaches the forward hook).
+    assert.deepEqual(set(rs, SELF), ['10.1.0.2 . 10.1.0.2', '10.1.0.3 . 10.1.0.3']);
   });
 
   it('podSelector peers, namespaceSelector AND podSelector, named ports and port ranges', () => {
@@ -92,6 +94,7 @@ describe('network policy ruleset', () => {
     const diff = diffScript('t', before, after);
     assert.deepEqual(diff.trim().split('\n'), [
       `add element ip t ${setName('a/allow', 'ingress-0')} { 10.1.0.6 }`,
+      `add element ip t ${SELF} { 10.1.0.6 . 10.1.0.6 }`,
       `add element ip t ${INGRESS_PODS} { 10.1.0.6 : jump ${before.sets.get(INGRESS_PODS)!.elements.get('10.1.0.3')!.slice(5)} }`,
     ]);
     assert.equal(diffScript('t', after, rules(e)), '', 'nothing changed: nothing written');

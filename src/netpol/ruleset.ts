@@ -3,6 +3,7 @@
 //
 //   forward (hook forward, priority filter: after the proxy's DNAT in prerouting)
 //     ct state established,related accept
+//     ip saddr . ip daddr @pod-self accept   a pod reaching itself (hairpin through a Service)
 //     ip saddr vmap @egress-pods        pod IP → jump egress-<hash>   (egress-isolated local pods)
 //     ip daddr vmap @ingress-pods       pod IP → jump ingress-<hash>  (ingress-isolated local pods)
 //   egress-<hash> / ingress-<hash>: one chain per set of policies selecting a pod, shared by the
@@ -19,6 +20,8 @@ import type { PodInfo, PolicyState } from './model.js';
 
 export const INGRESS_PODS = 'ingress-pods';
 export const EGRESS_PODS = 'egress-pods';
+/** `ip . ip` of every isolated local pod: a pod reaching itself through a Service is never blocked. */
+export const SELF = 'pod-self';
 
 export interface NftSet {
   kind: 'set' | 'map';
@@ -46,6 +49,8 @@ export function baseChainCommands(table: string): string[] {
   return [
     `add chain ${t} forward { type filter hook forward priority filter ; policy accept ; }`,
     `add rule ${t} forward ct state established,related accept`,
+    // Upstream: a pod cannot block access to itself (hairpin through its Service is routed here).
+    `add rule ${t} forward ip saddr . ip daddr @${SELF} accept`,
     `add rule ${t} forward ip saddr vmap @${EGRESS_PODS}`,
     `add rule ${t} forward ip daddr vmap @${INGRESS_PODS}`,
   ];
@@ -151,6 +156,9 @@ export function desiredRuleset(state: PolicyState, nodeName: string, compiled: (
       dispatch[dir].set(pod.ip, `jump ${chain}`);
     }
   }
+  const self = new Map<string, undefined>();
+  for (const ip of [...dispatch.ingress.keys(), ...dispatch.egress.keys()]) self.set(`${ip} . ${ip}`, undefined);
+  out.sets.set(SELF, { kind: 'set', spec: 'type ipv4_addr . ipv4_addr ;', elements: self });
   out.sets.set(INGRESS_PODS, { kind: 'map', spec: `${VERDICT_MAP} comment "ingress-isolated pods of this node" ;`, elements: dispatch.ingress });
   out.sets.set(EGRESS_PODS, { kind: 'map', spec: `${VERDICT_MAP} comment "egress-isolated pods of this node" ;`, elements: dispatch.egress });
   return out;
