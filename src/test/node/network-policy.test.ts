@@ -1,6 +1,7 @@
 // Issue 10, acceptance 5 and the NetworkPolicy half of 6, on a real node: httpd pods in two
-// namespaces, busybox wget clients, and a network namespace on the host side whose two addresses
-// stand for the world outside the cluster. The enforcer writes its own nftables table; each
+// namespaces, busybox wget clients, a Service in front of the server (the service proxy runs, in
+// its own table), and a network namespace on the host side whose two addresses stand for the
+// world outside the cluster. The enforcer writes its own nftables table; each
 // step applies policies with kubectl and checks which connections pass, and deleting the
 // policies passes everything again.
 import assert from 'node:assert/strict';
@@ -15,6 +16,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { startClusterDns, type RunningClusterDns } from '../../dns/run.js';
+import { cleanupNftables } from '../../proxy/nftables/proxier.js';
+import { startServiceProxy, type RunningServiceProxy } from '../../proxy/service-proxy.js';
 import { cleanupNetworkPolicy, startNetworkPolicy, type RunningNetworkPolicy } from '../../netpol/enforcer.js';
 import { policy } from '../../netpol/testing/fixtures.js';
 import { eventually } from '../harness.js';
@@ -56,6 +59,10 @@ describe('a real node: NetworkPolicy', () => {
   let nodeServer: Server | undefined;
   let nodeURL = '';
   let dns: RunningClusterDns | undefined;
+  /** The service proxy, so that policies are seen to apply after its DNAT. */
+  let proxy: RunningServiceProxy | undefined;
+  const proxyTable = `k8ts-test-npx-${tag}`;
+  let serviceIP = '';
   let gateway = '';
 
   const at = (prefix: string, n: number) => prefix.replace(/\.0$/, `.${n}`);
@@ -97,10 +104,13 @@ describe('a real node: NetworkPolicy', () => {
 
   before(async () => {
     const clusterCidr = await unusedClusterCidr();
-    c = await startNodeTestCluster({ clusterCidr });
+    let serviceCidr: string;
+    do serviceCidr = await unusedClusterCidr();
+    while (serviceCidr === clusterCidr);
+    c = await startNodeTestCluster({ clusterCidr, serviceCidr });
     let range: string;
     do range = await unusedClusterCidr();
-    while (range === clusterCidr);
+    while (range === clusterCidr || range === serviceCidr);
     outside = range.replace(/\/16$/, '');
     const gw = at(outside, 1);
     allowedIP = at(outside, 2);
@@ -118,6 +128,7 @@ describe('a real node: NetworkPolicy', () => {
     await writeFile(join(www, 'index.html'), 'outside\n');
     listener = spawn('ip', ['netns', 'exec', netns, 'busybox', 'httpd', '-f', '-p', '8080', '-h', www], { stdio: 'ignore' });
 
+    proxy = await startServiceProxy(loadKubeconfig(c.kubeconfig), { nodeName: c.nodeName, clusterCIDR: clusterCidr, table: proxyTable, runner: { minIntervalMs: 50 } });
     np = await startNetworkPolicy(loadKubeconfig(c.kubeconfig), { nodeName: c.nodeName, table, runner: { minIntervalMs: 50 }, log: process.env['K8TS_TEST_LOG'] ? (l) => process.stderr.write(`[netpol] ${l}\n`) : undefined });
     await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'alpha' } });
     await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'beta', labels: { team: 'b' } } });
@@ -131,6 +142,8 @@ describe('a real node: NetworkPolicy', () => {
     for (const [ns, name, labels, container] of pods) await c.apply(podYaml(name, { containers: [container] }, { namespace: ns, labels }));
     for (const [ns, name] of pods) await c.waitPod(name, (p) => p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'), 60_000, ns);
     webIP = (await c.http('GET', '/api/v1/namespaces/alpha/pods/web')).json().status.podIP;
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'alpha' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } });
+    serviceIP = (await c.http('GET', '/api/v1/namespaces/alpha/services/web')).json().spec.clusterIP;
     gateway = c.podCIDR.replace(/\.0\/\d+$/, '.1');
     // The node's cluster DNS, as node services run it: on the bridge gateway, port 53.
     dns = await startClusterDns({ client: loadKubeconfig(c.kubeconfig), nodeName: c.nodeName, upstreams: [] });
@@ -143,6 +156,8 @@ describe('a real node: NetworkPolicy', () => {
     // Whatever happened above, the host keeps none of our rules, namespaces or links.
     await np?.stop({ cleanup: true }).catch(() => undefined);
     await cleanupNetworkPolicy(table).catch(() => undefined);
+    await proxy?.stop({ cleanup: true }).catch(() => undefined);
+    await cleanupNftables(proxyTable).catch(() => undefined);
     listener?.kill();
     nodeServer?.close();
     await dns?.stop().catch(() => undefined);
@@ -150,12 +165,20 @@ describe('a real node: NetworkPolicy', () => {
     await run('ip', ['link', 'del', veth]).catch(() => undefined);
     if (www) await rm(www, { recursive: true, force: true });
     await c?.stop();
-    assert.ok(!(await run('nft', ['list', 'tables'])).stdout.includes(table), 'nft table left behind');
+    const tables = (await run('nft', ['list', 'tables'])).stdout;
+    assert.ok(!tables.includes(table) && !tables.includes(proxyTable), 'nft table left behind');
     assert.ok(!(await run('ip', ['netns', 'list'])).stdout.includes(netns), 'network namespace left behind');
   });
 
+  const svc = () => url(serviceIP, 80);
+
   it('passes everything while no policy exists', async () => {
-    await expect([...allOpen(), [{ from: 'alpha/client', to: `dns:${gateway}` }, true]]);
+    await expect([
+      ...allOpen(),
+      [{ from: 'alpha/client', to: `dns:${gateway}` }, true],
+      [{ from: 'alpha/client', to: svc() }, true],
+      [{ from: 'alpha/web', to: svc() }, true],
+    ]);
   });
 
   it('deny-all ingress blocks every pod of the namespace; the node still reaches it (probes)', async () => {
@@ -165,6 +188,10 @@ describe('a real node: NetworkPolicy', () => {
       [{ from: 'alpha/other', to: webAt(80) }, false],
       [{ from: 'beta/remote', to: webAt(80) }, false],
       [{ from: 'beta/remote', to: webAt(8080) }, false],
+      // Through the Service too: the policy sees the endpoint the proxy chose, after its DNAT.
+      [{ from: 'alpha/client', to: svc() }, false],
+      // A pod cannot block access to itself, also through its own Service (hairpin).
+      [{ from: 'alpha/web', to: svc() }, true],
       // Egress is not isolated by an Ingress policy.
       [{ from: 'alpha/client', to: url(allowedIP, 8080) }, true],
     ]);
@@ -182,8 +209,10 @@ describe('a real node: NetworkPolicy', () => {
     }));
     await expect([
       [{ from: 'alpha/client', to: webAt(80) }, true],
+      [{ from: 'alpha/client', to: svc() }, true],
       [{ from: 'alpha/client', to: webAt(8080) }, false],
       [{ from: 'alpha/other', to: webAt(80) }, false],
+      [{ from: 'alpha/other', to: svc() }, false],
       // A podSelector alone means the policy's own namespace.
       [{ from: 'beta/remote', to: webAt(80) }, false],
     ]);
