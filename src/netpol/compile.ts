@@ -44,19 +44,40 @@ function v4Text(net: IPNet): string {
   return `${[24n, 16n, 8n, 0n].map((s) => Number((net.base >> s) & 0xffn)).join('.')}/${net.prefix}`;
 }
 
+const PROTOCOLS = ['tcp', 'udp', 'sctp'];
+const isPort = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65535;
+
+/** Throws on what validation refuses: nft must never be handed a port or protocol it cannot parse. */
 function compilePort(p: NetworkPolicyPort): CompiledPort {
-  const protocol = (p.protocol ?? 'TCP').toLowerCase();
+  const protocol = String(p.protocol ?? 'TCP').toLowerCase();
+  if (!PROTOCOLS.includes(protocol)) throw new Error(`protocol "${p.protocol}" is not TCP, UDP or SCTP`);
   if (typeof p.port === 'string') return { protocol, name: p.port };
-  if (typeof p.port === 'number') return { protocol, port: p.port, endPort: p.endPort ?? undefined };
-  return { protocol };
+  if (p.port === undefined || p.port === null) return { protocol };
+  const end = p.endPort ?? undefined;
+  if (!isPort(p.port) || (end !== undefined && (!isPort(end) || end < p.port))) throw new Error(`port ${p.port}${end !== undefined ? `-${end}` : ''} is not a valid port or range`);
+  return { protocol, port: p.port, endPort: end };
+}
+
+function compilePorts(ports: NetworkPolicyPort[] | undefined, where: string, errors: string[]): CompiledPort[] | undefined {
+  if (!ports?.length) return undefined;
+  const out: CompiledPort[] = [];
+  ports.forEach((p, i) => {
+    try {
+      out.push(compilePort(p));
+    } catch (err) {
+      errors.push(`${where}[${i}]: ${(err as Error).message}`);
+    }
+  });
+  return out;
 }
 
 function compileRule(peers: NetworkPolicyPeer[] | undefined, ports: NetworkPolicyPort[] | undefined, where: string, errors: string[]): CompiledRule {
-  const rule: CompiledRule = { blocks: [], ports: ports?.length ? ports.map(compilePort) : undefined };
+  // An unreadable port is left out: the rule still allows its other ports, never every port.
+  const rule: CompiledRule = { blocks: [], ports: compilePorts(ports, `${where}.ports`, errors) };
   if (!peers?.length) return rule;
   rule.podPeers = [];
   peers.forEach((peer, i) => {
-    const at = `${where}[${i}]`;
+    const at = `${where}.${where.startsWith('spec.ingress') ? 'from' : 'to'}[${i}]`;
     try {
       if (peer.ipBlock) {
         const outer = parseCIDR(peer.ipBlock.cidr ?? '');
@@ -105,7 +126,7 @@ export function compilePolicy(np: NetworkPolicy): CompiledPolicy | undefined {
     const specRules = (d === 'ingress' ? np.spec?.ingress : np.spec?.egress) ?? [];
     rules[d] = specRules.map((r, i) => {
       const peers = d === 'ingress' ? (r as NetworkPolicyIngressRule).from : (r as NetworkPolicyEgressRule).to;
-      return compileRule(peers, r.ports, `spec.${d}[${i}].${d === 'ingress' ? 'from' : 'to'}`, errors);
+      return compileRule(peers, r.ports, `spec.${d}[${i}]`, errors);
     });
   }
   return { key, namespace, podSelector, rules, errors };

@@ -113,18 +113,32 @@ describe('network policy ruleset', () => {
     assert.ok(cleared.indexOf('delete element') < cleared.indexOf('delete chain'), 'elements naming a chain go before it');
   });
 
-  it('a malformed policy allows nothing where it cannot be read; every other policy is intact', () => {
+  it('a malformed policy allows nothing where it cannot be read; every other policy is intact', async () => {
     const e = world();
     const near = 'Near' as 'In';
     e.setPolicy(policy('a', 'good', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { role: 'client' } } }] }] }));
     e.setPolicy(policy('a', 'bad-cidr', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/33' } }, { podSelector: { matchExpressions: [{ key: 'x', operator: near }] } }] }] }));
     e.setPolicy(policy('a', 'bad-selector', { podSelector: { matchExpressions: [{ key: 'x', operator: near }] } }));
     const compiled = compilePolicy(e.state().policies.get('a/bad-cidr')!)!;
-    assert.equal(compiled.errors.length, 2, compiled.errors.join('; '));
+    assert.deepEqual(compiled.errors, [
+      'spec.ingress[0].from[0]: ipBlock.cidr "10.0.0.0/33" is not a CIDR',
+      'spec.ingress[0].from[1]: "Near" is not a valid label selector operator',
+    ]);
     assert.equal(compilePolicy(e.state().policies.get('a/bad-selector')!), undefined);
     const rs = rules(e);
     assert.deepEqual(chainOf(rs, INGRESS_PODS, '10.1.0.2'), [`ip saddr @${setName('a/good', 'ingress-0')} return comment "a/good ingress[0]"`, 'drop comment "ingress not allowed by a policy"']);
     assert.deepEqual(set(rs, INGRESS_PODS), ['10.1.0.2'], 'the unreadable podSelector selects nothing');
+    // Ports nft could not parse are left out, never widened to every port; the good ones stay.
+    e.setPolicy(policy('a', 'bad-ports', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 70000, protocol: 'TCP' }, { port: 80, protocol: 'ICMP' }, { port: 90, endPort: 85, protocol: 'TCP' }, { port: 81, protocol: 'TCP' }] }, { ports: [{ port: 0, protocol: 'UDP' }] }] }));
+    assert.deepEqual(compilePolicy(e.state().policies.get('a/bad-ports')!)!.errors, [
+      'spec.ingress[0].ports[0]: port 70000 is not a valid port or range',
+      'spec.ingress[0].ports[1]: protocol "ICMP" is not TCP, UDP or SCTP',
+      'spec.ingress[0].ports[2]: port 90-85 is not a valid port or range',
+      'spec.ingress[1].ports[0]: port 0 is not a valid port or range',
+    ]);
+    const lines = chainOf(rules(e), INGRESS_PODS, '10.1.0.2').filter((r) => r.includes('a/bad-ports'));
+    assert.deepEqual(lines, ['tcp dport 81 return comment "a/bad-ports ingress[0]"']);
+    await runWithInput('nft', ['-c', '-f', '-'], fullScript(`k8ts-unit-${process.pid}`, rules(e)));
   });
 
   it('ignores pods without an IPv4 address, finished ones and host-network ones', () => {

@@ -117,7 +117,8 @@ function policyLines(ctx: Context, p: CompiledPolicy, dir: Direction, targets: P
     // A named port means the destination's port of that name: the selected pod's for ingress, the peer's for egress.
     const namedPortPods = dir === 'ingress' ? targets : [...ctx.state.pods.values()];
     const ports = rule.ports ? rule.ports.map((port, j) => portMatch(ctx, `${base}-port-${j}`, port, namedPortPods)) : [''];
-    const comment = `comment "${p.key} ${dir}[${i}]"`;
+    // Names come from the API (DNS subdomains); anything else is kept out of the quoted comment.
+    const comment = `comment "${p.key.replace(/[^a-z0-9./-]/gi, '_')} ${dir}[${i}]"`;
     for (const peer of peers) for (const port of ports) lines.push([peer, port, 'return', comment].filter(Boolean).join(' '));
   });
   return lines;
