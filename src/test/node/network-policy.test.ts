@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
@@ -25,6 +26,7 @@ import { podYaml, startNodeTestCluster, TEST_IMAGE, unusedClusterCidr, type Node
 import { get } from './service-fixtures.js';
 
 const run = promisify(execFile);
+const MAIN = join(fileURLToPath(import.meta.url), '../../../cli/main.js');
 
 /** Serves on 80 (named "http") and 8080 (named "alt"); ready once port 80 answers. */
 const web = {
@@ -285,5 +287,19 @@ describe('a real node: NetworkPolicy', () => {
     const r = await c.kubectl(['delete', 'networkpolicy', '-n', 'alpha', '--all']);
     assert.equal(r.code, 0, r.stderr);
     await expect(allOpen());
+  });
+
+  it('k8ts agent --cleanup removes the table (run in a network namespace of its own: the host’s default tables stay untouched)', async () => {
+    const ns = `k8ts-npc-${tag}`;
+    await run('ip', ['netns', 'add', ns]);
+    try {
+      await run('ip', ['netns', 'exec', ns, 'nft', 'add', 'table', 'ip', 'k8ts-network-policy']);
+      await run('ip', ['netns', 'exec', ns, 'nft', 'add', 'table', 'ip', 'kube-proxy']);
+      await run('ip', ['netns', 'exec', ns, process.execPath, MAIN, 'agent', '--cleanup']);
+      const { stdout } = await run('ip', ['netns', 'exec', ns, 'nft', 'list', 'tables']);
+      assert.doesNotMatch(stdout, /k8ts-network-policy|kube-proxy/);
+    } finally {
+      await run('ip', ['netns', 'del', ns]);
+    }
   });
 });
