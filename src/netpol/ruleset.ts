@@ -124,7 +124,6 @@ function policyLines(ctx: Context, p: CompiledPolicy, dir: Direction, targets: P
   return lines;
 }
 
-
 /**
  * The desired ruleset for `nodeName`'s pods. `compiled` turns each policy into its compiled form
  * (the caller memoizes it per object); a policy it cannot read is left out.
@@ -149,7 +148,11 @@ export function desiredRuleset(state: PolicyState, nodeName: string, compiled: (
       const targets = (ctx.localPods.get(p.namespace) ?? []).filter((pod) => p.podSelector.matches(pod.labels));
       if (!targets.length) continue;
       lines.set(p, policyLines(ctx, p, dir, targets));
-      for (const pod of targets) byPod.set(pod, [...(byPod.get(pod) ?? []), p]);
+      for (const pod of targets) {
+        const list = byPod.get(pod);
+        if (list) list.push(p);
+        else byPod.set(pod, [p]);
+      }
     }
     for (const [pod, ps] of byPod) {
       const chain = `${dir}-${hashName(ps.map((p) => p.key).join('\n'))}`;
