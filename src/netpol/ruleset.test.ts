@@ -68,6 +68,10 @@ describe('network policy ruleset', () => {
       'drop comment "ingress not allowed by a policy"',
     ]);
     assert.ok(!rs.sets.get(INGRESS_PODS)!.elements.has('10.1.0.3'), 'the client is not selected');
+    // A namespace losing its label takes its pods out of the peer set: an element update only.
+    e.setNamespace(namespace('b'));
+    const relabelled = diffScript('t', rs, rules(e));
+    assert.equal(relabelled, `delete element ip t ${setName(k, 'ingress-1')} { 10.1.1.4 }\n`);
   });
 
   it('egress: ipBlock with except, an empty rule allows everything, policyTypes from the egress section', () => {
