@@ -5,7 +5,7 @@ import { iptablesEndpointChain, iptablesServiceChains, nftAffinitySet, nftEndpoi
 
 const sp: ServicePortInfo = {
   namespace: 'ns1', name: 'svc1', portName: 'p80', protocol: 'tcp', clusterIP: '172.30.0.41', port: 80, nodePort: 0,
-  externalIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
+  externalIPs: [], loadBalancerIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
 };
 const ep = { ip: '10.180.0.1', port: 80 };
 

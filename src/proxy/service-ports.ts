@@ -16,6 +16,8 @@ export function servicePortsOf(svc: Service): ServicePortInfo[] {
   const namespace = svc.metadata.namespace ?? 'default';
   const externallyReachable = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
   const externalIPs = (spec.externalIPs ?? []).filter((ip) => IPV4.test(ip));
+  // ipMode Proxy asks the proxy to leave the address to the load balancer (traffic must go through it).
+  const loadBalancerIPs = spec.type === 'LoadBalancer' ? [...new Set((svc.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip && IPV4.test(i.ip) && i.ipMode !== 'Proxy').map((i) => i.ip!))] : [];
   const externalPolicyLocal = spec.externalTrafficPolicy === 'Local' && (externallyReachable || externalIPs.length > 0);
   const affinity = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS) : undefined;
   return (spec.ports ?? []).map((p) => ({
@@ -27,6 +29,7 @@ export function servicePortsOf(svc: Service): ServicePortInfo[] {
     port: p.port,
     nodePort: externallyReachable ? (p.nodePort ?? 0) : 0,
     externalIPs,
+    loadBalancerIPs,
     affinityTimeoutSeconds: affinity,
     externalPolicyLocal,
     internalPolicyLocal: spec.internalTrafficPolicy === 'Local',

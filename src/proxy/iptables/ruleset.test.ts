@@ -9,7 +9,7 @@ import { desiredIptablesRules, restoreScript } from './ruleset.js';
 const cfg: ProxyConfig = { ...DEFAULT_PROXY_CONFIG, clusterCIDR: '10.244.0.0/16' };
 const port = (name: string): ServicePortInfo => ({
   namespace: 'ns1', name, portName: 'p80', protocol: 'tcp', clusterIP: '', port: 80, nodePort: 0,
-  externalIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
+  externalIPs: [], loadBalancerIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
 });
 
 describe('iptables ruleset', () => {
@@ -47,6 +47,17 @@ describe('iptables ruleset', () => {
       `-m comment --comment "ns1/np:p80 -> 10.244.1.2:80" -j ${local}`,
     ]);
     assert.equal(rs.nat.get(local)![1], `-m comment --comment ns1/np:p80 -m recent --name ${local} --mask 255.255.255.255 --rsource --set -m tcp -p tcp -j DNAT --to-destination 10.244.1.2:80`);
+  });
+
+  it('load balancer ingress IPs jump to the external chain; with no endpoints they are rejected in KUBE-EXTERNAL-SERVICES', () => {
+    const lb = (name: string, ip: string, port: number, nodePort: number) => ({
+      ...service(name, ip, { type: 'LoadBalancer', ports: [{ name: 'p80', port, nodePort }] }),
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' as const }] } },
+    });
+    const rs = desiredIptablesRules(stateOf([lb('lb', '10.96.0.44', 8080, 30090), lb('lb-empty', '10.96.0.45', 8081, 30091)], [slice('lb', [endpoint('10.244.1.2')])]), cfg, 'KT1');
+    const n = iptablesServiceChains('KT1', port('lb'));
+    assert.ok(rs.nat.get('KT1-SERVICES')!.includes(`-m comment --comment "ns1/lb:p80 loadbalancer IP" -m tcp -p tcp -d 192.0.2.10 --dport 8080 -j ${n.ext}`));
+    assert.ok(rs.filter.get('KT1-EXTERNAL-SERVICES')!.includes('-m comment --comment "ns1/lb-empty:p80 has no endpoints" -m tcp -p tcp -d 192.0.2.10 --dport 8081 -j REJECT'));
   });
 
   it('no endpoints: REJECT in the filter table for the ClusterIP and the node port', () => {

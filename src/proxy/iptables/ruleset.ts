@@ -106,9 +106,10 @@ function addServicePort(nat: ChainOf, filter: ChainOf, c: TopChains, prefix: str
   } else {
     filter(c.services).push(`-m comment --comment ${quote(noEndpoints)} ${clusterMatch} -j ${verdict}`);
   }
-  for (const ip of sp.externalIPs) {
+  const outside: [string, string][] = [...sp.externalIPs.map((ip): [string, string] => [ip, 'external IP']), ...sp.loadBalancerIPs.map((ip): [string, string] => [ip, 'loadbalancer IP'])];
+  for (const [ip, what] of outside) {
     const match = `${proto} -d ${ip} --dport ${sp.port}`;
-    if (usesExternalChain) nat(c.services).push(`-m comment --comment ${quote(`${name} external IP`)} ${match} -j ${names.ext}`);
+    if (usesExternalChain) nat(c.services).push(`-m comment --comment ${quote(`${name} ${what}`)} ${match} -j ${names.ext}`);
     if (!hasExternal) filter(c.externalServices).push(`-m comment --comment ${quote(noEndpoints)} ${match} -j ${verdict}`);
   }
   if (sp.nodePort) {

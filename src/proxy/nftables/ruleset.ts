@@ -155,7 +155,7 @@ function addServicePort(rs: NftRuleset, sp: ServicePortInfo, endpoints: Endpoint
   rs.elements[CLUSTER_IPS].set(sp.clusterIP, undefined);
   if (hasInternal) rs.elements[SERVICE_IPS].set(ipKey(sp.clusterIP), `goto ${internalChain}`);
   else rs.elements[NO_ENDPOINT_SERVICES].set(ipKey(sp.clusterIP), internalVerdict);
-  for (const ip of sp.externalIPs) {
+  for (const ip of [...sp.externalIPs, ...sp.loadBalancerIPs]) {
     if (usesExternalChain) rs.elements[SERVICE_IPS].set(ipKey(ip), `goto ${names.external}`);
     if (!hasExternal) rs.elements[NO_ENDPOINT_SERVICES].set(ipKey(ip), externalVerdict);
   }
