@@ -12,6 +12,8 @@ import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import * as packet from 'dns-packet';
+import { gatewayOf } from '../../dns/run.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { addressInRange, startNodeServices, type NodeServices } from '../../cluster/node-services.js';
 import { cleanupIptables } from '../../proxy/iptables/proxier.js';
@@ -42,6 +44,28 @@ const deployment = (name: string, replicas: number) => JSON.stringify({
   metadata: { name },
   spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 2, containers: [whoami] } } },
 });
+
+/** A Service without a selector and the EndpointSlice a test writes for it (addresses on a node of its choice). */
+function manualService(name: string, spec: Record<string, unknown>, port: { name: string; port: number; protocol: string }, endpoints: { ip: string; nodeName: string }[]): string[] {
+  return [
+    JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ ...port, targetPort: port.port }], ...spec } }),
+    JSON.stringify({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-manual`, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'service-types.test' } },
+      addressType: 'IPv4',
+      ports: [port],
+      endpoints: endpoints.map((e) => ({ addresses: [e.ip], nodeName: e.nodeName, conditions: { ready: true, serving: true, terminating: false } })),
+    }),
+  ];
+}
+
+/** One UDP datagram from the network namespace; the answer, or undefined (a node child process: busybox has no UDP client). */
+async function udpFromNetns(netns: string, host: string, port: number, payload: Buffer): Promise<Buffer | undefined> {
+  const script = `const s=require('dgram').createSocket('udp4');s.on('message',(m)=>{process.stdout.write(m.toString('hex'));process.exit(0)});s.send(Buffer.from(process.argv[1],'hex'),${port},'${host}');setTimeout(()=>process.exit(1),2000)`;
+  const r = await run('ip', ['netns', 'exec', netns, process.execPath, '-e', script, payload.toString('hex')]).catch(() => undefined);
+  return r?.stdout ? Buffer.from(r.stdout, 'hex') : undefined;
+}
 
 const service = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 80 }], ...spec } });
 
@@ -225,6 +249,41 @@ describe('a real node: every Service type (issue 10, acceptance 2)', () => {
     assert.ok((await appPods()).includes(body), body);
     const r = await c!.kubectl(['get', 'svc', 'app-ext']);
     assert.match(r.stdout, new RegExp(`^app-ext\\s+ClusterIP\\s+\\S+\\s+${externalIP.replace(/\./g, '\\.')}\\s+80/TCP`, 'm'), r.stdout);
+  });
+
+  it('UDP: a NodePort to the node’s DNS answers a query sent from outside', async () => {
+    // The cluster DNS listens on the bridge gateway, UDP 53: a NodePort Service in front of it.
+    const gateway = gatewayOf(c!.podCIDR)!;
+    for (const doc of manualService('dns-udp', { type: 'NodePort' }, { name: 'dns', port: 53, protocol: 'UDP' }, [{ ip: gateway, nodeName: c!.nodeName }])) await c!.apply(doc);
+    const nodePort = (await fetchService('dns-udp')).spec.ports[0].nodePort;
+    const query = packet.encode({ type: 'query', id: 4242, flags: packet.RECURSION_DESIRED, questions: [{ type: 'A', name: 'app-np.default.svc.cluster.local' }] });
+    const answer = await eventually(() => udpFromNetns(netns, nodeIP, nodePort, query), 15_000, 200);
+    const decoded = packet.decode(answer);
+    assert.equal(decoded.id, 4242);
+    assert.deepEqual(decoded.answers?.map((a) => (a as { data: unknown }).data), [svc['app-np'].spec.clusterIP]);
+  });
+
+  it('internalTrafficPolicy Local: a pod reaches only endpoints on its node; with none there the ClusterIP drops', async () => {
+    const target = (await c!.http('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dapp')).json().items[0];
+    const port = { name: 'http', port: 80, protocol: 'TCP' };
+    // The same pod, listed once as on this node and once as on a node that does not exist.
+    for (const doc of [
+      ...manualService('itp-here', { internalTrafficPolicy: 'Local' }, port, [{ ip: target.status.podIP, nodeName: c!.nodeName }]),
+      ...manualService('itp-elsewhere', { internalTrafficPolicy: 'Local' }, port, [{ ip: target.status.podIP, nodeName: 'some-other-node' }]),
+      ...manualService('itp-cluster', {}, port, [{ ip: target.status.podIP, nodeName: 'some-other-node' }]),
+    ]) await c!.apply(doc);
+    const ips = Object.fromEntries(await Promise.all(['itp-here', 'itp-elsewhere', 'itp-cluster'].map(async (n) => [n, (await fetchService(n)).spec.clusterIP])));
+    for (const name of ['itp-here', 'itp-cluster']) {
+      const body = await eventually(async () => {
+        const r = await inClient('timeout', '3', 'wget', '-qO-', `http://${ips[name]}/`);
+        return r.ok ? r.out.trim() : undefined;
+      }, 15_000, 300);
+      assert.equal(body, target.metadata.name, name);
+    }
+    const started = Date.now();
+    const dropped = await inClient('timeout', '3', 'wget', '-qO-', `http://${ips['itp-elsewhere']}/`);
+    assert.equal(dropped.ok, false, dropped.out);
+    assert.ok(Date.now() - started >= 2500, 'dropped (a timeout), not refused');
   });
 
   it('a LoadBalancer on a port already held on the node stays Pending with a Warning Event; the proxy keeps programming other Services', async () => {
