@@ -88,6 +88,13 @@ describe('the ServiceLB controller', () => {
     await eventually(async () => (await ingressOf('second')).length === 2, 10_000, 50);
   });
 
+  it('a Service changed to ClusterIP loses its ingress at once (upstream’s update strategy)', async () => {
+    await eventually(async () => (await ingressOf('third')).length === 2, 10_000, 50);
+    const r = await c.http('PATCH', '/api/v1/namespaces/default/services/third', { spec: { type: 'ClusterIP', ports: [{ port: 8081, nodePort: null }] } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(r.status, 200, r.body);
+    assert.deepEqual(r.json().status?.loadBalancer?.ingress, undefined);
+  });
+
   it('leaves Services of another loadBalancerClass to their controller', async () => {
     await create('elsewhere', 8082, { loadBalancerClass: 'example.com/other' });
     await create('marker', 8083);
