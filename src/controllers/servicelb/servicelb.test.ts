@@ -2,6 +2,11 @@
 // simulated nodes: ingress = node addresses, a port already held leaves a Service Pending with
 // a Warning Event while the others keep being served, and --disable=servicelb.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Node, Service } from '../../api/core/v1/types.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
@@ -104,6 +109,18 @@ describe('the ServiceLB controller', () => {
 });
 
 describe('--disable=servicelb', () => {
+  it('k8ts server refuses a component it does not know, in one line, before starting anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8ts-disable-'));
+    try {
+      const main = join(dirname(fileURLToPath(import.meta.url)), '../../cli/main.js');
+      const r = spawnSync(process.execPath, [main, 'server', '--disable', 'servicelb,traefik', '--data-dir', dir], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr, 'error: invalid --disable "traefik": one of servicelb\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('no controller writes ingress: LoadBalancer Services stay Pending', async () => {
     const c = await startTestCluster({ simNodes: 1, disableServiceLB: true });
     try {
