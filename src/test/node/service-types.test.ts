@@ -20,7 +20,7 @@ import { cleanupIptables } from '../../proxy/iptables/proxier.js';
 import { cleanupNftables } from '../../proxy/nftables/proxier.js';
 import { eventually } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, unusedClusterCidr, type NodeTestCluster } from '../node-harness.js';
-import { get, runningPods } from './service-fixtures.js';
+import { get, runningPods, unusedPort } from './service-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -68,15 +68,6 @@ async function udpFromNetns(netns: string, host: string, port: number, payload: 
 }
 
 const service = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 80 }], ...spec } });
-
-/** A TCP port nothing on this host listens on, outside the NodePort range. */
-async function unusedPort(): Promise<number> {
-  const { stdout } = await run('ss', ['-Htanl']);
-  for (;;) {
-    const port = randomInt(20_000, 29_999);
-    if (!stdout.includes(`:${port} `)) return port;
-  }
-}
 
 describe('a real node: every Service type (issue 10, acceptance 2)', () => {
   let c: NodeTestCluster | undefined;
