@@ -18,6 +18,8 @@ export interface ServicePortInfo {
   externalIPs: string[];
   /** status.loadBalancer.ingress IPs in VIP mode (type LoadBalancer only): served like externalIPs. */
   loadBalancerIPs: string[];
+  /** spec.loadBalancerSourceRanges (IPv4 CIDRs) of a LoadBalancer: the clients its load balancer IPs accept. */
+  loadBalancerSourceRanges: string[];
   /** sessionAffinity ClientIP: the stickiness timeout in seconds; undefined for None. */
   affinityTimeoutSeconds?: number;
   externalPolicyLocal: boolean;

@@ -242,6 +242,18 @@ describe('a real node: every Service type (issue 10, acceptance 2)', () => {
     assert.match(r.stdout, new RegExp(`^app-ext\\s+ClusterIP\\s+\\S+\\s+${externalIP.replace(/\./g, '\\.')}\\s+80/TCP`, 'm'), r.stdout);
   });
 
+  it('loadBalancerSourceRanges: the load balancer IP takes clients in the ranges and drops the others', async () => {
+    const [allowPort, denyPort] = [await unusedPort(), await unusedPort()];
+    await c!.apply(service('fw-allow', { type: 'LoadBalancer', loadBalancerSourceRanges: [`${clientIP}/32`], ports: [{ port: allowPort, targetPort: 80 }] }));
+    await c!.apply(service('fw-deny', { type: 'LoadBalancer', loadBalancerSourceRanges: ['198.51.100.0/24'], ports: [{ port: denyPort, targetPort: 80 }] }));
+    for (const name of ['fw-allow', 'fw-deny']) await eventually(async () => (await fetchService(name)).status?.loadBalancer?.ingress?.length > 0, 15_000, 100);
+    const body = await eventually(() => fromOutside(`http://${nodeIP}:${allowPort}/`), 15_000, 200);
+    assert.ok((await appPods()).includes(body), body);
+    assert.equal(await fromOutside(`http://${nodeIP}:${denyPort}/`), '', 'a client outside the ranges is dropped');
+    // The node's own address is outside both ranges too: its request is dropped, not answered by the pod.
+    await assert.rejects(get(`http://${nodeIP}:${denyPort}/`, 1500));
+  });
+
   it('UDP: a NodePort to the node’s DNS answers a query sent from outside', async () => {
     // The cluster DNS listens on the bridge gateway, UDP 53: a NodePort Service in front of it.
     const gateway = gatewayOf(c!.podCIDR)!;
