@@ -5,6 +5,7 @@
 // balancer IP (docs/proxy.md, "ServiceLB"); this controller decides which nodes those are
 // (placement.ts) and writes the status. A Service no node can serve stays Pending with a
 // Warning Event naming the Services that hold its ports.
+import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Node, Service, ServiceStatus } from '../../api/core/v1/types.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Informer, SharedInformerFactory } from '../../client/informer.js';
@@ -12,13 +13,14 @@ import { R } from '../../client/resources.js';
 import type { ApiClient } from '../../client/rest.js';
 import { QueueController, type ControllerOptions } from '../common/controller.js';
 import { StatusWriter } from '../common/status-writer.js';
-import { isServiceLB, nodeAddress, nsName, placeServices, type Placement } from './placement.js';
+import { hostPortsOfPod, isServiceLB, nodeAddress, nsName, placeServices, type Placement } from './placement.js';
 
 export const SERVICELB_CONTROLLER = 'service-lb-controller';
 
 export class ServiceLBController extends QueueController {
   private readonly services: Informer<Service>;
   private readonly nodes: Informer<Node>;
+  private readonly pods: Informer<Pod>;
   private readonly recorder: EventRecorder;
   private readonly status: StatusWriter<Service>;
   /** What was last reported per Service, so a placement is announced once, not at every resync. */
@@ -41,6 +43,14 @@ export class ServiceLBController extends QueueController {
       },
     });
     this.nodes.addHandlers({ add: all, update: (o, n) => nodeChanged(o, n) && all(), delete: all });
+    // Pods matter only by the host ports they hold on their node.
+    this.pods = this.cache(factory.informerFor<Pod>(R.pods));
+    const held = (p: Pod) => `${p.spec?.nodeName} ${hostPortsOfPod(p).join(',')}`;
+    this.pods.addHandlers({
+      add: (p) => hostPortsOfPod(p).length > 0 && all(),
+      update: (o, p) => (hostPortsOfPod(o).length > 0 || hostPortsOfPod(p).length > 0) && held(o) !== held(p) && all(),
+      delete: (p) => hostPortsOfPod(p).length > 0 && all(),
+    });
   }
 
   private enqueueLoadBalancers(): void {
@@ -51,7 +61,7 @@ export class ServiceLBController extends QueueController {
     const svc = this.services.get(key);
     if (!svc || !isServiceLB(svc)) return;
     const nodes = this.nodes.list();
-    const placement = placeServices(this.services.list(), nodes).get(key)!;
+    const placement = placeServices(this.services.list(), nodes, this.pods.list()).get(key)!;
     const byName = new Map(nodes.map((n) => [n.metadata.name!, n]));
     const ips = [...new Set(placement.nodes.map((n) => nodeAddress(byName.get(n)!)!))].sort();
     const status: ServiceStatus = { ...svc.status, loadBalancer: ips.length ? { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' as const })) } : {} };

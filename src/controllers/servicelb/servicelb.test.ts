@@ -38,6 +38,17 @@ describe('ServiceLB placement', () => {
     assert.deepEqual(p.get('default/udp')!.nodes, ['a', 'b'], 'UDP 80 is another host port');
   });
 
+  it('a running pod’s hostPort holds the port on its node; a finished one does not; tainted nodes are skipped unless k3s tolerates the taint', () => {
+    const pod = (name: string, nodeName: string, phase: string) => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+      spec: { nodeName, containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80, hostPort: 80 }] }] }, status: { phase },
+    });
+    const nodes = [node('a', '192.0.2.1'), node('b', '192.0.2.2'), { ...node('c', '192.0.2.3'), spec: { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' as const }] } }, { ...node('d', '192.0.2.4'), spec: { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const }] } }];
+    const p = placeServices([lb('web', [80])], nodes, [pod('hp', 'a', 'Running'), pod('done', 'b', 'Succeeded')] as any);
+    assert.deepEqual(p.get('default/web')!.nodes, ['b', 'd']);
+    assert.deepEqual([...p.get('default/web')!.blockedBy], [['80/TCP', new Set(['pod default/hp'])]]);
+  });
+
   it('honours k3s’s enablelb label and leaves other load balancer classes alone', () => {
     const nodes = [node('a', '192.0.2.1', { labels: { [ENABLE_LB_LABEL]: 'true' } }), node('b', '192.0.2.2'), node('c', '192.0.2.3', { labels: { [ENABLE_LB_LABEL]: 'false' } })];
     const p = placeServices([lb('mine', [80], { cls: SERVICELB_CLASS }), lb('theirs', [80], { cls: 'example.com/other' })], nodes);
