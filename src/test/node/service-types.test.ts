@@ -85,9 +85,10 @@ describe('a real node: every Service type (issue 10, acceptance 2)', () => {
   let clientIP = '';
   let externalIP = '';
   const appPods = () => runningPods(c!, 'app=app');
+  /** Runs a command in the client pod: its stdout (kubectl's own stderr notices stay out of it). */
   const inClient = async (...cmd: string[]) => {
     const r = await c!.kubectl(['exec', 'client', '--', ...cmd]);
-    return { ok: r.code === 0, out: r.stdout + r.stderr };
+    return { ok: r.code === 0, out: r.stdout, err: r.stderr };
   };
   /** A GET from the network namespace (curl: the static busybox's wget crashes in a fresh netns): the body, or "" on failure. */
   const fromOutside = async (url: string) => {
@@ -235,6 +236,26 @@ describe('a real node: every Service type (issue 10, acceptance 2)', () => {
     assert.deepEqual(health, { service: { namespace: 'default', name: 'app-local' }, localEndpoints: 2, serviceProxyHealthy: true });
   });
 
+  it('terminating endpoints: a deleted pod still serving (its preStop hook runs) keeps taking Local and Cluster traffic while no ready endpoint is left', async () => {
+    await c!.apply(podYaml('term', { terminationGracePeriodSeconds: 30, containers: [{ ...whoami, lifecycle: { preStop: { exec: { command: ['sleep', '20'] } } } }] }, { labels: { app: 'term' } }));
+    await c!.apply(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'term' }, spec: { type: 'NodePort', externalTrafficPolicy: 'Local', selector: { app: 'term' }, ports: [{ port: 80, targetPort: 80 }] } }));
+    const term = await fetchService('term');
+    const nodePortURL = `http://${nodeIP}:${term.spec.ports[0].nodePort}/`;
+    assert.equal(await eventually(() => fromOutside(nodePortURL), 60_000, 200), 'term');
+    assert.equal((await c!.http('DELETE', '/api/v1/namespaces/default/pods/term')).status, 200);
+    await eventually(async () => {
+      const slices = (await c!.http('GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dterm')).json().items;
+      const e = slices.flatMap((sl: any) => sl.endpoints ?? [])[0];
+      return e?.conditions?.terminating === true && e.conditions.serving === true && e.conditions.ready === false;
+    }, 10_000, 100);
+    // Give the proxy a moment past the slice change, then the terminating pod must still answer.
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await fromOutside(nodePortURL), 'term', 'Local policy falls back to the serving, terminating endpoint');
+      assert.equal(await get(`http://${term.spec.clusterIP}/`), 'term', 'Cluster policy too');
+    }
+  });
+
   it('externalIPs (allowed in this cluster) are served for traffic routed to the node', async () => {
     const body = await eventually(() => fromOutside(`http://${externalIP}/`), 15_000, 200);
     assert.ok((await appPods()).includes(body), body);
@@ -285,7 +306,7 @@ describe('a real node: every Service type (issue 10, acceptance 2)', () => {
     }
     const started = Date.now();
     const dropped = await inClient('timeout', '3', 'wget', '-qO-', `http://${ips['itp-elsewhere']}/`);
-    assert.equal(dropped.ok, false, dropped.out);
+    assert.equal(dropped.ok, false, dropped.out + dropped.err);
     assert.ok(Date.now() - started >= 2500, 'dropped (a timeout), not refused');
   });
 
