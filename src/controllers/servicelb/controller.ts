@@ -80,7 +80,8 @@ export class ServiceLBController extends QueueController {
 }
 
 function nodeChanged(o: Node, n: Node): boolean {
-  const shape = (x: Node) => JSON.stringify([x.metadata.labels, x.metadata.deletionTimestamp, x.status?.addresses, (x.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status]);
+  // What placement reads of a node; heartbeats change none of it.
+  const shape = (x: Node) => JSON.stringify([x.metadata.labels, x.metadata.deletionTimestamp, x.spec?.taints, x.status?.addresses, (x.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status]);
   return shape(o) !== shape(n);
 }
 
