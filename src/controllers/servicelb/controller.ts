@@ -36,7 +36,12 @@ export class ServiceLBController extends QueueController {
     const all = () => this.enqueueLoadBalancers();
     this.services.addHandlers({
       add: (s) => isServiceLB(s) && all(),
-      update: (o, s) => (isServiceLB(o) || isServiceLB(s)) && all(),
+      // Its own status writes come back here: only what placement reads re-places the others.
+      update: (o, s) => {
+        if (!isServiceLB(o) && !isServiceLB(s)) return;
+        if (placedBy(o) !== placedBy(s)) all();
+        else this.queue.add(nsName(s));
+      },
       delete: (s) => {
         this.reported.delete(nsName(s));
         if (isServiceLB(s)) all();
@@ -78,6 +83,9 @@ export class ServiceLBController extends QueueController {
     }
   }
 }
+
+/** What placement reads of a Service. */
+const placedBy = (s: Service) => JSON.stringify([isServiceLB(s), s.spec?.ports?.map((p) => [p.port, p.protocol])]);
 
 function nodeChanged(o: Node, n: Node): boolean {
   // What placement reads of a node; heartbeats change none of it.
