@@ -7,17 +7,19 @@
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { Node, Service } from '../../api/core/v1/types.js';
 
-/** k3s's ServiceLB class; a Service with another loadBalancerClass belongs to another controller. */
-export const SERVICELB_CLASS = 'io.cattle.k3s/klipper-lb';
 /** k3s's node label: when any node has it "true", only those nodes serve; "false" opts a node out. */
 export const ENABLE_LB_LABEL = 'svccontroller.k3s.cattle.io/enablelb';
 
 export const nsName = (o: { metadata: { namespace?: string; name?: string } }): string => `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
 
-/** A Service ServiceLB answers for. */
+/**
+ * A Service ServiceLB answers for. As the default implementation it leaves every Service that
+ * names a loadBalancerClass to that class's controller (the API's rule; k3s's cloud-provider
+ * scaffolding does the same).
+ */
 export function isServiceLB(svc: Service): boolean {
   const spec = svc.spec ?? {};
-  return spec.type === 'LoadBalancer' && (spec.loadBalancerClass === undefined || spec.loadBalancerClass === SERVICELB_CLASS) && !svc.metadata.deletionTimestamp;
+  return spec.type === 'LoadBalancer' && spec.loadBalancerClass === undefined && !svc.metadata.deletionTimestamp;
 }
 
 /** "8080/TCP": what a host port is, for the conflict check and the messages. */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Node, Service } from '../../api/core/v1/types.js';
 import { eventually, startTestCluster, type TestCluster } from '../../test/harness.js';
-import { ENABLE_LB_LABEL, placeServices, SERVICELB_CLASS } from './placement.js';
+import { ENABLE_LB_LABEL, placeServices } from './placement.js';
 
 const node = (name: string, ip: string, o: { ready?: boolean; labels?: Record<string, string>; externalIP?: string } = {}): Node => ({
   apiVersion: 'v1',
@@ -51,7 +51,7 @@ describe('ServiceLB placement', () => {
 
   it('honours k3s’s enablelb label and leaves other load balancer classes alone', () => {
     const nodes = [node('a', '192.0.2.1', { labels: { [ENABLE_LB_LABEL]: 'true' } }), node('b', '192.0.2.2'), node('c', '192.0.2.3', { labels: { [ENABLE_LB_LABEL]: 'false' } })];
-    const p = placeServices([lb('mine', [80], { cls: SERVICELB_CLASS }), lb('theirs', [80], { cls: 'example.com/other' })], nodes);
+    const p = placeServices([lb('mine', [80]), lb('theirs', [80], { cls: 'example.com/other' })], nodes);
     assert.deepEqual(p.get('default/mine')!.nodes, ['a']);
     assert.equal(p.has('default/theirs'), false);
     const unlabelled = placeServices([lb('mine', [80])], [node('b', '192.0.2.2'), node('c', '192.0.2.3', { labels: { [ENABLE_LB_LABEL]: 'false' } })]);
