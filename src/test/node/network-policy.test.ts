@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { addressInRange } from '../../cluster/node-services.js';
 import { startClusterDns, type RunningClusterDns } from '../../dns/run.js';
 import { cleanupNftables } from '../../proxy/nftables/proxier.js';
 import { startServiceProxy, type RunningServiceProxy } from '../../proxy/service-proxy.js';
@@ -61,6 +62,7 @@ describe('a real node: NetworkPolicy', () => {
   let nodeServer: Server | undefined;
   let nodeURL = '';
   let dns: RunningClusterDns | undefined;
+  let clusterDNS = '';
   /** The service proxy, so that policies are seen to apply after its DNAT. */
   let proxy: RunningServiceProxy | undefined;
   const proxyTable = `k8ts-test-npx-${tag}`;
@@ -148,7 +150,9 @@ describe('a real node: NetworkPolicy', () => {
     serviceIP = (await c.http('GET', '/api/v1/namespaces/alpha/services/web')).json().spec.clusterIP;
     gateway = c.podCIDR.replace(/\.0\/\d+$/, '.1');
     // The node's cluster DNS, as node services run it: on the bridge gateway, port 53.
-    dns = await startClusterDns({ client: loadKubeconfig(c.kubeconfig), nodeName: c.nodeName, upstreams: [] });
+    // kube-dns gets the 10th address of the test's service range; the proxy sends it to the gateway.
+    clusterDNS = addressInRange(serviceCidr, 10);
+    dns = await startClusterDns({ client: loadKubeconfig(c.kubeconfig), nodeName: c.nodeName, clusterDNS: [clusterDNS], upstreams: [] });
     nodeServer = createServer((_req, res) => res.end('node\n'));
     await new Promise<void>((resolve) => nodeServer!.listen(0, gateway, resolve));
     nodeURL = url(gateway, (nodeServer.address() as AddressInfo).port);
@@ -178,6 +182,7 @@ describe('a real node: NetworkPolicy', () => {
     await expect([
       ...allOpen(),
       [{ from: 'alpha/client', to: `dns:${gateway}` }, true],
+      [{ from: 'alpha/client', to: `dns:${clusterDNS}` }, true],
       [{ from: 'alpha/client', to: svc() }, true],
       [{ from: 'alpha/web', to: svc() }, true],
     ]);
@@ -270,6 +275,8 @@ describe('a real node: NetworkPolicy', () => {
       // The pod's own node is always reachable, and so is the node's DNS there.
       [{ from: 'alpha/client', to: nodeURL }, true],
       [{ from: 'alpha/client', to: `dns:${gateway}` }, true],
+      // And through the kube-dns ClusterIP, which the proxy DNATs to the node's DNS.
+      [{ from: 'alpha/client', to: `dns:${clusterDNS}` }, true],
     ]);
   });
 
