@@ -53,11 +53,13 @@ export class NetworkPolicyEnforcer {
   private ready = false;
   private readonly generations = new SyncedGenerations();
   lastSync?: NetpolSyncRecord;
+  /** The sync under way, which stop() lets finish before deleting the table it may be writing. */
+  private inflight?: Promise<void>;
 
   constructor(private readonly o: NetworkPolicyOptions) {
     this.table = o.table ?? DEFAULT_NETPOL_TABLE;
     this.log = o.log ?? (() => undefined);
-    this.runner = new SyncRunner(() => this.syncOnce(), { ...NETPOL_SYNC_RUNNER, ...o.runner }, (err) => this.log(`network policy sync failed (full sync next): ${(err as Error).message}`));
+    this.runner = new SyncRunner(() => (this.inflight = this.syncOnce()), { ...NETPOL_SYNC_RUNNER, ...o.runner }, (err) => this.log(`network policy sync failed (full sync next): ${(err as Error).message}`));
   }
 
   private changed(): void {
@@ -163,6 +165,7 @@ export class NetworkPolicyEnforcer {
   /** Stop syncing; with `cleanup`, delete the table (policies are no longer enforced). */
   async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
     this.runner.stop();
+    await this.inflight?.catch(() => undefined);
     if (opts.cleanup) await cleanupNetworkPolicy(this.table, this.o.nft);
   }
 }
