@@ -1,0 +1,95 @@
+// Secrets encryption at rest in the data dir, as k3s's --secrets-encryption: a generated
+// EncryptionConfiguration (one aescbc key, identity after it so Secrets written before
+// encryption was on stay readable), key rotation by putting a new key first, and the store the
+// API server runs on wrapped in the value transformer the configuration describes.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { KindDefinition } from '../api/scheme/kind.js';
+import { encryptionRules, ENCRYPTION_CONFIG_API_VERSION, parseEncryptionConfig, type EncryptionConfiguration, type EncryptionKey } from '../apiserver/encryption/config.js';
+import { EncryptingStore } from '../storage/encryption/encrypting-store.js';
+import type { Store } from '../storage/store.js';
+
+/** Where `--secrets-encryption` keeps its configuration (k3s: server/cred/encryption-config.json). */
+export function generatedEncryptionConfigPath(dataDir: string): string {
+  return join(dataDir, 'cred', 'encryption-config.json');
+}
+
+const KEY_NAME = 'aescbckey';
+
+function newKey(name: string): EncryptionKey {
+  return { name, secret: randomBytes(32).toString('base64') };
+}
+
+function writeConfig(file: string, config: EncryptionConfiguration): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // Written aside and renamed, so a crash never leaves a half file and lost keys.
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+/** The generated configuration, created with a fresh key when absent. */
+export function ensureGeneratedEncryptionConfig(dataDir: string): string {
+  const file = generatedEncryptionConfigPath(dataDir);
+  if (!existsSync(file)) {
+    writeConfig(file, {
+      kind: 'EncryptionConfiguration',
+      apiVersion: ENCRYPTION_CONFIG_API_VERSION,
+      resources: [{ resources: ['secrets'], providers: [{ aescbc: { keys: [newKey(KEY_NAME)] } }, { identity: {} }] }],
+    });
+  }
+  return file;
+}
+
+export function readEncryptionConfig(file: string): EncryptionConfiguration {
+  return parseEncryptionConfig(readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * k3s's `secrets-encrypt rotate-keys`: a new aescbc key goes first (it writes from now on), the
+ * older ones stay after it so what they wrote stays readable; the API server rewrites every
+ * Secret with the new key when it next starts. Returns the new key's name.
+ */
+export function rotateGeneratedKey(file: string, now = new Date()): string {
+  const config = readEncryptionConfig(file);
+  const entry = config.resources.find((r) => r.resources.includes('secrets'));
+  const first = entry?.providers[0];
+  if (!entry || !first || !('aescbc' in first)) throw new Error(`${file}: the first provider for secrets is not aescbc; edit the file to rotate its keys`);
+  const name = `${KEY_NAME}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  if (first.aescbc.keys.some((k) => k.name === name)) throw new Error(`${file}: a key named ${name} exists already`);
+  first.aescbc.keys.unshift(newKey(name));
+  writeConfig(file, config);
+  return name;
+}
+
+/** The served resources the configuration's names are resolved against. */
+function storedResources(kinds: readonly KindDefinition[]) {
+  return kinds.filter((k) => !k.storedAs).map((k) => ({ group: k.group, resource: k.plural }));
+}
+
+/** The store wrapped in the configuration's transformers. */
+export function encryptedStore(store: Store, file: string, kinds: readonly KindDefinition[]): EncryptingStore {
+  return new EncryptingStore(store, encryptionRules(readEncryptionConfig(file), storedResources(kinds)));
+}
+
+/** `k8ts secrets-encrypt status`: what the configuration encrypts and which key writes. */
+export function describeEncryption(file: string | undefined): string {
+  if (!file || !existsSync(file)) return 'Encryption Status: Disabled\n';
+  const config = readEncryptionConfig(file);
+  const lines = ['Encryption Status: Enabled', `Configuration: ${file}`, ''];
+  for (const entry of config.resources) {
+    lines.push(`Resources: ${entry.resources.join(', ')}`);
+    lines.push('Active  Key Type   Name');
+    lines.push('------  ---------  ----');
+    let active = true;
+    for (const p of entry.providers) {
+      const [type, body] = Object.entries(p)[0] as [string, { keys?: EncryptionKey[] }];
+      for (const k of type === 'identity' ? [{ name: '' }] : (body.keys ?? [])) {
+        lines.push(`${active ? ' *' : '  '}      ${type.padEnd(9)}  ${k.name}`);
+        active = false;
+      }
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}`;
+}
