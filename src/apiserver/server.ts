@@ -25,7 +25,6 @@ import { buildAuthorization, type Authorization } from './authz/modes.js';
 import { setRequestUser } from './authz/request-user.js';
 import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
-import { isWatch } from './http/query.js';
 import { parseRequestInfo, type RequestInfo } from './http/request-info.js';
 import type { ApiContext } from './handlers/context.js';
 import { handleResource } from './handlers/resources.js';
@@ -38,6 +37,11 @@ import { ResourceStore } from './rest/resource-store.js';
 import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
 import { servingProvider } from './handlers/serving.js';
 import { WatchCache } from './watchcache/watch-cache.js';
+import type { Auditor, RequestAudit } from './audit/event.js';
+import { tapResponse } from './audit/response-tap.js';
+import { deadlineExceeded, DEFAULT_REQUEST_TIMEOUT_MS, requestDeadlineMs } from './filters/deadline.js';
+import { MaxInFlight, type InFlightLimits } from './filters/inflight.js';
+import { isLongRunning } from './filters/long-running.js';
 import { KUBERNETES_VERSION } from './version.js';
 
 export interface ApiServerOptions {
@@ -52,8 +56,12 @@ export interface ApiServerOptions {
   serviceNetwork?: ServiceNetwork;
   /** The address other components reach this server at (the `kubernetes` service endpoint). */
   advertiseAddress?: string;
-  /** Deadline for non-watch requests. */
+  /** Deadline for requests that are not long-running (kube-apiserver's --request-timeout, 60 s). */
   requestTimeoutMs?: number;
+  /** kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight (400 / 200). */
+  inFlightLimits?: InFlightLimits;
+  /** The audit policy and log (--audit-policy-file, --audit-log-path); no events without it. */
+  audit?: Auditor;
   /** DefaultTolerationSeconds admission: the not-ready/unreachable tolerations given to new pods. */
   defaultTolerationSeconds?: DefaultTolerationOptions;
   /** Service-account tokens: the TokenRequest API and the authentication of its tokens. */
@@ -103,9 +111,11 @@ export class ApiServer {
   private readonly allowAll: boolean;
   private readonly anonymous: boolean;
   private port = 0;
+  private readonly inflight: MaxInFlight;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.registry = new Registry(opts.kinds, opts.preferredVersions);
+    this.inflight = new MaxInFlight(opts.inFlightLimits);
     this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);
@@ -182,18 +192,23 @@ export class ApiServer {
       sendStatus(res, errors.badRequest('malformed request URL').status);
       return;
     }
-    const watching = isWatch(url.searchParams);
-    const timeoutMs = this.opts.requestTimeoutMs ?? 60_000;
-    const timer = watching
-      ? undefined
-      : setTimeout(() => {
-          if (!res.headersSent) sendStatus(res, errors.timeout('request did not complete within the allowed duration').status);
-        }, timeoutMs);
+    const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
+    const longRunning = isLongRunning(info, url.searchParams);
+    const audit = this.opts.audit && this.beginAudit(this.opts.audit, req, res, url, info, longRunning, started);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.route(req, res, url);
+      if (!longRunning) {
+        const deadline = requestDeadlineMs(url.searchParams, this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+        timer = setTimeout(() => {
+          if (!res.headersSent) sendStatus(res, deadlineExceeded().status);
+        }, deadline);
+      }
+      await this.route(req, res, url, info, longRunning, audit);
     } catch (err) {
       const e = toApiError(err);
-      if (e.code >= 500) this.opts.log?.(`${req.method} ${url.pathname}: ${e.message}${err instanceof Error && !(err instanceof ApiError) ? `\n${err.stack}` : ''}`);
+      const unexpected = err instanceof Error && !(err instanceof ApiError);
+      if (e.code >= 500) this.opts.log?.(`${req.method} ${url.pathname}: ${e.message}${unexpected ? `\n${err.stack}` : ''}`);
+      if (unexpected && e.code >= 500) audit?.panic(e.message);
       if (!res.headersSent) sendStatus(res, e.status);
       else if (!res.writableEnded) res.end();
     } finally {
@@ -206,35 +221,60 @@ export class ApiServer {
    * Authentication, impersonation and authorization, as upstream's filter chain: the user the
    * request runs as, or undefined for an open path (health, version) served without one.
    */
-  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean, parsed: RequestInfo): UserInfo | undefined {
+  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean, parsed: RequestInfo, audit?: RequestAudit): UserInfo | undefined {
     const authorization = headers['authorization'];
     let user = this.authenticator.authenticate(authorization);
     if (!user) {
-      // Only a bearer token that fails is refused; a request without one may be anonymous.
-      const credentials = bearerToken(authorization) !== undefined;
+      // Only a bearer token that fails is refused (an empty or malformed one too, as upstream's
+      // bearer authenticator); a request without one may be anonymous.
+      const credentials = bearerToken(authorization) !== undefined || /^bearer /i.test(authorization ?? '');
       if (credentials || !this.anonymous) {
+        audit?.authenticated(undefined);
         if (open && !credentials) return undefined;
         throw errors.unauthorized();
       }
       user = ANONYMOUS_USER;
     }
+    audit?.authenticated(user);
+    const authenticated = user;
     user = impersonate(user, headers, this.authorization.authorizer);
-    if (this.allowAll) return user;
+    if (user !== authenticated) audit?.impersonated(user);
+    if (this.allowAll) {
+      audit?.authorized({ decision: 'allow', reason: '' });
+      return user;
+    }
     const info = authorizationInfo(parsed, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
     const attrs = attributesFor(user, method, url.pathname, info);
     const r = this.authorization.authorizer.authorize(attrs);
+    audit?.authorized(r);
     if (r.decision !== 'allow') throw forbidden(attrs, r.reason);
     return user;
   }
 
-  private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL): Promise<void> {
+  /** `info` is read from the path as sent: below a connect subresource (`…/proxy/`) a trailing slash is meaningful. */
+  private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, info: RequestInfo, longRunning: boolean, audit?: RequestAudit): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const open = this.allowAll && OPEN_PATHS.some((re) => re.test(path));
-    // The path as sent: below a connect subresource (`…/proxy/`) a trailing slash is meaningful.
-    const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
-    const user = this.admit(req.method ?? 'GET', req.headers, url, open, info);
+    const user = this.admit(req.method ?? 'GET', req.headers, url, open, info, audit);
     if (user) setRequestUser(req, user);
-    return this.serve(req, res, url, path, info);
+    // Upstream's max-in-flight filter sits after authentication and impersonation: the exempt group is the user's.
+    const release = longRunning ? undefined : this.inflight.acquire(user, req.method ?? 'GET');
+    try {
+      return await this.serve(req, res, url, path, info);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** The audit of one request, its level decided once admit knows the user; bound to the response it ends with. */
+  private beginAudit(auditor: Auditor, req: Http2ServerRequest, res: Http2ServerResponse, url: URL, info: RequestInfo, longRunning: boolean, received: number): RequestAudit {
+    const method = req.method ?? 'GET';
+    const authz = authorizationInfo(info, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    const { user: _none, ...attributes } = attributesFor(ANONYMOUS_USER, method, url.pathname, authz);
+    const audit = auditor.begin({ req, requestURI: req.url ?? url.pathname, attributes, longRunning, received });
+    if (!res.headersSent) res.setHeader('Audit-ID', audit.auditID);
+    tapResponse(audit, res);
+    return audit;
   }
 
   private requestInfo(method: string, path: string, url: URL): RequestInfo {

@@ -21,6 +21,11 @@ import { adminToken, joinToken } from './credentials.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureServerPki } from './pki.js';
 import { ensureKubeletClientCert } from './kubelet-client-cert.js';
+import { Auditor } from '../apiserver/audit/event.js';
+import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-writer.js';
+import { parseAuditPolicy } from '../apiserver/audit/policy.js';
+import type { InFlightLimits } from '../apiserver/filters/inflight.js';
+import { encryptedStore, ensureGeneratedEncryptionConfig } from './secrets-encryption.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -54,6 +59,18 @@ export interface ControlPlaneOptions {
   tokenAuthFile?: string;
   /** kube-apiserver's --anonymous-auth (default true; never with AlwaysAllow). */
   anonymousAuth?: boolean;
+  /** kube-apiserver's --encryption-provider-config: an EncryptionConfiguration file. */
+  encryptionProviderConfig?: string;
+  /** k3s's --secrets-encryption: Secrets encrypted with a key generated into the data dir (when no config file is given). */
+  secretsEncryption?: boolean;
+  /** kube-apiserver's --request-timeout (60 s). */
+  requestTimeoutMs?: number;
+  /** kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight (400 / 200; 0 no limit). */
+  inFlightLimits?: InFlightLimits;
+  /** kube-apiserver's --audit-policy-file; events are written only with a log too. */
+  auditPolicyFile?: string;
+  /** kube-apiserver's --audit-log-path (`-` stdout) and its rotation flags. */
+  auditLog?: AuditLogOptions;
 }
 
 export interface ControlPlane {
@@ -95,6 +112,31 @@ export function defaultDataDir(): string {
   return join(process.env['HOME'] ?? '.', '.k8ts');
 }
 
+/**
+ * The datastore, wrapped in the encryption configuration when there is one. Values an older key
+ * (or no key) wrote are rewritten with the first provider before anything serves them, which is
+ * how a rotation or turning encryption on reaches every existing Secret.
+ */
+async function openEncryptedStore(o: ControlPlaneOptions, kinds: readonly KindDefinition[]): Promise<Store> {
+  const raw = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
+  const config = o.encryptionProviderConfig ?? (o.secretsEncryption ? ensureGeneratedEncryptionConfig(o.dataDir) : undefined);
+  if (!config) return raw;
+  try {
+    const store = encryptedStore(raw, config, kinds);
+    const r = await store.rewriteStale();
+    if (r.rewritten) {
+      // The history still holds what the old key (or no key) wrote: compacted away, so the
+      // datastore keeps no value readable without the keys that write now.
+      await store.compact(store.currentRevision());
+      o.log?.(`encryption at rest: rewrote ${r.rewritten} stored values with the first provider of ${config} (${r.current} were current)`);
+    }
+    return store;
+  } catch (err) {
+    await raw.close();
+    throw err;
+  }
+}
+
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const bind = o.bindAddress ?? '0.0.0.0';
@@ -108,15 +150,22 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
 
   // One key: the API server signs TokenRequests and verifies with it, the controller manager signs token Secrets.
   const serviceAccountKeyFile = join(o.dataDir, 'tls', 'service-account.key');
-  const store = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
+  const kinds = [...allKinds, ...(o.extraKinds ?? [])];
+  // Read before anything opens: a policy that does not parse fails the start, as upstream.
+  const auditPolicy = o.auditPolicyFile && o.auditLog ? parseAuditPolicy(readFileSync(o.auditPolicyFile, 'utf8'), o.auditPolicyFile) : undefined;
+  const store = await openEncryptedStore(o, kinds);
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   // Node agents join with the shared token until they have credentials of their own.
   authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:nodes', 'system:authenticated'] });
   if (o.tokenAuthFile) for (const { token: t, user } of parseTokenFile(readFileSync(o.tokenAuthFile, 'utf8'), o.tokenAuthFile)) authenticator.add(t, user);
+  const auditor = auditPolicy && o.auditLog ? new Auditor(auditPolicy, openAuditLog(o.auditLog)) : undefined;
   const apiServer = new ApiServer({
     store,
-    kinds: [...allKinds, ...(o.extraKinds ?? [])],
+    requestTimeoutMs: o.requestTimeoutMs,
+    inFlightLimits: o.inFlightLimits,
+    audit: auditor,
+    kinds,
     preferredVersions: PREFERRED_VERSIONS,
     authenticator,
     tls: { key: pki.serving.key, cert: pki.serving.cert },
@@ -154,6 +203,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       controllers?.stop();
       await scheduler?.stop();
       await apiServer.stop();
+      auditor?.close();
       await store.close();
     },
   };
