@@ -39,6 +39,7 @@ import { servingProvider } from './handlers/serving.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import type { Auditor, RequestAudit } from './audit/event.js';
 import { tapResponse } from './audit/response-tap.js';
+import { keepRequestObjects } from './http/request-body.js';
 import { deadlineExceeded, DEFAULT_REQUEST_TIMEOUT_MS, requestDeadlineMs } from './filters/deadline.js';
 import { MaxInFlight, type InFlightLimits } from './filters/inflight.js';
 import { isLongRunning } from './filters/long-running.js';
@@ -116,6 +117,7 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     this.registry = new Registry(opts.kinds, opts.preferredVersions);
     this.inflight = new MaxInFlight(opts.inFlightLimits);
+    if (opts.audit) keepRequestObjects();
     this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);

@@ -58,7 +58,7 @@ export async function decodeWriteBody(entry: ResourceEntry, req: AnyRequest, nam
     body = decodeObject(await readBody(req), type || 'application/json');
   }
   const obj = body as unknown as KubeObject;
-  if (type === PROTOBUF_MEDIA_TYPE) noteRequestObject(req, structuredClone(obj));
+  if (type === PROTOBUF_MEDIA_TYPE) noteRequestObject(req, obj);
   checkTypeMeta(obj.apiVersion, obj.kind);
   obj.apiVersion = expectApiVersion;
   obj.kind = expectKind;
