@@ -27,10 +27,11 @@ export async function runSecretsEncrypt(args: string[]): Promise<number> {
   }
   const values = parseFlags(rest, { 'data-dir': { type: 'string' }, 'encryption-provider-config': { type: 'string' } }, HELP);
   if (typeof values === 'number') return values;
-  const file = values['encryption-provider-config'] ?? generatedEncryptionConfigPath(values['data-dir'] ?? defaultDataDir());
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const file = values['encryption-provider-config'] ?? generatedEncryptionConfigPath(dataDir);
   switch (sub) {
     case 'status':
-      process.stdout.write(describeEncryption(file));
+      process.stdout.write(describeEncryption(file, dataDir));
       return 0;
     case 'rotate-keys': {
       if (values['encryption-provider-config']) return fail('rotate-keys rotates the generated configuration; edit your own file to add a key first');

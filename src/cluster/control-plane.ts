@@ -25,7 +25,7 @@ import { Auditor } from '../apiserver/audit/event.js';
 import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-writer.js';
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
-import { encryptedStore, ensureGeneratedEncryptionConfig } from './secrets-encryption.js';
+import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState } from './secrets-encryption.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -130,6 +130,7 @@ async function openEncryptedStore(o: ControlPlaneOptions, kinds: readonly KindDe
       await store.compact(store.currentRevision());
       o.log?.(`encryption at rest: rewrote ${r.rewritten} stored values with the first provider of ${config} (${r.current} were current)`);
     }
+    recordEncryptionState(o.dataDir, config, r);
     return store;
   } catch (err) {
     await raw.close();

@@ -4,10 +4,10 @@
 // API server runs on wrapped in the value transformer the configuration describes.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { KindDefinition } from '../api/scheme/kind.js';
 import { encryptionRules, ENCRYPTION_CONFIG_API_VERSION, parseEncryptionConfig, type EncryptionConfiguration, type EncryptionKey } from '../apiserver/encryption/config.js';
-import { EncryptingStore } from '../storage/encryption/encrypting-store.js';
+import { EncryptingStore, type RewriteResult } from '../storage/encryption/encrypting-store.js';
 import type { Store } from '../storage/store.js';
 
 /** Where `--secrets-encryption` keeps its configuration (k3s: server/cred/encryption-config.json). */
@@ -72,11 +72,51 @@ export function encryptedStore(store: Store, file: string, kinds: readonly KindD
   return new EncryptingStore(store, encryptionRules(readEncryptionConfig(file), storedResources(kinds)));
 }
 
-/** `k8ts secrets-encrypt status`: what the configuration encrypts and which key writes. */
-export function describeEncryption(file: string | undefined): string {
+/** What the last start's rewrite left, for `secrets-encrypt status`: every value under the key that writes. */
+export interface EncryptionState {
+  config: string;
+  /** The writing key of each configuration entry, `<provider>:<name>`. */
+  writers: string[];
+  values: number;
+  rewritten: number;
+  time: string;
+}
+
+function statePath(dataDir: string): string {
+  return join(dataDir, 'cred', 'encryption-state.json');
+}
+
+function writersOf(config: EncryptionConfiguration): string[] {
+  return config.resources.map((r) => {
+    const [type, body] = Object.entries(r.providers[0]!)[0] as [string, { keys?: EncryptionKey[] }];
+    return type === 'identity' ? 'identity' : `${type}:${body.keys?.[0]?.name ?? ''}`;
+  });
+}
+
+export function recordEncryptionState(dataDir: string, config: string, r: RewriteResult, now = new Date()): void {
+  const state: EncryptionState = { config: resolve(config), writers: writersOf(readEncryptionConfig(config)), values: r.rewritten + r.current, rewritten: r.rewritten, time: now.toISOString() };
+  mkdirSync(dirname(statePath(dataDir)), { recursive: true, mode: 0o700 });
+  writeFileSync(statePath(dataDir), `${JSON.stringify(state)}\n`, { mode: 0o600 });
+}
+
+function readState(dataDir: string): EncryptionState | undefined {
+  try {
+    return JSON.parse(readFileSync(statePath(dataDir), 'utf8')) as EncryptionState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `k8ts secrets-encrypt status`: what the configuration encrypts, which key writes, and whether the server has caught up with it. */
+export function describeEncryption(file: string | undefined, dataDir: string): string {
   if (!file || !existsSync(file)) return 'Encryption Status: Disabled\n';
   const config = readEncryptionConfig(file);
-  const lines = ['Encryption Status: Enabled', `Configuration: ${file}`, ''];
+  const lines = ['Encryption Status: Enabled', `Configuration: ${file}`];
+  const state = readState(dataDir);
+  if (!state || state.config !== resolve(file)) lines.push('Re-encryption: the server has not started with this configuration yet');
+  else if (state.writers.join() !== writersOf(config).join()) lines.push(`Re-encryption: pending, the active key changed since the server started (${state.time}); restart it`);
+  else lines.push(`Re-encryption: done, all ${state.values} stored values on the active key (${state.rewritten} rewritten at the start of ${state.time})`);
+  lines.push('');
   for (const entry of config.resources) {
     lines.push(`Resources: ${entry.resources.join(', ')}`);
     lines.push('Active  Key Type   Name');

@@ -96,7 +96,6 @@ describe('EncryptingStore', () => {
     const only = new EncryptingStore(raw, [{ keyPrefixes: ['/registry/secrets/'], chain: new TransformerChain([now]) }]);
     assert.equal((await only.get('/registry/secrets/ns/s0007'))!.value.toString(), 'value-7');
     assert.equal((await only.get('/registry/secrets/ns/plain'))!.value.toString(), 'written-before-encryption');
-    assert.deepEqual([...(await only.census())], [['aesgcm:new', 1201]]);
     await raw.close();
   });
 });

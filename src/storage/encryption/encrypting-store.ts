@@ -127,21 +127,4 @@ export class EncryptingStore implements Store {
     }
     return out;
   }
-
-  /** Per key name of the first rule's writer and older keys: how many stored values each wrote (for `secrets-encrypt status`). */
-  async census(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const rule of this.rules) {
-      for (const prefix of rule.keyPrefixes) {
-        const { kvs } = await this.inner.list(prefix);
-        for (const kv of kvs) {
-          if (this.chainFor(kv.key) !== rule.chain) continue;
-          const t = rule.chain.transformers.find((x) => kv.value.subarray(0, x.prefix.length).equals(x.prefix));
-          const label = t ? (t.type === 'identity' ? 'identity' : `${t.type}:${t.name}`) : 'unknown';
-          counts.set(label, (counts.get(label) ?? 0) + 1);
-        }
-      }
-    }
-    return counts;
-  }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../../cluster/control-plane.js';
-import { generatedEncryptionConfigPath, rotateGeneratedKey } from '../../cluster/secrets-encryption.js';
+import { describeEncryption, generatedEncryptionConfigPath, rotateGeneratedKey } from '../../cluster/secrets-encryption.js';
 import { KUBECTL, runProcess } from '../harness.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-enc-'));
@@ -87,8 +87,12 @@ describe('Secrets encrypted at rest', () => {
   it('re-encrypts every Secret with a rotated key and keeps them readable across restarts', async () => {
     await stop();
     const file = generatedEncryptionConfigPath(dataDir);
+    assert.match(describeEncryption(file, dataDir), /Re-encryption: done, all \d+ stored values on the active key \(0 rewritten/);
     const name = rotateGeneratedKey(file);
+    assert.match(describeEncryption(file, dataDir), /Re-encryption: pending, the active key changed/);
+    assert.match(describeEncryption(file, dataDir), new RegExp(` \\*      aescbc     ${name}\n        aescbc     aescbckey\n        identity`));
     await start({ secretsEncryption: true });
+    assert.match(describeEncryption(file, dataDir), /Re-encryption: done, all (\d+) stored values on the active key \(\1 rewritten/);
     const rows = await rawSecretRows();
     for (const row of rows) assert.ok(row.value.subarray(0, 80).toString('latin1').startsWith(`k8s:enc:aescbc:v1:${name}:`), row.name);
     assertNoPlaintext(rows, values);
