@@ -270,13 +270,17 @@ export class ApiServer {
 
   /** The audit of one request, its level decided once admit knows the user; bound to the response it ends with. */
   private beginAudit(auditor: Auditor, req: Http2ServerRequest, res: Http2ServerResponse, url: URL, info: RequestInfo, longRunning: boolean, received: number): RequestAudit {
-    const method = req.method ?? 'GET';
-    const authz = authorizationInfo(info, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
-    const { user: _none, ...attributes } = attributesFor(ANONYMOUS_USER, method, url.pathname, authz);
-    const audit = auditor.begin({ req, requestURI: req.url ?? url.pathname, attributes, longRunning, received });
+    const audit = this.auditOf(auditor, req, url, info, longRunning, received);
     if (!res.headersSent) res.setHeader('Audit-ID', audit.auditID);
     tapResponse(audit, res);
     return audit;
+  }
+
+  private auditOf(auditor: Auditor, req: Http2ServerRequest | IncomingMessage, url: URL, info: RequestInfo, longRunning: boolean, received: number, upgrade = false): RequestAudit {
+    const method = req.method ?? 'GET';
+    const authz = authorizationInfo(info, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    const { user: _none, ...attributes } = attributesFor(ANONYMOUS_USER, method, url.pathname, authz);
+    return auditor.begin({ req, requestURI: req.url ?? url.pathname, attributes, longRunning, received, upgrade });
   }
 
   private requestInfo(method: string, path: string, url: URL): RequestInfo {
@@ -346,10 +350,19 @@ export class ApiServer {
     }
     const relay = this.upgradeRelay(req, socket, head, url);
     if (!relay) return this.serveUpgradeAsRequest(req, socket);
+    const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
+    // Streams are long-running: ResponseStarted once relayed, ResponseComplete when the socket closes.
+    const audit = this.opts.audit && this.auditOf(this.opts.audit, req, url, info, true, Date.now(), true);
     try {
-      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false, this.requestInfo(req.method ?? 'GET', url.pathname, url));
+      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false, info, audit);
     } catch (err) {
-      return writeStatusAndClose(socket, toApiError(err).status);
+      const status = toApiError(err).status;
+      audit?.complete(status.code, status);
+      return writeStatusAndClose(socket, status);
+    }
+    if (audit) {
+      audit.responseStarted();
+      socket.once('close', () => audit.complete(101));
     }
     this.opts.log?.(`${req.method} ${url.pathname} upgrade`);
     await relay();

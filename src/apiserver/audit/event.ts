@@ -18,6 +18,8 @@ export interface AuditRequestInfo {
   attributes: Omit<AuditAttributes, 'user'> & { apiVersion: string };
   longRunning: boolean;
   received: number;
+  /** A protocol upgrade (exec, attach, port-forward): its response starts with 101. */
+  upgrade?: boolean;
 }
 
 const DECISION = 'authorization.k8s.io/decision';
@@ -138,8 +140,9 @@ export class RequestAudit {
     this.emit('ResponseStarted');
   }
 
-  complete(code: number): void {
-    this.finish('ResponseComplete', code);
+  /** `status` when the response was not written through a tapped response (a refused upgrade). */
+  complete(code: number, status?: Status): void {
+    this.finish('ResponseComplete', code, status);
   }
 
   panic(message: string): void {
@@ -207,7 +210,7 @@ export class RequestAudit {
     const final = stage !== 'RequestReceived';
     const response = final && stage !== 'ResponseStarted' ? this.responseBody() : undefined;
     if (code !== undefined) ev['responseStatus'] = responseStatus(code, status ?? (response?.['kind'] === 'Status' ? (response as unknown as Status) : undefined));
-    else if (stage === 'ResponseStarted') ev['responseStatus'] = { metadata: {}, code: 200 };
+    else if (stage === 'ResponseStarted') ev['responseStatus'] = { metadata: {}, code: this.info.upgrade ? 101 : 200 };
     if (levelAtLeast(c.level, 'Request')) {
       const obj = this.requestObject();
       if (obj !== undefined) ev['requestObject'] = c.omitManagedFields ? withoutManagedFields(obj) : obj;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCa, issueCert } from '../../util/pki.js';
@@ -189,6 +190,20 @@ describe('authentication failures, audit and logs', () => {
     assert.deepEqual(refused.user, {});
     assert.equal(refused.responseStatus!.reason, 'Unauthorized');
     assert.equal(refused.responseStatus!.message, 'Unauthorized');
+    // An exec upgrade refused for a bad token: one ResponseComplete with the 401 Status.
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = tlsConnect({ host: '127.0.0.1', port: c.cp.port, ca: c.cp.caPem, servername: 'localhost', ALPNProtocols: ['http/1.1'] }, () => {
+        sock.write('POST /api/v1/namespaces/default/pods/p/exec?command=sh&stdout=true HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer nonsense\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n');
+      });
+      let text = '';
+      sock.on('data', (d: Buffer) => (text += d));
+      sock.on('close', () => resolve(text));
+      sock.on('error', reject);
+    });
+    assert.match(reply, /^HTTP\/1\.1 401/);
+    const execEvents = () => events().filter((e) => e.objectRef?.subresource === 'exec');
+    await eventually(() => execEvents().length >= 1, 5000);
+    assert.deepEqual(execEvents().map((e) => [e.stage, e.responseStatus?.code, e.responseStatus?.reason]), [['ResponseComplete', 401, 'Unauthorized']]);
     // A watch is long-running: ResponseStarted when it begins, ResponseComplete when it ends.
     await c.http('GET', '/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=1');
     const ofWatch = () => events().filter((e) => e.requestURI === '/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=1');
