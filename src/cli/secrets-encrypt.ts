@@ -11,7 +11,7 @@ const HELP = `Control Secrets encryption at rest.
 
 Usage:
   k8ts secrets-encrypt status [flags]       Show whether Secrets are encrypted and which key writes
-  k8ts secrets-encrypt rotate-keys [flags]  Put a new aescbc key first; restart the server to re-encrypt every Secret with it
+  k8ts secrets-encrypt rotate-keys [flags]  Put a new aescbc key first; the server re-encrypts every Secret with it
 
 Flags:
       --data-dir DIR                     The server's data dir (default ~/.k8ts, /var/lib/k8ts as root)
@@ -37,7 +37,7 @@ export async function runSecretsEncrypt(args: string[]): Promise<number> {
       if (values['encryption-provider-config']) return fail('rotate-keys rotates the generated configuration; edit your own file to add a key first');
       if (!existsSync(file)) return fail(`${file} does not exist: start the server with --secrets-encryption first`);
       const name = rotateGeneratedKey(file);
-      process.stdout.write(`new key ${name} written to ${file}; restart the server to re-encrypt every Secret with it\n`);
+      process.stdout.write(`new key ${name} written to ${file}; a running server re-encrypts every Secret with it within seconds, a stopped one when it starts (see status)\n`);
       return 0;
     }
     default:

@@ -45,6 +45,7 @@ Flags:
       --max-mutating-requests-inflight N  Mutating requests served at once before 429 (default 200; 0 no limit)
       --secrets-encryption         Encrypt Secrets at rest with an aescbc key generated into <data-dir>/cred/encryption-config.json
       --encryption-provider-config FILE  EncryptionConfiguration (apiserver.config.k8s.io/v1): aescbc, aesgcm, secretbox, identity
+      --encryption-provider-config-automatic-reload  Take changes of that file while running (always on for --secrets-encryption's)
       --audit-policy-file FILE     Audit policy (audit.k8s.io/v1 Policy); events are written with --audit-log-path
       --audit-log-path PATH        Audit log file, one JSON event a line; - for stdout
       --audit-log-maxage N         Days to keep rotated audit logs (default 0: no limit)
@@ -90,6 +91,7 @@ export async function runServer(args: string[]): Promise<number> {
       'max-mutating-requests-inflight': { type: 'string' },
       'secrets-encryption': { type: 'boolean' },
       'encryption-provider-config': { type: 'string' },
+      'encryption-provider-config-automatic-reload': { type: 'boolean' },
       'audit-policy-file': { type: 'string' },
       'audit-log-path': { type: 'string' },
       'audit-log-maxage': { type: 'string' },
@@ -242,6 +244,7 @@ function hardeningFlags(values: Record<string, string | boolean | string[] | und
     inFlightLimits: readOnly === undefined && mutating === undefined ? undefined : { readOnly: readOnly ?? DEFAULT_INFLIGHT_LIMITS.readOnly, mutating: mutating ?? DEFAULT_INFLIGHT_LIMITS.mutating },
     secretsEncryption: values['secrets-encryption'] === true,
     encryptionProviderConfig: str('encryption-provider-config'),
+    encryptionConfigAutomaticReload: values['encryption-provider-config-automatic-reload'] === true,
     auditPolicyFile: str('audit-policy-file'),
     auditLog: auditPath
       ? {

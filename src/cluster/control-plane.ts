@@ -25,7 +25,7 @@ import { Auditor } from '../apiserver/audit/event.js';
 import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-writer.js';
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
-import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState } from './secrets-encryption.js';
+import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -63,6 +63,11 @@ export interface ControlPlaneOptions {
   encryptionProviderConfig?: string;
   /** k3s's --secrets-encryption: Secrets encrypted with a key generated into the data dir (when no config file is given). */
   secretsEncryption?: boolean;
+  /**
+   * kube-apiserver's --encryption-provider-config-automatic-reload: take changes of the file
+   * while running. Always on for the generated file (k3s's rotate-keys works on a running server).
+   */
+  encryptionConfigAutomaticReload?: boolean;
   /** kube-apiserver's --request-timeout (60 s). */
   requestTimeoutMs?: number;
   /** kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight (400 / 200; 0 no limit). */
@@ -117,10 +122,10 @@ export function defaultDataDir(): string {
  * (or no key) wrote are rewritten with the first provider before anything serves them, which is
  * how a rotation or turning encryption on reaches every existing Secret.
  */
-async function openEncryptedStore(o: ControlPlaneOptions, kinds: readonly KindDefinition[]): Promise<Store> {
+async function openEncryptedStore(o: ControlPlaneOptions, kinds: readonly KindDefinition[]): Promise<{ store: Store; reload?: { stop(): Promise<void> } }> {
   const raw = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
   const config = o.encryptionProviderConfig ?? (o.secretsEncryption ? ensureGeneratedEncryptionConfig(o.dataDir) : undefined);
-  if (!config) return raw;
+  if (!config) return { store: raw };
   try {
     const store = encryptedStore(raw, config, kinds);
     const r = await store.rewriteStale();
@@ -131,7 +136,8 @@ async function openEncryptedStore(o: ControlPlaneOptions, kinds: readonly KindDe
       o.log?.(`encryption at rest: rewrote ${r.rewritten} stored values with the first provider of ${config} (${r.current} were current)`);
     }
     recordEncryptionState(o.dataDir, config, r);
-    return store;
+    const reload = o.encryptionConfigAutomaticReload || !o.encryptionProviderConfig ? reloadOnChange(config, store, kinds, o.dataDir, (line) => o.log?.(line)) : undefined;
+    return { store, reload };
   } catch (err) {
     await raw.close();
     throw err;
@@ -154,7 +160,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const kinds = [...allKinds, ...(o.extraKinds ?? [])];
   // Read before anything opens: a policy that does not parse fails the start, as upstream.
   const auditPolicy = o.auditPolicyFile && o.auditLog ? parseAuditPolicy(readFileSync(o.auditPolicyFile, 'utf8'), o.auditPolicyFile) : undefined;
-  const store = await openEncryptedStore(o, kinds);
+  const { store, reload: encryptionReload } = await openEncryptedStore(o, kinds);
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   // Node agents join with the shared token until they have credentials of their own.
@@ -203,6 +209,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       compactor.stop();
       controllers?.stop();
       await scheduler?.stop();
+      await encryptionReload?.stop();
       await apiServer.stop();
       auditor?.close();
       await store.close();

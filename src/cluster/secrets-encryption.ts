@@ -3,7 +3,7 @@
 // encryption was on stay readable), key rotation by putting a new key first, and the store the
 // API server runs on wrapped in the value transformer the configuration describes.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unwatchFile, watchFile, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { KindDefinition } from '../api/scheme/kind.js';
 import { encryptionRules, ENCRYPTION_CONFIG_API_VERSION, parseEncryptionConfig, type EncryptionConfiguration, type EncryptionKey } from '../apiserver/encryption/config.js';
@@ -47,16 +47,19 @@ export function readEncryptionConfig(file: string): EncryptionConfiguration {
 
 /**
  * k3s's `secrets-encrypt rotate-keys`: a new aescbc key goes first (it writes from now on), the
- * older ones stay after it so what they wrote stays readable; the API server rewrites every
- * Secret with the new key when it next starts. Returns the new key's name.
+ * older ones stay after it so what they wrote stays readable; a running API server picks the
+ * file up and rewrites every Secret with the new key (one that is stopped does at its start).
+ * Returns the new key's name.
  */
 export function rotateGeneratedKey(file: string, now = new Date()): string {
   const config = readEncryptionConfig(file);
   const entry = config.resources.find((r) => r.resources.includes('secrets'));
   const first = entry?.providers[0];
   if (!entry || !first || !('aescbc' in first)) throw new Error(`${file}: the first provider for secrets is not aescbc; edit the file to rotate its keys`);
-  const name = `${KEY_NAME}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-  if (first.aescbc.keys.some((k) => k.name === name)) throw new Error(`${file}: a key named ${name} exists already`);
+  const stamp = `${KEY_NAME}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  let name = stamp;
+  // Two rotations within a second still get two names.
+  for (let n = 2; first.aescbc.keys.some((k) => k.name === name); n++) name = `${stamp}-${n}`;
   first.aescbc.keys.unshift(newKey(name));
   writeConfig(file, config);
   return name;
@@ -67,9 +70,47 @@ function storedResources(kinds: readonly KindDefinition[]) {
   return kinds.filter((k) => !k.storedAs).map((k) => ({ group: k.group, resource: k.plural }));
 }
 
+function rulesOf(file: string, kinds: readonly KindDefinition[]) {
+  return encryptionRules(readEncryptionConfig(file), storedResources(kinds));
+}
+
 /** The store wrapped in the configuration's transformers. */
 export function encryptedStore(store: Store, file: string, kinds: readonly KindDefinition[]): EncryptingStore {
-  return new EncryptingStore(store, encryptionRules(readEncryptionConfig(file), storedResources(kinds)));
+  return new EncryptingStore(store, rulesOf(file, kinds));
+}
+
+const RELOAD_POLL_MS = 1000;
+
+/**
+ * kube-apiserver's --encryption-provider-config-automatic-reload (and what makes k3s's
+ * rotate-keys take effect on a running server): when the file changes, the new configuration is
+ * taken once every stored value is known to stay readable under it, and what the old one wrote is
+ * rewritten. A file that does not parse, or would strand a value, is logged and ignored: the
+ * server keeps the configuration it has.
+ */
+export function reloadOnChange(file: string, store: EncryptingStore, kinds: readonly KindDefinition[], dataDir: string, log: (line: string) => void): { stop(): Promise<void> } {
+  let pending: Promise<void> = Promise.resolve();
+  const reload = async () => {
+    try {
+      await store.setRules(rulesOf(file, kinds));
+      const r = await store.rewriteStale();
+      recordEncryptionState(dataDir, file, r);
+      log(`encryption at rest: reloaded ${file}; rewrote ${r.rewritten} stored values with the first provider (${r.current} were current)`);
+    } catch (err) {
+      log(`encryption at rest: reloading ${file} failed, keeping the previous configuration: ${(err as Error).message}`);
+    }
+  };
+  const onChange = (cur: Stats, prev: Stats) => {
+    if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size && cur.ino === prev.ino) return;
+    pending = pending.then(reload);
+  };
+  watchFile(file, { interval: RELOAD_POLL_MS, persistent: false }, onChange);
+  return {
+    async stop() {
+      unwatchFile(file, onChange);
+      await pending;
+    },
+  };
 }
 
 /** What the last start's rewrite left, for `secrets-encrypt status`: every value under the key that writes. */
@@ -114,7 +155,7 @@ export function describeEncryption(file: string | undefined, dataDir: string): s
   const lines = ['Encryption Status: Enabled', `Configuration: ${file}`];
   const state = readState(dataDir);
   if (!state || state.config !== resolve(file)) lines.push('Re-encryption: the server has not started with this configuration yet');
-  else if (state.writers.join() !== writersOf(config).join()) lines.push(`Re-encryption: pending, the active key changed since the server started (${state.time}); restart it`);
+  else if (state.writers.join() !== writersOf(config).join()) lines.push(`Re-encryption: pending, the active key changed after the server last rewrote (${state.time})`);
   else lines.push(`Re-encryption: done, all ${state.values} stored values on the active key (${state.rewritten} rewritten at the start of ${state.time})`);
   lines.push('');
   for (const entry of config.resources) {

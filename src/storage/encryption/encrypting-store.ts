@@ -23,8 +23,45 @@ const REWRITE_PAGE = 500;
 export class EncryptingStore implements Store {
   constructor(
     private readonly inner: Store,
-    private readonly rules: readonly EncryptionRule[],
+    private rules: readonly EncryptionRule[],
   ) {}
+
+  /**
+   * A new configuration, as upstream's automatic reload: writes use it at once; what the old
+   * one wrote stays readable as long as the new one still holds its keys (rewriteStale next).
+   */
+  async setRules(rules: readonly EncryptionRule[]): Promise<void> {
+    await this.verifyReadable(rules);
+    this.rules = rules;
+  }
+
+  /** Throws, naming the key, when a stored value would be unreadable under `rules` (a key dropped too soon). */
+  private async verifyReadable(rules: readonly EncryptionRule[]): Promise<void> {
+    const probe = new EncryptingStore(this.inner, rules);
+    await probe.eachCovered(async (kv, chain) => {
+      try {
+        chain.open(kv.value, kv.key);
+      } catch (err) {
+        throw new Error(`${kv.key} would not be readable: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  /** Every stored value a rule covers, with the chain that covers it, a page at a time. */
+  private async eachCovered(visit: (kv: KeyValue, chain: TransformerChain) => Promise<void>): Promise<void> {
+    for (const rule of this.rules) {
+      for (const prefix of rule.keyPrefixes) {
+        let startAfter: string | undefined;
+        for (;;) {
+          const page = await this.inner.list(prefix, { startAfter, limit: REWRITE_PAGE });
+          // A later rule never covers a key an earlier one does.
+          for (const kv of page.kvs) if (this.chainFor(kv.key) === rule.chain) await visit(kv, rule.chain);
+          if (!page.more || !page.kvs.length) break;
+          startAfter = page.kvs[page.kvs.length - 1]!.key;
+        }
+      }
+    }
+  }
 
   /** The chain of the first rule covering the key, as upstream uses a resource's first matching entry. */
   private chainFor(key: string): TransformerChain | undefined {
@@ -100,31 +137,19 @@ export class EncryptingStore implements Store {
    */
   async rewriteStale(): Promise<RewriteResult> {
     const out: RewriteResult = { rewritten: 0, current: 0 };
-    for (const rule of this.rules) {
-      for (const prefix of rule.keyPrefixes) {
-        let startAfter: string | undefined;
-        for (;;) {
-          const page = await this.inner.list(prefix, { startAfter, limit: REWRITE_PAGE });
-          for (const kv of page.kvs) {
-            // A later rule never covers a key an earlier one does.
-            if (this.chainFor(kv.key) !== rule.chain) continue;
-            const opened = rule.chain.open(kv.value, kv.key);
-            if (!opened.stale) {
-              out.current++;
-              continue;
-            }
-            try {
-              await this.inner.update(kv.key, rule.chain.seal(opened.plain, kv.key), kv.modRevision);
-              out.rewritten++;
-            } catch (err) {
-              if (!(err instanceof ConflictError)) throw err;
-            }
-          }
-          if (!page.more || !page.kvs.length) break;
-          startAfter = page.kvs[page.kvs.length - 1]!.key;
-        }
+    await this.eachCovered(async (kv, chain) => {
+      const opened = chain.open(kv.value, kv.key);
+      if (!opened.stale) {
+        out.current++;
+        return;
       }
-    }
+      try {
+        await this.inner.update(kv.key, chain.seal(opened.plain, kv.key), kv.modRevision);
+        out.rewritten++;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    });
     return out;
   }
 }

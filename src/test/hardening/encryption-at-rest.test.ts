@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../../cluster/control-plane.js';
 import { describeEncryption, generatedEncryptionConfigPath, rotateGeneratedKey } from '../../cluster/secrets-encryption.js';
-import { KUBECTL, runProcess } from '../harness.js';
+import { eventually, KUBECTL, runProcess } from '../harness.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-enc-'));
 const db = join(dataDir, 'state.db');
 let cp: ControlPlane | undefined;
+const logged: string[] = [];
 
 async function start(extra: { encryptionProviderConfig?: string; secretsEncryption?: boolean }): Promise<ControlPlane> {
-  cp = await startControlPlane({ dataDir, port: 0, bindAddress: '127.0.0.1', disableControllers: true, disableScheduler: true, log: () => undefined, ...extra });
+  cp = await startControlPlane({ dataDir, port: 0, bindAddress: '127.0.0.1', disableControllers: true, disableScheduler: true, log: (l) => logged.push(l), ...extra });
   return cp;
 }
 
@@ -29,9 +30,13 @@ function kubectl(args: string[], input?: string) {
   return runProcess(KUBECTL, args, { env: { ...process.env, KUBECONFIG: join(dataDir, 'kubeconfig.yaml'), HOME: dataDir, KUBECACHEDIR: join(dataDir, 'cache') }, input });
 }
 
-/** Every Secret row of the log table as the sqlite3 CLI prints it: key, then the value's bytes in hex. */
-async function rawSecretRows(): Promise<{ name: string; value: Buffer }[]> {
-  const r = await runProcess('sqlite3', ['-readonly', '-separator', ' ', db, "SELECT name, hex(value) FROM log WHERE name LIKE '/registry/secrets/%' AND value IS NOT NULL"]);
+/**
+ * Every Secret row of the log table as the sqlite3 CLI prints it: key, then the value's bytes in
+ * hex; with `latest`, only each key's newest row (history stays until compaction).
+ */
+async function rawSecretRows(latest = false): Promise<{ name: string; value: Buffer }[]> {
+  const newest = latest ? ' AND id IN (SELECT MAX(id) FROM log GROUP BY name)' : '';
+  const r = await runProcess('sqlite3', ['-readonly', '-separator', ' ', db, `SELECT name, hex(value) FROM log WHERE name LIKE '/registry/secrets/%' AND value IS NOT NULL AND deleted = 0${newest}`]);
   assert.equal(r.code, 0, r.stderr);
   return r.stdout
     .trim()
@@ -89,7 +94,7 @@ describe('Secrets encrypted at rest', () => {
     const file = generatedEncryptionConfigPath(dataDir);
     assert.match(describeEncryption(file, dataDir), /Re-encryption: done, all \d+ stored values on the active key \(0 rewritten/);
     const name = rotateGeneratedKey(file);
-    assert.match(describeEncryption(file, dataDir), /Re-encryption: pending, the active key changed/);
+    assert.match(describeEncryption(file, dataDir), /Re-encryption: pending, the active key changed after the server last rewrote/);
     assert.match(describeEncryption(file, dataDir), new RegExp(` \\*      aescbc     ${name}\n        aescbc     aescbckey\n        identity`));
     await start({ secretsEncryption: true });
     assert.match(describeEncryption(file, dataDir), /Re-encryption: done, all (\d+) stored values on the active key \(\1 rewritten/);
@@ -108,6 +113,26 @@ describe('Secrets encrypted at rest', () => {
     await start({ secretsEncryption: true });
     const json = await kubectl(['get', 'secret', 'from-json', '-o', 'jsonpath={.data.token}']);
     assert.equal(Buffer.from(json.stdout, 'base64').toString(), values[5]);
+  });
+
+  it('rotates on a running server, and refuses a live change that would strand a Secret', async () => {
+    const file = generatedEncryptionConfigPath(dataDir);
+    const name = rotateGeneratedKey(file);
+    await eventually(async () => (await rawSecretRows(true)).every((row) => row.value.toString('latin1').startsWith(`k8s:enc:aescbc:v1:${name}:`)), 20_000);
+    await eventually(() => /Re-encryption: done/.test(describeEncryption(file, dataDir)), 10_000);
+    for (let i = 0; i < 5; i++) {
+      const got = await kubectl(['get', 'secret', `s${i}`, '-o', 'jsonpath={.data.password}']);
+      assert.equal(Buffer.from(got.stdout, 'base64').toString(), values[i]);
+    }
+    // Only a key nothing was written with: every Secret would be lost, so the server keeps what it has.
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    const kept = JSON.stringify(config);
+    config.resources[0].providers = [{ aescbc: { keys: [{ name: 'fresh', secret: randomBytes(32).toString('base64') }] } }];
+    writeFileSync(file, JSON.stringify(config));
+    await eventually(() => logged.some((l) => /reloading .* failed, keeping the previous configuration: \/registry\/secrets\/.* would not be readable/.test(l)), 10_000);
+    const got = await kubectl(['get', 'secret', 's1', '-o', 'jsonpath={.data.password}']);
+    assert.equal(Buffer.from(got.stdout, 'base64').toString(), values[1]);
+    writeFileSync(file, kept);
   });
 
   it('moves to another provider from a user configuration (aescbc to secretbox, then aesgcm)', async () => {
