@@ -73,15 +73,14 @@ export function parseAuditPolicy(text: string, source: string): AuditPolicy {
     if (p.kind !== 'Policy') throw fail(`kind is "${String(p.kind)}", want Policy`);
     if (p.apiVersion !== AUDIT_API_VERSION) throw fail(`apiVersion is "${String(p.apiVersion)}", want ${AUDIT_API_VERSION}`);
     checkStages(p.omitStages, 'omitStages', fail);
-    (p.rules ?? []).forEach((r, i) => {
+    for (const r of p.rules ?? []) {
       const where = `rules[${out.rules.length}]`;
       if (!LEVELS.includes(r?.level)) throw fail(`${where}.level: Unsupported value: "${String(r?.level)}": supported values: "${LEVELS.join('", "')}"`);
       checkStages(r.omitStages, `${where}.omitStages`, fail);
       if (r.nonResourceURLs?.length && (r.resources?.length || r.namespaces?.length)) throw fail(`${where}.nonResourceURLs: Invalid value: rules cannot apply to both regular resources and non-resource URLs`);
       for (const u of r.nonResourceURLs ?? []) if (!u.startsWith('/') && u !== '*') throw fail(`${where}.nonResourceURLs: Invalid value: "${u}": non-resource URL rules must begin with a '/' character`);
-      void i;
       out.rules.push(r);
-    });
+    }
     out.omitStages = [...(out.omitStages ?? []), ...(p.omitStages ?? [])];
     out.omitManagedFields = p.omitManagedFields ?? out.omitManagedFields;
   }
