@@ -76,6 +76,8 @@ export interface ApiServerOptions {
    * Never with AlwaysAllow among the modes, as upstream resets it there.
    */
   anonymousAuth?: boolean;
+  /** Let Services set spec.externalIPs: no DenyServiceExternalIPs admission (CVE-2020-8554). */
+  allowServiceExternalIPs?: boolean;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -121,7 +123,7 @@ export class ApiServer {
     this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);
-    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork });
+    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs });
     for (const check of admission.checks) this.resources.addAdmission(check);
     const modes = opts.authorizationModes ?? ['AlwaysAllow'];
     this.authorization = buildAuthorization(modes, this.cache, this.registry);

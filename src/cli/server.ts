@@ -34,6 +34,8 @@ Flags:
       --disable-scheduler          Do not run the scheduler in this process
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
+      --disable COMPONENT          Do not run a packaged component (repeatable, or a comma list): servicelb
+      --allow-service-external-ips Let Services set spec.externalIPs (denied by default: CVE-2020-8554)
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
       --default-not-ready-toleration-seconds N     tolerationSeconds of the not-ready toleration added to every pod (default 300)
       --default-unreachable-toleration-seconds N   tolerationSeconds of the unreachable toleration added to every pod (default 300)
@@ -54,6 +56,9 @@ Flags:
   -v, --verbose                    Log every request
   -h, --help                       Show this help
 `;
+
+/** The packaged components `--disable` turns off, by k3s's names. */
+const DISABLEABLE = ['servicelb'];
 
 export async function runServer(args: string[]): Promise<number> {
   const values = parseFlags(
@@ -80,6 +85,8 @@ export async function runServer(args: string[]): Promise<number> {
       'disable-scheduler': { type: 'boolean' },
       'kube-scheduler-arg': { type: 'string', multiple: true },
       'disable-controller-manager': { type: 'boolean' },
+      disable: { type: 'string', multiple: true },
+      'allow-service-external-ips': { type: 'boolean' },
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
@@ -136,6 +143,8 @@ export async function runServer(args: string[]): Promise<number> {
   if (anonymous !== undefined && anonymous !== 'true' && anonymous !== 'false') return fail(`invalid --anonymous-auth "${anonymous}"`);
   const proxyMode = values['proxy-mode'] ?? 'nftables';
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
+  const disabled = new Set((values.disable ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean));
+  for (const d of disabled) if (!DISABLEABLE.includes(d)) return fail(`invalid --disable "${d}": one of ${DISABLEABLE.join(', ')}`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -148,6 +157,8 @@ export async function runServer(args: string[]): Promise<number> {
     disableScheduler: values['disable-scheduler'],
     scheduler,
     disableControllers: values['disable-controller-manager'],
+    disableServiceLB: disabled.has('servicelb'),
+    allowServiceExternalIPs: values['allow-service-external-ips'],
     defaultTolerationSeconds: {
       notReadySeconds: tolerationSeconds['default-not-ready-toleration-seconds'],
       unreachableSeconds: tolerationSeconds['default-unreachable-toleration-seconds'],

@@ -59,6 +59,10 @@ export interface ControlPlaneOptions {
   tokenAuthFile?: string;
   /** kube-apiserver's --anonymous-auth (default true; never with AlwaysAllow). */
   anonymousAuth?: boolean;
+  /** Run without ServiceLB (k3s's --disable=servicelb). */
+  disableServiceLB?: boolean;
+  /** Let Services set spec.externalIPs (k8ts denies them by default: CVE-2020-8554). */
+  allowServiceExternalIPs?: boolean;
   /** kube-apiserver's --encryption-provider-config: an EncryptionConfiguration file. */
   encryptionProviderConfig?: string;
   /** k3s's --secrets-encryption: Secrets encrypted with a key generated into the data dir (when no config file is given). */
@@ -184,6 +188,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     kubeletClient: await ensureKubeletClientCert(o.dataDir, pki.ca),
     authorizationModes: o.authorizationModes,
     anonymousAuth: o.anonymousAuth,
+    allowServiceExternalIPs: o.allowServiceExternalIPs,
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
     serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),
@@ -195,7 +200,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile });
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB });
   const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler({ server: url, caPem: pki.ca.cert, token }, { ...o.scheduler, log: (line) => o.log?.(line) });
   return {
     apiServer,

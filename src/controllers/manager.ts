@@ -20,6 +20,7 @@ import { PodGC } from './podgc/controller.js';
 import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
+import { ServiceLBController } from './servicelb/controller.js';
 import { legacyTokenGenerator } from './serviceaccount/legacy-token.js';
 import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
@@ -47,6 +48,8 @@ export interface ControllerManagerOptions {
    * Without it that controller does not run, as upstream.
    */
   serviceAccountPrivateKeyFile?: string;
+  /** Run without ServiceLB, k3s's load balancer (`--disable=servicelb`): LoadBalancer Services stay Pending for another. */
+  disableServiceLB?: boolean;
 }
 
 export function startControllerManager(config: ClientConfig, log: (line: string) => void = () => undefined, options: ControllerManagerOptions = {}): ControllerManager {
@@ -73,6 +76,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
     new ClusterRoleAggregationController(client, informers, { log }),
   ];
+  if (!options.disableServiceLB) controllers.push(new ServiceLBController(client, informers, { log }));
   if (options.serviceAccountPrivateKeyFile) {
     const key = signingKeyFromPem(readFileSync(options.serviceAccountPrivateKeyFile, 'utf8'));
     controllers.push(new TokensController(client, informers, { generateToken: legacyTokenGenerator(key), rootCaPem: options.rootCaPem, log }));

@@ -5,7 +5,7 @@ import type { EndpointInfo, ServicePortInfo } from './model.js';
 
 const sp = (o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
   namespace: 'ns', name: 's', portName: '', protocol: 'tcp', clusterIP: '10.96.0.5', port: 80, nodePort: 0,
-  externalIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0, ...o,
+  externalIPs: [], loadBalancerIPs: [], loadBalancerSourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0, ...o,
 });
 const ep = (ip: string, o: Partial<EndpointInfo> = {}): EndpointInfo => ({ ip, port: 80, ready: true, serving: true, terminating: false, isLocal: false, ...o });
 const ips = (eps: EndpointInfo[]) => eps.map((e) => e.ip);

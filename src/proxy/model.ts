@@ -16,6 +16,10 @@ export interface ServicePortInfo {
   /** 0 when the service has none. */
   nodePort: number;
   externalIPs: string[];
+  /** status.loadBalancer.ingress IPs in VIP mode (type LoadBalancer only): served like externalIPs. */
+  loadBalancerIPs: string[];
+  /** spec.loadBalancerSourceRanges (IPv4 CIDRs) of a LoadBalancer: the clients its load balancer IPs accept. */
+  loadBalancerSourceRanges: string[];
   /** sessionAffinity ClientIP: the stickiness timeout in seconds; undefined for None. */
   affinityTimeoutSeconds?: number;
   externalPolicyLocal: boolean;
@@ -70,9 +74,9 @@ export function keyOfServicePort(sp: ServicePortInfo): string {
 
 export const endpointAddress = (ep: Pick<EndpointInfo, 'ip' | 'port'>): string => `${ep.ip}:${ep.port}`;
 
-/** NodePorts, externalIPs (and, later, load balancer IPs) make a service reachable from outside. */
+/** NodePorts, externalIPs and load balancer IPs make a service reachable from outside. */
 export function externallyAccessible(sp: ServicePortInfo): boolean {
-  return sp.nodePort !== 0 || sp.externalIPs.length > 0;
+  return sp.nodePort !== 0 || sp.externalIPs.length > 0 || sp.loadBalancerIPs.length > 0;
 }
 
 export function masqueradeMark(cfg: ProxyConfig): string {

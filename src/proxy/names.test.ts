@@ -5,7 +5,7 @@ import { iptablesEndpointChain, iptablesServiceChains, nftAffinitySet, nftEndpoi
 
 const sp: ServicePortInfo = {
   namespace: 'ns1', name: 'svc1', portName: 'p80', protocol: 'tcp', clusterIP: '172.30.0.41', port: 80, nodePort: 0,
-  externalIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
+  externalIPs: [], loadBalancerIPs: [], loadBalancerSourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
 };
 const ep = { ip: '10.180.0.1', port: 80 };
 
@@ -15,13 +15,14 @@ describe('chain names', () => {
       cluster: 'service-ULMVA6XW-ns1/svc1/tcp/p80',
       local: 'local-ULMVA6XW-ns1/svc1/tcp/p80',
       external: 'external-ULMVA6XW-ns1/svc1/tcp/p80',
+      firewall: 'firewall-ULMVA6XW-ns1/svc1/tcp/p80',
     });
     assert.equal(nftEndpointChain(sp, ep), 'endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80');
     assert.equal(nftAffinitySet(sp, ep), 'affinity-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80');
   });
 
   it('are the ones upstream iptables mode derives, 16 base32 characters of sha256', () => {
-    assert.deepEqual(iptablesServiceChains('KUBE', sp), { svc: 'KUBE-SVC-XPGD46QRK7WJZT7O', svl: 'KUBE-SVL-XPGD46QRK7WJZT7O', ext: 'KUBE-EXT-XPGD46QRK7WJZT7O' });
+    assert.deepEqual(iptablesServiceChains('KUBE', sp), { svc: 'KUBE-SVC-XPGD46QRK7WJZT7O', svl: 'KUBE-SVL-XPGD46QRK7WJZT7O', ext: 'KUBE-EXT-XPGD46QRK7WJZT7O', fw: 'KUBE-FW-XPGD46QRK7WJZT7O' });
     assert.equal(iptablesEndpointChain('KUBE', sp, ep), 'KUBE-SEP-SXIVWICOYRO3J4NJ');
   });
 

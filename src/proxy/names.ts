@@ -46,11 +46,12 @@ export interface NftServiceNames {
   cluster: string;
   local: string;
   external: string;
+  firewall: string;
 }
 
 export function nftServiceChains(sp: ServicePortInfo): NftServiceNames {
   const base = hashAndTruncate(nftServiceBase(sp));
-  return { cluster: `service-${base}`, local: `local-${base}`, external: `external-${base}` };
+  return { cluster: `service-${base}`, local: `local-${base}`, external: `external-${base}`, firewall: `firewall-${base}` };
 }
 
 export function nftEndpointBase(sp: ServicePortInfo, ep: Pick<EndpointInfo, 'ip' | 'port'>): string {
@@ -71,12 +72,13 @@ export interface IptablesServiceNames {
   svc: string;
   svl: string;
   ext: string;
+  fw: string;
 }
 
 /** `prefix` is "KUBE" upstream; tests running side by side give each proxy its own. */
 export function iptablesServiceChains(prefix: string, sp: ServicePortInfo): IptablesServiceNames {
   const h = portProtoHash(sp);
-  return { svc: `${prefix}-SVC-${h}`, svl: `${prefix}-SVL-${h}`, ext: `${prefix}-EXT-${h}` };
+  return { svc: `${prefix}-SVC-${h}`, svl: `${prefix}-SVL-${h}`, ext: `${prefix}-EXT-${h}`, fw: `${prefix}-FW-${h}` };
 }
 
 export function iptablesEndpointChain(prefix: string, sp: ServicePortInfo, ep: Pick<EndpointInfo, 'ip' | 'port'>): string {

@@ -8,6 +8,7 @@ import { keyOfServicePort, type L4Protocol, type ServicePortInfo } from './model
 export const DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10_800;
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const IPV4_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
 export function servicePortsOf(svc: Service): ServicePortInfo[] {
   const spec = svc.spec ?? {};
@@ -16,6 +17,9 @@ export function servicePortsOf(svc: Service): ServicePortInfo[] {
   const namespace = svc.metadata.namespace ?? 'default';
   const externallyReachable = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
   const externalIPs = (spec.externalIPs ?? []).filter((ip) => IPV4.test(ip));
+  // ipMode Proxy asks the proxy to leave the address to the load balancer (traffic must go through it).
+  const loadBalancerIPs = spec.type === 'LoadBalancer' ? [...new Set((svc.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip && IPV4.test(i.ip) && i.ipMode !== 'Proxy').map((i) => i.ip!))] : [];
+  const loadBalancerSourceRanges = spec.type === 'LoadBalancer' ? (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => IPV4_CIDR.test(r)) : [];
   const externalPolicyLocal = spec.externalTrafficPolicy === 'Local' && (externallyReachable || externalIPs.length > 0);
   const affinity = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS) : undefined;
   return (spec.ports ?? []).map((p) => ({
@@ -27,6 +31,8 @@ export function servicePortsOf(svc: Service): ServicePortInfo[] {
     port: p.port,
     nodePort: externallyReachable ? (p.nodePort ?? 0) : 0,
     externalIPs,
+    loadBalancerIPs,
+    loadBalancerSourceRanges,
     affinityTimeoutSeconds: affinity,
     externalPolicyLocal,
     internalPolicyLocal: spec.internalTrafficPolicy === 'Local',

@@ -87,6 +87,10 @@ export interface TestClusterOptions {
   tokenAuthFile?: string;
   /** Where the API server listens (default 127.0.0.1); 0.0.0.0 lets pods reach it through the `kubernetes` Service. */
   bindAddress?: string;
+  /** Let Services set spec.externalIPs (denied by default, CVE-2020-8554). */
+  allowServiceExternalIPs?: boolean;
+  /** Run without the ServiceLB controller. */
+  disableServiceLB?: boolean;
   /** Further control-plane settings (limits, encryption, audit, a log to read). */
   controlPlane?: Partial<Omit<ControlPlaneOptions, 'dataDir' | 'port'>>;
 }
@@ -108,6 +112,8 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     clusterCidr: opts.clusterCidr,
     extraKinds: opts.extraKinds,
     serviceCidr: opts.serviceCidr,
+    allowServiceExternalIPs: opts.allowServiceExternalIPs,
+    disableServiceLB: opts.disableServiceLB,
     ...opts.controlPlane,
   });
   const kubeconfig = cp.kubeconfigPath;

@@ -3,6 +3,7 @@
 import { objectKey, type Registry } from '../registry/registry.js';
 import type { AdmissionCheck } from '../rest/resource-store.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
+import { denyServiceExternalIPs } from './deny-external-ips.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { serviceAccountAdmission } from './service-account.js';
@@ -13,6 +14,8 @@ export interface AdmissionOptions {
   /** ServiceAccount admission (the kube-api-access volume) runs when tokens are issued. */
   serviceAccountTokens: boolean;
   serviceNetwork?: ServiceNetwork;
+  /** Skip DenyServiceExternalIPs (which k8ts runs by default): Services may set spec.externalIPs. */
+  allowServiceExternalIPs?: boolean;
 }
 
 export interface AdmissionChain {
@@ -32,6 +35,8 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   }
   const services = registry.lookup('', 'v1', 'services');
   if (!services) return { checks };
+  // Before allocation: a refused Service takes no ClusterIP or node port.
+  if (!o.allowServiceExternalIPs) checks.push(denyServiceExternalIPs());
   const allocator = new ServiceAllocator(cache, services, o.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
   checks.push(serviceAllocation(allocator, services));
   return { checks, allocator };

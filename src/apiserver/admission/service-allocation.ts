@@ -31,6 +31,8 @@ interface ServiceSpec {
   allocateLoadBalancerNodePorts?: boolean;
   ipFamilies?: string[];
   ipFamilyPolicy?: string;
+  externalTrafficPolicy?: string;
+  healthCheckNodePort?: number;
 }
 
 function ipToInt(ip: string): number | undefined {
@@ -82,6 +84,7 @@ export class ServiceAllocator {
       const spec = (c.obj['spec'] ?? {}) as ServiceSpec;
       for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) ips.add(ip);
       for (const p of spec.ports ?? []) if (p.nodePort) ports.add(p.nodePort);
+      if (spec.healthCheckNodePort) ports.add(spec.healthCheckNodePort);
     }
     return { ips, ports };
   }
@@ -164,6 +167,7 @@ export class ServiceAllocator {
       p.nodePort = port;
       if (!sibling) taken.ports.push(port);
     });
+    this.allocateHealthCheckNodePort(spec, oldSpec, new Set([...ports, ...taken.ports]), taken, errs);
     if (errs.length) throw errors.invalid(this.services, svc.metadata.name ?? '', errs);
     for (const ip of taken.ips) this.reservedIPs.add(ip);
     for (const p of taken.ports) this.reservedPorts.add(p);
@@ -172,6 +176,27 @@ export class ServiceAllocator {
       for (const ip of taken.ips) this.reservedIPs.delete(ip);
       for (const p of taken.ports) this.reservedPorts.delete(p);
     };
+  }
+
+  /**
+   * externalTrafficPolicy Local LoadBalancers get a health-check node port from the node port
+   * range (the strategy carries the old one over on update); a requested one must be free.
+   */
+  private allocateHealthCheckNodePort(spec: ServiceSpec, oldSpec: ServiceSpec, used: Set<number>, taken: { ports: number[] }, errs: FieldError[]): void {
+    if (spec.type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') return;
+    const wanted = spec.healthCheckNodePort;
+    if (wanted && wanted === oldSpec.healthCheckNodePort) return;
+    if (wanted) {
+      const [lo, hi] = this.network.nodePortRange;
+      if (wanted < lo || wanted > hi) errs.push({ type: 'FieldValueInvalid', field: 'spec.healthCheckNodePort', badValue: wanted, detail: `provided port is not in the valid range. The range of valid ports is ${lo}-${hi}` });
+      else if (used.has(wanted)) errs.push({ type: 'FieldValueInvalid', field: 'spec.healthCheckNodePort', badValue: wanted, detail: 'provided port is already allocated' });
+      else taken.ports.push(wanted);
+      return;
+    }
+    const port = this.pickPort(used);
+    if (!port) throw errors.internal(new Error('failed to allocate a nodePort: range is full'));
+    spec.healthCheckNodePort = port;
+    taken.ports.push(port);
   }
 }
 

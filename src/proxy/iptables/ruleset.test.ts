@@ -9,7 +9,7 @@ import { desiredIptablesRules, restoreScript } from './ruleset.js';
 const cfg: ProxyConfig = { ...DEFAULT_PROXY_CONFIG, clusterCIDR: '10.244.0.0/16' };
 const port = (name: string): ServicePortInfo => ({
   namespace: 'ns1', name, portName: 'p80', protocol: 'tcp', clusterIP: '', port: 80, nodePort: 0,
-  externalIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
+  externalIPs: [], loadBalancerIPs: [], loadBalancerSourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0,
 });
 
 describe('iptables ruleset', () => {
@@ -47,6 +47,29 @@ describe('iptables ruleset', () => {
       `-m comment --comment "ns1/np:p80 -> 10.244.1.2:80" -j ${local}`,
     ]);
     assert.equal(rs.nat.get(local)![1], `-m comment --comment ns1/np:p80 -m recent --name ${local} --mask 255.255.255.255 --rsource --set -m tcp -p tcp -j DNAT --to-destination 10.244.1.2:80`);
+  });
+
+  it('load balancer ingress IPs jump to the external chain; with no endpoints they are rejected in KUBE-EXTERNAL-SERVICES', () => {
+    const lb = (name: string, ip: string, port: number, nodePort: number) => ({
+      ...service(name, ip, { type: 'LoadBalancer', ports: [{ name: 'p80', port, nodePort }] }),
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' as const }] } },
+    });
+    const rs = desiredIptablesRules(stateOf([lb('lb', '10.96.0.44', 8080, 30090), lb('lb-empty', '10.96.0.45', 8081, 30091)], [slice('lb', [endpoint('10.244.1.2')])]), cfg, 'KT1');
+    const n = iptablesServiceChains('KT1', port('lb'));
+    assert.ok(rs.nat.get('KT1-SERVICES')!.includes(`-m comment --comment "ns1/lb:p80 loadbalancer IP" -m tcp -p tcp -d 192.0.2.10 --dport 8080 -j ${n.ext}`));
+    assert.ok(rs.filter.get('KT1-EXTERNAL-SERVICES')!.includes('-m comment --comment "ns1/lb-empty:p80 has no endpoints" -m tcp -p tcp -d 192.0.2.10 --dport 8081 -j REJECT'));
+  });
+
+  it('loadBalancerSourceRanges: KUBE-SERVICES → KUBE-FW, which lets the ranges on to KUBE-EXT; KUBE-PROXY-FIREWALL drops the rest', () => {
+    const svc = { ...service('fw', '10.96.0.48', { type: 'LoadBalancer', loadBalancerSourceRanges: ['198.51.100.0/24'], ports: [{ name: 'p80', port: 80, nodePort: 30093 }] }), status: { loadBalancer: { ingress: [{ ip: '203.0.113.5' }] } } };
+    const rs = desiredIptablesRules(stateOf([svc], [slice('fw', [endpoint('10.244.1.2')])]), cfg, 'KT1');
+    const n = iptablesServiceChains('KT1', port('fw'));
+    assert.ok(rs.nat.get('KT1-SERVICES')!.includes(`-m comment --comment "ns1/fw:p80 loadbalancer IP" -m tcp -p tcp -d 203.0.113.5 --dport 80 -j ${n.fw}`));
+    assert.deepEqual(rs.nat.get(n.fw), [
+      `-m comment --comment "ns1/fw:p80 loadbalancer IP" -s 198.51.100.0/24 -j ${n.ext}`,
+      '-m comment --comment "other traffic to ns1/fw:p80 will be dropped by KUBE-PROXY-FIREWALL"',
+    ]);
+    assert.deepEqual(rs.filter.get('KT1-PROXY-FIREWALL'), [`-m comment --comment "ns1/fw:p80 traffic not accepted by ${n.fw}" -m tcp -p tcp -d 203.0.113.5 --dport 80 -j DROP`]);
   });
 
   it('no endpoints: REJECT in the filter table for the ClusterIP and the node port', () => {

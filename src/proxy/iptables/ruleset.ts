@@ -4,6 +4,7 @@
 // running side by side keep to their own.
 import { planServicePort } from '../categorize.js';
 import { masqueradeMark, servicePortName, type EndpointInfo, type ProxyConfig, type ProxyState, type ServicePortInfo } from '../model.js';
+import { firewallSources } from '../firewall.js';
 import { iptablesEndpointChain, iptablesServiceChains } from '../names.js';
 
 export interface IptablesRuleset {
@@ -19,6 +20,7 @@ export interface TopChains {
   markMasq: string;
   externalServices: string;
   forward: string;
+  firewall: string;
 }
 
 export function topChains(prefix: string): TopChains {
@@ -29,6 +31,7 @@ export function topChains(prefix: string): TopChains {
     markMasq: `${prefix}-MARK-MASQ`,
     externalServices: `${prefix}-EXTERNAL-SERVICES`,
     forward: `${prefix}-FORWARD`,
+    firewall: `${prefix}-PROXY-FIREWALL`,
   };
 }
 
@@ -37,7 +40,11 @@ export function jumpRules(prefix: string): [string, string, string][] {
   const c = topChains(prefix);
   const portals = `-m comment --comment "kubernetes service portals" -j ${c.services}`;
   const external = `-m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j ${c.externalServices}`;
+  const firewall = `-m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j ${c.firewall}`;
   return [
+    ['filter', 'INPUT', firewall],
+    ['filter', 'OUTPUT', firewall],
+    ['filter', 'FORWARD', firewall],
     ['nat', 'PREROUTING', portals],
     ['nat', 'OUTPUT', portals],
     ['nat', 'POSTROUTING', `-m comment --comment "kubernetes postrouting rules" -j ${c.postrouting}`],
@@ -66,7 +73,7 @@ export function desiredIptablesRules(state: ProxyState, cfg: ProxyConfig, prefix
     return r;
   };
   for (const ch of [c.services, c.nodePorts, c.postrouting, c.markMasq]) nat(ch);
-  for (const ch of [c.services, c.externalServices, c.forward]) filter(ch);
+  for (const ch of [c.services, c.externalServices, c.forward, c.firewall]) filter(ch);
   nat(c.postrouting).push(`-m mark ! --mark ${mark}/${mark} -j RETURN`, `-j MARK --xor-mark ${mark}`, `-m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully`);
   nat(c.markMasq).push(`-j MARK --or-mark ${mark}`);
   filter(c.forward).push(
@@ -75,7 +82,7 @@ export function desiredIptablesRules(state: ProxyState, cfg: ProxyConfig, prefix
     `-m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
   );
   const keys = [...state.services.keys()].sort();
-  for (const key of keys) addServicePort(nat, filter, c, prefix, state.services.get(key)!, state.endpoints.get(key) ?? [], cfg);
+  for (const key of keys) addServicePort(nat, filter, c, prefix, state.services.get(key)!, state.endpoints.get(key) ?? [], cfg, state.nodeIPs);
   // NodePorts only on the node's own addresses, never on 127.0.0.1 (CVE-2020-8558); last in the chain.
   for (const ip of state.nodeIPs) {
     if (ip.startsWith('127.')) continue;
@@ -86,7 +93,7 @@ export function desiredIptablesRules(state: ProxyState, cfg: ProxyConfig, prefix
 
 type ChainOf = (chain: string) => string[];
 
-function addServicePort(nat: ChainOf, filter: ChainOf, c: TopChains, prefix: string, sp: ServicePortInfo, endpoints: EndpointInfo[], cfg: ProxyConfig): void {
+function addServicePort(nat: ChainOf, filter: ChainOf, c: TopChains, prefix: string, sp: ServicePortInfo, endpoints: EndpointInfo[], cfg: ProxyConfig, nodeIPs: readonly string[]): void {
   const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints, usesClusterChain, usesLocalChain, hasInternal, hasExternal, usesExternalChain, noEndpointsVerdict } = planServicePort(sp, endpoints);
   const names = iptablesServiceChains(prefix, sp);
   const name = servicePortName(sp);
@@ -95,6 +102,8 @@ function addServicePort(nat: ChainOf, filter: ChainOf, c: TopChains, prefix: str
   if (usesLocalChain) nat(names.svl);
   for (const ep of allReachable) nat(iptablesEndpointChain(prefix, sp, ep));
   if (usesExternalChain) nat(names.ext);
+  const allowed = firewallSources(sp, nodeIPs);
+  if (allowed) nat(names.fw);
   const internalChain = sp.internalPolicyLocal ? names.svl : names.svc;
   const externalPolicyChain = sp.externalPolicyLocal ? names.svl : names.svc;
   const verdict = noEndpointsVerdict === 'reject' ? 'REJECT' : 'DROP';
@@ -106,9 +115,14 @@ function addServicePort(nat: ChainOf, filter: ChainOf, c: TopChains, prefix: str
   } else {
     filter(c.services).push(`-m comment --comment ${quote(noEndpoints)} ${clusterMatch} -j ${verdict}`);
   }
-  for (const ip of sp.externalIPs) {
+  const outside: [string, string][] = [...sp.externalIPs.map((ip): [string, string] => [ip, 'external IP']), ...sp.loadBalancerIPs.map((ip): [string, string] => [ip, 'loadbalancer IP'])];
+  for (const [ip, what] of outside) {
     const match = `${proto} -d ${ip} --dport ${sp.port}`;
-    if (usesExternalChain) nat(c.services).push(`-m comment --comment ${quote(`${name} external IP`)} ${match} -j ${names.ext}`);
+    // Load balancer IPs with source ranges pass the firewall chain first.
+    const target = allowed && what === 'loadbalancer IP' ? names.fw : names.ext;
+    if (usesExternalChain) nat(c.services).push(`-m comment --comment ${quote(`${name} ${what}`)} ${match} -j ${target}`);
+    // What the firewall chain did not DNAT still has the load balancer IP as its destination here.
+    if (allowed && what === 'loadbalancer IP') filter(c.firewall).push(`-m comment --comment ${quote(`${name} traffic not accepted by ${names.fw}`)} ${match} -j DROP`);
     if (!hasExternal) filter(c.externalServices).push(`-m comment --comment ${quote(noEndpoints)} ${match} -j ${verdict}`);
   }
   if (sp.nodePort) {
@@ -130,6 +144,11 @@ function addServicePort(nat: ChainOf, filter: ChainOf, c: TopChains, prefix: str
       ext.push(`-m comment --comment ${quote(`route LOCAL traffic for ${name} external destinations`)} -m addrtype --src-type LOCAL -j ${names.svc}`);
     }
     if (hasExternal) ext.push(`-j ${externalPolicyChain}`);
+  }
+  if (allowed) {
+    const fw = nat(names.fw);
+    if (usesExternalChain) for (const src of allowed) fw.push(`-m comment --comment ${quote(`${name} loadbalancer IP`)} -s ${src} -j ${names.ext}`);
+    fw.push(`-m comment --comment ${quote(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`)}`);
   }
   if (usesClusterChain) nat(names.svc).push(...toEndpointRules(prefix, sp, name, clusterEndpoints));
   if (usesLocalChain) nat(names.svl).push(...toEndpointRules(prefix, sp, name, localEndpoints));

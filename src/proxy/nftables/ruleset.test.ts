@@ -9,7 +9,7 @@ import { desiredNftParts, desiredNftRuleset, type NftRulesetMemo } from './rules
 const cfg: ProxyConfig = { ...DEFAULT_PROXY_CONFIG, clusterCIDR: '10.244.0.0/16' };
 const port = (name: string, o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
   namespace: 'ns1', name, portName: 'p80', protocol: 'tcp', clusterIP: '', port: 80, nodePort: 0,
-  externalIPs: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0, ...o,
+  externalIPs: [], loadBalancerIPs: [], loadBalancerSourceRanges: [], externalPolicyLocal: false, internalPolicyLocal: false, healthCheckNodePort: 0, ...o,
 });
 const ep = (ip: string) => ({ ip, port: 80 });
 
@@ -66,6 +66,50 @@ describe('nftables ruleset', () => {
     assert.equal(rs.elements['service-ips'].get('198.51.100.7 . tcp . 80'), `goto ${n.external}`);
     assert.deepEqual([...rs.elements['service-ips'].keys()], ['10.96.0.43 . tcp . 80', '198.51.100.7 . tcp . 80']);
     assert.ok(![...rs.chains.keys()].some((c) => c.includes('/name/') || c.includes('/headless/')));
+  });
+
+  it('load balancer ingress IPs (ServiceLB: node addresses, ipMode VIP) go to the external chain; ipMode Proxy ones and non-LoadBalancer services get none', () => {
+    const lb = (name: string, ip: string, ingress: { ip: string; ipMode?: 'VIP' | 'Proxy' }[], spec: Record<string, unknown> = {}) => ({
+      ...service(name, ip, { type: 'LoadBalancer', ports: [{ name: 'p80', port: 80, nodePort: 30090 }], ...spec }),
+      status: { loadBalancer: { ingress } },
+    });
+    const rs = desiredNftRuleset(stateOf([
+      lb('lb', '10.96.0.44', [{ ip: NODE_IP, ipMode: 'VIP' }, { ip: '192.0.2.11' }]),
+      lb('proxied', '10.96.0.45', [{ ip: '192.0.2.12', ipMode: 'Proxy' }], { ports: [{ name: 'p80', port: 80, nodePort: 30092 }] }),
+      { ...service('was-lb', '10.96.0.46'), status: { loadBalancer: { ingress: [{ ip: '192.0.2.13' }] } } },
+      lb('lb-empty', '10.96.0.47', [{ ip: NODE_IP }], { ports: [{ name: 'p80', port: 81, nodePort: 30091 }] }),
+    ], [slice('lb', [endpoint('10.244.1.2')]), slice('proxied', [endpoint('10.244.1.3')]), slice('was-lb', [endpoint('10.244.1.4')])]), cfg);
+    const n = nftServiceChains(port('lb'));
+    assert.equal(rs.elements['service-ips'].get(`${NODE_IP} . tcp . 80`), `goto ${n.external}`);
+    assert.equal(rs.elements['service-ips'].get('192.0.2.11 . tcp . 80'), `goto ${n.external}`);
+    assert.equal(rs.elements['service-nodeports'].get('tcp . 30090'), `goto ${n.external}`);
+    assert.deepEqual(rs.chains.get(n.external), ['jump mark-for-masquerade', `goto ${n.cluster}`]);
+    assert.ok(![...rs.elements['service-ips'].keys()].some((k) => k.startsWith('192.0.2.12 ') || k.startsWith('192.0.2.13 ')));
+    // No endpoints: the load balancer address is refused like the ClusterIP.
+    assert.equal(rs.elements['no-endpoint-services'].get(`${NODE_IP} . tcp . 81`), 'goto reject-chain');
+  });
+
+  it('loadBalancerSourceRanges: the load balancer IPs go through a firewall chain that drops other sources (the VIPs allowed too when a range holds the node)', () => {
+    const fw = (name: string, ip: string, ranges: string[]) => ({
+      ...service(name, ip, { type: 'LoadBalancer', loadBalancerSourceRanges: ranges, ports: [{ name: 'p80', port: 80, nodePort: 30093 }] }),
+      status: { loadBalancer: { ingress: [{ ip: '203.0.113.5', ipMode: 'VIP' as const }] } },
+    });
+    const rs = desiredNftRuleset(stateOf([fw('fw', '10.96.0.48', [' 198.51.100.0/24', '192.0.2.0/24'])], [slice('fw', [endpoint('10.244.1.2')])]), cfg);
+    const n = nftServiceChains(port('fw'));
+    assert.equal(rs.elements['firewall-ips'].get('203.0.113.5 . tcp . 80'), `goto ${n.firewall}`);
+    // 192.0.2.0/24 holds the node (192.0.2.10): its own requests to the VIP come from the VIP.
+    assert.deepEqual(rs.chains.get(n.firewall), ['ip saddr != { 198.51.100.0/24, 192.0.2.0/24, 203.0.113.5 } drop']);
+    assert.equal(rs.elements['service-ips'].get('203.0.113.5 . tcp . 80'), `goto ${n.external}`);
+    const away = desiredNftRuleset(stateOf([fw('fw', '10.96.0.48', ['198.51.100.0/24'])], [slice('fw', [endpoint('10.244.1.2')])]), cfg);
+    assert.deepEqual(away.chains.get(n.firewall), ['ip saddr != { 198.51.100.0/24 } drop']);
+    // No load balancer IP yet, or no ranges: no firewall.
+    const pending = desiredNftRuleset(stateOf([{ ...fw('fw', '10.96.0.48', ['198.51.100.0/24']), status: {} }], [slice('fw', [endpoint('10.244.1.2')])]), cfg);
+    assert.equal(pending.chains.has(n.firewall), false);
+    assert.equal(pending.elements['firewall-ips'].size, 0);
+    const text = fullSyncScript('kube-proxy', cfg, rs);
+    for (const line of ['add rule ip kube-proxy filter-prerouting ct state new jump firewall-check', 'add rule ip kube-proxy filter-output ct state new jump firewall-check', 'add rule ip kube-proxy firewall-check ip daddr . meta l4proto . th dport vmap @firewall-ips']) {
+      assert.ok(text.includes(`${line}\n`), `missing: ${line}`);
+    }
   });
 
   it('sessionAffinity ClientIP: a timed affinity set per endpoint, checked before the spread and updated on DNAT', () => {

@@ -3,6 +3,7 @@
 // dispatch maps and sets. The fixed part (base chains, dispatch rules, masquerading) is the
 // skeleton, rendered by skeletonCommands.
 import { planServicePort } from '../categorize.js';
+import { firewallSources } from '../firewall.js';
 import { masqueradeMark, type EndpointInfo, type ProxyConfig, type ProxyState, type ServicePortInfo } from '../model.js';
 import { nftAffinitySet, nftEndpointChain, nftServiceChains } from '../names.js';
 
@@ -12,11 +13,12 @@ export const NO_ENDPOINT_SERVICES = 'no-endpoint-services';
 export const NO_ENDPOINT_NODEPORTS = 'no-endpoint-nodeports';
 export const CLUSTER_IPS = 'cluster-ips';
 export const NODEPORT_IPS = 'nodeport-ips';
+export const FIREWALL_IPS = 'firewall-ips';
 const MARK_MASQ = 'mark-for-masquerade';
 const REJECT_CHAIN = 'reject-chain';
 
 /** Maps and sets whose elements change with the state; the value is undefined for a set's element. */
-export const ELEMENT_CONTAINERS = [SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, CLUSTER_IPS, NODEPORT_IPS] as const;
+export const ELEMENT_CONTAINERS = [SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, FIREWALL_IPS, CLUSTER_IPS, NODEPORT_IPS] as const;
 export type ElementContainer = (typeof ELEMENT_CONTAINERS)[number];
 
 export interface NftRuleset {
@@ -49,7 +51,7 @@ export function skeletonCommands(table: string, cfg: ProxyConfig): string[] {
     ['nat-postrouting', 'nat', 'postrouting', 100],
   ];
   for (const [name, type, hook, prio] of base) out.push(`add chain ${t} ${name} { type ${type} hook ${hook} priority ${prio} ; policy accept ; }`);
-  for (const c of ['services', 'service-endpoints-check', 'nodeport-endpoints-check', 'cluster-ips-check', MARK_MASQ, 'masquerading', REJECT_CHAIN]) out.push(`add chain ${t} ${c}`);
+  for (const c of ['services', 'service-endpoints-check', 'nodeport-endpoints-check', 'cluster-ips-check', 'firewall-check', MARK_MASQ, 'masquerading', REJECT_CHAIN]) out.push(`add chain ${t} ${c}`);
   out.push(`add set ${t} ${CLUSTER_IPS} { type ipv4_addr ; comment "Active ClusterIPs" ; }`);
   out.push(`add set ${t} ${NODEPORT_IPS} { type ipv4_addr ; comment "IPs that accept NodePort traffic" ; }`);
   const vmap = (name: string, key: string, comment: string) => `add map ${t} ${name} { type ${key} : verdict ; comment "${comment}" ; }`;
@@ -57,11 +59,14 @@ export function skeletonCommands(table: string, cfg: ProxyConfig): string[] {
   out.push(vmap(SERVICE_NODEPORTS, 'inet_proto . inet_service', 'NodePort traffic'));
   out.push(vmap(NO_ENDPOINT_SERVICES, 'ipv4_addr . inet_proto . inet_service', 'vmap to drop or reject packets to services with no endpoints'));
   out.push(vmap(NO_ENDPOINT_NODEPORTS, 'inet_proto . inet_service', 'vmap to drop or reject packets to service nodeports with no endpoints'));
+  out.push(vmap(FIREWALL_IPS, 'ipv4_addr . inet_proto . inet_service', 'destinations that are subject to LoadBalancerSourceRanges'));
   const jumps: [string, string, string][] = [
     ['filter-input', 'ct state new', 'nodeport-endpoints-check'],
     ['filter-input', 'ct state new', 'service-endpoints-check'],
     ['filter-forward', 'ct state new', 'service-endpoints-check'],
     ['filter-output', 'ct state new', 'service-endpoints-check'],
+    ['filter-prerouting', 'ct state new', 'firewall-check'],
+    ['filter-output', 'ct state new', 'firewall-check'],
     ['filter-forward', 'ct state new', 'cluster-ips-check'],
     ['filter-output-post-dnat', 'ct state new', 'cluster-ips-check'],
     ['nat-output', '', 'services'],
@@ -78,6 +83,7 @@ export function skeletonCommands(table: string, cfg: ProxyConfig): string[] {
   out.push(`add rule ${t} nodeport-endpoints-check ip daddr @${NODEPORT_IPS} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS}`);
   // Ports of a ClusterIP that no service serves are refused rather than left to time out.
   out.push(`add rule ${t} cluster-ips-check ip daddr @${CLUSTER_IPS} reject comment "Reject traffic to invalid ports of ClusterIPs"`);
+  out.push(`add rule ${t} firewall-check ip daddr . meta l4proto . th dport vmap @${FIREWALL_IPS}`);
   out.push(`add rule ${t} services ip daddr . meta l4proto . th dport vmap @${SERVICE_IPS}`);
   // Only the node's own addresses take NodePorts: never 127.0.0.1 (CVE-2020-8558).
   out.push(`add rule ${t} services ip daddr @${NODEPORT_IPS} meta l4proto . th dport vmap @${SERVICE_NODEPORTS}`);
@@ -98,18 +104,19 @@ export interface NftParts {
  * objects only when the port or its endpoints change, so an unchanged port's part (the very same
  * object) is reused, and the diff skips it by identity.
  */
-export type NftRulesetMemo = WeakMap<ServicePortInfo, { endpoints: EndpointInfo[] | undefined; cfg: ProxyConfig; part: NftRuleset }>;
+export type NftRulesetMemo = WeakMap<ServicePortInfo, { endpoints: EndpointInfo[] | undefined; cfg: ProxyConfig; nodeIPs: string[]; part: NftRuleset }>;
 
 export function desiredNftParts(state: ProxyState, cfg: ProxyConfig, memo?: NftRulesetMemo): NftParts {
   const parts = new Map<string, NftRuleset>();
   for (const [key, sp] of state.services) {
     const endpoints = state.endpoints.get(key);
     const cached = memo?.get(sp);
-    let part = cached && cached.endpoints === endpoints && cached.cfg === cfg ? cached.part : undefined;
+    // The node's addresses matter only to firewalled ports; they change rarely (a new array when they do).
+    let part = cached && cached.endpoints === endpoints && cached.cfg === cfg && cached.nodeIPs === state.nodeIPs ? cached.part : undefined;
     if (!part) {
       part = emptyRuleset();
-      addServicePort(part, sp, endpoints ?? [], cfg);
-      memo?.set(sp, { endpoints, cfg, part });
+      addServicePort(part, sp, endpoints ?? [], cfg, state.nodeIPs);
+      memo?.set(sp, { endpoints, cfg, nodeIPs: state.nodeIPs, part });
     }
     parts.set(key, part);
   }
@@ -133,7 +140,7 @@ export function desiredNftRuleset(state: ProxyState, cfg: ProxyConfig, memo?: Nf
   return flattenParts(desiredNftParts(state, cfg, memo));
 }
 
-function addServicePort(rs: NftRuleset, sp: ServicePortInfo, endpoints: EndpointInfo[], cfg: ProxyConfig): void {
+function addServicePort(rs: NftRuleset, sp: ServicePortInfo, endpoints: EndpointInfo[], cfg: ProxyConfig, nodeIPs: readonly string[]): void {
   const { clusterEndpoints, localEndpoints, allReachable, usesClusterChain, usesLocalChain, hasInternal, hasExternal, usesExternalChain, noEndpointsVerdict } = planServicePort(sp, endpoints);
   const names = nftServiceChains(sp);
   const proto = sp.protocol;
@@ -155,9 +162,14 @@ function addServicePort(rs: NftRuleset, sp: ServicePortInfo, endpoints: Endpoint
   rs.elements[CLUSTER_IPS].set(sp.clusterIP, undefined);
   if (hasInternal) rs.elements[SERVICE_IPS].set(ipKey(sp.clusterIP), `goto ${internalChain}`);
   else rs.elements[NO_ENDPOINT_SERVICES].set(ipKey(sp.clusterIP), internalVerdict);
-  for (const ip of sp.externalIPs) {
+  for (const ip of [...sp.externalIPs, ...sp.loadBalancerIPs]) {
     if (usesExternalChain) rs.elements[SERVICE_IPS].set(ipKey(ip), `goto ${names.external}`);
     if (!hasExternal) rs.elements[NO_ENDPOINT_SERVICES].set(ipKey(ip), externalVerdict);
+  }
+  const allowed = firewallSources(sp, nodeIPs);
+  if (allowed) {
+    chain(names.firewall).push(`ip saddr != { ${allowed.join(', ')} } drop`);
+    for (const ip of sp.loadBalancerIPs) rs.elements[FIREWALL_IPS].set(ipKey(ip), `goto ${names.firewall}`);
   }
   if (sp.nodePort) {
     const npKey = `${proto} . ${sp.nodePort}`;

@@ -68,4 +68,21 @@ describe('service allocation', () => {
     await ok(['delete', 'svc', 'np1']);
     await ok(['create', '-f', service('np2', 'NodePort', { nodePort: np })]);
   });
+
+  it('an externalTrafficPolicy Local LoadBalancer gets a health-check node port, kept on update and dropped with the policy', async () => {
+    const lb = (name: string, policy: string, extra: Record<string, unknown> = {}) =>
+      c.file(`${name}-${policy}.json`, JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'LoadBalancer', externalTrafficPolicy: policy, selector: { app: name }, ports: [{ port: 80 }], ...extra } }));
+    await ok(['create', '-f', lb('hc1', 'Local')]);
+    const spec = JSON.parse(await ok(['get', 'svc', 'hc1', '-o', 'json'])).spec;
+    assert.ok(spec.healthCheckNodePort >= 30000 && spec.healthCheckNodePort <= 32767, String(spec.healthCheckNodePort));
+    assert.notEqual(spec.healthCheckNodePort, spec.ports[0].nodePort);
+    await ok(['label', 'svc', 'hc1', 'x=y']);
+    assert.equal(JSON.parse(await ok(['get', 'svc', 'hc1', '-o', 'json'])).spec.healthCheckNodePort, spec.healthCheckNodePort);
+    const taken = await run(['create', '-f', lb('hc2', 'Local', { healthCheckNodePort: spec.healthCheckNodePort })]);
+    assert.notEqual(taken.code, 0);
+    assert.match(taken.stderr, /spec\.healthCheckNodePort: Invalid value: \d+: provided port is already allocated/);
+    await ok(['patch', 'svc', 'hc1', '--type=merge', '-p', '{"spec":{"externalTrafficPolicy":"Cluster"}}']);
+    assert.equal(JSON.parse(await ok(['get', 'svc', 'hc1', '-o', 'json'])).spec.healthCheckNodePort, undefined);
+    assert.equal(JSON.parse(await ok(['get', 'svc', 'np2', '-o', 'json'])).spec.healthCheckNodePort, undefined, 'NodePort services get none');
+  });
 });

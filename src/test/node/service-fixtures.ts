@@ -1,7 +1,10 @@
 // What the real-node service tests share: pods that answer with their own name, a one-shot GET,
 // and the check that a deleted endpoint leaves a service's rotation in time.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { get as httpGet } from 'node:http';
+import { promisify } from 'node:util';
 import { TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
 
 /** Each pod serves its own name, so a response says which endpoint answered. */
@@ -59,4 +62,13 @@ export async function assertLeavesRotation(c: NodeTestCluster, url: string, vict
   }
   assert.equal(good, 40, 'the service never settled');
   assert.ok(lastBad - deleted <= 2000, `the deleted pod was still reached ${lastBad - deleted} ms after its deletion`);
+}
+
+/** A TCP port nothing on this host listens on, outside the NodePort range (for LoadBalancer ports: never the host's own). */
+export async function unusedPort(): Promise<number> {
+  const { stdout } = await promisify(execFile)('ss', ['-Htanl']);
+  for (;;) {
+    const port = randomInt(20_000, 29_999);
+    if (!stdout.includes(`:${port} `)) return port;
+  }
 }

@@ -13,7 +13,7 @@ import type { ProxyMode } from '../../proxy/proxier.js';
 import { startServiceProxy, type RunningServiceProxy } from '../../proxy/service-proxy.js';
 import { eventually } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, unusedClusterCidr, type NodeTestCluster } from '../node-harness.js';
-import { assertBalanced, assertLeavesRotation, get, httpd, runningPods } from './service-fixtures.js';
+import { assertBalanced, assertLeavesRotation, get, httpd, runningPods, unusedPort } from './service-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -28,6 +28,8 @@ describe('a real node: the service proxy', () => {
   let nodeIP = '';
   const ips: Record<string, string> = {};
   let nodePort = 0;
+  let lbPort = 0;
+  let fwPorts: [number, number] = [0, 0];
   const tag = randomInt(0x10000, 0xfffff).toString(16);
   const table = `k8ts-test-${tag}`;
   const prefix = `KT${tag.toUpperCase()}`;
@@ -54,10 +56,17 @@ describe('a real node: the service proxy', () => {
     }));
     await c.apply(service('web', { app: 'web' }));
     await c.apply(service('web-np', { app: 'web' }, { type: 'NodePort' }));
+    // ServiceLB (in the test's controller manager) gives it this node's address.
+    lbPort = await unusedPort();
+    await c.apply(service('web-lb', { app: 'web' }, { type: 'LoadBalancer', ports: [{ port: lbPort, targetPort: 80 }] }));
+    fwPorts = [await unusedPort(), await unusedPort()];
     await c.apply(service('sticky', { app: 'web' }, { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 300 } } }));
     await c.apply(service('empty', { app: 'nothing-has-this-label' }));
     await c.apply(podYaml('solo', { containers: [httpd] }, { labels: { app: 'solo' } }));
     await c.apply(service('solo', { app: 'solo' }));
+    const node0 = (await c.http('GET', `/api/v1/nodes/${c.nodeName}`)).json().status.addresses.find((a: any) => a.type === 'InternalIP').address;
+    await c.apply(service('fw-node', { app: 'web' }, { type: 'LoadBalancer', loadBalancerSourceRanges: [`${node0}/32`], ports: [{ port: fwPorts[0], targetPort: 80 }] }));
+    await c.apply(service('fw-other', { app: 'web' }, { type: 'LoadBalancer', loadBalancerSourceRanges: ['198.51.100.0/24'], ports: [{ port: fwPorts[1], targetPort: 80 }] }));
     for (const name of ['web', 'web-np', 'sticky', 'empty', 'solo']) {
       const svc = (await c.http('GET', `/api/v1/namespaces/default/services/${name}`)).json();
       ips[name] = svc.spec.clusterIP;
@@ -124,6 +133,20 @@ describe('a real node: the service proxy', () => {
         const body = await eventually(() => get(`http://${nodeIP}:${nodePort}/`).catch(() => undefined), 10_000, 100);
         assert.ok(pods.includes(body), body);
         await assert.rejects(get(`http://127.0.0.1:${nodePort}/`, 1500));
+      });
+
+      it('a LoadBalancer answers on its ingress IP (the node address ServiceLB wrote)', async () => {
+        const ingress = await eventually(async () => (await c.http('GET', '/api/v1/namespaces/default/services/web-lb')).json().status?.loadBalancer?.ingress, 10_000, 100);
+        assert.deepEqual(ingress, [{ ip: nodeIP, ipMode: 'VIP' }]);
+        const body = await eventually(() => get(`http://${nodeIP}:${lbPort}/`).catch(() => undefined), 10_000, 100);
+        assert.ok((await webPods()).includes(body), body);
+      });
+
+      it('loadBalancerSourceRanges: a range holding the node lets the node through; another range drops it', async () => {
+        for (const name of ['fw-node', 'fw-other']) await eventually(async () => (await c.http('GET', `/api/v1/namespaces/default/services/${name}`)).json().status?.loadBalancer?.ingress, 10_000, 100);
+        const body = await eventually(() => get(`http://${nodeIP}:${fwPorts[0]}/`).catch(() => undefined), 10_000, 100);
+        assert.ok((await webPods()).includes(body), body);
+        await assert.rejects(get(`http://${nodeIP}:${fwPorts[1]}/`, 1500));
       });
 
       it('sessionAffinity ClientIP sends one client to one endpoint', async () => {

@@ -132,4 +132,7 @@ export function prepareServiceForUpdate(svc: Service, old: Service): void {
   patchAllocatedValues(spec, oldSpec);
   normalizeClusterIPs(spec, oldSpec);
   dropTypeDependentFields(spec, oldSpec);
+  // As upstream: a Service that is no longer a LoadBalancer loses its load balancer status at
+  // once, though the load balancer goes away asynchronously.
+  if (spec.type !== 'LoadBalancer' && svc.status?.loadBalancer?.ingress) svc.status = { ...svc.status, loadBalancer: {} };
 }
