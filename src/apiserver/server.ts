@@ -61,6 +61,8 @@ export interface ApiServerOptions {
   requestTimeoutMs?: number;
   /** kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight (400 / 200). */
   inFlightLimits?: InFlightLimits;
+  /** kube-apiserver's --min-request-timeout (1800 s): watches without timeoutSeconds end after this times 1–2. */
+  minRequestTimeoutSeconds?: number;
   /** The audit policy and log (--audit-policy-file, --audit-log-path); no events without it. */
   audit?: Auditor;
   /** DefaultTolerationSeconds admission: the not-ready/unreachable tolerations given to new pods. */
@@ -132,7 +134,7 @@ export class ApiServer {
     this.resources.addAdmission(escalationCheck(this.authorization.authorizer, this.authorization.resolver));
     this.allocator = admission.allocator;
     this.kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
-    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet };
+    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds };
     const given = asTokenAuthenticator(opts.authenticator);
     if (opts.serviceAccountTokens) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountTokens, this.registry, this.cache, clock);
     this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, this.serviceAccountTokens.authenticator] : [given]);

@@ -43,6 +43,7 @@ Flags:
       --token-auth-file FILE       Static bearer tokens, one a line: token,user,uid,"group1,group2"
       --anonymous-auth BOOL        Serve requests without credentials as system:anonymous (default true; off with AlwaysAllow)
       --request-timeout D          Deadline of requests that are not long-running (default 1m0s; watches, exec, logs excepted)
+      --min-request-timeout N      Seconds a watch without timeoutSeconds lasts at least (at most twice that; default 1800)
       --max-requests-inflight N    Read-only requests served at once before 429 (default 400; 0 no limit; system:masters exempt)
       --max-mutating-requests-inflight N  Mutating requests served at once before 429 (default 200; 0 no limit)
       --secrets-encryption         Encrypt Secrets at rest with an aescbc key generated into <data-dir>/cred/encryption-config.json
@@ -94,6 +95,7 @@ export async function runServer(args: string[]): Promise<number> {
       'token-auth-file': { type: 'string' },
       'anonymous-auth': { type: 'string' },
       'request-timeout': { type: 'string' },
+      'min-request-timeout': { type: 'string' },
       'max-requests-inflight': { type: 'string' },
       'max-mutating-requests-inflight': { type: 'string' },
       'secrets-encryption': { type: 'boolean' },
@@ -252,6 +254,7 @@ function hardeningFlags(values: Record<string, string | boolean | string[] | und
   const auditPath = str('audit-log-path');
   return {
     requestTimeoutMs: durationFlag('request-timeout', str('request-timeout')),
+    minRequestTimeoutSeconds: countFlag('min-request-timeout', str('min-request-timeout')) || undefined,
     inFlightLimits: readOnly === undefined && mutating === undefined ? undefined : { readOnly: readOnly ?? DEFAULT_INFLIGHT_LIMITS.readOnly, mutating: mutating ?? DEFAULT_INFLIGHT_LIMITS.mutating },
     secretsEncryption: values['secrets-encryption'] === true,
     encryptionProviderConfig: str('encryption-provider-config'),

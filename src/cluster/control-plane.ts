@@ -74,6 +74,8 @@ export interface ControlPlaneOptions {
   encryptionConfigAutomaticReload?: boolean;
   /** kube-apiserver's --request-timeout (60 s). */
   requestTimeoutMs?: number;
+  /** kube-apiserver's --min-request-timeout (1800 s), the watches' timeout when they give none. */
+  minRequestTimeoutSeconds?: number;
   /** kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight (400 / 200; 0 no limit). */
   inFlightLimits?: InFlightLimits;
   /** kube-apiserver's --audit-policy-file; events are written only with a log too. */
@@ -174,6 +176,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const apiServer = new ApiServer({
     store,
     requestTimeoutMs: o.requestTimeoutMs,
+    minRequestTimeoutSeconds: o.minRequestTimeoutSeconds,
     inFlightLimits: o.inFlightLimits,
     audit: auditor,
     kinds,

@@ -122,7 +122,7 @@ describe('in-flight limits and the request deadline', () => {
 describe('the request deadline', () => {
   let c: TestCluster;
   before(async () => {
-    c = await startTestCluster({ controlPlane: { requestTimeoutMs: 1500, disableControllers: true, disableScheduler: true } });
+    c = await startTestCluster({ controlPlane: { requestTimeoutMs: 1500, minRequestTimeoutSeconds: 2, disableControllers: true, disableScheduler: true } });
   });
   after(() => c?.stop());
 
@@ -163,5 +163,13 @@ describe('the request deadline', () => {
     const w = await c.http('GET', '/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=3');
     assert.equal(w.status, 200);
     assert.ok(Date.now() - started >= 2900, `watch ended after ${Date.now() - started} ms`);
+  });
+
+  it('ends a watch without timeoutSeconds after --min-request-timeout times 1 to 2', async () => {
+    const started = Date.now();
+    const w = await c.http('GET', '/api/v1/namespaces/default/configmaps?watch=1');
+    assert.equal(w.status, 200);
+    const took = Date.now() - started;
+    assert.ok(took >= 1900 && took < 10_000, `watch ended after ${took} ms`);
   });
 });
