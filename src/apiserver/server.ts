@@ -1,6 +1,6 @@
 // kube-apiserver: HTTPS (HTTP/2 and HTTP/1.1) in front of the registry, the generic resource
 // store and the watch cache.
-import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { constants as http2Constants, createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -206,7 +206,15 @@ export class ApiServer {
       if (!longRunning) {
         const deadline = requestDeadlineMs(url.searchParams, this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
         timer = setTimeout(() => {
-          if (!res.headersSent) sendStatus(res, deadlineExceeded().status);
+          if (res.headersSent) return;
+          sendStatus(res, deadlineExceeded().status);
+          // Upstream cancels the handler's context; here a body still awaited is cut off once the
+          // 504 is out, or the handler (and its in-flight slot) would wait for it forever. HTTP/2
+          // ends the stream with RST_STREAM NO_ERROR after the response, as RFC 9113 8.1 allows.
+          if (req.complete) return;
+          const stream = (req as Partial<Http2ServerRequest>).stream;
+          if (stream) setImmediate(() => stream.close(http2Constants.NGHTTP2_NO_ERROR));
+          else res.once('finish', () => req.destroy());
         }, deadline);
       }
       await this.route(req, res, url, info, longRunning, audit);

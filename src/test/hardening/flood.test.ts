@@ -3,6 +3,7 @@
 // still served by kubectl; the request deadline answers 504 and spares watches.
 import assert from 'node:assert/strict';
 import { connect, type ClientHttp2Session } from 'node:http2';
+import { request as httpsRequest } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { eventually, startTestCluster, type TestCluster } from '../harness.js';
 
@@ -122,17 +123,20 @@ describe('in-flight limits and the request deadline', () => {
 describe('the request deadline', () => {
   let c: TestCluster;
   before(async () => {
-    c = await startTestCluster({ controlPlane: { requestTimeoutMs: 1500, minRequestTimeoutSeconds: 2, disableControllers: true, disableScheduler: true } });
+    c = await startTestCluster({
+      tokenAuthFile: 'slow-token,slowpoke,uid-slow\n',
+      controlPlane: { requestTimeoutMs: 1500, minRequestTimeoutSeconds: 2, inFlightLimits: { readOnly: 400, mutating: 1 }, disableControllers: true, disableScheduler: true },
+    });
   });
   after(() => c?.stop());
 
-  it('answers 504 Timeout as upstream when a request outlives --request-timeout', async () => {
+  it('answers 504 Timeout as upstream when a request outlives --request-timeout, and frees its slot', async () => {
     const s = connect(`https://127.0.0.1:${c.cp.port}`, { ca: c.cp.caPem, servername: 'localhost' });
     s.on('error', () => undefined);
     try {
       const reply = await new Promise<Reply>((resolve, reject) => {
         // Headers, and a body that never comes.
-        const req = s.request({ ':method': 'POST', ':path': '/api/v1/namespaces/default/configmaps', authorization: `Bearer ${c.cp.adminToken}`, 'content-type': 'application/json' });
+        const req = s.request({ ':method': 'POST', ':path': '/api/v1/namespaces/default/configmaps', authorization: 'Bearer slow-token', 'content-type': 'application/json' });
         let status = 0;
         let body = '';
         req.on('response', (h) => (status = Number(h[':status'])));
@@ -146,9 +150,26 @@ describe('the request deadline', () => {
       const st = JSON.parse(reply.body);
       assert.equal(st.reason, 'Timeout');
       assert.equal(st.message, 'request did not complete within requested timeout - context deadline exceeded');
+      // The only mutating slot was the stalled request's: it must be free again.
+      const create = () => c.http('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'after-timeout' } }, { Authorization: 'Bearer slow-token' });
+      await eventually(async () => (await create()).status !== 429, 5000);
     } finally {
       s.destroy();
     }
+  });
+
+  it('frees the slot of a stalled HTTP/1.1 request too', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port: c.cp.port, method: 'POST', path: '/api/v1/namespaces/default/configmaps', ca: c.cp.caPem, servername: 'localhost', headers: { Authorization: 'Bearer slow-token', 'Content-Type': 'application/json', 'Content-Length': '100' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    assert.equal(status, 504);
+    const create = () => c.http('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `after-h1-${Date.now()}` } }, { Authorization: 'Bearer slow-token' });
+    await eventually(async () => (await create()).status === 201, 5000);
   });
 
   it('takes a shorter ?timeout= from the client and refuses one Go would not parse', async () => {
