@@ -90,8 +90,8 @@ export const errors = {
   timeout(message: string): ApiError {
     return status(504, 'Timeout', message);
   },
-  tooManyRequests(message: string): ApiError {
-    return status(429, 'TooManyRequests', message);
+  tooManyRequests(message: string, retryAfterSeconds?: number): ApiError {
+    return status(429, 'TooManyRequests', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
   },
   internal(err: unknown): ApiError {
     const msg = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 // kube-apiserver: HTTPS (HTTP/2 and HTTP/1.1) in front of the registry, the generic resource
 // store and the watch cache.
-import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { constants as http2Constants, createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -25,7 +25,6 @@ import { buildAuthorization, type Authorization } from './authz/modes.js';
 import { setRequestUser } from './authz/request-user.js';
 import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
-import { isWatch } from './http/query.js';
 import { parseRequestInfo, type RequestInfo } from './http/request-info.js';
 import type { ApiContext } from './handlers/context.js';
 import { handleResource } from './handlers/resources.js';
@@ -38,6 +37,12 @@ import { ResourceStore } from './rest/resource-store.js';
 import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
 import { servingProvider } from './handlers/serving.js';
 import { WatchCache } from './watchcache/watch-cache.js';
+import type { Auditor, RequestAudit } from './audit/event.js';
+import { tapResponse } from './audit/response-tap.js';
+import { keepRequestObjects } from './http/request-body.js';
+import { deadlineExceeded, DEFAULT_REQUEST_TIMEOUT_MS, requestDeadlineMs } from './filters/deadline.js';
+import { MaxInFlight, type InFlightLimits } from './filters/inflight.js';
+import { isLongRunning } from './filters/long-running.js';
 import { KUBERNETES_VERSION } from './version.js';
 
 export interface ApiServerOptions {
@@ -52,8 +57,14 @@ export interface ApiServerOptions {
   serviceNetwork?: ServiceNetwork;
   /** The address other components reach this server at (the `kubernetes` service endpoint). */
   advertiseAddress?: string;
-  /** Deadline for non-watch requests. */
+  /** Deadline for requests that are not long-running (kube-apiserver's --request-timeout, 60 s). */
   requestTimeoutMs?: number;
+  /** kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight (400 / 200). */
+  inFlightLimits?: InFlightLimits;
+  /** kube-apiserver's --min-request-timeout (1800 s): watches without timeoutSeconds end after this times 1–2. */
+  minRequestTimeoutSeconds?: number;
+  /** The audit policy and log (--audit-policy-file, --audit-log-path); no events without it. */
+  audit?: Auditor;
   /** DefaultTolerationSeconds admission: the not-ready/unreachable tolerations given to new pods. */
   defaultTolerationSeconds?: DefaultTolerationOptions;
   /** Service-account tokens: the TokenRequest API and the authentication of its tokens. */
@@ -105,9 +116,12 @@ export class ApiServer {
   private readonly allowAll: boolean;
   private readonly anonymous: boolean;
   private port = 0;
+  private readonly inflight: MaxInFlight;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.registry = new Registry(opts.kinds, opts.preferredVersions);
+    this.inflight = new MaxInFlight(opts.inFlightLimits);
+    if (opts.audit) keepRequestObjects();
     this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);
@@ -120,7 +134,7 @@ export class ApiServer {
     this.resources.addAdmission(escalationCheck(this.authorization.authorizer, this.authorization.resolver));
     this.allocator = admission.allocator;
     this.kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
-    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet };
+    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds };
     const given = asTokenAuthenticator(opts.authenticator);
     if (opts.serviceAccountTokens) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountTokens, this.registry, this.cache, clock);
     this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, this.serviceAccountTokens.authenticator] : [given]);
@@ -184,18 +198,31 @@ export class ApiServer {
       sendStatus(res, errors.badRequest('malformed request URL').status);
       return;
     }
-    const watching = isWatch(url.searchParams);
-    const timeoutMs = this.opts.requestTimeoutMs ?? 60_000;
-    const timer = watching
-      ? undefined
-      : setTimeout(() => {
-          if (!res.headersSent) sendStatus(res, errors.timeout('request did not complete within the allowed duration').status);
-        }, timeoutMs);
+    const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
+    const longRunning = isLongRunning(info, url.searchParams);
+    const audit = this.opts.audit && this.beginAudit(this.opts.audit, req, res, url, info, longRunning, started);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.route(req, res, url);
+      if (!longRunning) {
+        const deadline = requestDeadlineMs(url.searchParams, this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+        timer = setTimeout(() => {
+          if (res.headersSent) return;
+          sendStatus(res, deadlineExceeded().status);
+          // Upstream cancels the handler's context; here a body still awaited is cut off once the
+          // 504 is out, or the handler (and its in-flight slot) would wait for it forever. HTTP/2
+          // ends the stream with RST_STREAM NO_ERROR after the response, as RFC 9113 8.1 allows.
+          if (req.complete) return;
+          const stream = (req as Partial<Http2ServerRequest>).stream;
+          if (stream) setImmediate(() => stream.close(http2Constants.NGHTTP2_NO_ERROR));
+          else res.once('finish', () => req.destroy());
+        }, deadline);
+      }
+      await this.route(req, res, url, info, longRunning, audit);
     } catch (err) {
       const e = toApiError(err);
-      if (e.code >= 500) this.opts.log?.(`${req.method} ${url.pathname}: ${e.message}${err instanceof Error && !(err instanceof ApiError) ? `\n${err.stack}` : ''}`);
+      const unexpected = err instanceof Error && !(err instanceof ApiError);
+      if (e.code >= 500) this.opts.log?.(`${req.method} ${url.pathname}: ${e.message}${unexpected ? `\n${err.stack}` : ''}`);
+      if (unexpected && e.code >= 500) audit?.panic(e.message);
       if (!res.headersSent) sendStatus(res, e.status);
       else if (!res.writableEnded) res.end();
     } finally {
@@ -208,35 +235,64 @@ export class ApiServer {
    * Authentication, impersonation and authorization, as upstream's filter chain: the user the
    * request runs as, or undefined for an open path (health, version) served without one.
    */
-  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean, parsed: RequestInfo): UserInfo | undefined {
+  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean, parsed: RequestInfo, audit?: RequestAudit): UserInfo | undefined {
     const authorization = headers['authorization'];
     let user = this.authenticator.authenticate(authorization);
     if (!user) {
-      // Only a bearer token that fails is refused; a request without one may be anonymous.
-      const credentials = bearerToken(authorization) !== undefined;
+      // Only a bearer token that fails is refused (an empty or malformed one too, as upstream's
+      // bearer authenticator); a request without one may be anonymous.
+      const credentials = bearerToken(authorization) !== undefined || /^bearer /i.test(authorization ?? '');
       if (credentials || !this.anonymous) {
+        audit?.authenticated(undefined);
         if (open && !credentials) return undefined;
         throw errors.unauthorized();
       }
       user = ANONYMOUS_USER;
     }
+    audit?.authenticated(user);
+    const authenticated = user;
     user = impersonate(user, headers, this.authorization.authorizer);
-    if (this.allowAll) return user;
+    if (user !== authenticated) audit?.impersonated(user);
+    if (this.allowAll) {
+      audit?.authorized({ decision: 'allow', reason: '' });
+      return user;
+    }
     const info = authorizationInfo(parsed, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
     const attrs = attributesFor(user, method, url.pathname, info);
     const r = this.authorization.authorizer.authorize(attrs);
+    audit?.authorized(r);
     if (r.decision !== 'allow') throw forbidden(attrs, r.reason);
     return user;
   }
 
-  private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL): Promise<void> {
+  /** `info` is read from the path as sent: below a connect subresource (`…/proxy/`) a trailing slash is meaningful. */
+  private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, info: RequestInfo, longRunning: boolean, audit?: RequestAudit): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const open = this.allowAll && OPEN_PATHS.some((re) => re.test(path));
-    // The path as sent: below a connect subresource (`…/proxy/`) a trailing slash is meaningful.
-    const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
-    const user = this.admit(req.method ?? 'GET', req.headers, url, open, info);
+    const user = this.admit(req.method ?? 'GET', req.headers, url, open, info, audit);
     if (user) setRequestUser(req, user);
-    return this.serve(req, res, url, path, info);
+    // Upstream's max-in-flight filter sits after authentication and impersonation: the exempt group is the user's.
+    const release = longRunning ? undefined : this.inflight.acquire(user, req.method ?? 'GET');
+    try {
+      return await this.serve(req, res, url, path, info);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** The audit of one request, its level decided once admit knows the user; bound to the response it ends with. */
+  private beginAudit(auditor: Auditor, req: Http2ServerRequest, res: Http2ServerResponse, url: URL, info: RequestInfo, longRunning: boolean, received: number): RequestAudit {
+    const audit = this.auditOf(auditor, req, url, info, longRunning, received);
+    if (!res.headersSent) res.setHeader('Audit-ID', audit.auditID);
+    tapResponse(audit, res);
+    return audit;
+  }
+
+  private auditOf(auditor: Auditor, req: Http2ServerRequest | IncomingMessage, url: URL, info: RequestInfo, longRunning: boolean, received: number, upgrade = false): RequestAudit {
+    const method = req.method ?? 'GET';
+    const authz = authorizationInfo(info, method, url.pathname, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
+    const { user: _none, ...attributes } = attributesFor(ANONYMOUS_USER, method, url.pathname, authz);
+    return auditor.begin({ req, requestURI: req.url ?? url.pathname, attributes, longRunning, received, upgrade });
   }
 
   private requestInfo(method: string, path: string, url: URL): RequestInfo {
@@ -306,10 +362,19 @@ export class ApiServer {
     }
     const relay = this.upgradeRelay(req, socket, head, url);
     if (!relay) return this.serveUpgradeAsRequest(req, socket);
+    const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
+    // Streams are long-running: ResponseStarted once relayed, ResponseComplete when the socket closes.
+    const audit = this.opts.audit && this.auditOf(this.opts.audit, req, url, info, true, Date.now(), true);
     try {
-      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false, this.requestInfo(req.method ?? 'GET', url.pathname, url));
+      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false, info, audit);
     } catch (err) {
-      return writeStatusAndClose(socket, toApiError(err).status);
+      const status = toApiError(err).status;
+      audit?.complete(status.code, status);
+      return writeStatusAndClose(socket, status);
+    }
+    if (audit) {
+      audit.responseStarted();
+      socket.once('close', () => audit.complete(101));
     }
     this.opts.log?.(`${req.method} ${url.pathname} upgrade`);
     await relay();

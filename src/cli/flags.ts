@@ -57,3 +57,11 @@ export function durationFlag(name: string, value: string | undefined): number | 
   if (seconds <= 0) throw new Error(`invalid argument "${value}" for "--${name}" flag: must be positive`);
   return Math.round(seconds * 1000);
 }
+
+/** A non-negative integer flag, as pflag's int: a one-line error for anything else. */
+export function countFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new Error(`invalid argument "${value}" for "--${name}" flag: must be a non-negative integer`);
+  return n;
+}

@@ -14,6 +14,8 @@ Usage:
   k8ts proxy [flags]     Run a node's service proxy (nftables or iptables; --cleanup removes its rules)
   k8ts image import FILE... | ls
                          Load image tarballs into the node's containerd; list its images
+  k8ts secrets-encrypt status | rotate-keys
+                         Show or rotate the key Secrets are encrypted with at rest
   k8ts help              Show this help
 
 Run 'k8ts <command> --help' for the flags of a command.
@@ -36,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./proxy.js')).runProxyCommand(rest);
     case 'image':
       return (await import('./image.js')).runImage(rest);
+    case 'secrets-encrypt':
+      return (await import('./secrets-encrypt.js')).runSecretsEncrypt(rest);
     case undefined:
     case 'help':
     case '--help':

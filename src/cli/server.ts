@@ -4,7 +4,8 @@ import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
-import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
+import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
+import { countFlag, durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -42,6 +43,18 @@ Flags:
       --authorization-mode MODES   Authorizers in order, a comma list of AlwaysAllow, AlwaysDeny, RBAC (default AlwaysAllow)
       --token-auth-file FILE       Static bearer tokens, one a line: token,user,uid,"group1,group2"
       --anonymous-auth BOOL        Serve requests without credentials as system:anonymous (default true; off with AlwaysAllow)
+      --request-timeout D          Deadline of requests that are not long-running (default 1m0s; watches, exec, logs excepted)
+      --min-request-timeout N      Seconds a watch without timeoutSeconds lasts at least (at most twice that; default 1800)
+      --max-requests-inflight N    Read-only requests served at once before 429 (default 400; 0 no limit; system:masters exempt)
+      --max-mutating-requests-inflight N  Mutating requests served at once before 429 (default 200; 0 no limit)
+      --secrets-encryption         Encrypt Secrets at rest with an aescbc key generated into <data-dir>/cred/encryption-config.json
+      --encryption-provider-config FILE  EncryptionConfiguration (apiserver.config.k8s.io/v1): aescbc, aesgcm, secretbox, identity
+      --encryption-provider-config-automatic-reload  Take changes of that file while running (always on for --secrets-encryption's)
+      --audit-policy-file FILE     Audit policy (audit.k8s.io/v1 Policy); events are written with --audit-log-path
+      --audit-log-path PATH        Audit log file, one JSON event a line; - for stdout
+      --audit-log-maxage N         Days to keep rotated audit logs (default 0: no limit)
+      --audit-log-maxbackup N      Rotated audit logs to keep (default 0: no limit)
+      --audit-log-maxsize N        Megabytes before the audit log rotates (default 0: never)
   -v, --verbose                    Log every request
   -h, --help                       Show this help
 `;
@@ -83,6 +96,18 @@ export async function runServer(args: string[]): Promise<number> {
       'authorization-mode': { type: 'string' },
       'token-auth-file': { type: 'string' },
       'anonymous-auth': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'min-request-timeout': { type: 'string' },
+      'max-requests-inflight': { type: 'string' },
+      'max-mutating-requests-inflight': { type: 'string' },
+      'secrets-encryption': { type: 'boolean' },
+      'encryption-provider-config': { type: 'string' },
+      'encryption-provider-config-automatic-reload': { type: 'boolean' },
+      'audit-policy-file': { type: 'string' },
+      'audit-log-path': { type: 'string' },
+      'audit-log-maxage': { type: 'string' },
+      'audit-log-maxbackup': { type: 'string' },
+      'audit-log-maxsize': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     HELP,
@@ -99,8 +124,10 @@ export async function runServer(args: string[]): Promise<number> {
     tolerationSeconds[flag] = n;
   }
   let gracePeriodMs: number | undefined;
+  let hardening;
   try {
     gracePeriodMs = durationFlag('node-monitor-grace-period', values['node-monitor-grace-period']);
+    hardening = hardeningFlags(values);
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -146,6 +173,7 @@ export async function runServer(args: string[]): Promise<number> {
     authorizationModes,
     tokenAuthFile: values['token-auth-file'],
     anonymousAuth: anonymous === undefined ? undefined : anonymous === 'true',
+    ...hardening,
     log,
     accessLog: values.verbose,
   });
@@ -219,4 +247,29 @@ function schedulerArgs(args: string[]) {
     options = loadSchedulerConfig(arg.slice(eq + 1)).options;
   }
   return options;
+}
+
+/** The API server's limits, encryption and audit flags, as kube-apiserver names them. */
+function hardeningFlags(values: Record<string, string | boolean | string[] | undefined>) {
+  const str = (name: string) => values[name] as string | undefined;
+  const readOnly = countFlag('max-requests-inflight', str('max-requests-inflight'));
+  const mutating = countFlag('max-mutating-requests-inflight', str('max-mutating-requests-inflight'));
+  const auditPath = str('audit-log-path');
+  return {
+    requestTimeoutMs: durationFlag('request-timeout', str('request-timeout')),
+    minRequestTimeoutSeconds: countFlag('min-request-timeout', str('min-request-timeout')) || undefined,
+    inFlightLimits: readOnly === undefined && mutating === undefined ? undefined : { readOnly: readOnly ?? DEFAULT_INFLIGHT_LIMITS.readOnly, mutating: mutating ?? DEFAULT_INFLIGHT_LIMITS.mutating },
+    secretsEncryption: values['secrets-encryption'] === true,
+    encryptionProviderConfig: str('encryption-provider-config'),
+    encryptionConfigAutomaticReload: values['encryption-provider-config-automatic-reload'] === true,
+    auditPolicyFile: str('audit-policy-file'),
+    auditLog: auditPath
+      ? {
+          path: auditPath,
+          maxAgeDays: countFlag('audit-log-maxage', str('audit-log-maxage')),
+          maxBackups: countFlag('audit-log-maxbackup', str('audit-log-maxbackup')),
+          maxSizeMB: countFlag('audit-log-maxsize', str('audit-log-maxsize')),
+        }
+      : undefined,
+  };
 }

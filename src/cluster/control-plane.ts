@@ -21,6 +21,11 @@ import { adminToken, joinToken } from './credentials.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureServerPki } from './pki.js';
 import { ensureKubeletClientCert } from './kubelet-client-cert.js';
+import { Auditor } from '../apiserver/audit/event.js';
+import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-writer.js';
+import { parseAuditPolicy } from '../apiserver/audit/policy.js';
+import type { InFlightLimits } from '../apiserver/filters/inflight.js';
+import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -58,6 +63,25 @@ export interface ControlPlaneOptions {
   disableServiceLB?: boolean;
   /** Let Services set spec.externalIPs (k8ts denies them by default: CVE-2020-8554). */
   allowServiceExternalIPs?: boolean;
+  /** kube-apiserver's --encryption-provider-config: an EncryptionConfiguration file. */
+  encryptionProviderConfig?: string;
+  /** k3s's --secrets-encryption: Secrets encrypted with a key generated into the data dir (when no config file is given). */
+  secretsEncryption?: boolean;
+  /**
+   * kube-apiserver's --encryption-provider-config-automatic-reload: take changes of the file
+   * while running. Always on for the generated file (k3s's rotate-keys works on a running server).
+   */
+  encryptionConfigAutomaticReload?: boolean;
+  /** kube-apiserver's --request-timeout (60 s). */
+  requestTimeoutMs?: number;
+  /** kube-apiserver's --min-request-timeout (1800 s), the watches' timeout when they give none. */
+  minRequestTimeoutSeconds?: number;
+  /** kube-apiserver's --max-requests-inflight / --max-mutating-requests-inflight (400 / 200; 0 no limit). */
+  inFlightLimits?: InFlightLimits;
+  /** kube-apiserver's --audit-policy-file; events are written only with a log too. */
+  auditPolicyFile?: string;
+  /** kube-apiserver's --audit-log-path (`-` stdout) and its rotation flags. */
+  auditLog?: AuditLogOptions;
 }
 
 export interface ControlPlane {
@@ -99,6 +123,33 @@ export function defaultDataDir(): string {
   return join(process.env['HOME'] ?? '.', '.k8ts');
 }
 
+/**
+ * The datastore, wrapped in the encryption configuration when there is one. Values an older key
+ * (or no key) wrote are rewritten with the first provider before anything serves them, which is
+ * how a rotation or turning encryption on reaches every existing Secret.
+ */
+async function openEncryptedStore(o: ControlPlaneOptions, kinds: readonly KindDefinition[]): Promise<{ store: Store; reload?: { stop(): Promise<void> } }> {
+  const raw = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
+  const config = o.encryptionProviderConfig ?? (o.secretsEncryption ? ensureGeneratedEncryptionConfig(o.dataDir) : undefined);
+  if (!config) return { store: raw };
+  try {
+    const store = encryptedStore(raw, config, kinds);
+    const r = await store.rewriteStale();
+    if (r.rewritten) {
+      // The history still holds what the old key (or no key) wrote: compacted away, so the
+      // datastore keeps no value readable without the keys that write now.
+      await store.compact(store.currentRevision());
+      o.log?.(`encryption at rest: rewrote ${r.rewritten} stored values with the first provider of ${config} (${r.current} were current)`);
+    }
+    recordEncryptionState(o.dataDir, config, r);
+    const reload = o.encryptionConfigAutomaticReload || !o.encryptionProviderConfig ? reloadOnChange(config, store, kinds, o.dataDir, (line) => o.log?.(line)) : undefined;
+    return { store, reload };
+  } catch (err) {
+    await raw.close();
+    throw err;
+  }
+}
+
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const bind = o.bindAddress ?? '0.0.0.0';
@@ -112,15 +163,23 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
 
   // One key: the API server signs TokenRequests and verifies with it, the controller manager signs token Secrets.
   const serviceAccountKeyFile = join(o.dataDir, 'tls', 'service-account.key');
-  const store = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
+  const kinds = [...allKinds, ...(o.extraKinds ?? [])];
+  // Read before anything opens: a policy that does not parse fails the start, as upstream.
+  const auditPolicy = o.auditPolicyFile && o.auditLog ? parseAuditPolicy(readFileSync(o.auditPolicyFile, 'utf8'), o.auditPolicyFile) : undefined;
+  const { store, reload: encryptionReload } = await openEncryptedStore(o, kinds);
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   // Node agents join with the shared token until they have credentials of their own.
   authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:nodes', 'system:authenticated'] });
   if (o.tokenAuthFile) for (const { token: t, user } of parseTokenFile(readFileSync(o.tokenAuthFile, 'utf8'), o.tokenAuthFile)) authenticator.add(t, user);
+  const auditor = auditPolicy && o.auditLog ? new Auditor(auditPolicy, openAuditLog(o.auditLog)) : undefined;
   const apiServer = new ApiServer({
     store,
-    kinds: [...allKinds, ...(o.extraKinds ?? [])],
+    requestTimeoutMs: o.requestTimeoutMs,
+    minRequestTimeoutSeconds: o.minRequestTimeoutSeconds,
+    inFlightLimits: o.inFlightLimits,
+    audit: auditor,
+    kinds,
     preferredVersions: PREFERRED_VERSIONS,
     authenticator,
     tls: { key: pki.serving.key, cert: pki.serving.cert },
@@ -158,7 +217,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       compactor.stop();
       controllers?.stop();
       await scheduler?.stop();
+      await encryptionReload?.stop();
       await apiServer.stop();
+      auditor?.close();
       await store.close();
     },
   };

@@ -91,6 +91,8 @@ export interface TestClusterOptions {
   allowServiceExternalIPs?: boolean;
   /** Run without the ServiceLB controller. */
   disableServiceLB?: boolean;
+  /** Further control-plane settings (limits, encryption, audit, a log to read). */
+  controlPlane?: Partial<Omit<ControlPlaneOptions, 'dataDir' | 'port'>>;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -112,6 +114,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     serviceCidr: opts.serviceCidr,
     allowServiceExternalIPs: opts.allowServiceExternalIPs,
     disableServiceLB: opts.disableServiceLB,
+    ...opts.controlPlane,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
@@ -193,6 +196,8 @@ export function runProcess(command: string, args: string[], opts: { env?: NodeJS
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => (stderr += String(err)));
     const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs ?? 60_000);
+    // A command that exits without reading its stdin (sqlite3 given its SQL) must not fail the test with EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
     child.on('close', (code) => {
       clearTimeout(timer);

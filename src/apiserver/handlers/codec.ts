@@ -5,6 +5,7 @@ import type { KubeObject } from '../../api/meta/types.js';
 import { ref } from '../../api/schema/dsl.js';
 import { ApiError, errors } from '../errors.js';
 import { decodeBody, decodeObject, mediaType, readBody, type AnyRequest } from '../http/body.js';
+import { noteRequestObject } from '../http/request-body.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../http/protobuf.js';
 import { negotiate } from '../http/negotiate.js';
 import { parseBool } from '../http/query.js';
@@ -57,6 +58,7 @@ export async function decodeWriteBody(entry: ResourceEntry, req: AnyRequest, nam
     body = decodeObject(await readBody(req), type || 'application/json');
   }
   const obj = body as unknown as KubeObject;
+  if (type === PROTOBUF_MEDIA_TYPE) noteRequestObject(req, obj);
   checkTypeMeta(obj.apiVersion, obj.kind);
   obj.apiVersion = expectApiVersion;
   obj.kind = expectKind;

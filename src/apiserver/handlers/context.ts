@@ -23,4 +23,6 @@ export interface ApiContext {
   clock: () => number;
   /** pods/log, exec, attach, portforward and nodes/proxy go through it to the kubelets. */
   kubelet: KubeletConnector;
+  /** kube-apiserver's --min-request-timeout: a watch without timeoutSeconds lasts this to twice this (1800 s). */
+  minRequestTimeoutSeconds?: number;
 }

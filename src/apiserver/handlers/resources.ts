@@ -19,6 +19,7 @@ import { userOf } from '../authz/request-user.js';
 import { checkFields, checkPatchedFields, parseFieldValidation, warningHeader } from './field-validation.js';
 import { parseIncludeObject, partialMetadata, tableRow, toTable } from './table.js';
 
+/** kube-apiserver's --min-request-timeout default. */
 const DEFAULT_WATCH_TIMEOUT_S = 1800;
 const BOOKMARK_INTERVAL_MS = 30_000;
 /** Bytes a watcher may have queued before it is judged too slow and closed. */
@@ -168,7 +169,7 @@ function sendOne(ctx: ApiContext, entry: ResourceEntry, res: AnyResponse, c: Cac
 
 async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: string | undefined, query: URLSearchParams, req: AnyRequest, res: AnyResponse, rep: string): Promise<void> {
   const timeoutParam = query.get('timeoutSeconds');
-  const timeoutS = timeoutParam ? Number(timeoutParam) : DEFAULT_WATCH_TIMEOUT_S * (1 + Math.random());
+  const timeoutS = timeoutParam ? Number(timeoutParam) : (ctx.minRequestTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_S) * (1 + Math.random());
   if (!Number.isFinite(timeoutS) || timeoutS < 0) throw errors.badRequest(`timeoutSeconds: Invalid value: "${timeoutParam}"`);
   const include = parseIncludeObject(query.get('includeObject'));
   const sendInitial = parseBool(query.get('sendInitialEvents'));

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { errors } from '../errors.js';
+import { noteRequestBody } from './request-body.js';
 import { findDuplicateJsonKeys, findDuplicateYamlKeys } from './duplicate-keys.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -21,7 +22,9 @@ export async function readBody(req: AnyRequest, limit = MAX_BODY_BYTES): Promise
     if (size > limit) throw errors.tooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  noteRequestBody(req, body);
+  return body;
 }
 
 export function mediaType(req: AnyRequest): string {

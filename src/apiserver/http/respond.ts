@@ -86,5 +86,7 @@ function writePiece(res: AnyResponse, piece: string): Promise<boolean> {
 }
 
 export function sendStatus(res: AnyResponse, status: Status): void {
+  // As upstream's response writer: a Status that asks the client to wait says so in the header clients honour.
+  if (status.details?.retryAfterSeconds && !res.headersSent) res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
   sendJson(res, status.code, status);
 }

@@ -44,7 +44,7 @@ export class Registry {
   }
 
   private makeEntry(def: KindDefinition): ResourceEntry {
-    const keyPrefix = def.group ? `/registry/${def.group}/${def.plural}/` : `/registry/${def.plural}/`;
+    const keyPrefix = storageKeyPrefix(def.group, def.plural);
     const entry: ResourceEntry = {
       def,
       group: def.group,
@@ -128,4 +128,9 @@ export function objectKey(entry: ResourceEntry, namespace: string | undefined, n
 /** The key prefix of a list: the whole resource, or one namespace of it. */
 export function listPrefix(entry: ResourceEntry, namespace: string | undefined): string {
   return entry.namespaced && namespace ? `${entry.keyPrefix}${namespace}/` : entry.keyPrefix;
+}
+
+/** Where a resource's objects are kept: `/registry/<resource>/` for the core group, `/registry/<group>/<resource>/` otherwise. */
+export function storageKeyPrefix(group: string, resource: string): string {
+  return group ? `/registry/${group}/${resource}/` : `/registry/${resource}/`;
 }
