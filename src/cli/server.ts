@@ -4,6 +4,7 @@ import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
+import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
 import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -39,6 +40,8 @@ Flags:
       --authorization-mode MODES   Authorizers in order, a comma list of AlwaysAllow, AlwaysDeny, RBAC (default AlwaysAllow)
       --token-auth-file FILE       Static bearer tokens, one a line: token,user,uid,"group1,group2"
       --anonymous-auth BOOL        Serve requests without credentials as system:anonymous (default true; off with AlwaysAllow)
+      --enable-admission-plugins LIST   Admission plugins to run besides the default ones (upstream names, comma list, e.g. AlwaysPullImages)
+      --disable-admission-plugins LIST  Default admission plugins not to run (e.g. PodSecurity,ResourceQuota)
   -v, --verbose                    Log every request
   -h, --help                       Show this help
 `;
@@ -74,6 +77,8 @@ export async function runServer(args: string[]): Promise<number> {
       'authorization-mode': { type: 'string' },
       'token-auth-file': { type: 'string' },
       'anonymous-auth': { type: 'string' },
+      'enable-admission-plugins': { type: 'string' },
+      'disable-admission-plugins': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     HELP,
@@ -107,6 +112,12 @@ export async function runServer(args: string[]): Promise<number> {
   } catch (err) {
     return fail((err as Error).message);
   }
+  let admissionPlugins;
+  try {
+    admissionPlugins = enabledAdmissionPlugins(values['enable-admission-plugins'], values['disable-admission-plugins']);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const anonymous = values['anonymous-auth'];
   if (anonymous !== undefined && anonymous !== 'true' && anonymous !== 'false') return fail(`invalid --anonymous-auth "${anonymous}"`);
   const proxyMode = values['proxy-mode'] ?? 'nftables';
@@ -133,6 +144,7 @@ export async function runServer(args: string[]): Promise<number> {
     authorizationModes,
     tokenAuthFile: values['token-auth-file'],
     anonymousAuth: anonymous === undefined ? undefined : anonymous === 'true',
+    admissionPlugins,
     log,
     accessLog: values.verbose,
   });

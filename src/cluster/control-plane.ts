@@ -54,6 +54,8 @@ export interface ControlPlaneOptions {
   tokenAuthFile?: string;
   /** kube-apiserver's --anonymous-auth (default true; never with AlwaysAllow). */
   anonymousAuth?: boolean;
+  /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
+  admissionPlugins?: ReadonlySet<string>;
 }
 
 export interface ControlPlane {
@@ -128,6 +130,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     kubeletClient: await ensureKubeletClientCert(o.dataDir, pki.ca),
     authorizationModes: o.authorizationModes,
     anonymousAuth: o.anonymousAuth,
+    admissionPlugins: o.admissionPlugins,
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
     serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),

@@ -87,6 +87,8 @@ export interface TestClusterOptions {
   tokenAuthFile?: string;
   /** Where the API server listens (default 127.0.0.1); 0.0.0.0 lets pods reach it through the `kubernetes` Service. */
   bindAddress?: string;
+  /** Admission plugins that run (default: upstream's default-on set). */
+  admissionPlugins?: ControlPlaneOptions['admissionPlugins'];
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -106,6 +108,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     clusterCidr: opts.clusterCidr,
     extraKinds: opts.extraKinds,
     serviceCidr: opts.serviceCidr,
+    admissionPlugins: opts.admissionPlugins,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
