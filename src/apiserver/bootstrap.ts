@@ -2,6 +2,7 @@
 // system namespaces, and the `kubernetes` service (at the first service IP) with endpoints
 // pointing at this server: an Endpoints object (skip-mirror) and the EndpointSlice beside it, as
 // upstream's endpoint reconciler writes both (EndpointsAdapter), so service proxies reach it.
+import { SYSTEM_PRIORITY_CLASSES } from '../api/scheduling/v1/types.js';
 import { ApiError } from './errors.js';
 import { SYSTEM_NAMESPACES } from './admission/namespace-lifecycle.js';
 import type { Registry } from './registry/registry.js';
@@ -25,6 +26,16 @@ export async function bootstrapNamespaces(registry: Registry, resources: Resourc
   if (!namespaces) return;
   for (const name of SYSTEM_NAMESPACES) {
     await createIfAbsent(() => resources.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, OWN));
+  }
+}
+
+/** The system PriorityClasses, as upstream's scheduling post-start hook adds them. */
+export async function bootstrapPriorityClasses(registry: Registry, resources: ResourceStore): Promise<void> {
+  const classes = registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
+  if (!classes) return;
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    const obj = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, globalDefault: pc.globalDefault, description: pc.description };
+    await createIfAbsent(() => resources.create(classes, obj, OWN));
   }
 }
 

@@ -12,7 +12,7 @@ import type { ServiceAllocator, ServiceNetwork } from './admission/service-alloc
 import type { Authenticator, TokenAuthenticator } from './auth/token.js';
 import { asTokenAuthenticator, UnionAuthenticator } from './auth/union.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
-import { bootstrapKubernetesService, bootstrapNamespaces } from './bootstrap.js';
+import { bootstrapKubernetesService, bootstrapNamespaces, bootstrapPriorityClasses } from './bootstrap.js';
 import { bootstrapRbac } from './bootstrap-rbac.js';
 import { ANONYMOUS_USER } from './auth/anonymous.js';
 import { bearerToken, type UserInfo } from './auth/token.js';
@@ -80,6 +80,8 @@ export interface ApiServerOptions {
   anonymousAuth?: boolean;
   /** Let Services set spec.externalIPs: no DenyServiceExternalIPs admission (CVE-2020-8554). */
   allowServiceExternalIPs?: boolean;
+  /** Admission plugins that run (kube-apiserver's --enable/--disable-admission-plugins); default: upstream's default-on set. */
+  admissionPlugins?: ReadonlySet<string>;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -126,6 +128,7 @@ export class ApiServer {
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);
     const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs });
+    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, enabledPlugins: opts.admissionPlugins });
     for (const check of admission.checks) this.resources.addAdmission(check);
     const modes = opts.authorizationModes ?? ['AlwaysAllow'];
     this.authorization = buildAuthorization(modes, this.cache, this.registry);
@@ -152,6 +155,7 @@ export class ApiServer {
   async start(): Promise<number> {
     await this.cache.start();
     await bootstrapNamespaces(this.registry, this.resources);
+    await bootstrapPriorityClasses(this.registry, this.resources);
     if (this.authorization.modes.includes('RBAC')) await bootstrapRbac(this.registry, this.resources);
     const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true });
     server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => void this.handle(req, res));

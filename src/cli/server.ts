@@ -5,6 +5,7 @@ import { joinToken } from '../cluster/credentials.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
+import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
 import { countFlag, durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -55,6 +56,8 @@ Flags:
       --audit-log-maxage N         Days to keep rotated audit logs (default 0: no limit)
       --audit-log-maxbackup N      Rotated audit logs to keep (default 0: no limit)
       --audit-log-maxsize N        Megabytes before the audit log rotates (default 0: never)
+      --enable-admission-plugins LIST   Admission plugins to run besides the default ones (upstream names, comma list, e.g. AlwaysPullImages)
+      --disable-admission-plugins LIST  Default admission plugins not to run (e.g. PodSecurity,ResourceQuota)
   -v, --verbose                    Log every request
   -h, --help                       Show this help
 `;
@@ -108,6 +111,8 @@ export async function runServer(args: string[]): Promise<number> {
       'audit-log-maxage': { type: 'string' },
       'audit-log-maxbackup': { type: 'string' },
       'audit-log-maxsize': { type: 'string' },
+      'enable-admission-plugins': { type: 'string' },
+      'disable-admission-plugins': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     HELP,
@@ -143,6 +148,12 @@ export async function runServer(args: string[]): Promise<number> {
   } catch (err) {
     return fail((err as Error).message);
   }
+  let admissionPlugins;
+  try {
+    admissionPlugins = enabledAdmissionPlugins(values['enable-admission-plugins'], values['disable-admission-plugins']);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const anonymous = values['anonymous-auth'];
   if (anonymous !== undefined && anonymous !== 'true' && anonymous !== 'false') return fail(`invalid --anonymous-auth "${anonymous}"`);
   const proxyMode = values['proxy-mode'] ?? 'nftables';
@@ -174,6 +185,7 @@ export async function runServer(args: string[]): Promise<number> {
     tokenAuthFile: values['token-auth-file'],
     anonymousAuth: anonymous === undefined ? undefined : anonymous === 'true',
     ...hardening,
+    admissionPlugins,
     log,
     accessLog: values.verbose,
   });

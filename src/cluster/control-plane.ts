@@ -82,6 +82,8 @@ export interface ControlPlaneOptions {
   auditPolicyFile?: string;
   /** kube-apiserver's --audit-log-path (`-` stdout) and its rotation flags. */
   auditLog?: AuditLogOptions;
+  /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
+  admissionPlugins?: ReadonlySet<string>;
 }
 
 export interface ControlPlane {
@@ -192,6 +194,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     authorizationModes: o.authorizationModes,
     anonymousAuth: o.anonymousAuth,
     allowServiceExternalIPs: o.allowServiceExternalIPs,
+    admissionPlugins: o.admissionPlugins,
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
     serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),

@@ -19,6 +19,7 @@ import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecy
 import { PodGC } from './podgc/controller.js';
 import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { ServiceLBController } from './servicelb/controller.js';
 import { legacyTokenGenerator } from './serviceaccount/legacy-token.js';
@@ -75,6 +76,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
     new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
     new ClusterRoleAggregationController(client, informers, { log }),
+    new ResourceQuotaController(client, informers, { log }),
   ];
   if (!options.disableServiceLB) controllers.push(new ServiceLBController(client, informers, { log }));
   if (options.serviceAccountPrivateKeyFile) {

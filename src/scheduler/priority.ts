@@ -1,5 +1,5 @@
 // A pod's priority: spec.priority when admission set it; otherwise resolved here from its
-// priorityClassName (or the global default class), since k8ts has no Priority admission plugin yet.
+// priorityClassName (or the global default class), for servers run without Priority admission.
 import type { Pod } from '../api/core/v1/pod/types.js';
 import { SYSTEM_PRIORITY_CLASSES, type PriorityClass } from '../api/scheduling/v1/types.js';
 

@@ -93,6 +93,8 @@ export interface TestClusterOptions {
   disableServiceLB?: boolean;
   /** Further control-plane settings (limits, encryption, audit, a log to read). */
   controlPlane?: Partial<Omit<ControlPlaneOptions, 'dataDir' | 'port'>>;
+  /** Admission plugins that run (default: upstream's default-on set). */
+  admissionPlugins?: ControlPlaneOptions['admissionPlugins'];
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -115,6 +117,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     allowServiceExternalIPs: opts.allowServiceExternalIPs,
     disableServiceLB: opts.disableServiceLB,
     ...opts.controlPlane,
+    admissionPlugins: opts.admissionPlugins,
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;

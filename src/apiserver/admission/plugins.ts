@@ -8,6 +8,12 @@ import { defaultTolerationSeconds, type DefaultTolerationOptions } from './defau
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './service-allocation.js';
+import { alwaysPullImages } from './always-pull-images.js';
+import { limitRanger } from './limit-ranger.js';
+import { DEFAULT_ON_ADMISSION_PLUGINS } from './plugin-names.js';
+import { podSecurityAdmission } from './pod-security/admission.js';
+import { priorityAdmission } from './priority.js';
+import { resourceQuotaAdmission } from './resource-quota.js';
 
 export interface AdmissionOptions {
   defaultTolerationSeconds?: DefaultTolerationOptions;
@@ -16,6 +22,8 @@ export interface AdmissionOptions {
   serviceNetwork?: ServiceNetwork;
   /** Skip DenyServiceExternalIPs (which k8ts runs by default): Services may set spec.externalIPs. */
   allowServiceExternalIPs?: boolean;
+  /** The plugins that run (upstream names, from --enable/--disable-admission-plugins); default: upstream's default-on set. */
+  enabledPlugins?: ReadonlySet<string>;
 }
 
 export interface AdmissionChain {
@@ -26,18 +34,29 @@ export interface AdmissionChain {
 
 export function admissionChain(registry: Registry, cache: WatchCache, o: AdmissionOptions): AdmissionChain {
   const checks: AdmissionCheck[] = [];
+  const enabled = o.enabledPlugins ?? new Set(DEFAULT_ON_ADMISSION_PLUGINS);
+  const on = (name: string) => enabled.has(name);
   const namespaces = registry.lookup('', 'v1', 'namespaces');
-  if (namespaces) checks.push(namespaceLifecycle(cache, namespaces));
-  checks.push(defaultTolerationSeconds(o.defaultTolerationSeconds));
+  if (namespaces && on('NamespaceLifecycle')) checks.push(namespaceLifecycle(cache, namespaces));
+  const limitRanges = registry.lookup('', 'v1', 'limitranges');
+  if (limitRanges && on('LimitRanger')) checks.push(limitRanger(cache, limitRanges));
   const serviceAccounts = registry.lookup('', 'v1', 'serviceaccounts');
-  if (serviceAccounts && o.serviceAccountTokens) {
+  if (serviceAccounts && o.serviceAccountTokens && on('ServiceAccount')) {
     checks.push(serviceAccountAdmission((ns, name) => cache.resource(serviceAccounts.keyPrefix).items.get(objectKey(serviceAccounts, ns, name))?.obj));
   }
+  if (on('AlwaysPullImages')) checks.push(alwaysPullImages());
+  if (namespaces && on('PodSecurity')) checks.push(podSecurityAdmission(cache, namespaces, registry.lookup('', 'v1', 'pods')));
+  const priorityClasses = registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
+  if (priorityClasses && on('Priority')) checks.push(priorityAdmission(cache, priorityClasses));
+  if (on('DefaultTolerationSeconds')) checks.push(defaultTolerationSeconds(o.defaultTolerationSeconds));
+  // ResourceQuota runs last, as upstream, so it counts what the other plugins have set.
+  const quota = on('ResourceQuota') ? resourceQuotaAdmission(cache, registry) : undefined;
   const services = registry.lookup('', 'v1', 'services');
-  if (!services) return { checks };
+  if (!services) return { checks: quota ? [...checks, quota] : checks };
   // Before allocation: a refused Service takes no ClusterIP or node port.
   if (!o.allowServiceExternalIPs) checks.push(denyServiceExternalIPs());
   const allocator = new ServiceAllocator(cache, services, o.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
   checks.push(serviceAllocation(allocator, services));
+  if (quota) checks.push(quota);
   return { checks, allocator };
 }

@@ -54,7 +54,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
   const now = ctx.clock();
   const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
   const warn = (warnings: string[]) => {
-    if (warnings.length) res.setHeader('Warning', warningHeader(warnings));
+    if (warnings.length) res.setHeader('Warning', warningHeader([...new Set(warnings)]));
   };
   switch (info.verb) {
     case 'get': {
@@ -89,17 +89,17 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
     case 'create': {
       if (entry.create) return entry.create(call(''));
       const obj = await decodeWriteBody(entry, req, namespace);
-      warn(checkFields(entry, obj, fieldValidation));
-      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager, requester });
+      const warnings = checkFields(entry, obj, fieldValidation);
+      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager, requester, warnings }).finally(() => warn(warnings));
       return sendObject(entry, res, 201, created, neg.representation, neg.yaml, query, now);
     }
     case 'update': {
       const obj = await decodeWriteBody(entry, req, namespace);
-      warn(checkFields(entry, obj, fieldValidation));
+      const warnings = checkFields(entry, obj, fieldValidation);
       if (obj.metadata.name && obj.metadata.name !== info.name) {
         throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
       }
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager, requester });
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager, requester, warnings }).finally(() => warn(warnings));
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'patch': {
@@ -108,19 +108,21 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
         const body = await readBody(req);
         if (body.length === 0) throw errors.badRequest('the request body is empty');
         const config = checkAppliedConfig(entry, namespace, info.name!, decodeBody(body, APPLY_PATCH_TYPE));
-        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun, requester });
+        const warnings: string[] = [];
+        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun, requester, warnings }).finally(() => warn(warnings));
         return sendObject(entry, res, r.code, r.object, neg.representation, neg.yaml, query, now);
       }
       patchOptions(query, false);
       const { type, patch } = await decodePatch(req);
       let warnings: string[] = [];
+      const admissionWarnings: string[] = [];
       const mutate = (current: KubeObject) => {
         const next = patchObject(entry, current, type, patch);
         warnings = checkPatchedFields(entry, next, fieldValidation, type, patch);
+        admissionWarnings.length = 0;
         return next;
       };
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager, requester });
-      warn(warnings);
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager, requester, warnings: admissionWarnings }).finally(() => warn([...warnings, ...admissionWarnings]));
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'delete': {

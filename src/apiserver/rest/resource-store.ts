@@ -34,6 +34,10 @@ export interface WriteOptions {
   managedFieldsSet?: boolean;
   /** Who asks, for admission that depends on it (RBAC escalation); none for the server's own writes. */
   requester?: Requester;
+  /** Where admission's warnings go (the handler sends them as Warning headers). */
+  warnings?: string[];
+  /** Where admission's audit annotations go (the audit log records them). */
+  auditAnnotations?: Record<string, string>;
 }
 
 /** The authenticated user of a request, as admission sees it. */
@@ -60,7 +64,33 @@ export interface DeleteResult {
  * Admission: runs after defaulting and validation, before the write; may change `obj` or refuse
  * it. A returned function is called once the write has finished (to release reservations).
  */
-export type AdmissionCheck = (entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject, requester?: Requester) => void | (() => void) | Promise<void | (() => void)>;
+export type AdmissionCheck = (
+  entry: ResourceEntry,
+  obj: KubeObject,
+  op: 'create' | 'update' | 'delete',
+  old?: KubeObject,
+  requester?: Requester,
+  attrs?: AdmissionAttributes,
+) => void | (() => void) | Promise<void | (() => void)>;
+
+/** What a check may add to the request besides changing or refusing the object. */
+export interface AdmissionAttributes {
+  /** A warning for the client (kubectl prints it as `Warning: ...`). */
+  warn(message: string): void;
+  /** An audit annotation (upstream's AddAnnotation): recorded with the request's audit event. */
+  annotate(key: string, value: string): void;
+  dryRun: boolean;
+}
+
+function attributesOf(opts: Pick<WriteOptions, 'warnings' | 'auditAnnotations' | 'dryRun'> | undefined): AdmissionAttributes {
+  return {
+    warn: (m) => void opts?.warnings?.push(m),
+    annotate: (k, v) => {
+      if (opts?.auditAnnotations) opts.auditAnnotations[k] = v;
+    },
+    dryRun: !!opts?.dryRun,
+  };
+}
 
 /** Called when an update is about to produce an object the caller wants to transform (e.g. patch). */
 export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
@@ -159,7 +189,7 @@ export class ResourceStore {
     // As upstream's create handler: ownership is recorded for what the client sent (with its
     // defaults), before admission adds its own fields (tolerations, the token volume, a cluster IP).
     if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
-    const release = await this.admit(entry, obj, 'create', undefined, opts.requester);
+    const release = await this.admit(entry, obj, 'create', undefined, opts.requester, attributesOf(opts));
     try {
       if (opts.dryRun) return obj;
       const stored = this.toStorage(entry, obj);
@@ -179,14 +209,14 @@ export class ResourceStore {
     }
   }
 
-  private async admit(entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject, requester?: Requester): Promise<() => void> {
+  private async admit(entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject, requester?: Requester, attrs: AdmissionAttributes = attributesOf(undefined)): Promise<() => void> {
     const releases: (() => void)[] = [];
     const releaseAll = () => {
       for (const r of releases) r();
     };
     try {
       for (const check of this.admission) {
-        const r = await check(entry, obj, op, old, requester);
+        const r = await check(entry, obj, op, old, requester, attrs);
         if (r) releases.push(r);
       }
     } catch (err) {
@@ -221,7 +251,7 @@ export class ResourceStore {
       const pinned = desired.metadata.resourceVersion;
       if (pinned && pinned !== String(kv.modRevision)) throw errors.modified(entry, name);
       const next = this.prepareUpdate(entry, desired, old, opts);
-      const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old, opts.requester);
+      const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old, opts.requester, attributesOf(opts));
       try {
         const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, opts);
         if (r) return r;

@@ -144,6 +144,8 @@ describe('kubectl typed create (protobuf request bodies)', () => {
     await ok(['create', 'quota', 'limits', '--hard=pods=10,cpu=2,memory=1Gi']);
     const q = await getJson('resourcequota', 'limits');
     assert.deepEqual(q.spec.hard, { pods: '10', cpu: '2', memory: '1Gi' });
+    // A quota on cpu and memory makes every later pod here state them (ResourceQuota admission).
+    await ok(['delete', 'quota', 'limits']);
   });
 
   it('create serviceaccount', async () => {
