@@ -17,6 +17,7 @@ export interface ApplyOptions {
   force: boolean;
   dryRun: boolean;
   requester?: Requester;
+  warn?: (message: string) => void;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -91,7 +92,7 @@ export async function serveApply(resources: ResourceStore, clock: () => number, 
       throw toApiError(err, entry, String((config['metadata'] as Record<string, unknown> | undefined)?.['namespace'] ?? ''), name);
     }
   };
-  const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, managedFieldsSet: true, requester: opts.requester };
+  const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, managedFieldsSet: true, requester: opts.requester, warn: opts.warn };
   for (let attempt = 1; ; attempt++) {
     try {
       const { object } = await resources.update(entry, namespace, name, (current) => run(current), writeOpts);

@@ -52,9 +52,14 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
   if (info.verb === 'create' && info.name) throw methodNotAllowed();
   const now = ctx.clock();
   const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
-  const warn = (warnings: string[]) => {
+  // Field validation and admission both warn; the header carries all of them, and is set as they
+  // come so a refused request still shows its warnings.
+  const warnings: string[] = [];
+  const warn = (more: readonly string[]) => {
+    warnings.push(...more);
     if (warnings.length) res.setHeader('Warning', warningHeader(warnings));
   };
+  const admissionWarn = (message: string) => warn([message]);
   switch (info.verb) {
     case 'get': {
       const c = await ctx.resources.getCached(entry, namespace, info.name!);
@@ -89,7 +94,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       if (entry.create) return entry.create(call(''));
       const obj = await decodeWriteBody(entry, req, namespace);
       warn(checkFields(entry, obj, fieldValidation));
-      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager, requester });
+      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager, requester, warn: admissionWarn });
       return sendObject(entry, res, 201, created, neg.representation, neg.yaml, query, now);
     }
     case 'update': {
@@ -98,7 +103,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       if (obj.metadata.name && obj.metadata.name !== info.name) {
         throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
       }
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager, requester });
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager, requester, warn: admissionWarn });
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'patch': {
@@ -107,23 +112,23 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
         const body = await readBody(req);
         if (body.length === 0) throw errors.badRequest('the request body is empty');
         const config = checkAppliedConfig(entry, namespace, info.name!, decodeBody(body, APPLY_PATCH_TYPE));
-        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun, requester });
+        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun, requester, warn: admissionWarn });
         return sendObject(entry, res, r.code, r.object, neg.representation, neg.yaml, query, now);
       }
       patchOptions(query, false);
       const { type, patch } = await decodePatch(req);
-      let warnings: string[] = [];
+      let fieldWarnings: string[] = [];
       const mutate = (current: KubeObject) => {
         const next = patchObject(entry, current, type, patch);
-        warnings = checkPatchedFields(entry, next, fieldValidation, type, patch);
+        fieldWarnings = checkPatchedFields(entry, next, fieldValidation, type, patch);
         return next;
       };
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager, requester });
-      warn(warnings);
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager, requester, warn: admissionWarn });
+      warn(fieldWarnings);
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'delete': {
-      const opts = await decodeDeleteOptions(req, query, dryRun);
+      const opts = { ...(await decodeDeleteOptions(req, query, dryRun)), requester, warn: admissionWarn };
       const r = await ctx.resources.delete(entry, namespace, info.name!, opts);
       if (!r.deleted || entry.deleteReturnsObject) {
         const code = !r.deleted && opts.orphanDependents === false ? 202 : 200;
@@ -132,7 +137,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       return sendJson(res, 200, successStatus({ name: info.name, group: entry.group || undefined, kind: entry.resource, uid: r.object.metadata.uid }));
     }
     case 'deletecollection': {
-      const opts = await decodeDeleteOptions(req, query, dryRun);
+      const opts = { ...(await decodeDeleteOptions(req, query, dryRun)), requester, warn: admissionWarn };
       const page = await ctx.resources.list(entry, {
         namespace,
         predicate: buildPredicate(entry, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined),
