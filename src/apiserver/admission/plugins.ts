@@ -6,6 +6,7 @@ import type { WatchCache } from '../watchcache/watch-cache.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { serviceAccountAdmission } from './service-account.js';
+import { validatingAdmissionPolicy } from './validating-policy/plugin.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './service-allocation.js';
 
 export interface AdmissionOptions {
@@ -31,8 +32,13 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
     checks.push(serviceAccountAdmission((ns, name) => cache.resource(serviceAccounts.keyPrefix).items.get(objectKey(serviceAccounts, ns, name))?.obj));
   }
   const services = registry.lookup('', 'v1', 'services');
-  if (!services) return { checks };
-  const allocator = new ServiceAllocator(cache, services, o.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
-  checks.push(serviceAllocation(allocator, services));
+  let allocator: ServiceAllocator | undefined;
+  if (services) {
+    allocator = new ServiceAllocator(cache, services, o.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
+    checks.push(serviceAllocation(allocator, services));
+  }
+  // Validating plugins run after every mutating one, on the object as it will be stored.
+  const policies = validatingAdmissionPolicy(registry, cache);
+  if (policies) checks.push(policies);
   return { checks, allocator };
 }
