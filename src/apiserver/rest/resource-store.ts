@@ -36,6 +36,8 @@ export interface WriteOptions {
   requester?: Requester;
   /** Where admission's warnings go (the response's Warning header). */
   warn?: (message: string) => void;
+  /** Where admission's audit annotations go. */
+  annotate?: (key: string, value: string) => void;
 }
 
 /** The authenticated user of a request, as admission sees it. */
@@ -52,6 +54,7 @@ export interface DeleteOptions {
   dryRun?: boolean;
   requester?: Requester;
   warn?: (message: string) => void;
+  annotate?: (key: string, value: string) => void;
 }
 
 export interface DeleteResult {
@@ -72,10 +75,15 @@ export interface AdmissionAttributes {
   subresource?: string;
   /** Adds a warning to the response (kubectl prints it as `Warning: …`). */
   warn(message: string): void;
+  /**
+   * Adds an annotation to the request's audit event (upstream's AddAnnotation). Nothing records
+   * audit events yet: the audit log is to pass a sink through the write options.
+   */
+  annotate(key: string, value: string): void;
 }
 
-function admissionAttributes(opts: { dryRun?: boolean; subresource?: string; warn?: (message: string) => void }): AdmissionAttributes {
-  return { dryRun: !!opts.dryRun, subresource: opts.subresource, warn: opts.warn ?? (() => undefined) };
+function admissionAttributes(opts: { dryRun?: boolean; subresource?: string; warn?: (message: string) => void; annotate?: (key: string, value: string) => void }): AdmissionAttributes {
+  return { dryRun: !!opts.dryRun, subresource: opts.subresource, warn: opts.warn ?? (() => undefined), annotate: opts.annotate ?? (() => undefined) };
 }
 
 /** Called when an update is about to produce an object the caller wants to transform (e.g. patch). */

@@ -22,6 +22,7 @@ export interface CompiledPolicy {
   matchConditions: { name: string; expression: CompiledExpression }[];
   variables: { name: string; expression: CompiledExpression }[];
   validations: CompiledValidation[];
+  auditAnnotations: { key: string; expression: CompiledExpression }[];
 }
 
 const compiled = new WeakMap<ValidatingAdmissionPolicy, CompiledPolicy>();
@@ -44,6 +45,7 @@ export function compilePolicy(policy: ValidatingAdmissionPolicy): CompiledPolicy
       expression: expr(v.expression, names),
       message: v.messageExpression ? expr(v.messageExpression, names) : undefined,
     })),
+    auditAnnotations: (spec.auditAnnotations ?? []).map((a) => ({ key: a.key, expression: expr(a.valueExpression, names) })),
   };
   compiled.set(policy, c);
   return c;

@@ -6,8 +6,15 @@ import { celTypeName } from '../../../api/cel/values.js';
 import { programOf, type CompiledExpression, type CompiledPolicy, type CompiledValidation } from './compiled-policy.js';
 
 export type Decision =
-  | { kind: 'deny'; message: string; reason: string }
-  | { kind: 'error'; message: string };
+  /** A validation was false; `index` is its place in spec.validations. */
+  | { kind: 'deny'; message: string; reason: string; index: number }
+  | { kind: 'error'; message: string; index?: number };
+
+export interface PolicyResult {
+  decisions: Decision[];
+  /** auditAnnotations' values by key (a null value leaves the key out). */
+  annotations: Map<string, string>;
+}
 
 type Activation = Record<string, CelInput>;
 
@@ -38,10 +45,11 @@ function denialMessage(v: CompiledValidation, activation: Activation): string {
   return v.validation.message || `failed expression: ${v.validation.expression.trim()}`;
 }
 
-export function evaluatePolicy(policy: CompiledPolicy, base: Activation): Decision[] {
+export function evaluatePolicy(policy: CompiledPolicy, base: Activation): PolicyResult {
+  const annotations = new Map<string, string>();
   const matched = conditionsMatch(policy, base);
-  if (matched === false) return [];
-  if (matched !== true) return [matched];
+  if (matched === false) return { decisions: [], annotations };
+  if (matched !== true) return { decisions: [matched], annotations };
   // Composited variables, each seeing those before it; a failed one fails what reads it.
   const values: Record<string, CelValue> = {};
   const failed = new Map<string, string>();
@@ -52,18 +60,24 @@ export function evaluatePolicy(policy: CompiledPolicy, base: Activation): Decisi
     else values[v.name] = r.value;
   }
   const decisions: Decision[] = [];
-  for (const v of policy.validations) {
+  for (const [index, v] of policy.validations.entries()) {
     const expression = v.validation.expression;
     const program = programOf(v.expression);
     const brokenVariable = typeof program === 'string' ? undefined : [...program.variableReferences].find((n) => failed.has(n));
     if (brokenVariable) {
-      decisions.push({ kind: 'error', message: `expression '${expression}' resulted in error: composited variable "${brokenVariable}" fails to evaluate: ${failed.get(brokenVariable)}` });
+      decisions.push({ kind: 'error', index, message: `expression '${expression}' resulted in error: composited variable "${brokenVariable}" fails to evaluate: ${failed.get(brokenVariable)}` });
       continue;
     }
     const r = run(v.expression, activation);
-    if ('error' in r) decisions.push({ kind: 'error', message: `expression '${expression}' resulted in error: ${r.error}` });
-    else if (r.value === false) decisions.push({ kind: 'deny', message: denialMessage(v, activation), reason: v.validation.reason || 'Invalid' });
-    else if (r.value !== true) decisions.push({ kind: 'error', message: `expression '${expression}' resulted in error: must evaluate to bool, got ${celTypeName(r.value)}` });
+    if ('error' in r) decisions.push({ kind: 'error', index, message: `expression '${expression}' resulted in error: ${r.error}` });
+    else if (r.value === false) decisions.push({ kind: 'deny', index, message: denialMessage(v, activation), reason: v.validation.reason || 'Invalid' });
+    else if (r.value !== true) decisions.push({ kind: 'error', index, message: `expression '${expression}' resulted in error: must evaluate to bool, got ${celTypeName(r.value)}` });
   }
-  return decisions;
+  for (const a of policy.auditAnnotations) {
+    const r = run(a.expression, activation);
+    if ('error' in r) decisions.push({ kind: 'error', message: `valueExpression '${a.expression.expression}' resulted in error: ${r.error}` });
+    else if (typeof r.value === 'string') annotations.set(a.key, r.value);
+    else if (r.value !== null) decisions.push({ kind: 'error', message: `valueExpression '${a.expression.expression}' resulted in error: must evaluate to one of [string null_type], got ${celTypeName(r.value)}` });
+  }
+  return { decisions, annotations };
 }

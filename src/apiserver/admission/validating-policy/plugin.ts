@@ -1,7 +1,7 @@
 // The ValidatingAdmissionPolicy admission plugin: for each binding whose policy and match
 // resources cover the request, resolve its params, evaluate the policy, and act on failed
 // validations by the binding's validationActions (Deny refuses with upstream's message, Warn adds
-// a response warning, Audit is for the audit log). Runs after the mutating plugins, on create,
+// a response warning, Audit annotates the request's audit event, as do auditAnnotations). Runs after the mutating plugins, on create,
 // update and delete. Policies and bindings come from the watch cache, as upstream's informers.
 import type { CelInput } from '@bufbuild/cel';
 import { ADMISSIONREGISTRATION_GROUP, type ParamRef, type ValidatingAdmissionPolicy, type ValidatingAdmissionPolicyBinding } from '../../../api/admissionregistration/v1/types.js';
@@ -14,7 +14,7 @@ import { objectKey, type Registry } from '../../registry/registry.js';
 import type { AdmissionAttributes, AdmissionCheck, Requester } from '../../rest/resource-store.js';
 import type { WatchCache } from '../../watchcache/watch-cache.js';
 import { compilePolicy, type CompiledPolicy } from './compiled-policy.js';
-import { evaluatePolicy, type Decision } from './evaluate.js';
+import { evaluatePolicy, type Decision, type PolicyResult } from './evaluate.js';
 import { matchesResources, type MatchRequest, type Operation } from './matching.js';
 
 const OPERATIONS: Record<'create' | 'update' | 'delete', Operation> = { create: 'CREATE', update: 'UPDATE', delete: 'DELETE' };
@@ -124,15 +124,18 @@ export function validatingAdmissionPolicy(registry: Registry, cache: WatchCache)
     return out;
   }
 
-  function evaluateBinding(policy: ValidatingAdmissionPolicy, compiled: CompiledPolicy, binding: ValidatingAdmissionPolicyBinding, r: Request, base: Record<string, CelInput>): Decision[] {
+  function evaluateBinding(policy: ValidatingAdmissionPolicy, compiled: CompiledPolicy, binding: ValidatingAdmissionPolicyBinding, r: Request, base: Record<string, CelInput>): PolicyResult {
+    const failure = (message: string): PolicyResult => ({ decisions: [{ kind: 'error', message }], annotations: new Map() });
     if (!compiled.hasParams) return evaluatePolicy(compiled, { ...base, params: null });
     const params = resolveParams(policy, binding.spec?.paramRef, r);
-    if (typeof params === 'string') return [{ kind: 'error', message: params }];
+    if (typeof params === 'string') return failure(params);
     if (!params.length) {
-      if (binding.spec?.paramRef?.parameterNotFoundAction === 'Allow') return [];
-      return [{ kind: 'error', message: 'failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction' }];
+      if (binding.spec?.paramRef?.parameterNotFoundAction === 'Allow') return { decisions: [], annotations: new Map() };
+      return failure('failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction');
     }
-    return params.flatMap((p) => evaluatePolicy(compiled, { ...base, params: toCel(p) }));
+    // Every selected param is evaluated; the request must pass with each.
+    const results = params.map((p) => evaluatePolicy(compiled, { ...base, params: toCel(p) }));
+    return { decisions: results.flatMap((x) => x.decisions), annotations: new Map(results.flatMap((x) => [...x.annotations])) };
   }
 
   return (entry, obj, op, old, requester, attrs) => {
@@ -166,17 +169,24 @@ export function validatingAdmissionPolicy(registry: Registry, cache: WatchCache)
         namespaceObject: toCel(r.namespace && namespaces ? stored(namespaces, undefined, r.namespace) : undefined),
       };
       const compiled = compilePolicy(policy);
-      for (const decision of evaluateBinding(policy, compiled, binding, r, base)) {
+      const result = evaluateBinding(policy, compiled, binding, r, base);
+      for (const [key, value] of result.annotations) attrs?.annotate(`${compiled.name}/${key}`, value);
+      for (const decision of result.decisions) {
         // A failure (not a false validation) counts only under failurePolicy Fail.
         if (decision.kind === 'error' && compiled.failurePolicy === 'Ignore') continue;
         decisions.push({ policy: compiled.name, binding: binding.metadata.name ?? '', actions: binding.spec?.validationActions ?? [], decision });
       }
     }
     let denied: BoundDecision | undefined;
+    const audited: Record<string, unknown>[] = [];
     for (const d of decisions) {
       if (d.actions.includes('Warn')) attrs?.warn(`Validation failed for ValidatingAdmissionPolicy '${d.policy}' with binding '${d.binding}': ${d.decision.message}`);
+      if (d.actions.includes('Audit')) {
+        audited.push({ message: d.decision.message, policy: d.policy, binding: d.binding, expressionIndex: d.decision.index ?? 0, validationActions: d.actions });
+      }
       if (d.actions.includes('Deny')) denied ??= d;
     }
+    if (audited.length) attrs?.annotate('validation.policy.admission.k8s.io/validation_failure', JSON.stringify(audited));
     if (denied) throw deniedError(r, denied);
   };
 }
