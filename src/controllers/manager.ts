@@ -23,6 +23,7 @@ import { ServiceAccountController } from './serviceaccount/controller.js';
 import { legacyTokenGenerator } from './serviceaccount/legacy-token.js';
 import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
+import { ValidatingAdmissionPolicyStatusController } from './validatingadmissionpolicystatus/controller.js';
 import { replicationControllerKind } from './replicaset/kinds.js';
 import { signingKeyFromPem } from '../util/jws/signing-key.js';
 
@@ -72,6 +73,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
     new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
     new ClusterRoleAggregationController(client, informers, { log }),
+    new ValidatingAdmissionPolicyStatusController(client, informers, { log }),
   ];
   if (options.serviceAccountPrivateKeyFile) {
     const key = signingKeyFromPem(readFileSync(options.serviceAccountPrivateKeyFile, 'utf8'));

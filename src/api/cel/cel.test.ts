@@ -98,3 +98,20 @@ describe('CEL environment', () => {
     assert.deepEqual([...(env.compile('variables.a + variables.b', ['a', 'b']).program?.variableReferences ?? [])].sort(), ['a', 'b']);
   });
 });
+
+describe('schema check', () => {
+  it('finds fields the schema does not declare, through lists, indexes and macros', async () => {
+    await import('../scheme/all.js');
+    const { ref } = await import('../schema/dsl.js');
+    const { undefinedFieldIssues } = await import('./schema-check.js');
+    const { formatIssues } = await import('./compiler.js');
+    const roots = { object: ref('io.k8s.api.apps.v1.Deployment') };
+    const check = (e: string) => undefinedFieldIssues(e, roots).map((i) => i.message);
+    assert.deepEqual(check('object.spec.replicas <= 5 && object.metadata.labels.app == "x"'), []);
+    assert.deepEqual(check('object.spec.replicass <= 5'), ["undefined field 'replicass'"]);
+    assert.deepEqual(check('object.spec.template.spec.containers.all(c, c.nmae != "")'), ["undefined field 'nmae'"]);
+    assert.deepEqual(check('object.spec.template.spec.containers[0].imagee == ""'), ["undefined field 'imagee'"]);
+    assert.deepEqual(check('has(object.status.nope) || other.whatever'), ["undefined field 'nope'"]);
+    assert.equal(formatIssues('object.spec.replicass <= 5', undefinedFieldIssues('object.spec.replicass <= 5', roots)), "ERROR: <input>:1:12: undefined field 'replicass'\n | object.spec.replicass <= 5\n | ...........^");
+  });
+});

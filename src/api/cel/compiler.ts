@@ -95,9 +95,9 @@ export class CelEnvironment {
 }
 
 /** cel-go's Issues.String(): each issue with its position and a caret under the source. */
-export function compileError(expression: string, issues: readonly CheckIssue[]): string {
+export function formatIssues(expression: string, issues: readonly CheckIssue[]): string {
   const lines = expression.split('\n');
-  const parts = issues.map((i) => {
+  return issues.map((i) => {
     let line = 0;
     let col = i.offset;
     while (line < lines.length - 1 && col > lines[line]!.length) {
@@ -106,6 +106,10 @@ export function compileError(expression: string, issues: readonly CheckIssue[]):
     }
     const src = lines[line] ?? '';
     return `ERROR: <input>:${line + 1}:${col + 1}: ${i.message}\n | ${src}\n | ${'.'.repeat(col)}^`;
-  });
-  return `compilation failed: ${parts.join('\n')}`;
+  }).join('\n');
+}
+
+/** A compile error as upstream reports it (the detail of field.Invalid on a policy or CRD rule). */
+export function compileError(expression: string, issues: readonly CheckIssue[]): string {
+  return `compilation failed: ${formatIssues(expression, issues)}`;
 }

@@ -3,7 +3,7 @@
 // params come from a ConfigMap, and a policy whose expression doesn't compile is refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestCluster, type TestCluster } from '../harness.js';
+import { eventually, startTestCluster, type TestCluster } from '../harness.js';
 
 // The docs' match constraints: creates and updates of apps/v1 Deployments.
 const DEPLOYMENT_RULES = `  matchConstraints:
@@ -151,6 +151,23 @@ describe('kubectl and ValidatingAdmissionPolicy', () => {
     assert.notEqual(u.code, 0);
     assert.match(u.stderr, /spec\.validations\[0\]\.expression: Invalid value: "params\.max > 1": compilation failed: ERROR: <input>:1:1: undeclared reference to 'params' \(in container ''\)/);
     assert.equal((await c.kubectl(['get', 'validatingadmissionpolicy', 'bad-policy'])).code, 1);
+  });
+
+  it('the status controller type-checks a policy against the kinds it matches', async () => {
+    const typo = POLICY.replace('demo-policy.example.com', 'typo-policy').replace('object.spec.replicas <= 5', 'object.spec.replicass <= 5');
+    await ok(['apply', '-f', '-'], typo);
+    const status = await eventually(async () => {
+      const p = JSON.parse((await ok(['get', 'validatingadmissionpolicy', 'typo-policy', '-o', 'json'])).stdout);
+      return p.status?.typeChecking ? p.status : undefined;
+    }, 20_000);
+    assert.equal(status.observedGeneration, 1);
+    assert.deepEqual(status.typeChecking.expressionWarnings, [{
+      fieldRef: 'spec.validations[0].expression',
+      warning: "apps/v1, Kind=Deployment: ERROR: <input>:1:12: undefined field 'replicass'\n | object.spec.replicass <= 5\n | ...........^",
+    }]);
+    const clean = await eventually(async () => JSON.parse((await ok(['get', 'validatingadmissionpolicy', 'demo-policy.example.com', '-o', 'json'])).stdout).status, 20_000);
+    assert.deepEqual(clean, { observedGeneration: 1, typeChecking: {} });
+    await ok(['delete', 'validatingadmissionpolicy', 'typo-policy']);
   });
 
   it('lists policies and bindings with upstream\'s columns', async () => {

@@ -99,3 +99,19 @@ test('binding spec rules', () => {
     'spec.paramRef.parameterNotFoundAction: Unsupported value: "Maybe": supported values: "Allow", "Deny"',
   ]);
 });
+
+test('type checking against the matched kinds gives status.typeChecking warnings', async () => {
+  const { typeCheckPolicy } = await import('./typecheck.js');
+  const { allKinds } = await import('../../scheme/all.js');
+  const kinds = {
+    byResource: (g: string, v: string, r: string) => allKinds.find((k) => k.group === g && k.version === v && k.plural === r),
+    byKind: (g: string, v: string, k: string) => allKinds.find((d) => d.group === g && d.version === v && d.kind === k),
+  };
+  const p = policy({ paramKind: { apiVersion: 'v1', kind: 'ConfigMap' }, validations: [{ expression: 'object.spec.replicas <= 5' }, { expression: 'object.spec.replicass <= int(params.dta.max)', messageExpression: 'object.metadata.name' }] });
+  assert.deepEqual(typeCheckPolicy(p as never, kinds), [{
+    fieldRef: 'spec.validations[1].expression',
+    warning: "apps/v1, Kind=Deployment: ERROR: <input>:1:12: undefined field 'replicass'\n | object.spec.replicass <= int(params.dta.max)\n | ...........^\nERROR: <input>:1:36: undefined field 'dta'\n | object.spec.replicass <= int(params.dta.max)\n | ...................................^",
+  }]);
+  // Wildcard rules are not type-checked.
+  assert.deepEqual(typeCheckPolicy(policy({ matchConstraints: { resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }] }, validations: [{ expression: 'object.nope' }] }) as never, kinds), []);
+});
