@@ -183,6 +183,15 @@ describe('kubectl and ValidatingAdmissionPolicy', () => {
     assert.deepEqual(defaulted.spec.matchResources.objectSelector, {});
   });
 
+  it('discovery and OpenAPI serve the group: api-resources and explain', async () => {
+    const resources = (await ok(['api-resources', '--api-group=admissionregistration.k8s.io'])).stdout;
+    assert.match(resources, /\nvalidatingadmissionpolicies\s+admissionregistration\.k8s\.io\/v1\s+false\s+ValidatingAdmissionPolicy\n/);
+    assert.match(resources, /\nvalidatingadmissionpolicybindings\s+admissionregistration\.k8s\.io\/v1\s+false\s+ValidatingAdmissionPolicyBinding\n/);
+    const explained = (await ok(['explain', 'validatingadmissionpolicy.spec.validations'])).stdout;
+    assert.match(explained, /FIELD: validations <\[\]Validation>/);
+    assert.match(explained, /messageExpression\s+<string>/);
+  });
+
   it('the policy kinds themselves are exempt, so a policy can always be removed', async () => {
     await ok(['delete', 'validatingadmissionpolicybinding', 'demo-binding-test.example.com']);
     await ok(['create', 'deploy', 'now-big', '--image=nginx', '--replicas=8', '-n', 'test']);
