@@ -4,6 +4,7 @@
 import { celEnv, isCelError, parse, plan, type CelEnv, type CelFunc, type CelInput, type CelValue } from '@bufbuild/cel';
 import { checkExpression, referencedVariables, type CheckIssue } from './check.js';
 import { kubernetesLibraries } from './libraries/index.js';
+import { withCostLimit } from './values.js';
 
 export interface CelProgram {
   readonly expression: string;
@@ -20,7 +21,15 @@ export interface CelEnvironmentOptions {
   variables: readonly string[];
   /** Functions beyond the Kubernetes libraries (an authorizer, say). */
   funcs?: readonly CelFunc[];
+  /** Element reads of input lists one evaluation may make (values.ts); default DEFAULT_COST_LIMIT. */
+  costLimit?: number;
 }
+
+/**
+ * About 0.1–0.2 s of evaluation on this machine at worst (a macro nested over two lists, ~1 µs
+ * per inner step); far beyond what checks over one object's lists read.
+ */
+export const DEFAULT_COST_LIMIT = 100_000;
 
 const MAX_CACHED_PROGRAMS = 4096;
 
@@ -28,8 +37,10 @@ export class CelEnvironment {
   private readonly env: CelEnv;
   private readonly variables: ReadonlySet<string>;
   private readonly cache = new Map<string, CompileResult>();
+  private readonly costLimit: number;
 
   constructor(opts: CelEnvironmentOptions) {
+    this.costLimit = opts.costLimit ?? DEFAULT_COST_LIMIT;
     this.env = celEnv({ funcs: [...kubernetesLibraries, ...(opts.funcs ?? [])] });
     this.variables = new Set(opts.variables);
   }
@@ -75,6 +86,7 @@ export class CelEnvironment {
     } catch (err) {
       return { error: compileError(expression, [{ offset: 0, message: (err as Error).message }]) };
     }
+    const costLimit = this.costLimit;
     return {
       program: {
         expression,
@@ -82,7 +94,7 @@ export class CelEnvironment {
         eval(bindings) {
           let v: CelValue | Error;
           try {
-            v = run(bindings);
+            v = withCostLimit(costLimit, () => run(bindings));
           } catch (err) {
             // The evaluator returns errors as values; a throw is a bug there, still not ours to crash on.
             return { error: (err as Error).message };
