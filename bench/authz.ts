@@ -3,43 +3,16 @@
 // and 1,000 RoleBindings beside the one that grants the user its rights (goal: RBAC >= 0.9x).
 // Each server runs as its own process on the memory store, without components.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { call, must, type Conn } from './lib/https.js';
 import { cpuSeconds, freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 3000);
 const CLIENTS = 50;
 const POLICY_OBJECTS = 1000;
 const USER_TOKEN = 'bench-user-token';
-
-interface Conn {
-  port: number;
-  ca: string;
-  agent: Agent;
-}
-
-function call(c: Conn, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: c.port, method, path, agent: c.agent, ca: c.ca, servername: 'localhost', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(payload ? { 'Content-Length': Buffer.byteLength(payload) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
-
-async function must(c: Conn, token: string, method: string, path: string, body?: unknown): Promise<void> {
-  const r = await call(c, token, method, path, body);
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
-}
 
 const RBAC = '/apis/rbac.authorization.k8s.io/v1/namespaces/bench';
 

@@ -71,6 +71,10 @@ test('policy spec rules', () => {
     'spec.matchConstraints.resourceRules[0].operations[0]: Unsupported value: "PUT": supported values: "*", "CONNECT", "CREATE", "DELETE", "UPDATE"',
     'spec.matchConstraints.resourceRules[0].scope: Unsupported value: "World": supported values: "*", "Cluster", "Namespaced"',
   ]);
+  // "" is the core group; an empty version is not a version.
+  assert.deepEqual(checked(policyDef, policy({ matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1', ''], operations: ['CREATE'], resources: ['configmaps'] }] } })), [
+    'spec.matchConstraints.resourceRules[0].apiVersions[1]: Required value',
+  ]);
   assert.deepEqual(checked(policyDef, policy({ failurePolicy: 'Sometimes' })), ['spec.failurePolicy: Unsupported value: "Sometimes": supported values: "Fail", "Ignore"']);
   assert.deepEqual(checked(policyDef, policy({ validations: [{ expression: 'true', message: 'a\nb', reason: 'Teapot' }] })), [
     'spec.validations[0].message: Invalid value: "a\\nb": message must not contain line breaks',

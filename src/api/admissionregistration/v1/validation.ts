@@ -14,12 +14,13 @@ const MAX_MATCH_CONDITIONS = 64;
 const CEL_IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
-function wildcardList(values: readonly string[] | undefined, p: FieldPath, what: string): FieldError[] {
+/** A required list where '*' stands alone; `allowEmpty` for apiGroups, where "" is the core group. */
+function wildcardList(values: readonly string[] | undefined, p: FieldPath, what: string, allowEmpty = false): FieldError[] {
   const errs: FieldError[] = [];
   if (!values?.length) return [required(p)];
   if (values.includes('*') && values.length > 1) errs.push(invalid(p, values, `if '*' is present, must not specify other ${what}`));
   values.forEach((v, i) => {
-    if (v === '') errs.push(required(p.index(i)));
+    if (v === '' && !allowEmpty) errs.push(required(p.index(i)));
   });
   return errs;
 }
@@ -53,7 +54,7 @@ function validateResources(resources: readonly string[] | undefined, p: FieldPat
 function validateRule(rule: NamedRuleWithOperations, p: FieldPath): FieldError[] {
   const errs = [
     ...wildcardList(rule.operations, p.child('operations'), 'operations'),
-    ...wildcardList(rule.apiGroups, p.child('apiGroups'), 'API groups'),
+    ...wildcardList(rule.apiGroups, p.child('apiGroups'), 'API groups', true),
     ...wildcardList(rule.apiVersions, p.child('apiVersions'), 'API versions'),
     ...validateResources(rule.resources, p.child('resources')),
   ];

@@ -15,7 +15,7 @@ import type { AdmissionAttributes, AdmissionCheck, Requester } from '../../rest/
 import type { WatchCache } from '../../watchcache/watch-cache.js';
 import { compilePolicy, type CompiledPolicy } from './compiled-policy.js';
 import { evaluatePolicy, type Decision, type PolicyResult } from './evaluate.js';
-import { matchesResources, type MatchRequest, type Operation } from './matching.js';
+import { matchesResources, type GroupVersionResource, type MatchRequest, type Operation } from './matching.js';
 
 const OPERATIONS: Record<'create' | 'update' | 'delete', Operation> = { create: 'CREATE', update: 'UPDATE', delete: 'DELETE' };
 const REASON_CODES: Record<string, number> = { Unauthorized: 401, Forbidden: 403, RequestEntityTooLarge: 413, Invalid: 422 };
@@ -80,8 +80,15 @@ export function validatingAdmissionPolicy(registry: Registry, cache: WatchCache)
   const stored = (e: ResourceEntry, ns: string | undefined, name: string) => cache.resource(e.keyPrefix).items.get(objectKey(e, ns, name))?.obj;
 
   /** The versions of a resource served besides the one asked for (one storage, several versions). */
-  const equivalents = (entry: ResourceEntry) =>
-    registry.entries().filter((x) => x !== entry && x.storage === entry.storage).map((x) => ({ group: x.group, version: x.version, resource: x.resource }));
+  const equivalentsCache = new Map<ResourceEntry, GroupVersionResource[]>();
+  const equivalents = (entry: ResourceEntry) => {
+    let out = equivalentsCache.get(entry);
+    if (!out) {
+      out = registry.entries().filter((x) => x !== entry && x.storage === entry.storage).map((x) => ({ group: x.group, version: x.version, resource: x.resource }));
+      equivalentsCache.set(entry, out);
+    }
+    return out;
+  };
 
   function matchRequest(r: Request): MatchRequest {
     let namespaceLabels: Record<string, string> | undefined;
