@@ -2,12 +2,12 @@
 // against a server without policies and one with POLICIES policies (3 validations each, one a
 // macro over the data's keys) bound to every ConfigMap create. Each server runs as its own
 // process on the memory store, without components; rounds alternate, best of each kept.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, must, type Conn } from './lib/https.js';
-import { cpuSeconds, freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
+import { bestRound, call, connect, leastCpu, measureRound, must, type Conn, type Round } from './lib/https.js';
+import { freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 3000);
 const CLIENTS = 50;
@@ -52,8 +52,6 @@ async function createConfigMaps(c: Conn, token: string, prefix: string): Promise
   return { rate: CREATES / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
 }
 
-interface Round { rate: number; p99: number; cpuMs: number }
-
 async function run(withPolicies: boolean): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-vap-'));
   const port = await freePort();
@@ -61,8 +59,7 @@ async function run(withPolicies: boolean): Promise<Round> {
   const server = await startProcess(`server (${withPolicies ? 'policies' : 'none'})`, args, nodeArgs('BENCH_SERVER_NODE_ARGS'), /listening on/);
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
-    const c: Conn = { port, ca: readFileSync(join(dir, 'tls', 'server-ca.crt'), 'utf8'), agent };
-    const admin = readFileSync(join(dir, 'cred', 'admin.token'), 'utf8').trim();
+    const { c, admin } = connect(dir, port, agent);
     await must(c, admin, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
     if (withPolicies) {
       await seedPolicies(c, admin);
@@ -70,10 +67,7 @@ async function run(withPolicies: boolean): Promise<Round> {
       const refused = await call(c, admin, 'POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: 'forbidden-x' } });
       if (refused.status !== 422) throw new Error(`policy not enforced: ${refused.status} ${refused.text}`);
     }
-    await createConfigMaps(c, admin, 'warm');
-    const cpu = cpuSeconds(server.pid!);
-    const r = await createConfigMaps(c, admin, 'cm');
-    return { ...r, cpuMs: ((cpuSeconds(server.pid!) - cpu) * 1000) / CREATES };
+    return await measureRound(server.pid!, CREATES, (prefix) => createConfigMaps(c, admin, prefix));
   } finally {
     agent.destroy();
     await stopProcesses([server]);
@@ -87,10 +81,8 @@ for (let i = 0; i < ROUNDS; i++) {
   results.none.push(await run(false));
   results.policies.push(await run(true));
 }
-const best = (rs: Round[]) => rs.reduce((a, b) => (b.rate > a.rate ? b : a));
-const leastCpu = (rs: Round[]) => Math.min(...rs.map((r) => r.cpuMs));
-const none = best(results.none);
-const policies = best(results.policies);
+const none = bestRound(results.none);
+const policies = bestRound(results.policies);
 console.log(`no policies: ${none.rate.toFixed(0)} ConfigMap creates/s, p99 ${none.p99.toFixed(1)} ms, server CPU ${leastCpu(results.none).toFixed(3)} ms/create (${CLIENTS} clients, ${CREATES} creates)`);
 console.log(`${POLICIES} policies x 3 validations bound to every create: ${policies.rate.toFixed(0)} creates/s, p99 ${policies.p99.toFixed(1)} ms, server CPU ${leastCpu(results.policies).toFixed(3)} ms/create`);
 console.log(`policies / none: ${(policies.rate / none.rate).toFixed(2)}x throughput; admission adds ${(leastCpu(results.policies) - leastCpu(results.none)).toFixed(3)} ms CPU per create (${(((leastCpu(results.policies) - leastCpu(results.none)) * 1000) / (POLICIES * 3)).toFixed(1)} µs per expression)`);
