@@ -2,12 +2,12 @@
 // token file, against a server in AlwaysAllow mode and one in RBAC mode, both holding 1,000 Roles
 // and 1,000 RoleBindings beside the one that grants the user its rights (goal: RBAC >= 0.9x).
 // Each server runs as its own process on the memory store, without components.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, must, type Conn } from './lib/api-call.js';
-import { cpuSeconds, freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
+import { bestRound, call, connect, leastCpu, measureRound, must, type Conn, type Round } from './lib/https.js';
+import { freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 3000);
 const CLIENTS = 50;
@@ -51,13 +51,6 @@ async function createPods(c: Conn, prefix: string): Promise<{ rate: number; p99:
   return { rate: CREATES / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
 }
 
-interface Round {
-  rate: number;
-  p99: number;
-  /** Server CPU per create: what the mode costs, far less disturbed than wall time by other load on the machine. */
-  cpuMs: number;
-}
-
 async function run(mode: 'AlwaysAllow' | 'RBAC'): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-authz-'));
   const tokens = join(dir, 'tokens.csv');
@@ -67,15 +60,11 @@ async function run(mode: 'AlwaysAllow' | 'RBAC'): Promise<Round> {
   const server = await startProcess(`server (${mode})`, args, nodeArgs('BENCH_SERVER_NODE_ARGS'), /listening on/);
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
-    const c: Conn = { port, ca: readFileSync(join(dir, 'tls', 'server-ca.crt'), 'utf8'), agent };
-    const admin = readFileSync(join(dir, 'cred', 'admin.token'), 'utf8').trim();
+    const { c, admin } = connect(dir, port, agent);
     await must(c, admin, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
     // Both servers hold the same objects and get the same warm-up: only the authorizer differs.
     await seedPolicy(c, admin);
-    await createPods(c, 'warm');
-    const cpu = cpuSeconds(server.pid!);
-    const r = await createPods(c, 'pod');
-    return { ...r, cpuMs: ((cpuSeconds(server.pid!) - cpu) * 1000) / CREATES };
+    return await measureRound(server.pid!, CREATES, (prefix) => createPods(c, prefix));
   } finally {
     agent.destroy();
     await stopProcesses([server]);
@@ -87,8 +76,7 @@ async function run(mode: 'AlwaysAllow' | 'RBAC'): Promise<Round> {
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const results: Record<'AlwaysAllow' | 'RBAC', Round[]> = { AlwaysAllow: [], RBAC: [] };
 for (let i = 0; i < ROUNDS; i++) for (const mode of ['AlwaysAllow', 'RBAC'] as const) results[mode].push(await run(mode));
-const best = (rs: Round[]) => rs.reduce((a, b) => (b.rate > a.rate ? b : a));
-const leastCpu = (rs: Round[]) => Math.min(...rs.map((r) => r.cpuMs));
+const best = bestRound;
 const allow = best(results.AlwaysAllow);
 const rbac = best(results.RBAC);
 const rounds = (rs: Round[]) => rs.map((r) => `${r.rate.toFixed(0)}/s ${r.cpuMs.toFixed(3)} ms cpu`).join(', ');

@@ -22,7 +22,7 @@ import { escalationCheck } from './authz/escalation.js';
 import { forbidden } from './authz/forbidden.js';
 import { impersonate } from './authz/impersonation.js';
 import { buildAuthorization, type Authorization } from './authz/modes.js';
-import { setRequestUser } from './authz/request-user.js';
+import { setRequestAnnotator, setRequestUser } from './authz/request-user.js';
 import { ApiError, errors, toApiError } from './errors.js';
 import { negotiate } from './http/negotiate.js';
 import { parseRequestInfo, type RequestInfo } from './http/request-info.js';
@@ -127,8 +127,7 @@ export class ApiServer {
     this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);
-    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs });
-    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, enabledPlugins: opts.admissionPlugins });
+    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs, enabledPlugins: opts.admissionPlugins });
     for (const check of admission.checks) this.resources.addAdmission(check);
     const modes = opts.authorizationModes ?? ['AlwaysAllow'];
     this.authorization = buildAuthorization(modes, this.cache, this.registry);
@@ -275,6 +274,7 @@ export class ApiServer {
     const open = this.allowAll && OPEN_PATHS.some((re) => re.test(path));
     const user = this.admit(req.method ?? 'GET', req.headers, url, open, info, audit);
     if (user) setRequestUser(req, user);
+    if (audit) setRequestAnnotator(req, (key, value) => audit.annotate(key, value));
     // Upstream's max-in-flight filter sits after authentication and impersonation: the exempt group is the user's.
     const release = longRunning ? undefined : this.inflight.acquire(user, req.method ?? 'GET');
     try {

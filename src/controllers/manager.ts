@@ -25,6 +25,7 @@ import { ServiceLBController } from './servicelb/controller.js';
 import { legacyTokenGenerator } from './serviceaccount/legacy-token.js';
 import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
+import { ValidatingAdmissionPolicyStatusController } from './validatingadmissionpolicystatus/controller.js';
 import { replicationControllerKind } from './replicaset/kinds.js';
 import { signingKeyFromPem } from '../util/jws/signing-key.js';
 
@@ -77,6 +78,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
     new ClusterRoleAggregationController(client, informers, { log }),
     new ResourceQuotaController(client, informers, { log }),
+    new ValidatingAdmissionPolicyStatusController(client, informers, { log }),
   ];
   if (!options.disableServiceLB) controllers.push(new ServiceLBController(client, informers, { log }));
   if (options.serviceAccountPrivateKeyFile) {

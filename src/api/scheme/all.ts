@@ -17,6 +17,7 @@ import { schedulingKinds } from '../scheduling/v1/kinds.js';
 import { eventsKinds } from '../events/v1/kinds.js';
 import { authenticationKinds } from '../authentication/v1/kinds.js';
 import { authorizationKinds } from '../authorization/v1/kinds.js';
+import { admissionRegistrationKinds } from '../admissionregistration/v1/kinds.js';
 
 export const allKinds: readonly KindDefinition[] = [
   ...podKinds,
@@ -36,6 +37,7 @@ export const allKinds: readonly KindDefinition[] = [
   ...eventsKinds,
   ...authenticationKinds,
   ...authorizationKinds,
+  ...admissionRegistrationKinds,
 ] as readonly KindDefinition[];
 
 /** The version discovery prefers where a group serves several. */

@@ -7,6 +7,7 @@ import { denyServiceExternalIPs } from './deny-external-ips.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { serviceAccountAdmission } from './service-account.js';
+import { validatingAdmissionPolicy } from './validating-policy/plugin.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './service-allocation.js';
 import { alwaysPullImages } from './always-pull-images.js';
 import { limitRanger } from './limit-ranger.js';
@@ -52,11 +53,16 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   // ResourceQuota runs last, as upstream, so it counts what the other plugins have set.
   const quota = on('ResourceQuota') ? resourceQuotaAdmission(cache, registry) : undefined;
   const services = registry.lookup('', 'v1', 'services');
-  if (!services) return { checks: quota ? [...checks, quota] : checks };
-  // Before allocation: a refused Service takes no ClusterIP or node port.
-  if (!o.allowServiceExternalIPs) checks.push(denyServiceExternalIPs());
-  const allocator = new ServiceAllocator(cache, services, o.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
-  checks.push(serviceAllocation(allocator, services));
+  let allocator: ServiceAllocator | undefined;
+  if (services) {
+    // Before allocation: a refused Service takes no ClusterIP or node port.
+    if (!o.allowServiceExternalIPs) checks.push(denyServiceExternalIPs());
+    allocator = new ServiceAllocator(cache, services, o.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
+    checks.push(serviceAllocation(allocator, services));
+  }
   if (quota) checks.push(quota);
+  // Validating plugins run after every mutating one, on the object as it will be stored.
+  const policies = on('ValidatingAdmissionPolicy') ? validatingAdmissionPolicy(registry, cache) : undefined;
+  if (policies) checks.push(policies);
   return { checks, allocator };
 }

@@ -114,6 +114,11 @@ export class RequestAudit {
     this.impersonatedUser = user;
   }
 
+  /** An annotation from admission (upstream's AddAnnotation); the first value for a key stays. */
+  annotate(key: string, value: string): void {
+    if (!(key in this.annotations)) this.annotations[key] = value;
+  }
+
   authorized(r: AuthorizerResult): void {
     this.annotations[DECISION] = r.decision === 'allow' ? 'allow' : 'forbid';
     this.annotations[REASON] = r.reason;

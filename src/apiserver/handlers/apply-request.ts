@@ -17,8 +17,8 @@ export interface ApplyOptions {
   force: boolean;
   dryRun: boolean;
   requester?: Requester;
-  /** Where admission's warnings go. */
-  warnings?: string[];
+  warn?: (message: string) => void;
+  annotate?: (key: string, value: string) => void;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -93,7 +93,7 @@ export async function serveApply(resources: ResourceStore, clock: () => number, 
       throw toApiError(err, entry, String((config['metadata'] as Record<string, unknown> | undefined)?.['namespace'] ?? ''), name);
     }
   };
-  const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, managedFieldsSet: true, requester: opts.requester, warnings: opts.warnings };
+  const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, managedFieldsSet: true, requester: opts.requester, warn: opts.warn, annotate: opts.annotate };
   for (let attempt = 1; ; attempt++) {
     try {
       const { object } = await resources.update(entry, namespace, name, (current) => run(current), writeOpts);

@@ -15,11 +15,10 @@ import type { CachedObject } from '../watchcache/types.js';
 import { APPLY_PATCH_TYPE, checkAppliedConfig, patchOptions, serveApply } from './apply-request.js';
 import { decodeDeleteOptions, decodePatch, decodeWriteBody, methodNotAllowed, parseDryRun, patchObject, requireVerb, sendObject } from './codec.js';
 import type { ApiContext } from './context.js';
-import { userOf } from '../authz/request-user.js';
+import { annotatorOf, userOf } from '../authz/request-user.js';
 import { checkFields, checkPatchedFields, parseFieldValidation, warningHeader } from './field-validation.js';
 import { parseIncludeObject, partialMetadata, tableRow, toTable } from './table.js';
 
-/** kube-apiserver's --min-request-timeout default. */
 const DEFAULT_WATCH_TIMEOUT_S = 1800;
 const BOOKMARK_INTERVAL_MS = 30_000;
 /** Bytes a watcher may have queued before it is judged too slow and closed. */
@@ -53,9 +52,15 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
   if (info.verb === 'create' && info.name) throw methodNotAllowed();
   const now = ctx.clock();
   const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
-  const warn = (warnings: string[]) => {
-    if (warnings.length) res.setHeader('Warning', warningHeader([...new Set(warnings)]));
+  // Field validation and admission both warn; the header carries all of them, and is set as they
+  // come so a refused request still shows its warnings.
+  const warnings: string[] = [];
+  const warn = (more: readonly string[]) => {
+    warnings.push(...more);
+    if (warnings.length) res.setHeader('Warning', warningHeader(warnings));
   };
+  const admissionWarn = (message: string) => warn([message]);
+  const annotate = annotatorOf(req);
   switch (info.verb) {
     case 'get': {
       const c = await ctx.resources.getCached(entry, namespace, info.name!);
@@ -89,17 +94,17 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
     case 'create': {
       if (entry.create) return entry.create(call(''));
       const obj = await decodeWriteBody(entry, req, namespace);
-      const warnings = checkFields(entry, obj, fieldValidation);
-      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager, requester, warnings }).finally(() => warn(warnings));
+      warn(checkFields(entry, obj, fieldValidation));
+      const created = await ctx.resources.create(entry, obj, { dryRun, fieldManager, requester, warn: admissionWarn, annotate });
       return sendObject(entry, res, 201, created, neg.representation, neg.yaml, query, now);
     }
     case 'update': {
       const obj = await decodeWriteBody(entry, req, namespace);
-      const warnings = checkFields(entry, obj, fieldValidation);
+      warn(checkFields(entry, obj, fieldValidation));
       if (obj.metadata.name && obj.metadata.name !== info.name) {
         throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
       }
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager, requester, warnings }).finally(() => warn(warnings));
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, () => obj, { dryRun, fieldManager, requester, warn: admissionWarn, annotate });
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'patch': {
@@ -108,25 +113,23 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
         const body = await readBody(req);
         if (body.length === 0) throw errors.badRequest('the request body is empty');
         const config = checkAppliedConfig(entry, namespace, info.name!, decodeBody(body, APPLY_PATCH_TYPE));
-        const warnings: string[] = [];
-        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun, requester, warnings }).finally(() => warn(warnings));
+        const r = await serveApply(ctx.resources, ctx.clock, entry, namespace, info.name!, config, { fieldManager: applier!, force, dryRun, requester, warn: admissionWarn, annotate });
         return sendObject(entry, res, r.code, r.object, neg.representation, neg.yaml, query, now);
       }
       patchOptions(query, false);
       const { type, patch } = await decodePatch(req);
-      let warnings: string[] = [];
-      const admissionWarnings: string[] = [];
+      let fieldWarnings: string[] = [];
       const mutate = (current: KubeObject) => {
         const next = patchObject(entry, current, type, patch);
-        warnings = checkPatchedFields(entry, next, fieldValidation, type, patch);
-        admissionWarnings.length = 0;
+        fieldWarnings = checkPatchedFields(entry, next, fieldValidation, type, patch);
         return next;
       };
-      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager, requester, warnings: admissionWarnings }).finally(() => warn([...warnings, ...admissionWarnings]));
+      const { object } = await ctx.resources.update(entry, namespace, info.name!, mutate, { dryRun, fieldManager, requester, warn: admissionWarn, annotate });
+      warn(fieldWarnings);
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'delete': {
-      const opts = await decodeDeleteOptions(req, query, dryRun);
+      const opts = { ...(await decodeDeleteOptions(req, query, dryRun)), requester, warn: admissionWarn, annotate };
       const r = await ctx.resources.delete(entry, namespace, info.name!, opts);
       if (!r.deleted || entry.deleteReturnsObject) {
         const code = !r.deleted && opts.orphanDependents === false ? 202 : 200;
@@ -135,7 +138,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       return sendJson(res, 200, successStatus({ name: info.name, group: entry.group || undefined, kind: entry.resource, uid: r.object.metadata.uid }));
     }
     case 'deletecollection': {
-      const opts = await decodeDeleteOptions(req, query, dryRun);
+      const opts = { ...(await decodeDeleteOptions(req, query, dryRun)), requester, warn: admissionWarn, annotate };
       const page = await ctx.resources.list(entry, {
         namespace,
         predicate: buildPredicate(entry, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined),
@@ -171,7 +174,7 @@ function sendOne(ctx: ApiContext, entry: ResourceEntry, res: AnyResponse, c: Cac
 
 async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: string | undefined, query: URLSearchParams, req: AnyRequest, res: AnyResponse, rep: string): Promise<void> {
   const timeoutParam = query.get('timeoutSeconds');
-  const timeoutS = timeoutParam ? Number(timeoutParam) : (ctx.minRequestTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_S) * (1 + Math.random());
+  const timeoutS = timeoutParam ? Number(timeoutParam) : DEFAULT_WATCH_TIMEOUT_S * (1 + Math.random());
   if (!Number.isFinite(timeoutS) || timeoutS < 0) throw errors.badRequest(`timeoutSeconds: Invalid value: "${timeoutParam}"`);
   const include = parseIncludeObject(query.get('includeObject'));
   const sendInitial = parseBool(query.get('sendInitialEvents'));

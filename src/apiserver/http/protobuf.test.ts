@@ -66,6 +66,7 @@ const defs: Record<string, string> = {
   'policy/v1/Eviction': 'io.k8s.api.policy.v1.Eviction',
   'autoscaling/v2/HorizontalPodAutoscaler': 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
   'events.k8s.io/v1/Event': 'io.k8s.api.events.v1.Event',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy',
 };
 const lookup = (apiVersion: string, kind: string) => defs[`${apiVersion}/${kind}`];
 const decode = (apiVersion: string, kind: string, ...fields: F[]) => decodeProtobufObject(envelope(apiVersion, kind, m(...fields)), lookup);
@@ -317,6 +318,20 @@ describe('decodeProtobufObject', () => {
         { kind: 'ServiceAccount', name: 'robot', namespace: 'ci' },
       ],
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r1' },
+    });
+  });
+
+  it('decodes a ValidatingAdmissionPolicy, its rules inlined from RuleWithOperations and Rule', () => {
+    const rule = msg(3, s(1, 'web'), msg(2, s(1, 'CREATE'), s(1, 'UPDATE'), msg(2, s(1, 'apps'), s(2, 'v1'), s(3, 'deployments'), s(4, '*'))));
+    const got = decode('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy', meta({ name: 'p' }), msg(2,
+      msg(2, rule, s(7, 'Equivalent')),
+      msg(3, s(1, 'object.spec.replicas <= 5'), s(2, ''), s(4, '')),
+      s(4, 'Fail'),
+    ));
+    assert.deepEqual(got['spec'], {
+      matchConstraints: { resourceRules: [{ resourceNames: ['web'], operations: ['CREATE', 'UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments'], scope: '*' }], matchPolicy: 'Equivalent' },
+      validations: [{ expression: 'object.spec.replicas <= 5' }],
+      failurePolicy: 'Fail',
     });
   });
 

@@ -22,6 +22,7 @@ import '../../api/discovery/v1/protobuf-tags.js';
 import '../../api/storage/v1/protobuf-tags.js';
 import '../../api/scheduling/v1/protobuf-tags.js';
 import '../../api/events/v1/protobuf-tags.js';
+import '../../api/admissionregistration/v1/protobuf-tags.js';
 import { ApiError, errors } from '../errors.js';
 
 type Reader = protobuf.Reader;

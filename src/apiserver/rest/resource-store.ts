@@ -34,10 +34,10 @@ export interface WriteOptions {
   managedFieldsSet?: boolean;
   /** Who asks, for admission that depends on it (RBAC escalation); none for the server's own writes. */
   requester?: Requester;
-  /** Where admission's warnings go (the handler sends them as Warning headers). */
-  warnings?: string[];
-  /** Where admission's audit annotations go (the audit log records them). */
-  auditAnnotations?: Record<string, string>;
+  /** Where admission's warnings go (the response's Warning header). */
+  warn?: (message: string) => void;
+  /** Where admission's audit annotations go. */
+  annotate?: (key: string, value: string) => void;
 }
 
 /** The authenticated user of a request, as admission sees it. */
@@ -52,6 +52,9 @@ export interface DeleteOptions {
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
+  requester?: Requester;
+  warn?: (message: string) => void;
+  annotate?: (key: string, value: string) => void;
 }
 
 export interface DeleteResult {
@@ -64,32 +67,23 @@ export interface DeleteResult {
  * Admission: runs after defaulting and validation, before the write; may change `obj` or refuse
  * it. A returned function is called once the write has finished (to release reservations).
  */
-export type AdmissionCheck = (
-  entry: ResourceEntry,
-  obj: KubeObject,
-  op: 'create' | 'update' | 'delete',
-  old?: KubeObject,
-  requester?: Requester,
-  attrs?: AdmissionAttributes,
-) => void | (() => void) | Promise<void | (() => void)>;
+export type AdmissionCheck = (entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject, requester?: Requester, attrs?: AdmissionAttributes) => void | (() => void) | Promise<void | (() => void)>;
 
-/** What a check may add to the request besides changing or refusing the object. */
+/** What admission knows of the request beyond the object (upstream's admission.Attributes). */
 export interface AdmissionAttributes {
-  /** A warning for the client (kubectl prints it as `Warning: ...`). */
-  warn(message: string): void;
-  /** An audit annotation (upstream's AddAnnotation): recorded with the request's audit event. */
-  annotate(key: string, value: string): void;
   dryRun: boolean;
+  subresource?: string;
+  /** Adds a warning to the response (kubectl prints it as `Warning: …`). */
+  warn(message: string): void;
+  /**
+   * Adds an annotation to the request's audit event (upstream's AddAnnotation); a no-op when the
+   * request is not audited.
+   */
+  annotate(key: string, value: string): void;
 }
 
-function attributesOf(opts: Pick<WriteOptions, 'warnings' | 'auditAnnotations' | 'dryRun'> | undefined): AdmissionAttributes {
-  return {
-    warn: (m) => void opts?.warnings?.push(m),
-    annotate: (k, v) => {
-      if (opts?.auditAnnotations) opts.auditAnnotations[k] = v;
-    },
-    dryRun: !!opts?.dryRun,
-  };
+function admissionAttributes(opts: { dryRun?: boolean; subresource?: string; warn?: (message: string) => void; annotate?: (key: string, value: string) => void }): AdmissionAttributes {
+  return { dryRun: !!opts.dryRun, subresource: opts.subresource, warn: opts.warn ?? (() => undefined), annotate: opts.annotate ?? (() => undefined) };
 }
 
 /** Called when an update is about to produce an object the caller wants to transform (e.g. patch). */
@@ -189,7 +183,7 @@ export class ResourceStore {
     // As upstream's create handler: ownership is recorded for what the client sent (with its
     // defaults), before admission adds its own fields (tolerations, the token volume, a cluster IP).
     if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
-    const release = await this.admit(entry, obj, 'create', undefined, opts.requester, attributesOf(opts));
+    const release = await this.admit(entry, obj, 'create', undefined, opts.requester, admissionAttributes(opts));
     try {
       if (opts.dryRun) return obj;
       const stored = this.toStorage(entry, obj);
@@ -209,7 +203,7 @@ export class ResourceStore {
     }
   }
 
-  private async admit(entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old?: KubeObject, requester?: Requester, attrs: AdmissionAttributes = attributesOf(undefined)): Promise<() => void> {
+  private async admit(entry: ResourceEntry, obj: KubeObject, op: 'create' | 'update' | 'delete', old: KubeObject | undefined, requester: Requester | undefined, attrs: AdmissionAttributes): Promise<() => void> {
     const releases: (() => void)[] = [];
     const releaseAll = () => {
       for (const r of releases) r();
@@ -251,7 +245,7 @@ export class ResourceStore {
       const pinned = desired.metadata.resourceVersion;
       if (pinned && pinned !== String(kv.modRevision)) throw errors.modified(entry, name);
       const next = this.prepareUpdate(entry, desired, old, opts);
-      const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old, opts.requester, attributesOf(opts));
+      const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old, opts.requester, admissionAttributes(opts));
       try {
         const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, opts);
         if (r) return r;
@@ -366,7 +360,7 @@ export class ResourceStore {
       if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
         throw errors.conflict(entry, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
       }
-      (await this.admit(entry, obj, 'delete'))();
+      (await this.admit(entry, obj, 'delete', undefined, options.requester, admissionAttributes(options)))();
       const plan = this.planDeletion(entry, obj, options);
       if (!plan.pending) {
         if (options.dryRun) return { object: obj, deleted: true };

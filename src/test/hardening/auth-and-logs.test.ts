@@ -212,4 +212,39 @@ describe('authentication failures, audit and logs', () => {
     assert.deepEqual(watch.map((e) => e.stage), ['ResponseStarted', 'ResponseComplete']);
     assert.equal(new Set(watch.map((e) => e.auditID)).size, 1);
   });
+  it("records admission's audit annotations: a ValidatingAdmissionPolicy in Audit mode", async () => {
+    const policy = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: audited-data}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"]}
+  validations:
+  - expression: "!has(object.data) || !('forbidden' in object.data)"
+    message: no forbidden key
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: audited-data}
+spec:
+  policyName: audited-data
+  validationActions: [Audit]
+`;
+    writeFileSync(join(dir, 'vap.yaml'), policy);
+    assert.equal((await c.kubectl(['apply', '-f', join(dir, 'vap.yaml')])).code, 0);
+    const failureOf = (name: string) =>
+      events().find((e) => e.verb === 'create' && e.objectRef?.resource === 'configmaps' && e.requestURI.includes('configmaps') && (e.requestObject?.['metadata'] as { name?: string } | undefined)?.name === name)?.annotations?.['validation.policy.admission.k8s.io/validation_failure'];
+    // The policy takes effect once the plugin's informer has it: try until one create is annotated.
+    let n = 0;
+    await eventually(async () => {
+      const name = `flagged-${n++}`;
+      // Audit never refuses: each create succeeds.
+      assert.equal((await c.kubectl(['create', 'configmap', name, '--from-literal=forbidden=1'])).code, 0);
+      return eventually(() => failureOf(name) !== undefined, 2000).then(() => true, () => false);
+    }, 20000);
+    const flagged = JSON.parse(failureOf(`flagged-${n - 1}`)!) as Array<Record<string, unknown>>;
+    assert.deepEqual(flagged, [{ message: 'no forbidden key', policy: 'audited-data', binding: 'audited-data', expressionIndex: 0, validationActions: ['Audit'] }]);
+  });
 });

@@ -25,4 +25,10 @@ describe('python kubernetes client', () => {
     assert.equal(r.code, 0, `python admission check failed:\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /all ok/);
   });
+
+  it('creates and reads ValidatingAdmissionPolicies and is refused by one', async () => {
+    const r = await runProcess(PYTHON, [join(process.cwd(), 'test', 'python', 'vap_check.py'), c.kubeconfig]);
+    assert.equal(r.code, 0, `python VAP check failed:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /all ok/);
+  });
 });
