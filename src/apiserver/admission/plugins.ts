@@ -3,6 +3,7 @@
 import { objectKey, type Registry } from '../registry/registry.js';
 import type { AdmissionCheck } from '../rest/resource-store.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
+import { defaultIngressClass } from './default-ingress-class.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { serviceAccountAdmission } from './service-account.js';
@@ -30,6 +31,8 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   if (serviceAccounts && o.serviceAccountTokens) {
     checks.push(serviceAccountAdmission((ns, name) => cache.resource(serviceAccounts.keyPrefix).items.get(objectKey(serviceAccounts, ns, name))?.obj));
   }
+  const ingressClasses = registry.lookup('networking.k8s.io', 'v1', 'ingressclasses');
+  if (ingressClasses) checks.push(defaultIngressClass(cache, ingressClasses));
   const services = registry.lookup('', 'v1', 'services');
   if (!services) return { checks };
   const allocator = new ServiceAllocator(cache, services, o.serviceNetwork ?? DEFAULT_SERVICE_NETWORK);
