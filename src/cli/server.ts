@@ -4,7 +4,7 @@ import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
-import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
+import { durationFlag, fail, ingressFlags, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -30,6 +30,9 @@ Flags:
       --proxy-mode MODE            Service proxy mode of this node: nftables (default) or iptables
       --disable-kube-proxy         Do not run the service proxy on this node
       --disable-dns                Do not run the cluster DNS on this node
+      --disable-ingress            Do not run the ingress controller on this node
+      --ingress-http-port N        Port of the ingress controller's HTTP listener (default 80)
+      --ingress-https-port N       Port of the ingress controller's HTTPS listener (default 443)
       --disable-scheduler          Do not run the scheduler in this process
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
@@ -65,6 +68,9 @@ export async function runServer(args: string[]): Promise<number> {
       'proxy-mode': { type: 'string' },
       'disable-kube-proxy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
+      'disable-ingress': { type: 'boolean' },
+      'ingress-http-port': { type: 'string' },
+      'ingress-https-port': { type: 'string' },
       'disable-scheduler': { type: 'boolean' },
       'kube-scheduler-arg': { type: 'string', multiple: true },
       'disable-controller-manager': { type: 'boolean' },
@@ -111,6 +117,12 @@ export async function runServer(args: string[]): Promise<number> {
   if (anonymous !== undefined && anonymous !== 'true' && anonymous !== 'false') return fail(`invalid --anonymous-auth "${anonymous}"`);
   const proxyMode = values['proxy-mode'] ?? 'nftables';
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
+  let ingress: ReturnType<typeof ingressFlags>;
+  try {
+    ingress = ingressFlags(values);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -171,6 +183,8 @@ export async function runServer(args: string[]): Promise<number> {
         cniBridge: 'cni0',
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
         dns: values['disable-dns'] ? false : {},
+        ingress,
+        dataDir: join(dataDir, 'agent'),
         log,
       }).catch(async (err: unknown) => {
         await node.stop();

@@ -75,6 +75,9 @@ export function renderNginxConfig(m: RoutingModel, l: NginxLayout): string {
     '  keepalive_timeout 75s;',
     '  keepalive_requests 10000;',
     '  client_max_body_size 1m;',
+    // Bodies and responses stay in memory: the workers (an unprivileged user) may not reach the data dir.
+    '  client_body_buffer_size 1m;',
+    '  proxy_max_temp_file_size 0;',
     '  server_names_hash_bucket_size 128;',
     '  types_hash_max_size 2048;',
     `  client_body_temp_path ${t('body')};`,
