@@ -91,7 +91,7 @@ export class IngressController {
     private readonly o: IngressControllerOptions,
   ) {
     this.log = o.log ?? (() => undefined);
-    this.nginx = new Nginx(o.dataDir, this.log, o.nginxBinary);
+    this.nginx = new Nginx(o.dataDir, this.log, o.nginxBinary, () => this.request());
     this.recorder = new EventRecorder(client, 'k8ts-ingress-controller', o.nodeName);
     const c = client;
     this.ingresses = new Informer<Ingress>(c, INGRESSES);

@@ -16,6 +16,8 @@ const TEMP_DIRS = ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
 
 export class Nginx {
   private child?: ChildProcess;
+  /** Came up once: a later exit is a crash to recover from, not a failed start. */
+  private started = false;
   private applied = '';
   private exited?: Promise<void>;
   reloads = 0;
@@ -24,6 +26,8 @@ export class Nginx {
     readonly prefix: string,
     private readonly log: (line: string) => void,
     private readonly binary = NGINX_BINARY,
+    /** Told when nginx exits on its own (the controller's next sync starts it again). */
+    private readonly onExit: () => void = () => undefined,
   ) {}
 
   get confPath(): string {
@@ -94,6 +98,7 @@ export class Nginx {
       if (this.child === child) {
         this.child = undefined;
         this.log(`ingress: nginx exited (${signal ?? code}): ${stderr.trim()}`);
+        if (this.started) this.onExit();
       }
     });
     // nginx binds its ports before it forks workers; a bind failure makes it exit at once.
@@ -102,6 +107,7 @@ export class Nginx {
       this.applied = '';
       throw new Error(`nginx did not start: ${stderr.trim() || 'exited'}`);
     }
+    this.started = true;
   }
 
   get running(): boolean {

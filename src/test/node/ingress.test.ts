@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -268,7 +268,24 @@ describe('a real node: the ingress controller', () => {
     assert.equal(s.code, 0, s.stderr);
     await c.apply(ingressYaml('junk', { tls: [{ hosts: ['junk.example.test'], secretName: 'junk-tls' }], rules: [{ host: 'junk.example.test', http: { paths: [prefix('/', 'firstservice')] } }] }));
     await eventually(async () => (await events('junk')).some((e) => e.reason === 'InvalidSecret'), 10_000, 100);
-    assert.match((await curl(`https://junk.example.test:${httpsPort}/`, ['-k'])).body, /^first-[ab]$/);
+    // The Event follows the reload signal; nginx's new workers take a moment.
+    await eventually(async () => /^first-[ab]$/.test((await curl(`https://junk.example.test:${httpsPort}/`, ['-k'])).body), 10_000, 100);
     assert.equal((await curl(`https://secure.example.test:${httpsPort}/`, ['--cacert', caFile])).code, 200);
+  });
+
+  it('an nginx that exits is started again by the controller', async () => {
+    const pid = Number(readFileSync(join(c.dataDir, 'ingress', 'nginx.pid'), 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await eventually(() => !alive(), 10_000, 50);
+    await eventually(async () => (await http('second.example.test', '/').catch(() => ({ body: '' }))).body === 'second', 20_000, 200);
+    assert.notEqual(Number(readFileSync(join(c.dataDir, 'ingress', 'nginx.pid'), 'utf8')), pid);
   });
 });
