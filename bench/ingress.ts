@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       children.push(ref, node);
       await eventually(() => probe(refPort, up.body), 10_000, 100);
       await eventually(() => probe(nodePort, up.body), 10_000, 100);
+      const reloadsBefore = ingress.controller.nginx.reloads;
       const best: Record<string, Figure> = {};
       const targets = { 'debian nginx (reference)': refPort, 'k8ts ingress': httpPort, 'node:http proxy': nodePort };
       for (let r = 0; r < ROUNDS; r++) {
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
       for (const [name, f] of Object.entries(best)) {
         console.log(`  ${name.padEnd(26)} ${f.rps.toFixed(0).padStart(8)} req/s   p99 ${f.p99ms.toFixed(2).padStart(7)} ms   errors ${f.errors}   ratio ${(f.rps / refRps).toFixed(2)}×`);
       }
+      // A steady cluster (node heartbeats, status writes) must not reload nginx under load.
+      console.log(`  ingress reloads during the runs: ${ingress.controller.nginx.reloads - reloadsBefore}`);
       ref.kill('SIGTERM');
       node.kill('SIGTERM');
     }
