@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { defaultDataDir } from '../cluster/control-plane.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
-import { fail, parseFlags, untilSignalled } from './flags.js';
+import { fail, ingressFlags, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run a k8ts node agent.
 
@@ -35,6 +35,9 @@ Flags:
       --disable-kube-proxy         Do not run the service proxy on this node
       --disable-network-policy     Do not enforce NetworkPolicies on this node
       --disable-dns                Do not run the cluster DNS on this node
+      --disable-ingress            Do not run the ingress controller on this node
+      --ingress-http-port N        Port of the ingress controller's HTTP listener (default 80)
+      --ingress-https-port N       Port of the ingress controller's HTTPS listener (default 443)
       --cleanup                    Remove the service proxy's rules (both modes) and the network policy table, and exit
       --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
       --server URL                 API server to join, with --token (instead of a kubeconfig)
@@ -99,6 +102,9 @@ export async function runAgent(args: string[]): Promise<number> {
       'disable-kube-proxy': { type: 'boolean' },
       'disable-network-policy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
+      'disable-ingress': { type: 'boolean' },
+      'ingress-http-port': { type: 'string' },
+      'ingress-https-port': { type: 'string' },
       cleanup: { type: 'boolean' },
       'sim-nodes': { type: 'string' },
       'sim-node-prefix': { type: 'string' },
@@ -123,6 +129,12 @@ export async function runAgent(args: string[]): Promise<number> {
   }
   const proxyMode = values['proxy-mode'] ?? 'nftables';
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
+  let ingress: ReturnType<typeof ingressFlags>;
+  try {
+    ingress = ingressFlags(values);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const runtime = values.runtime ?? 'containerd';
   if (runtime !== 'sim' && runtime !== 'containerd') return fail(`unknown runtime "${runtime}": use containerd or sim`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
@@ -172,6 +184,8 @@ export async function runAgent(args: string[]): Promise<number> {
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
         networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},
+        ingress,
+        dataDir: join(dataDir, 'agent'),
         log,
       }).catch(async (err: unknown) => {
         await agent.stop();

@@ -65,3 +65,16 @@ export function countFlag(name: string, value: string | undefined): number | und
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new Error(`invalid argument "${value}" for "--${name}" flag: must be a non-negative integer`);
   return n;
 }
+/** A TCP port flag (1–65535), or undefined when not given. */
+export function portFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new Error(`invalid --${name} "${value}": a port is 1-65535`);
+  return n;
+}
+
+/** The ingress controller's flags (--disable-ingress, --ingress-http-port, --ingress-https-port), checked before anything starts. */
+export function ingressFlags(values: { 'disable-ingress'?: boolean; 'ingress-http-port'?: string; 'ingress-https-port'?: string }): false | { httpPort?: number; httpsPort?: number } {
+  if (values['disable-ingress']) return false;
+  return { httpPort: portFlag('ingress-http-port', values['ingress-http-port']), httpsPort: portFlag('ingress-https-port', values['ingress-https-port']) };
+}

@@ -6,7 +6,7 @@ import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
 import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
-import { countFlag, durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
+import { countFlag, durationFlag, fail, ingressFlags, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -33,6 +33,9 @@ Flags:
       --disable-kube-proxy         Do not run the service proxy on this node
       --disable-network-policy     Do not enforce NetworkPolicies on this node
       --disable-dns                Do not run the cluster DNS on this node
+      --disable-ingress            Do not run the ingress controller on this node
+      --ingress-http-port N        Port of the ingress controller's HTTP listener (default 80)
+      --ingress-https-port N       Port of the ingress controller's HTTPS listener (default 443)
       --disable-scheduler          Do not run the scheduler in this process
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
@@ -88,6 +91,9 @@ export async function runServer(args: string[]): Promise<number> {
       'disable-kube-proxy': { type: 'boolean' },
       'disable-network-policy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
+      'disable-ingress': { type: 'boolean' },
+      'ingress-http-port': { type: 'string' },
+      'ingress-https-port': { type: 'string' },
       'disable-scheduler': { type: 'boolean' },
       'kube-scheduler-arg': { type: 'string', multiple: true },
       'disable-controller-manager': { type: 'boolean' },
@@ -160,6 +166,12 @@ export async function runServer(args: string[]): Promise<number> {
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
   const disabled = new Set((values.disable ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean));
   for (const d of disabled) if (!DISABLEABLE.includes(d)) return fail(`invalid --disable "${d}": one of ${DISABLEABLE.join(', ')}`);
+  let ingress: ReturnType<typeof ingressFlags>;
+  try {
+    ingress = ingressFlags(values);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -225,6 +237,8 @@ export async function runServer(args: string[]): Promise<number> {
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
         networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},
+        ingress,
+        dataDir: join(dataDir, 'agent'),
         log,
       }).catch(async (err: unknown) => {
         await node.stop();

@@ -1,8 +1,9 @@
-// What runs beside every real node agent, as k3s runs kube-proxy and CoreDNS: the service proxy
-// (ClusterIPs, NodePorts) and the node's cluster DNS. The kubelet cannot start them (components
+// What runs beside every real node agent, as k3s runs kube-proxy, CoreDNS and Traefik: the service
+// proxy (ClusterIPs, NodePorts), the node's cluster DNS, its NetworkPolicy enforcer and the ingress controller. The kubelet cannot start them (components
 // do not import each other), so `k8ts agent` and `k8ts server` start them here once the agent is
 // up and the node has its podCIDR.
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Node } from '../api/core/v1/types.js';
 import { parseCIDR } from '../api/networking/v1/cidr.js';
@@ -10,6 +11,7 @@ import type { ClientConfig } from '../client/kubeconfig.js';
 import { R, resourcePath } from '../client/resources.js';
 import { RestClient } from '../client/rest.js';
 import { cleanupNetworkPolicy, startNetworkPolicy, type NetworkPolicyOptions, type RunningNetworkPolicy } from '../netpol/enforcer.js';
+import { startIngressController, type IngressControllerOptions, type RunningIngressController } from '../ingress/controller.js';
 import { DEFAULT_CLUSTER_DOMAIN, gatewayOf, startClusterDns, type ClusterDnsOptions, type RunningClusterDns } from '../dns/run.js';
 import { cleanupIptables, DEFAULT_IPTABLES_PREFIX } from '../proxy/iptables/proxier.js';
 import { cleanupNftables, DEFAULT_NFT_TABLE } from '../proxy/nftables/proxier.js';
@@ -38,12 +40,20 @@ export interface NodeServicesOptions {
   dns?: false | Pick<ClusterDnsOptions, 'listen' | 'advertiseAddress' | 'resolvConf' | 'upstreams' | 'upstreamTimeoutMs'>;
   /** false: no network policy enforcement (--disable-network-policy); otherwise the nftables table. */
   networkPolicy?: false | Pick<NetworkPolicyOptions, 'table' | 'runner'>;
+  /**
+   * false: no ingress controller (--disable-ingress); otherwise its ports and addresses. It needs
+   * `dataDir` (the agent's folder: nginx's configuration and certificates go in `ingress/`).
+   */
+  ingress?: false | Pick<IngressControllerOptions, 'httpPort' | 'httpsPort' | 'listen' | 'workers'>;
+  dataDir?: string;
   log?: (line: string) => void;
 }
 
 export interface NodeServices {
   proxy?: RunningServiceProxy;
   networkPolicy?: RunningNetworkPolicy;
+  /** Undefined when disabled, or when it could not start (nginx missing, a port taken: logged). */
+  ingress?: RunningIngressController;
   /** Resolves once the DNS answers (undefined when disabled, or stopped before it came up). */
   dns: Promise<RunningClusterDns | undefined>;
   /** Stops them all. The proxy's and the policies' rules stay (as kube-proxy's do) unless `cleanup` is set; the DNS removes its EndpointSlice. */
@@ -82,12 +92,22 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
       return undefined;
     });
   }
+  let ingress: RunningIngressController | undefined;
+  if (o.ingress !== false && o.dataDir) {
+    // The node runs pods without it: a missing nginx or a taken port is logged, not fatal.
+    ingress = await startIngressController(o.client, { ...o.ingress, nodeName: o.nodeName, dataDir: join(o.dataDir, 'ingress'), log }).catch((err: Error) => {
+      log(`ingress: not running: ${err.message}`);
+      return undefined;
+    });
+  }
   return {
     proxy,
     networkPolicy,
     dns,
+    ingress,
     async stop(stopOpts = {}) {
       abort.abort();
+      await ingress?.stop();
       await (await dns)?.stop();
       await networkPolicy?.stop(stopOpts);
       await proxy?.stop(stopOpts);

@@ -4,6 +4,7 @@ import { objectKey, type Registry } from '../registry/registry.js';
 import type { AdmissionCheck } from '../rest/resource-store.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
 import { denyServiceExternalIPs } from './deny-external-ips.js';
+import { defaultIngressClass } from './default-ingress-class.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { serviceAccountAdmission } from './service-account.js';
@@ -49,6 +50,8 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   if (namespaces && on('PodSecurity')) checks.push(podSecurityAdmission(cache, namespaces, registry.lookup('', 'v1', 'pods')));
   const priorityClasses = registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
   if (priorityClasses && on('Priority')) checks.push(priorityAdmission(cache, priorityClasses));
+  const ingressClasses = registry.lookup('networking.k8s.io', 'v1', 'ingressclasses');
+  if (ingressClasses && on('DefaultIngressClass')) checks.push(defaultIngressClass(cache, ingressClasses));
   if (on('DefaultTolerationSeconds')) checks.push(defaultTolerationSeconds(o.defaultTolerationSeconds));
   // ResourceQuota runs last, as upstream, so it counts what the other plugins have set.
   const quota = on('ResourceQuota') ? resourceQuotaAdmission(cache, registry) : undefined;

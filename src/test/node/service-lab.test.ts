@@ -43,7 +43,7 @@ describe('a real node with its node services: the service lab', () => {
     // Pods reach the API server through the kubernetes Service only if it listens beyond loopback.
     c = await startNodeTestCluster({ clusterCidr, serviceCidr, bindAddress: '0.0.0.0', agent: { clusterDNS } });
     const log = process.env['K8TS_TEST_LOG'] ? (line: string) => process.stderr.write(`[node-services] ${line}\n`) : undefined;
-    services = await startNodeServices({ client: loadKubeconfig(c.kubeconfig), nodeName: c.nodeName, clusterCIDR: clusterCidr, serviceCIDR: serviceCidr, cniBridge: c.bridge, proxy: { table, chainPrefix: prefix }, networkPolicy: { table: `${table}-np` }, log });
+    services = await startNodeServices({ client: loadKubeconfig(c.kubeconfig), nodeName: c.nodeName, clusterCIDR: clusterCidr, serviceCIDR: serviceCidr, cniBridge: c.bridge, proxy: { table, chainPrefix: prefix }, networkPolicy: { table: `${table}-np` }, ingress: false, log });
     const dns = await services.dns;
     assert.ok(dns, 'the DNS came up');
     assert.equal(dns.address.host, addressInRange(c.podCIDR, 1), 'on the pod bridge gateway, before any pod');
