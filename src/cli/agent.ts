@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { defaultDataDir } from '../cluster/control-plane.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
-import { fail, parseFlags, untilSignalled } from './flags.js';
+import { fail, flannelBackend, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run a k8ts node agent.
 
@@ -31,10 +31,12 @@ Flags:
       --cni-bridge NAME            Bridge the pods attach to (default cni0)
       --cgroup-root PATH           Parent cgroup of the pods (default /k8ts)
       --cluster-cidr CIDR          The cluster's pod network; the service proxy masquerades traffic from outside it (default 10.244.0.0/16)
+      --flannel-backend NAME       Pod network between nodes: vxlan (default), host-gw (routes over a shared link) or none
+      --flannel-device NAME        The VXLAN device (default flannel.1)
       --proxy-mode MODE            Service proxy mode: nftables (default) or iptables
       --disable-kube-proxy         Do not run the service proxy on this node
       --disable-dns                Do not run the cluster DNS on this node
-      --cleanup                    Remove the service proxy's rules (both modes) and exit
+      --cleanup                    Remove the service proxy's rules (both modes) and the pod network's device, routes and masquerade table, and exit
       --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
       --server URL                 API server to join, with --token (instead of a kubeconfig)
       --token TOKEN                Join token (the server's <data-dir>/token)
@@ -95,6 +97,8 @@ export async function runAgent(args: string[]): Promise<number> {
       'cgroup-root': { type: 'string' },
       'cluster-cidr': { type: 'string' },
       'proxy-mode': { type: 'string' },
+      'flannel-backend': { type: 'string' },
+      'flannel-device': { type: 'string' },
       'disable-kube-proxy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
       cleanup: { type: 'boolean' },
@@ -115,12 +119,18 @@ export async function runAgent(args: string[]): Promise<number> {
   if (typeof values === 'number') return values;
   if (values.cleanup) {
     const { cleanupNodeServices } = await import('../cluster/node-services.js');
-    await cleanupNodeServices();
-    process.stderr.write('removed the service proxy\'s nftables table and iptables chains\n');
+    await cleanupNodeServices({ flannelDevice: values['flannel-device'] });
+    process.stderr.write('removed the service proxy\'s nftables table and iptables chains, and the pod network\'s device, routes and masquerade table\n');
     return 0;
   }
   const proxyMode = values['proxy-mode'] ?? 'nftables';
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
+  let backend;
+  try {
+    backend = flannelBackend(values['flannel-backend']);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const runtime = values.runtime ?? 'containerd';
   if (runtime !== 'sim' && runtime !== 'containerd') return fail(`unknown runtime "${runtime}": use containerd or sim`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
@@ -155,6 +165,7 @@ export async function runAgent(args: string[]): Promise<number> {
         clusterDomain: values['cluster-domain'],
         labels: parseLabels(values['node-label']),
         cniBridge: values['cni-bridge'],
+        cniIpMasq: backend === 'none',
         cgroupRoot: values['cgroup-root'],
         log,
       });
@@ -167,6 +178,7 @@ export async function runAgent(args: string[]): Promise<number> {
         clusterDNS: values['cluster-dns'],
         clusterDomain: values['cluster-domain'],
         cniBridge: values['cni-bridge'] ?? 'cni0',
+        podNetwork: backend === 'none' ? false : { backend, device: values['flannel-device'] },
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
         dns: values['disable-dns'] ? false : {},
         log,

@@ -57,3 +57,10 @@ export function durationFlag(name: string, value: string | undefined): number | 
   if (seconds <= 0) throw new Error(`invalid argument "${value}" for "--${name}" flag: must be positive`);
   return Math.round(seconds * 1000);
 }
+
+/** k3s's --flannel-backend (vxlan, its default; host-gw; none), or a one-line error. */
+export function flannelBackend(value: string | undefined): 'vxlan' | 'host-gw' | 'none' {
+  const v = value ?? 'vxlan';
+  if (v !== 'vxlan' && v !== 'host-gw' && v !== 'none') throw new Error(`invalid --flannel-backend "${v}": vxlan, host-gw or none`);
+  return v;
+}

@@ -4,7 +4,7 @@ import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
-import { durationFlag, fail, log, parseFlags, untilSignalled } from './flags.js';
+import { durationFlag, fail, flannelBackend, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -28,6 +28,8 @@ Flags:
       --cluster-dns IP             Cluster DNS IP, the kube-dns Service's (default: the 10th address of --service-cidr, 10.96.0.10)
       --cluster-domain DOMAIN      Cluster domain (default cluster.local)
       --proxy-mode MODE            Service proxy mode of this node: nftables (default) or iptables
+      --flannel-backend NAME       Pod network between nodes: vxlan (default), host-gw (routes over a shared link) or none
+      --flannel-device NAME        The VXLAN device (default flannel.1)
       --disable-kube-proxy         Do not run the service proxy on this node
       --disable-dns                Do not run the cluster DNS on this node
       --disable-scheduler          Do not run the scheduler in this process
@@ -63,6 +65,8 @@ export async function runServer(args: string[]): Promise<number> {
       'cluster-dns': { type: 'string' },
       'cluster-domain': { type: 'string' },
       'proxy-mode': { type: 'string' },
+      'flannel-backend': { type: 'string' },
+      'flannel-device': { type: 'string' },
       'disable-kube-proxy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
       'disable-scheduler': { type: 'boolean' },
@@ -111,6 +115,12 @@ export async function runServer(args: string[]): Promise<number> {
   if (anonymous !== undefined && anonymous !== 'true' && anonymous !== 'false') return fail(`invalid --anonymous-auth "${anonymous}"`);
   const proxyMode = values['proxy-mode'] ?? 'nftables';
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
+  let backend;
+  try {
+    backend = flannelBackend(values['flannel-backend']);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const started = Date.now();
   const cp = await startControlPlane({
@@ -158,6 +168,7 @@ export async function runServer(args: string[]): Promise<number> {
         kubeletPort,
         clusterDNS,
         clusterDomain: values['cluster-domain'],
+        cniIpMasq: backend === 'none',
         log,
       });
       log(`node ${node.nodeName} is running pods under containerd`);
@@ -169,6 +180,7 @@ export async function runServer(args: string[]): Promise<number> {
         clusterDNS,
         clusterDomain: values['cluster-domain'],
         cniBridge: 'cni0',
+        podNetwork: backend === 'none' ? false : { backend, device: values['flannel-device'] },
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
         dns: values['disable-dns'] ? false : {},
         log,

@@ -1,5 +1,5 @@
-// What runs beside every real node agent, as k3s runs kube-proxy and CoreDNS: the service proxy
-// (ClusterIPs, NodePorts) and the node's cluster DNS. The kubelet cannot start them (components
+// What runs beside every real node agent, as k3s runs flannel, kube-proxy and CoreDNS: the pod
+// network between nodes, the service proxy (ClusterIPs, NodePorts) and the node's cluster DNS. The kubelet cannot start them (components
 // do not import each other), so `k8ts agent` and `k8ts server` start them here once the agent is
 // up and the node has its podCIDR.
 import { execFile } from 'node:child_process';
@@ -9,6 +9,7 @@ import { parseCIDR } from '../api/networking/v1/cidr.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { R, resourcePath } from '../client/resources.js';
 import { RestClient } from '../client/rest.js';
+import { cleanupPodNetwork, startPodNetwork, type PodNetworkOptions, type RunningPodNetwork } from '../podnet/pod-network.js';
 import { DEFAULT_CLUSTER_DOMAIN, gatewayOf, startClusterDns, type ClusterDnsOptions, type RunningClusterDns } from '../dns/run.js';
 import { cleanupIptables, DEFAULT_IPTABLES_PREFIX } from '../proxy/iptables/proxier.js';
 import { cleanupNftables, DEFAULT_NFT_TABLE } from '../proxy/nftables/proxier.js';
@@ -33,12 +34,18 @@ export interface NodeServicesOptions {
   cniBridge?: string;
   /** false: no proxy (--disable-kube-proxy); otherwise mode, nftables table, iptables chain prefix. */
   proxy?: false | Pick<ServiceProxyOptions, 'mode' | 'table' | 'chainPrefix' | 'runner'>;
+  /**
+   * The pod network across nodes (--flannel-backend host-gw|vxlan); absent or false: none, the
+   * node's pods reach only each other (tests of one node, or another CNI's job).
+   */
+  podNetwork?: false | Pick<PodNetworkOptions, 'backend' | 'device' | 'table'>;
   /** false: no DNS (--disable-dns); otherwise listen/upstream overrides. */
   dns?: false | Pick<ClusterDnsOptions, 'listen' | 'advertiseAddress' | 'resolvConf' | 'upstreams' | 'upstreamTimeoutMs'>;
   log?: (line: string) => void;
 }
 
 export interface NodeServices {
+  podNetwork?: RunningPodNetwork;
   proxy?: RunningServiceProxy;
   /** Resolves once the DNS answers (undefined when disabled, or stopped before it came up). */
   dns: Promise<RunningClusterDns | undefined>;
@@ -62,7 +69,15 @@ export function clusterDnsFor(serviceCIDR: string = DEFAULT_SERVICE_CIDR): strin
 export async function startNodeServices(o: NodeServicesOptions): Promise<NodeServices> {
   const log = o.log ?? (() => undefined);
   const clusterDNS = o.clusterDNS ?? clusterDnsFor(o.serviceCIDR);
-  const proxy = o.proxy === false ? undefined : await startServiceProxy(o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR: o.clusterCIDR ?? DEFAULT_CLUSTER_CIDR, log });
+  const clusterCIDR = o.clusterCIDR ?? DEFAULT_CLUSTER_CIDR;
+  const podNetwork = o.podNetwork ? await startPodNetwork(o.client, { ...o.podNetwork, nodeName: o.nodeName, clusterCIDR, log }) : undefined;
+  let proxy: RunningServiceProxy | undefined;
+  try {
+    proxy = o.proxy === false ? undefined : await startServiceProxy(o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR, log });
+  } catch (err) {
+    podNetwork?.stop();
+    throw err;
+  }
   const abort = new AbortController();
   let dns: Promise<RunningClusterDns | undefined> = Promise.resolve(undefined);
   if (o.dns !== false) {
@@ -75,12 +90,14 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
     });
   }
   return {
+    podNetwork,
     proxy,
     dns,
     async stop(stopOpts = {}) {
       abort.abort();
       await (await dns)?.stop();
       await proxy?.stop(stopOpts);
+      podNetwork?.stop();
     },
   };
 }
@@ -107,8 +124,12 @@ async function ensureBridgeGateway(config: ClientConfig, nodeName: string, bridg
   await run('ip', ['link', 'set', bridge, 'up']);
 }
 
-/** `k8ts agent --cleanup`: what the node's proxy leaves on a plain stop, in both modes (as `kube-proxy --cleanup`). */
-export async function cleanupNodeServices(): Promise<void> {
+/**
+ * `k8ts agent --cleanup`: what the node's proxy leaves on a plain stop, in both modes (as
+ * `kube-proxy --cleanup`), and the pod network's device, routes and masquerade table.
+ */
+export async function cleanupNodeServices(o: { flannelDevice?: string } = {}): Promise<void> {
   await cleanupNftables(DEFAULT_NFT_TABLE);
   await cleanupIptables(DEFAULT_IPTABLES_PREFIX);
+  await cleanupPodNetwork({ device: o.flannelDevice });
 }

@@ -49,6 +49,8 @@ export interface NodeAgentOptions {
   /** Use this pod CIDR instead of waiting for the control plane's. */
   podCIDR?: string;
   cniBridge?: string;
+  /** The CNI bridge masquerades traffic leaving the node's pod range (default true; false under a cluster pod network). */
+  cniIpMasq?: boolean;
   cgroupRoot?: string;
   /** k3s's registries.yaml. */
   registries?: string;
@@ -283,7 +285,7 @@ export class NodeAgent {
     if (!cidr) return;
     this.desc.podCIDR = cidr;
     const confDir = this.containerd?.cniConfDir ?? join(this.o.dataDir, 'cni', 'net.d');
-    await writeCniConfig(confDir, { podCIDR: cidr, bridge: this.o.cniBridge ?? 'cni0', dataDir: join(this.o.dataDir, 'cni') });
+    await writeCniConfig(confDir, { podCIDR: cidr, bridge: this.o.cniBridge ?? 'cni0', dataDir: join(this.o.dataDir, 'cni'), ipMasq: this.o.cniIpMasq });
     await this.runtime.updateRuntimeConfig({ podCIDR: cidr });
   }
 
