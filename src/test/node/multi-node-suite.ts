@@ -62,7 +62,9 @@ export function multiNodeSuite(backend: 'vxlan' | 'host-gw'): void {
     let nodePort = 0;
 
     before(async () => {
-      c = await startMultiNodeCluster({ nodes: 3, flannelBackend: backend, nodeLifecycle: { nodeMonitorGracePeriodMs: 16_000, nodeMonitorPeriodMs: 1000 } });
+      // A short grace period (upstream's is 40 s), still twice the agents' 10 s lease renewal so
+      // that a busy machine does not make a live node Unknown.
+      c = await startMultiNodeCluster({ nodes: 3, flannelBackend: backend, nodeLifecycle: { nodeMonitorGracePeriodMs: 20_000, nodeMonitorPeriodMs: 1000 } });
       const [n0, n1, n2] = c.nodes.map((n) => n.name) as [string, string, string];
       for (const y of [
         pod('web-1', n1, { app: 'web' }, ['sh', '-c', WEB_SCRIPT], true),
