@@ -102,13 +102,28 @@ async function unusedSubnet(): Promise<number> {
   }
 }
 
+/**
+ * Puts 192.168.N.1/24 on the bridge for an unused N. Another run may pick the same N at the same
+ * moment: both see the other's address after adding their own, and both pick again.
+ */
+async function claimSubnet(bridge: string): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const n = await unusedSubnet();
+    await must(['addr', 'add', `192.168.${n}.1/24`, 'dev', bridge]);
+    const others = (await ip(['-4', '-o', 'addr', 'show'])).stdout.split('\n').filter((l) => l.includes(` 192.168.${n}.`) && !l.includes(` ${bridge} `));
+    if (others.length === 0) return n;
+    await ip(['addr', 'del', `192.168.${n}.1/24`, 'dev', bridge]);
+  }
+  throw new Error('no unused 192.168.N.0/24 for the test bridge');
+}
+
 export async function startMultiNodeCluster(opts: MultiNodeOptions): Promise<MultiNodeCluster> {
   const specs: TestNodeSpec[] = typeof opts.nodes === 'number' ? Array.from({ length: opts.nodes }, () => ({})) : opts.nodes;
   const tag = randomInt(0x10000, 0xfffff).toString(16);
   const bridge = `k8mb${tag}`;
-  const n = await unusedSubnet();
-  const hostIP = `192.168.${n}.1`;
-  const subnet = `192.168.${n}.0/24`;
+  let n = 0;
+  let hostIP = '';
+  let subnet = '';
   const backend = opts.flannelBackend ?? 'vxlan';
   const flannelDevice = `fl.${tag}`;
   const netnses: string[] = [];
@@ -143,7 +158,9 @@ export async function startMultiNodeCluster(opts: MultiNodeOptions): Promise<Mul
   try {
     // The bridge exists before the control plane starts, so its certificate names the address.
     await must(['link', 'add', bridge, 'type', 'bridge']);
-    await must(['addr', 'add', `${hostIP}/24`, 'dev', bridge]);
+    n = await claimSubnet(bridge);
+    hostIP = `192.168.${n}.1`;
+    subnet = `192.168.${n}.0/24`;
     await must(['link', 'set', bridge, 'up']);
     clusterCidr = opts.clusterCidr ?? (await unusedClusterCidr());
     c = await startTestCluster({ ...opts, clusterCidr, bindAddress: '0.0.0.0' });
