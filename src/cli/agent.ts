@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDataDir } from '../cluster/control-plane.js';
+import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
 import { fail, flannelBackend, parseFlags, untilSignalled } from './flags.js';
@@ -166,6 +167,7 @@ export async function runAgent(args: string[]): Promise<number> {
         labels: parseLabels(values['node-label']),
         cniBridge: values['cni-bridge'],
         cniIpMasq: backend === 'none',
+        cniMtuOverhead: backend === 'vxlan' ? VXLAN_OVERHEAD : undefined,
         cgroupRoot: values['cgroup-root'],
         log,
       });

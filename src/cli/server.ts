@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
+import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { durationFlag, fail, flannelBackend, log, parseFlags, untilSignalled } from './flags.js';
@@ -169,6 +170,7 @@ export async function runServer(args: string[]): Promise<number> {
         clusterDNS,
         clusterDomain: values['cluster-domain'],
         cniIpMasq: backend === 'none',
+        cniMtuOverhead: backend === 'vxlan' ? VXLAN_OVERHEAD : undefined,
         log,
       });
       log(`node ${node.nodeName} is running pods under containerd`);

@@ -6,21 +6,6 @@ import { writeFile } from 'node:fs/promises';
 import { ipJson, runTool } from './exec.js';
 import { ROUTE_PROTO, VXLAN_OVERHEAD, VXLAN_PORT, VXLAN_VNI, cidrContains, type FdbEntry, type Neighbour, type Plan, type Route } from './model.js';
 
-interface IpAddr {
-  ifname: string;
-  mtu?: number;
-  addr_info?: { family: string; local: string; prefixlen: number }[];
-}
-
-/** The interface that carries `ip`, its MTU and the subnets on it (what host-gw can reach directly). */
-export async function linkOf(ip: string): Promise<{ name: string; mtu: number; subnets: string[] }> {
-  for (const l of await ipJson<IpAddr>(['-4', 'addr', 'show'])) {
-    const v4 = (l.addr_info ?? []).filter((a) => a.family === 'inet');
-    if (v4.some((a) => a.local === ip)) return { name: l.ifname, mtu: l.mtu ?? 1500, subnets: v4.map((a) => `${a.local}/${a.prefixlen}`) };
-  }
-  throw new Error(`no interface has the node address ${ip}`);
-}
-
 /**
  * The VTEP's MAC, derived from the node name: stable across restarts (peers' forwarding entries
  * stay right while the agent is down), locally administered and unicast.

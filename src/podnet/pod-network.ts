@@ -9,7 +9,8 @@ import type { ClientConfig } from '../client/kubeconfig.js';
 import { R, resourcePath } from '../client/resources.js';
 import { RestClient } from '../client/rest.js';
 import { runWorkers, WorkQueue } from '../client/workqueue.js';
-import { deleteLink, enableForwarding, ensureVxlan, linkOf, reconcile, removeOurRoutes, vtepMac, vxlanMtu } from './kernel.js';
+import { linkOf } from '../util/links.js';
+import { deleteLink, enableForwarding, ensureVxlan, reconcile, removeOurRoutes, vtepMac, vxlanMtu } from './kernel.js';
 import { applyMasquerade, DEFAULT_MASQ_TABLE, removeMasquerade } from './masquerade.js';
 import { ANN_BACKEND_DATA, ANN_BACKEND_TYPE, ANN_PUBLIC_IP, ANN_SUBNET_MANAGER, DEFAULT_VXLAN_DEVICE, internalIP, networkAddress, plan, VXLAN_VNI, type Backend } from './model.js';
 

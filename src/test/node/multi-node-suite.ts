@@ -17,6 +17,8 @@ const WEB_SCRIPT = [
   `mkdir -p /www/cgi-bin`,
   `printf '#!/bin/sh\\nprintf "Content-Type: text/plain\\\\r\\\\n\\\\r\\\\n%%s %s\\\\n" "$REMOTE_ADDR"\\n' "$(hostname)" > /www/cgi-bin/ip`,
   `chmod +x /www/cgi-bin/ip`,
+  // 256 KiB: many full-size packets, which the VXLAN overhead must not make too big for the link.
+  `head -c 262144 /dev/zero | tr '\\0' x > /www/big`,
   `exec httpd -f -p 8080 -h /www`,
 ].join(' && ');
 
@@ -110,6 +112,16 @@ export function multiNodeSuite(backend: 'vxlan' | 'host-gw'): void {
       }
       // And between two other nodes.
       assert.equal(await ask('client-1', ips['web-2']!, 8080), `${ips['client-1']} web-2`);
+    });
+
+    it('pods get an MTU that fits the pod network, and large responses cross nodes whole', async () => {
+      const mtu = Number((await c.execPod('client-0', ['cat', '/sys/class/net/eth0/mtu'])).trim());
+      assert.equal(mtu, backend === 'vxlan' ? 1450 : 1500);
+      // The whole response, and what of its last 256 KiB is not the file's byte.
+      const script = `printf 'GET /big HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ${ips['web-2']} 8080 > /tmp/r; wc -c < /tmp/r; tail -c 262144 /tmp/r | tr -d x | wc -c`;
+      const [total, stray] = (await c.execPod('client-0', ['sh', '-c', script])).trim().split(/\s+/).map(Number);
+      assert.ok(total! > 262144, `${total} bytes`);
+      assert.equal(stray, 0);
     });
 
     it('a Service reaches pods on other nodes by ClusterIP, without NAT of the pod', async () => {
