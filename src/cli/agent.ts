@@ -4,9 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDataDir } from '../cluster/control-plane.js';
+import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
-import { fail, ingressFlags, parseFlags, untilSignalled } from './flags.js';
+import { fail, flannelBackend, ingressFlags, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run a k8ts node agent.
 
@@ -31,6 +32,8 @@ Flags:
       --cni-bridge NAME            Bridge the pods attach to (default cni0)
       --cgroup-root PATH           Parent cgroup of the pods (default /k8ts)
       --cluster-cidr CIDR          The cluster's pod network; the service proxy masquerades traffic from outside it (default 10.244.0.0/16)
+      --flannel-backend NAME       Pod network between nodes: vxlan (default), host-gw (routes over a shared link) or none
+      --flannel-device NAME        The VXLAN device (default flannel.1)
       --proxy-mode MODE            Service proxy mode: nftables (default) or iptables
       --disable-kube-proxy         Do not run the service proxy on this node
       --disable-network-policy     Do not enforce NetworkPolicies on this node
@@ -38,7 +41,7 @@ Flags:
       --disable-ingress            Do not run the ingress controller on this node
       --ingress-http-port N        Port of the ingress controller's HTTP listener (default 80)
       --ingress-https-port N       Port of the ingress controller's HTTPS listener (default 443)
-      --cleanup                    Remove the service proxy's rules (both modes) and the network policy table, and exit
+      --cleanup                    Remove the service proxy's rules (both modes), the network policy table and the pod network (device, routes, masquerade table), and exit
       --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
       --server URL                 API server to join, with --token (instead of a kubeconfig)
       --token TOKEN                Join token (the server's <data-dir>/token)
@@ -99,6 +102,8 @@ export async function runAgent(args: string[]): Promise<number> {
       'cgroup-root': { type: 'string' },
       'cluster-cidr': { type: 'string' },
       'proxy-mode': { type: 'string' },
+      'flannel-backend': { type: 'string' },
+      'flannel-device': { type: 'string' },
       'disable-kube-proxy': { type: 'boolean' },
       'disable-network-policy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
@@ -123,15 +128,17 @@ export async function runAgent(args: string[]): Promise<number> {
   if (typeof values === 'number') return values;
   if (values.cleanup) {
     const { cleanupNodeServices } = await import('../cluster/node-services.js');
-    await cleanupNodeServices();
-    process.stderr.write('removed the service proxy\'s nftables table and iptables chains and the network policy table\n');
+    await cleanupNodeServices({ flannelDevice: values['flannel-device'] });
+    process.stderr.write('removed the service proxy\'s nftables table and iptables chains, the network policy table, and the pod network\'s device, routes and masquerade table\n');
     return 0;
   }
   const proxyMode = values['proxy-mode'] ?? 'nftables';
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') return fail(`invalid --proxy-mode "${proxyMode}": nftables or iptables`);
   let ingress: ReturnType<typeof ingressFlags>;
+  let backend;
   try {
     ingress = ingressFlags(values);
+    backend = flannelBackend(values['flannel-backend']);
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -169,6 +176,8 @@ export async function runAgent(args: string[]): Promise<number> {
         clusterDomain: values['cluster-domain'],
         labels: parseLabels(values['node-label']),
         cniBridge: values['cni-bridge'],
+        cniIpMasq: backend === 'none',
+        cniMtuOverhead: backend === 'vxlan' ? VXLAN_OVERHEAD : undefined,
         cgroupRoot: values['cgroup-root'],
         log,
       });
@@ -181,6 +190,7 @@ export async function runAgent(args: string[]): Promise<number> {
         clusterDNS: values['cluster-dns'],
         clusterDomain: values['cluster-domain'],
         cniBridge: values['cni-bridge'] ?? 'cni0',
+        podNetwork: backend === 'none' ? false : { backend, device: values['flannel-device'] },
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
         networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},

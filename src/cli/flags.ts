@@ -65,6 +65,7 @@ export function countFlag(name: string, value: string | undefined): number | und
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new Error(`invalid argument "${value}" for "--${name}" flag: must be a non-negative integer`);
   return n;
 }
+
 /** A TCP port flag (1–65535), or undefined when not given. */
 export function portFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -77,4 +78,11 @@ export function portFlag(name: string, value: string | undefined): number | unde
 export function ingressFlags(values: { 'disable-ingress'?: boolean; 'ingress-http-port'?: string; 'ingress-https-port'?: string }): false | { httpPort?: number; httpsPort?: number } {
   if (values['disable-ingress']) return false;
   return { httpPort: portFlag('ingress-http-port', values['ingress-http-port']), httpsPort: portFlag('ingress-https-port', values['ingress-https-port']) };
+}
+
+/** k3s's --flannel-backend (vxlan, its default; host-gw; none), or a one-line error. */
+export function flannelBackend(value: string | undefined): 'vxlan' | 'host-gw' | 'none' {
+  const v = value ?? 'vxlan';
+  if (v !== 'vxlan' && v !== 'host-gw' && v !== 'none') throw new Error(`invalid --flannel-backend "${v}": vxlan, host-gw or none`);
+  return v;
 }

@@ -2,11 +2,12 @@
 import { join } from 'node:path';
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
 import { joinToken } from '../cluster/credentials.js';
+import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
 import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
-import { countFlag, durationFlag, fail, ingressFlags, log, parseFlags, untilSignalled } from './flags.js';
+import { countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, untilSignalled } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -30,6 +31,8 @@ Flags:
       --cluster-dns IP             Cluster DNS IP, the kube-dns Service's (default: the 10th address of --service-cidr, 10.96.0.10)
       --cluster-domain DOMAIN      Cluster domain (default cluster.local)
       --proxy-mode MODE            Service proxy mode of this node: nftables (default) or iptables
+      --flannel-backend NAME       Pod network between nodes: vxlan (default), host-gw (routes over a shared link) or none
+      --flannel-device NAME        The VXLAN device (default flannel.1)
       --disable-kube-proxy         Do not run the service proxy on this node
       --disable-network-policy     Do not enforce NetworkPolicies on this node
       --disable-dns                Do not run the cluster DNS on this node
@@ -88,6 +91,8 @@ export async function runServer(args: string[]): Promise<number> {
       'cluster-dns': { type: 'string' },
       'cluster-domain': { type: 'string' },
       'proxy-mode': { type: 'string' },
+      'flannel-backend': { type: 'string' },
+      'flannel-device': { type: 'string' },
       'disable-kube-proxy': { type: 'boolean' },
       'disable-network-policy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
@@ -167,8 +172,10 @@ export async function runServer(args: string[]): Promise<number> {
   const disabled = new Set((values.disable ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean));
   for (const d of disabled) if (!DISABLEABLE.includes(d)) return fail(`invalid --disable "${d}": one of ${DISABLEABLE.join(', ')}`);
   let ingress: ReturnType<typeof ingressFlags>;
+  let backend;
   try {
     ingress = ingressFlags(values);
+    backend = flannelBackend(values['flannel-backend']);
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -223,6 +230,8 @@ export async function runServer(args: string[]): Promise<number> {
         kubeletPort,
         clusterDNS,
         clusterDomain: values['cluster-domain'],
+        cniIpMasq: backend === 'none',
+        cniMtuOverhead: backend === 'vxlan' ? VXLAN_OVERHEAD : undefined,
         log,
       });
       log(`node ${node.nodeName} is running pods under containerd`);
@@ -234,6 +243,7 @@ export async function runServer(args: string[]): Promise<number> {
         clusterDNS,
         clusterDomain: values['cluster-domain'],
         cniBridge: 'cni0',
+        podNetwork: backend === 'none' ? false : { backend, device: values['flannel-device'] },
         proxy: values['disable-kube-proxy'] ? false : { mode: proxyMode },
         networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},

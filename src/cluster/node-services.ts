@@ -1,5 +1,6 @@
-// What runs beside every real node agent, as k3s runs kube-proxy, CoreDNS and Traefik: the service
-// proxy (ClusterIPs, NodePorts), the node's cluster DNS, its NetworkPolicy enforcer and the ingress controller. The kubelet cannot start them (components
+// What runs beside every real node agent, as k3s runs flannel, kube-proxy, CoreDNS and Traefik:
+// the pod network between nodes, the service proxy (ClusterIPs, NodePorts), the node's cluster
+// DNS, its NetworkPolicy enforcer and the ingress controller. The kubelet cannot start them (components
 // do not import each other), so `k8ts agent` and `k8ts server` start them here once the agent is
 // up and the node has its podCIDR.
 import { execFile } from 'node:child_process';
@@ -12,6 +13,7 @@ import { R, resourcePath } from '../client/resources.js';
 import { RestClient } from '../client/rest.js';
 import { cleanupNetworkPolicy, startNetworkPolicy, type NetworkPolicyOptions, type RunningNetworkPolicy } from '../netpol/enforcer.js';
 import { startIngressController, type IngressControllerOptions, type RunningIngressController } from '../ingress/controller.js';
+import { cleanupPodNetwork, startPodNetwork, type PodNetworkOptions, type RunningPodNetwork } from '../podnet/pod-network.js';
 import { DEFAULT_CLUSTER_DOMAIN, gatewayOf, startClusterDns, type ClusterDnsOptions, type RunningClusterDns } from '../dns/run.js';
 import { cleanupIptables, DEFAULT_IPTABLES_PREFIX } from '../proxy/iptables/proxier.js';
 import { cleanupNftables, DEFAULT_NFT_TABLE } from '../proxy/nftables/proxier.js';
@@ -36,6 +38,11 @@ export interface NodeServicesOptions {
   cniBridge?: string;
   /** false: no proxy (--disable-kube-proxy); otherwise mode, nftables table, iptables chain prefix. */
   proxy?: false | Pick<ServiceProxyOptions, 'mode' | 'table' | 'chainPrefix' | 'runner'>;
+  /**
+   * The pod network across nodes (--flannel-backend host-gw|vxlan); absent or false: none, the
+   * node's pods reach only each other (tests of one node, or another CNI's job).
+   */
+  podNetwork?: false | Pick<PodNetworkOptions, 'backend' | 'device' | 'table'>;
   /** false: no DNS (--disable-dns); otherwise listen/upstream overrides. */
   dns?: false | Pick<ClusterDnsOptions, 'listen' | 'advertiseAddress' | 'resolvConf' | 'upstreams' | 'upstreamTimeoutMs'>;
   /** false: no network policy enforcement (--disable-network-policy); otherwise the nftables table. */
@@ -50,6 +57,7 @@ export interface NodeServicesOptions {
 }
 
 export interface NodeServices {
+  podNetwork?: RunningPodNetwork;
   proxy?: RunningServiceProxy;
   networkPolicy?: RunningNetworkPolicy;
   /** Undefined when disabled, or when it could not start (nginx missing, a port taken: logged). */
@@ -76,11 +84,18 @@ export function clusterDnsFor(serviceCIDR: string = DEFAULT_SERVICE_CIDR): strin
 export async function startNodeServices(o: NodeServicesOptions): Promise<NodeServices> {
   const log = o.log ?? (() => undefined);
   const clusterDNS = o.clusterDNS ?? clusterDnsFor(o.serviceCIDR);
-  const proxy = o.proxy === false ? undefined : await startServiceProxy(o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR: o.clusterCIDR ?? DEFAULT_CLUSTER_CIDR, log });
-  const networkPolicy = o.networkPolicy === false ? undefined : await startNetworkPolicy(o.client, { ...o.networkPolicy, nodeName: o.nodeName, log }).catch(async (err: unknown) => {
+  const clusterCIDR = o.clusterCIDR ?? DEFAULT_CLUSTER_CIDR;
+  const podNetwork = o.podNetwork ? await startPodNetwork(o.client, { ...o.podNetwork, nodeName: o.nodeName, clusterCIDR, log }) : undefined;
+  let proxy: RunningServiceProxy | undefined;
+  let networkPolicy: RunningNetworkPolicy | undefined;
+  try {
+    proxy = o.proxy === false ? undefined : await startServiceProxy(o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR, log });
+    networkPolicy = o.networkPolicy === false ? undefined : await startNetworkPolicy(o.client, { ...o.networkPolicy, nodeName: o.nodeName, log });
+  } catch (err) {
     await proxy?.stop();
+    podNetwork?.stop();
     throw err;
-  });
+  }
   const abort = new AbortController();
   let dns: Promise<RunningClusterDns | undefined> = Promise.resolve(undefined);
   if (o.dns !== false) {
@@ -101,6 +116,7 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
     });
   }
   return {
+    podNetwork,
     proxy,
     networkPolicy,
     dns,
@@ -111,6 +127,7 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
       await (await dns)?.stop();
       await networkPolicy?.stop(stopOpts);
       await proxy?.stop(stopOpts);
+      podNetwork?.stop();
     },
   };
 }
@@ -143,8 +160,12 @@ export async function cleanupServiceProxy(): Promise<void> {
   await cleanupIptables(DEFAULT_IPTABLES_PREFIX);
 }
 
-/** `k8ts agent --cleanup`: the proxy's rules and the network-policy table. */
-export async function cleanupNodeServices(): Promise<void> {
+/**
+ * `k8ts agent --cleanup`: the proxy's rules (both modes), the network-policy table, and the pod
+ * network's device, routes and masquerade table.
+ */
+export async function cleanupNodeServices(o: { flannelDevice?: string } = {}): Promise<void> {
   await cleanupServiceProxy();
   await cleanupNetworkPolicy();
+  await cleanupPodNetwork({ device: o.flannelDevice });
 }

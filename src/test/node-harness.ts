@@ -78,6 +78,18 @@ export async function startNodeTestCluster(opts: NodeTestOptions = {}): Promise<
     nodeName,
     podCIDR,
     bridge,
+    ...podHelpers(c),
+    async stop() {
+      await a.stop({ removePods: true });
+      await cleanupHost(bridge, cgroupRoot);
+      await stopCluster();
+    },
+  });
+}
+
+/** Applying manifests and waiting for pods, for the node harnesses. */
+export function podHelpers(c: TestCluster): Pick<NodeTestCluster, 'apply' | 'waitPod'> {
+  return {
     async apply(yaml: string) {
       const r = await c.kubectl(['apply', '-f', '-'], { input: yaml });
       if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.stderr}`);
@@ -95,12 +107,7 @@ export async function startNodeTestCluster(opts: NodeTestOptions = {}): Promise<
         throw new Error(`pod ${namespace}/${name}: ${err.message}; last seen: ${shown}`);
       });
     },
-    async stop() {
-      await a.stop({ removePods: true });
-      await cleanupHost(bridge, cgroupRoot);
-      await stopCluster();
-    },
-  });
+  };
 }
 
 /** What a test node leaves on the host once its pods are gone: its bridge and its cgroup root. */

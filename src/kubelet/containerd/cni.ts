@@ -19,6 +19,11 @@ export interface CniOptions {
   name?: string;
   /** host-local's lease directory (default <confDir>/../networks, under the agent data dir). */
   dataDir?: string;
+  /**
+   * The bridge plugin masquerades pods' traffic leaving the node's own range (default). Off when
+   * the pod network routes between nodes and masquerades only what leaves the cluster.
+   */
+  ipMasq?: boolean;
 }
 
 /** Parses an IPv4 or IPv6 CIDR; throws a one-line error when it is not one. */
@@ -45,7 +50,7 @@ export function cniConflist(o: CniOptions & { dataDir: string }): object {
         type: 'bridge',
         bridge: o.bridge,
         isGateway: true,
-        ipMasq: true,
+        ipMasq: o.ipMasq ?? true,
         hairpinMode: true,
         ...(o.mtu !== undefined ? { mtu: o.mtu } : {}),
         ipam: {

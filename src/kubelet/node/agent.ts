@@ -32,6 +32,7 @@ import { VolumeManager } from '../volumes/index.js';
 import { NodeEnvironment, podLogDirectory } from './environment.js';
 import { ImagePuller } from './image-puller.js';
 import { LogRotator } from '../logs/index.js';
+import { linkOf } from '../../util/links.js';
 
 export interface NodeAgentOptions {
   client: ClientConfig;
@@ -49,6 +50,13 @@ export interface NodeAgentOptions {
   /** Use this pod CIDR instead of waiting for the control plane's. */
   podCIDR?: string;
   cniBridge?: string;
+  /** The CNI bridge masquerades traffic leaving the node's pod range (default true; false under a cluster pod network). */
+  cniIpMasq?: boolean;
+  /**
+   * Bytes the pod network's encapsulation takes (VXLAN: 50): pods get the MTU of the link carrying
+   * the node address less this, so nothing they send needs fragmenting. Unset: the plugin's default.
+   */
+  cniMtuOverhead?: number;
   cgroupRoot?: string;
   /** k3s's registries.yaml. */
   registries?: string;
@@ -283,7 +291,8 @@ export class NodeAgent {
     if (!cidr) return;
     this.desc.podCIDR = cidr;
     const confDir = this.containerd?.cniConfDir ?? join(this.o.dataDir, 'cni', 'net.d');
-    await writeCniConfig(confDir, { podCIDR: cidr, bridge: this.o.cniBridge ?? 'cni0', dataDir: join(this.o.dataDir, 'cni') });
+    const mtu = this.o.cniMtuOverhead === undefined ? undefined : (await linkOf(this.desc.nodeIP)).mtu - this.o.cniMtuOverhead;
+    await writeCniConfig(confDir, { podCIDR: cidr, bridge: this.o.cniBridge ?? 'cni0', dataDir: join(this.o.dataDir, 'cni'), ipMasq: this.o.cniIpMasq, mtu });
     await this.runtime.updateRuntimeConfig({ podCIDR: cidr });
   }
 

@@ -84,7 +84,7 @@ export async function unusedPodSubnet(): Promise<string> {
 }
 
 /** Sandboxes (and their containers) through the CRI, so that CNI releases addresses and rules. */
-async function removeAllSandboxes(endpoint: string): Promise<void> {
+export async function removeAllSandboxes(endpoint: string): Promise<void> {
   const rt = new ContainerdRuntime({ endpoint, watchTaskExits: false });
   try {
     await rt.connect(2000);

@@ -28,7 +28,7 @@ describe('a real node: the agent killed with -9 and restarted', () => {
 
   const startAgent = () => {
     const token = readFileSync(join(c.dataDir, 'token'), 'utf8').trim();
-    const child = spawn(process.execPath, [MAIN, 'agent', '--server', c.cp.url, '--token', token, '--ca-file', join(c.dataDir, 'tls', 'server-ca.crt'), '--data-dir', agentDir(), '--node-name', nodeName, '--kubelet-port', '0', '--pod-cidr', podCIDR, '--cni-bridge', `k8ts${tag}`, '--cgroup-root', `/k8ts-test-${tag}`, '--disable-kube-proxy', '--disable-dns', '--disable-network-policy', '--disable-ingress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'agent', '--server', c.cp.url, '--token', token, '--ca-file', join(c.dataDir, 'tls', 'server-ca.crt'), '--data-dir', agentDir(), '--node-name', nodeName, '--kubelet-port', '0', '--pod-cidr', podCIDR, '--cni-bridge', `k8ts${tag}`, '--cgroup-root', `/k8ts-test-${tag}`, '--disable-kube-proxy', '--disable-dns', '--disable-network-policy', '--disable-ingress', '--flannel-backend', 'none'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (agentLog += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (agentLog += d.toString()));
     return child;
