@@ -89,6 +89,7 @@ export class Nginx {
   }
 
   private async startMaster(): Promise<void> {
+    await this.endStaleMaster();
     const child = spawn(this.binary, ['-p', this.prefix, '-c', this.confPath, '-e', join(this.prefix, 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -108,6 +109,23 @@ export class Nginx {
       throw new Error(`nginx did not start: ${stderr.trim() || 'exited'}`);
     }
     this.started = true;
+  }
+
+  /**
+   * A master left by an agent that crashed (it outlives its parent) still holds the ports: it is
+   * ended before ours starts, found by its pid file and known by our prefix in its command line.
+   * SIGTERM, so it ends its workers (a killed master would leave them serving).
+   */
+  private async endStaleMaster(): Promise<void> {
+    const pid = Number((await readFile(join(this.prefix, 'nginx.pid'), 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(pid) || pid <= 1) return;
+    const cmdline = async () => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ');
+    const title = await cmdline();
+    if (!title.includes('nginx') || !title.includes(this.prefix)) return;
+    this.log(`ingress: ending the nginx (pid ${pid}) a previous run left`);
+    process.kill(pid, 'SIGTERM');
+    for (let waited = 0; waited < 5000 && (await cmdline()); waited += 50) await new Promise((r) => setTimeout(r, 50));
+    if (await cmdline()) process.kill(pid, 'SIGKILL');
   }
 
   get running(): boolean {

@@ -88,6 +88,14 @@ function ip(args: string[]): Promise<{ code: number; stdout: string; stderr: str
   });
 }
 
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+}
+
 async function must(args: string[]): Promise<void> {
   const r = await ip(args);
   if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
@@ -148,6 +156,12 @@ export async function startMultiNodeCluster(opts: MultiNodeOptions): Promise<Mul
       for (const m of await mountPointsUnder(node.dataDir).catch(() => [])) await unmount(m).catch(() => undefined);
     }
     step('containers, processes and mounts gone');
+    // Anything still running in a node's namespace (the workers of an nginx whose master died with
+    // its agent: their command lines name no path) would keep it alive.
+    for (const ns of netnses) {
+      const pids = (await ip(['netns', 'pids', ns])).stdout.split('\n').map(Number).filter((pid) => pid > 1);
+      for (const pid of pids) killQuietly(pid);
+    }
     // The namespace goes once nothing runs in it, and with it the node's veth, bridge, VXLAN
     // device, routes and nft tables; the host end of each veth goes with its peer.
     for (const ns of netnses) await ip(['netns', 'del', ns]);
