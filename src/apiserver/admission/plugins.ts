@@ -5,6 +5,7 @@ import type { AdmissionCheck } from '../rest/resource-store.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
+import { nodeRestriction } from './node-restriction.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './service-allocation.js';
 
@@ -25,6 +26,7 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   const checks: AdmissionCheck[] = [];
   const namespaces = registry.lookup('', 'v1', 'namespaces');
   if (namespaces) checks.push(namespaceLifecycle(cache, namespaces));
+  checks.push(nodeRestriction());
   checks.push(defaultTolerationSeconds(o.defaultTolerationSeconds));
   const serviceAccounts = registry.lookup('', 'v1', 'serviceaccounts');
   if (serviceAccounts && o.serviceAccountTokens) {

@@ -123,7 +123,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       return sendObject(entry, res, 200, object, neg.representation, neg.yaml, query, now);
     }
     case 'delete': {
-      const opts = await decodeDeleteOptions(req, query, dryRun);
+      const opts = { ...(await decodeDeleteOptions(req, query, dryRun)), requester };
       const r = await ctx.resources.delete(entry, namespace, info.name!, opts);
       if (!r.deleted || entry.deleteReturnsObject) {
         const code = !r.deleted && opts.orphanDependents === false ? 202 : 200;
@@ -132,7 +132,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       return sendJson(res, 200, successStatus({ name: info.name, group: entry.group || undefined, kind: entry.resource, uid: r.object.metadata.uid }));
     }
     case 'deletecollection': {
-      const opts = await decodeDeleteOptions(req, query, dryRun);
+      const opts = { ...(await decodeDeleteOptions(req, query, dryRun)), requester };
       const page = await ctx.resources.list(entry, {
         namespace,
         predicate: buildPredicate(entry, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined),

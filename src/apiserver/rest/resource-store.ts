@@ -48,6 +48,8 @@ export interface DeleteOptions {
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
+  /** Who asks (NodeRestriction admits a kubelet's deletes); none for the server's own. */
+  requester?: Requester;
 }
 
 export interface DeleteResult {
@@ -336,7 +338,7 @@ export class ResourceStore {
       if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
         throw errors.conflict(entry, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
       }
-      (await this.admit(entry, obj, 'delete'))();
+      (await this.admit(entry, obj, 'delete', obj, options.requester))();
       const plan = this.planDeletion(entry, obj, options);
       if (!plan.pending) {
         if (options.dryRun) return { object: obj, deleted: true };
