@@ -10,12 +10,13 @@ import type { DefaultTolerationOptions } from './admission/default-tolerations.j
 import { admissionChain } from './admission/plugins.js';
 import type { ServiceAllocator, ServiceNetwork } from './admission/service-allocation.js';
 import type { Authenticator, TokenAuthenticator } from './auth/token.js';
-import { asTokenAuthenticator, UnionAuthenticator } from './auth/union.js';
+import { asTokenAuthenticator, UnionAuthenticator, withAuthenticatedGroup } from './auth/union.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
 import { bootstrapKubernetesService, bootstrapNamespaces, bootstrapPriorityClasses } from './bootstrap.js';
 import { bootstrapRbac } from './bootstrap-rbac.js';
 import { ANONYMOUS_USER } from './auth/anonymous.js';
 import { bearerToken, type UserInfo } from './auth/token.js';
+import { tlsSocketOf, X509Authenticator } from './auth/x509.js';
 import { attributesFor, authorizationInfo } from './authz/attributes.js';
 import type { AuthorizationMode } from './authz/authorizer.js';
 import { escalationCheck } from './authz/escalation.js';
@@ -36,6 +37,7 @@ import { Registry } from './registry/registry.js';
 import { ResourceStore } from './rest/resource-store.js';
 import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
 import { servingProvider } from './handlers/serving.js';
+import { NODE_CREDENTIALS_PATH, serveNodeCredentials, type NodeCredentialIssuer } from './handlers/node-credentials.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import type { Auditor, RequestAudit } from './audit/event.js';
 import { tapResponse } from './audit/response-tap.js';
@@ -49,7 +51,8 @@ export interface ApiServerOptions {
   store: Store;
   kinds: readonly KindDefinition[];
   authenticator: Authenticator;
-  tls: { key: string; cert: string };
+  /** The serving certificate; several (ECDSA and RSA) are offered per client hello. */
+  tls: { key: string | string[]; cert: string | string[] };
   host?: string;
   port?: number;
   /** Preferred version per group where several are served. */
@@ -69,6 +72,8 @@ export interface ApiServerOptions {
   defaultTolerationSeconds?: DefaultTolerationOptions;
   /** Service-account tokens: the TokenRequest API and the authentication of its tokens. */
   serviceAccountTokens?: ServiceAccountTokenOptions;
+  /** kube-apiserver's --client-ca-file: client certificates it issued authenticate their CN (user) and O (groups). */
+  clientCaPem?: string;
   /** The certificate presented to kubelets (kube-apiserver's --kubelet-client-certificate/-key). */
   kubeletClient?: { key: string; cert: string };
   /** kube-apiserver's --authorization-mode, in order (default AlwaysAllow). */
@@ -82,6 +87,8 @@ export interface ApiServerOptions {
   allowServiceExternalIPs?: boolean;
   /** Admission plugins that run (kube-apiserver's --enable/--disable-admission-plugins); default: upstream's default-on set. */
   admissionPlugins?: ReadonlySet<string>;
+  /** Issues a joining node's own certificates (served at /v1-k8ts/node-credentials to the join token's holders). */
+  nodeCredentials?: NodeCredentialIssuer;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -117,6 +124,7 @@ export class ApiServer {
   /** Only AlwaysAllow: nothing to ask per request. */
   private readonly allowAll: boolean;
   private readonly anonymous: boolean;
+  private readonly x509?: X509Authenticator;
   private port = 0;
   private readonly inflight: MaxInFlight;
 
@@ -133,6 +141,7 @@ export class ApiServer {
     this.authorization = buildAuthorization(modes, this.cache, this.registry);
     this.allowAll = modes.length > 0 && modes[0] === 'AlwaysAllow';
     this.anonymous = (opts.anonymousAuth ?? true) && !modes.includes('AlwaysAllow');
+    if (opts.clientCaPem) this.x509 = new X509Authenticator(opts.clientCaPem, clock);
     this.resources.addAdmission(escalationCheck(this.authorization.authorizer, this.authorization.resolver));
     this.allocator = admission.allocator;
     this.kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
@@ -156,7 +165,9 @@ export class ApiServer {
     await bootstrapNamespaces(this.registry, this.resources);
     await bootstrapPriorityClasses(this.registry, this.resources);
     if (this.authorization.modes.includes('RBAC')) await bootstrapRbac(this.registry, this.resources);
-    const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true });
+    // A client certificate is asked for, never required: it is checked per request (x509.ts).
+    const clientCerts = this.opts.clientCaPem ? { requestCert: true, rejectUnauthorized: false, ca: this.opts.clientCaPem } : {};
+    const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true, ...clientCerts });
     server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => void this.handle(req, res));
     // HTTP/1.1 upgrades (kubectl's exec, attach, port-forward) come as 'upgrade', not as requests.
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
@@ -238,9 +249,14 @@ export class ApiServer {
    * Authentication, impersonation and authorization, as upstream's filter chain: the user the
    * request runs as, or undefined for an open path (health, version) served without one.
    */
-  private admit(method: string, headers: Http2ServerRequest['headers'], url: URL, open: boolean, parsed: RequestInfo, audit?: RequestAudit): UserInfo | undefined {
+  private admit(req: Http2ServerRequest | IncomingMessage, url: URL, open: boolean, parsed: RequestInfo, audit?: RequestAudit): UserInfo | undefined {
+    const method = req.method ?? 'GET';
+    const headers = req.headers as Http2ServerRequest['headers'];
     const authorization = headers['authorization'];
-    let user = this.authenticator.authenticate(authorization);
+    // As upstream's union: a client certificate first, then bearer tokens.
+    const cert = this.x509?.authenticate(tlsSocketOf(req as Parameters<typeof tlsSocketOf>[0]));
+    if (cert && !cert.ok) throw errors.unauthorized();
+    let user = cert?.ok ? withAuthenticatedGroup(cert.user) : this.authenticator.authenticate(authorization);
     if (!user) {
       // Only a bearer token that fails is refused (an empty or malformed one too, as upstream's
       // bearer authenticator); a request without one may be anonymous.
@@ -272,7 +288,7 @@ export class ApiServer {
   private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, info: RequestInfo, longRunning: boolean, audit?: RequestAudit): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const open = this.allowAll && OPEN_PATHS.some((re) => re.test(path));
-    const user = this.admit(req.method ?? 'GET', req.headers, url, open, info, audit);
+    const user = this.admit(req, url, open, info, audit);
     if (user) setRequestUser(req, user);
     if (audit) setRequestAnnotator(req, (key, value) => audit.annotate(key, value));
     // Upstream's max-in-flight filter sits after authentication and impersonation: the exempt group is the user's.
@@ -351,6 +367,12 @@ export class ApiServer {
         sendOr404(res, version ? apiResourceList(this.registry, group, version) : apiGroup(this.registry, group));
       },
     },
+    {
+      paths: () => (this.opts.nodeCredentials ? [NODE_CREDENTIALS_PATH] : []),
+      matches: (path) => !!this.opts.nodeCredentials && path === NODE_CREDENTIALS_PATH,
+      anyMethod: true,
+      serve: (_p, req, res) => serveNodeCredentials(this.opts.nodeCredentials!, req, res),
+    },
     { paths: () => ['/openapi/v2', '/openapi/v3'], matches: (path) => path.startsWith('/openapi/'), serve: (path, req, res) => serveOpenApi(this.registry, path, req, res) },
     { paths: () => [], matches: (path) => path === '/', serve: (_p, _req, res) => sendJson(res, 200, { paths: this.rootPaths() }) },
   ];
@@ -370,7 +392,7 @@ export class ApiServer {
     // Streams are long-running: ResponseStarted once relayed, ResponseComplete when the socket closes.
     const audit = this.opts.audit && this.auditOf(this.opts.audit, req, url, info, true, Date.now(), true);
     try {
-      this.admit(req.method ?? 'GET', req.headers as Http2ServerRequest['headers'], url, false, info, audit);
+      this.admit(req, url, false, info, audit);
     } catch (err) {
       const status = toApiError(err).status;
       audit?.complete(status.code, status);

@@ -2,6 +2,7 @@
 // machine's node with real containers; `--runtime sim` runs N simulated nodes in this process
 // (docs/sim-nodes.md). Authenticates with the admin kubeconfig, or with --server and the join --token.
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir } from '../cluster/control-plane.js';
 import { VXLAN_OVERHEAD } from '../podnet/model.js';
@@ -146,6 +147,8 @@ export async function runAgent(args: string[]): Promise<number> {
   if (runtime !== 'sim' && runtime !== 'containerd') return fail(`unknown runtime "${runtime}": use containerd or sim`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let client: ClientConfig;
+  /** The proxy's and the DNS's own credentials, when the node joined with the token. */
+  let serviceClients: { proxyClient?: ClientConfig; dnsClient?: ClientConfig } = {};
   let opts;
   try {
     if (values.server) {
@@ -153,7 +156,14 @@ export async function runAgent(args: string[]): Promise<number> {
       if (!token) throw new Error('--server needs --token');
       const caFile = values['ca-file'] ?? join(dataDir, 'tls', 'server-ca.crt');
       if (!existsSync(caFile)) throw new Error(`no CA for ${values.server}: give --ca-file`);
-      client = { server: values.server, token, caPem: readFileSync(caFile, 'utf8') };
+      const bootstrap = { server: values.server, token, caPem: readFileSync(caFile, 'utf8') };
+      if (runtime === 'containerd') {
+        // The join token only buys the node its own credentials; everything after runs under them.
+        const { nodeClients } = await import('../cluster/node-join.js');
+        const own = await nodeClients(join(dataDir, 'agent', 'cred'), bootstrap, (values['node-name'] ?? hostname()).toLowerCase());
+        client = own.kubelet;
+        serviceClients = { proxyClient: own.proxy, dnsClient: own.dns };
+      } else client = bootstrap;
     } else {
       client = loadKubeconfig(values.kubeconfig ?? join(dataDir, 'kubeconfig.yaml'));
     }
@@ -185,6 +195,7 @@ export async function runAgent(args: string[]): Promise<number> {
       const { startNodeServices } = await import('../cluster/node-services.js');
       const services = await startNodeServices({
         client,
+        ...serviceClients,
         nodeName: agent.nodeName,
         clusterCIDR: values['cluster-cidr'],
         clusterDNS: values['cluster-dns'],

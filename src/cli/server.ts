@@ -219,12 +219,17 @@ export async function runServer(args: string[]): Promise<number> {
     try {
       const { startNodeAgent } = await import('../kubelet/node/agent.js');
       const { clusterDnsFor, startNodeServices } = await import('../cluster/node-services.js');
-      const client = { server: cp.url, caPem: cp.caPem, token: joinToken(dataDir, values.token) };
+      // The node runs under its own certificate (system:node:<name>), as a joined agent does.
+      const { hostname } = await import('node:os');
+      const { keepNodeCredentials } = await import('../cluster/node-join.js');
+      const nodeName = (values['node-name'] ?? hostname()).toLowerCase();
+      const own = keepNodeCredentials(join(dataDir, 'agent', 'cred'), cp.url, await cp.nodeCredentials(nodeName));
+      const client = own.kubelet;
       const clusterDNS = values['cluster-dns'] ?? clusterDnsFor(values['service-cidr']);
       const node = await startNodeAgent({
         client,
         dataDir: join(dataDir, 'agent'),
-        nodeName: values['node-name'],
+        nodeName,
         podManifestPath: values['pod-manifest-path'],
         registries,
         kubeletPort,
@@ -238,6 +243,8 @@ export async function runServer(args: string[]): Promise<number> {
       // The proxy and the DNS beside the node, as k3s runs kube-proxy and CoreDNS.
       const services = await startNodeServices({
         client,
+        proxyClient: own.proxy,
+        dnsClient: own.dns,
         nodeName: node.nodeName,
         clusterCIDR: values['cluster-cidr'],
         clusterDNS,

@@ -20,12 +20,15 @@ import type { Store } from '../storage/store.js';
 import { adminToken, joinToken } from './credentials.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureServerPki } from './pki.js';
-import { ensureKubeletClientCert } from './kubelet-client-cert.js';
 import { Auditor } from '../apiserver/audit/event.js';
 import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-writer.js';
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
 import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
+import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, KUBE_PROXY, KUBELET_CLIENT, nodeIdentity, SCHEDULER } from './client-certs.js';
+import type { NodeCredentials } from '../apiserver/handlers/node-credentials.js';
+import type { ClientConfig } from '../client/kubeconfig.js';
+import type { KeyPair } from '../util/key-pair.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -94,6 +97,12 @@ export interface ControlPlane {
   kubeconfigPath: string;
   adminToken: string;
   caPem: string;
+  /** The cluster CA (it signs node and component certificates). */
+  ca: KeyPair;
+  /** The credentials of the components that run beside every node: service proxy and DNS. */
+  nodeServiceClients: { proxy: ClientConfig; dns: ClientConfig };
+  /** A node's own credentials, as a joining agent gets them. */
+  nodeCredentials(nodeName: string): Promise<NodeCredentials>;
   stop(): Promise<void>;
 }
 
@@ -171,8 +180,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const { store, reload: encryptionReload } = await openEncryptedStore(o, kinds);
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
-  // Node agents join with the shared token until they have credentials of their own.
-  authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:nodes', 'system:authenticated'] });
+  // The join token only trades itself for a node's own credentials (/v1-k8ts/node-credentials).
+  authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
+  const nodeCredentials = async (nodeName: string): Promise<NodeCredentials> => {
+    const [kubelet, proxy, dns] = await Promise.all([nodeIdentity(nodeName), KUBE_PROXY, CLUSTER_DNS].map((id) => issueClientCert(pki.ca, id)));
+    return { ca: pki.ca.cert, kubelet: kubelet!, proxy: proxy!, dns: dns! };
+  };
   if (o.tokenAuthFile) for (const { token: t, user } of parseTokenFile(readFileSync(o.tokenAuthFile, 'utf8'), o.tokenAuthFile)) authenticator.add(t, user);
   const auditor = auditPolicy && o.auditLog ? new Auditor(auditPolicy, openAuditLog(o.auditLog)) : undefined;
   const apiServer = new ApiServer({
@@ -185,12 +198,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     preferredVersions: PREFERRED_VERSIONS,
     authenticator,
     tls: { key: pki.serving.key, cert: pki.serving.cert },
+    clientCaPem: pki.ca.cert,
+    nodeCredentials,
     host: bind,
     port: o.port ?? 6443,
     advertiseAddress: advertiseAddress(bind),
     defaultTolerationSeconds: o.defaultTolerationSeconds,
     serviceNetwork,
-    kubeletClient: await ensureKubeletClientCert(o.dataDir, pki.ca),
+    kubeletClient: await ensureClientCert(join(o.dataDir, 'tls'), pki.ca, KUBELET_CLIENT),
     authorizationModes: o.authorizationModes,
     anonymousAuth: o.anonymousAuth,
     allowServiceExternalIPs: o.allowServiceExternalIPs,
@@ -205,9 +220,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const url = `https://${host}:${port}`;
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
+  // Each component under its own identity, so RBAC governs the cluster's own traffic too.
+  const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
+  const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS) };
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager({ server: url, caPem: pki.ca.cert, token }, (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB });
-  const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler({ server: url, caPem: pki.ca.cert, token }, { ...o.scheduler, log: (line) => o.log?.(line) });
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB });
+  const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler(await credential(SCHEDULER), { ...o.scheduler, log: (line) => o.log?.(line) });
   return {
     apiServer,
     store,
@@ -216,6 +234,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     kubeconfigPath,
     adminToken: token,
     caPem: pki.ca.cert,
+    ca: pki.ca,
+    nodeServiceClients,
+    nodeCredentials,
     async stop() {
       compactor.stop();
       controllers?.stop();

@@ -6,20 +6,25 @@ import { stringify } from 'yaml';
 export interface KubeconfigSpec {
   server: string;
   caPem: string;
-  token: string;
+  /** A bearer token, or a client certificate and its key. */
+  token?: string;
+  certPem?: string;
+  keyPem?: string;
   name?: string;
 }
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 export function renderKubeconfig(spec: KubeconfigSpec): string {
   const name = spec.name ?? 'default';
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: spec.server, 'certificate-authority-data': Buffer.from(spec.caPem).toString('base64') } }],
+    clusters: [{ name, cluster: { server: spec.server, 'certificate-authority-data': b64(spec.caPem) } }],
     contexts: [{ name, context: { cluster: name, user: name } }],
     'current-context': name,
     preferences: {},
-    users: [{ name, user: { token: spec.token } }],
+    users: [{ name, user: spec.certPem && spec.keyPem ? { 'client-certificate-data': b64(spec.certPem), 'client-key-data': b64(spec.keyPem) } : { token: spec.token } }],
   });
 }
 

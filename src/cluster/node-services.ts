@@ -26,6 +26,9 @@ export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
 
 export interface NodeServicesOptions {
   client: ClientConfig;
+  /** Each component's own credential (system:kube-proxy, the coredns service account); default `client`. */
+  proxyClient?: ClientConfig;
+  dnsClient?: ClientConfig;
   nodeName: string;
   /** The pod network (--cluster-cidr): the proxy masquerades service traffic from outside it. */
   clusterCIDR?: string;
@@ -89,7 +92,7 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
   let proxy: RunningServiceProxy | undefined;
   let networkPolicy: RunningNetworkPolicy | undefined;
   try {
-    proxy = o.proxy === false ? undefined : await startServiceProxy(o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR, log });
+    proxy = o.proxy === false ? undefined : await startServiceProxy(o.proxyClient ?? o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR, log });
     networkPolicy = o.networkPolicy === false ? undefined : await startNetworkPolicy(o.client, { ...o.networkPolicy, nodeName: o.nodeName, log });
   } catch (err) {
     await proxy?.stop();
@@ -100,9 +103,9 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
   let dns: Promise<RunningClusterDns | undefined> = Promise.resolve(undefined);
   if (o.dns !== false) {
     const dnsOpts = o.dns ?? {};
-    if (!dnsOpts.listen && o.cniBridge) await ensureBridgeGateway(o.client, o.nodeName, o.cniBridge).catch((err: Error) => log(`dns: could not give ${o.cniBridge} its gateway address now (${err.message}); the DNS waits for the first pod`));
+    if (!dnsOpts.listen && o.cniBridge) await ensureBridgeGateway(o.dnsClient ?? o.client, o.nodeName, o.cniBridge).catch((err: Error) => log(`dns: could not give ${o.cniBridge} its gateway address now (${err.message}); the DNS waits for the first pod`));
     // Not awaited: the DNS comes up when its address exists; the node runs pods meanwhile.
-    dns = startClusterDns({ ...dnsOpts, client: o.client, nodeName: o.nodeName, clusterDNS: [clusterDNS], clusterDomain: o.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, log, signal: abort.signal }).catch((err: Error) => {
+    dns = startClusterDns({ ...dnsOpts, client: o.dnsClient ?? o.client, nodeName: o.nodeName, clusterDNS: [clusterDNS], clusterDomain: o.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, log, signal: abort.signal }).catch((err: Error) => {
       if (!abort.signal.aborted) log(`dns: not running: ${err.message}`);
       return undefined;
     });

@@ -6,6 +6,7 @@ import { request } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../cluster/control-plane.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from '../kubelet/sim/agent.js';
@@ -81,8 +82,8 @@ export interface TestClusterOptions {
   /** Kinds served beside the built-in ones. */
   extraKinds?: ControlPlaneOptions['extraKinds'];
   serviceCidr?: string;
-  /** The authorizers (default AlwaysAllow). */
-  authorizationMode?: 'AlwaysAllow' | 'RBAC';
+  /** The authorizers (default: the control plane's), one mode or upstream's comma list ('Node,RBAC'). */
+  authorizationMode?: string;
   /** Static bearer tokens: the text of a --token-auth-file, written to the data dir. */
   tokenAuthFile?: string;
   /** Where the API server listens (default 127.0.0.1); 0.0.0.0 lets pods reach it through the `kubernetes` Service. */
@@ -102,7 +103,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   let tokenAuthFile: string | undefined;
   if (opts.tokenAuthFile !== undefined) writeFileSync((tokenAuthFile = join(dataDir, 'tokens.csv')), opts.tokenAuthFile);
   const cp = await startControlPlane({
-    authorizationModes: opts.authorizationMode ? [opts.authorizationMode] : undefined,
+    authorizationModes: opts.authorizationMode ? parseAuthorizationModes(opts.authorizationMode) : undefined,
     tokenAuthFile,
     dataDir,
     port: 0,

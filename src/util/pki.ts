@@ -1,5 +1,6 @@
 // Certificates and keys: a self-signed CA and the leaves it issues. ECDSA P-256: fast to
-// generate, accepted by kubectl and the client libraries.
+// generate, accepted by kubectl and the client libraries. A leaf may be RSA instead, for
+// clients whose TLS knows no ECDSA (busybox's wget), the CA signing it either way.
 // @peculiar/x509's dependency injection needs the Reflect metadata API before it loads.
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
@@ -17,6 +18,8 @@ async function exportKey(key: CryptoKey): Promise<string> {
   return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
 }
 
+const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+
 async function importKey(pem: string): Promise<CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   return (await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign'])) as unknown as CryptoKey;
@@ -26,8 +29,8 @@ function serial(): string {
   return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
 }
 
-async function newKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+async function newKeys(rsa = false): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(rsa ? RSA_ALG : ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
 }
 
 export async function createCa(commonName: string, now = Date.now()): Promise<KeyPair> {
@@ -50,17 +53,20 @@ export async function createCa(commonName: string, now = Date.now()): Promise<Ke
 
 export interface LeafOptions {
   commonName: string;
-  organization?: string;
+  /** Subject O values: the groups of a client certificate. */
+  organization?: string | readonly string[];
   dnsNames?: readonly string[];
   ips?: readonly string[];
   usage: 'server' | 'client' | 'both';
   days?: number;
+  /** An RSA 2048 key instead of ECDSA P-256. */
+  rsa?: boolean;
 }
 
 export async function issueCert(ca: KeyPair, opts: LeafOptions, now = Date.now()): Promise<KeyPair> {
   const caCert = new x509.X509Certificate(ca.cert);
   const caKey = await importKey(ca.key);
-  const keys = await newKeys();
+  const keys = await newKeys(opts.rsa);
   const eku: string[] = [];
   if (opts.usage !== 'client') eku.push(x509.ExtendedKeyUsage.serverAuth);
   if (opts.usage !== 'server') eku.push(x509.ExtendedKeyUsage.clientAuth);
@@ -72,7 +78,8 @@ export async function issueCert(ca: KeyPair, opts: LeafOptions, now = Date.now()
   ];
   const names: x509.JsonGeneralName[] = [...(opts.dnsNames ?? []).map((v) => ({ type: 'dns' as const, value: v })), ...(opts.ips ?? []).map((v) => ({ type: 'ip' as const, value: v }))];
   if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
-  const subject = opts.organization ? `O=${opts.organization}, CN=${opts.commonName}` : `CN=${opts.commonName}`;
+  const orgs = typeof opts.organization === 'string' ? [opts.organization] : (opts.organization ?? []);
+  const subject = [...orgs.map((o) => `O=${escapeDn(o)}`), `CN=${escapeDn(opts.commonName)}`].join(', ');
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject,
@@ -87,6 +94,11 @@ export async function issueCert(ca: KeyPair, opts: LeafOptions, now = Date.now()
   return { cert: cert.toString('pem') + '\n', key: await exportKey(keys.privateKey) };
 }
 
+/** An RFC 4514 attribute value: the characters that would end or split it are escaped. */
+function escapeDn(v: string): string {
+  return v.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, '\\ ');
+}
+
 /** DNS names and IPs a certificate covers. */
 export function subjectAltNames(certPem: string): { dns: string[]; ips: string[] } {
   const cert = new x509.X509Certificate(certPem);
@@ -98,4 +110,10 @@ export function subjectAltNames(certPem: string): { dns: string[]; ips: string[]
     if (n.type === 'ip') ips.push(n.value);
   }
   return { dns, ips };
+}
+
+/** The subject's common name and organizations (a client certificate's user and groups). */
+export function subjectNames(certPem: string): { commonName: string; organizations: string[] } {
+  const name = new x509.X509Certificate(certPem).subjectName;
+  return { commonName: name.getField('CN')[0] ?? '', organizations: name.getField('O') };
 }

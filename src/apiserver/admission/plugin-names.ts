@@ -40,11 +40,15 @@ export const KNOWN_ADMISSION_PLUGINS = [
   'ValidatingAdmissionWebhook',
 ] as const;
 
-/** Upstream's DefaultOffAdmissionPlugins complement for 1.32: what runs with no flags. */
+/**
+ * What runs with no flags: upstream's DefaultOffAdmissionPlugins complement for 1.32, and
+ * NodeRestriction, which k3s turns on (kubelets under their own certificates need it).
+ */
 export const DEFAULT_ON_ADMISSION_PLUGINS: readonly string[] = [
   'NamespaceLifecycle',
   'LimitRanger',
   'ServiceAccount',
+  'NodeRestriction',
   'TaintNodesByCondition',
   'PodSecurity',
   'Priority',

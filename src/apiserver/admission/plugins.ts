@@ -7,6 +7,7 @@ import { denyServiceExternalIPs } from './deny-external-ips.js';
 import { defaultIngressClass } from './default-ingress-class.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
+import { nodeRestriction } from './node-restriction.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { validatingAdmissionPolicy } from './validating-policy/plugin.js';
 import { DEFAULT_SERVICE_NETWORK, ServiceAllocator, serviceAllocation, type ServiceNetwork } from './service-allocation.js';
@@ -46,6 +47,8 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   if (serviceAccounts && o.serviceAccountTokens && on('ServiceAccount')) {
     checks.push(serviceAccountAdmission((ns, name) => cache.resource(serviceAccounts.keyPrefix).items.get(objectKey(serviceAccounts, ns, name))?.obj));
   }
+  // Upstream's order: after ServiceAccount, before the pod plugins.
+  if (on('NodeRestriction')) checks.push(nodeRestriction());
   if (on('AlwaysPullImages')) checks.push(alwaysPullImages());
   if (namespaces && on('PodSecurity')) checks.push(podSecurityAdmission(cache, namespaces, registry.lookup('', 'v1', 'pods')));
   const priorityClasses = registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');

@@ -27,7 +27,7 @@ export class UnionAuthenticator implements TokenAuthenticator {
 }
 
 /** Every authenticated user is in system:authenticated, whichever authenticator vouched for it. */
-function withAuthenticatedGroup(user: UserInfo): UserInfo {
+export function withAuthenticatedGroup(user: UserInfo): UserInfo {
   return user.groups.includes(AUTHENTICATED_GROUP) ? user : { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
 }
 

@@ -18,7 +18,8 @@ describe('authorization modes', () => {
     assert.deepEqual(parseAuthorizationModes('RBAC'), ['RBAC']);
     assert.deepEqual(parseAuthorizationModes('AlwaysAllow, RBAC'), ['AlwaysAllow', 'RBAC']);
     assert.throws(() => parseAuthorizationModes(''), /at least one authorization-mode must be passed/);
-    assert.throws(() => parseAuthorizationModes('Node'), /authorization-mode "Node" is not a valid mode/);
+    assert.deepEqual(parseAuthorizationModes('Node,RBAC'), ['Node', 'RBAC']);
+    assert.throws(() => parseAuthorizationModes('Webhook'), /authorization-mode "Webhook" is not a valid mode/);
     assert.throws(() => parseAuthorizationModes('RBAC,RBAC'), /has mode specified more than once/);
   });
 });

@@ -14,7 +14,7 @@ export interface Authorizer {
   authorize(a: Attributes): AuthorizerResult;
 }
 
-export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'RBAC'] as const;
+export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'Node', 'RBAC'] as const;
 export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
 export const alwaysAllow: Authorizer = { authorize: () => ({ decision: 'allow', reason: '' }) };

@@ -143,6 +143,18 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     r(['create', 'delete', 'get', 'patch', 'update'], ['storage.k8s.io'], ['csinodes']),
     r(READ, ['node.k8s.io'], ['runtimeclasses']),
   ]),
+  // k8ts's join endpoint (cluster credentials for a joining node), what bootstrap-token holders may call.
+  role('system:k8ts:node-credentials', [urls(['post'], ['/v1-k8ts/node-credentials'])]),
+  // The cluster DNS (k3s's CoreDNS role, plus publishing its own Service and EndpointSlices).
+  role('system:k8ts:dns', [
+    r(['list', 'watch'], [''], ['services', 'endpoints', 'namespaces']),
+    r(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+    r(['get'], [''], ['nodes']),
+    r(['get', 'patch'], [''], ['services'], ['kube-dns']),
+    r(['create', 'get', 'patch', 'update', 'delete'], ['discovery.k8s.io'], ['endpointslices']),
+  ]),
+  // What k8ts's scheduler reads beyond upstream's role: PriorityClasses, for preemption.
+  role('system:k8ts:kube-scheduler', [r(READ, ['scheduling.k8s.io'], ['priorityclasses'])]),
   role('system:node-bootstrapper', [r(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
   role('system:node-problem-detector', [r(['get'], [''], ['nodes']), r(['patch'], [''], ['nodes/status']), r(EVENT_WRITE, ['', 'events.k8s.io'], ['events'])]),
   role('system:node-proxier', [r(['list', 'watch'], [''], ['endpoints', 'services']), r(READ, [''], ['nodes']), r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']), r(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices'])]),
@@ -182,6 +194,15 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:monitoring', 'system:monitoring', [group('system:monitoring')]),
   binding('system:node', 'system:node', []),
   binding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy')]),
+  binding('system:k8ts:kube-scheduler', 'system:k8ts:kube-scheduler', [user('system:kube-scheduler')]),
+  binding('system:k8ts:node-credentials', 'system:k8ts:node-credentials', [group('system:bootstrappers')]),
+  binding('system:k8ts:dns', 'system:k8ts:dns', [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }]),
+  // The API server's client identity towards kubelets (k3s's kube-apiserver-kubelet-admin).
+  binding('kube-apiserver-kubelet-admin', 'system:kubelet-api-admin', [user('kube-apiserver-kubelet-client')]),
+  // Not upstream: the controller manager runs under its own identity but not yet with a
+  // service account per controller (--use-service-account-credentials), whose system:controller:*
+  // roles are still to come; until then its identity holds what those controllers need.
+  binding('system:k8ts:kube-controller-manager', 'cluster-admin', [user('system:kube-controller-manager')]),
   binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
   binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
   binding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),

@@ -52,6 +52,7 @@ export interface DeleteOptions {
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
+  /** Who asks (NodeRestriction admits a kubelet's deletes); none for the server's own. */
   requester?: Requester;
   warn?: (message: string) => void;
   annotate?: (key: string, value: string) => void;
@@ -360,7 +361,7 @@ export class ResourceStore {
       if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
         throw errors.conflict(entry, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
       }
-      (await this.admit(entry, obj, 'delete', undefined, options.requester, admissionAttributes(options)))();
+      (await this.admit(entry, obj, 'delete', obj, options.requester, admissionAttributes(options)))();
       const plan = this.planDeletion(entry, obj, options);
       if (!plan.pending) {
         if (options.dryRun) return { object: obj, deleted: true };

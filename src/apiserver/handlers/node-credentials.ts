@@ -1,0 +1,41 @@
+// POST /v1-k8ts/node-credentials: a joining agent, authenticated by the join token (group
+// system:bootstrappers), trades it for credentials of its own, as k3s agents fetch
+// /v1-k3s/client-kubelet.crt: the kubelet's certificate (system:node:<name>) and those of the
+// components that run beside it (service proxy, DNS). The certificates come from the cluster
+// layer, which holds the CA; this handler only validates and answers.
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { isDNS1123Subdomain } from '../../api/validation/names.js';
+import { errors } from '../errors.js';
+import { readBody } from '../http/body.js';
+import { sendJson } from '../http/respond.js';
+
+export const NODE_CREDENTIALS_PATH = '/v1-k8ts/node-credentials';
+
+export interface KeyPairPem {
+  cert: string;
+  key: string;
+}
+
+export interface NodeCredentials {
+  ca: string;
+  kubelet: KeyPairPem;
+  proxy: KeyPairPem;
+  dns: KeyPairPem;
+}
+
+export type NodeCredentialIssuer = (nodeName: string) => Promise<NodeCredentials>;
+
+export async function serveNodeCredentials(issue: NodeCredentialIssuer, req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
+  if (req.method !== 'POST') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+  let body: unknown;
+  try {
+    body = JSON.parse((await readBody(req, 4096)).toString('utf8'));
+  } catch {
+    throw errors.badRequest('the body must be a JSON object: {"nodeName": "<name>"}');
+  }
+  const nodeName = (body as { nodeName?: unknown } | null)?.nodeName;
+  if (typeof nodeName !== 'string') throw errors.badRequest('nodeName: Required value');
+  const problems = isDNS1123Subdomain(nodeName);
+  if (problems.length) throw errors.badRequest(`nodeName: Invalid value: ${JSON.stringify(nodeName)}: ${problems.join('; ')}`);
+  sendJson(res, 200, await issue(nodeName));
+}
