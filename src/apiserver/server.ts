@@ -368,7 +368,8 @@ export class ApiServer {
       },
     },
     {
-      paths: () => (this.opts.nodeCredentials ? [NODE_CREDENTIALS_PATH] : []),
+      // POST only, and k8ts's own: not in the index, whose paths all answer GET.
+      paths: () => [],
       matches: (path) => !!this.opts.nodeCredentials && path === NODE_CREDENTIALS_PATH,
       anyMethod: true,
       serve: (_p, req, res) => serveNodeCredentials(this.opts.nodeCredentials!, req, res),

@@ -174,7 +174,7 @@ function sendOne(ctx: ApiContext, entry: ResourceEntry, res: AnyResponse, c: Cac
 
 async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: string | undefined, query: URLSearchParams, req: AnyRequest, res: AnyResponse, rep: string): Promise<void> {
   const timeoutParam = query.get('timeoutSeconds');
-  const timeoutS = timeoutParam ? Number(timeoutParam) : DEFAULT_WATCH_TIMEOUT_S * (1 + Math.random());
+  const timeoutS = timeoutParam ? Number(timeoutParam) : (ctx.minRequestTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_S) * (1 + Math.random());
   if (!Number.isFinite(timeoutS) || timeoutS < 0) throw errors.badRequest(`timeoutSeconds: Invalid value: "${timeoutParam}"`);
   const include = parseIncludeObject(query.get('includeObject'));
   const sendInitial = parseBool(query.get('sendInitialEvents'));
