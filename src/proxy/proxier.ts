@@ -16,4 +16,6 @@ export interface Proxier {
   sync(state: ProxyState, opts?: { full?: boolean }): Promise<SyncResult>;
   /** Remove every rule, chain and table this proxier owns. */
   cleanup(): Promise<void>;
+  /** Stop any work of its own it has scheduled (the proxy is stopping). */
+  close?(): void;
 }

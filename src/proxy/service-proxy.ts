@@ -55,7 +55,7 @@ export class ServiceProxy {
   constructor(private readonly o: ServiceProxyOptions) {
     const log = o.log ?? (() => undefined);
     this.cfg = { ...DEFAULT_PROXY_CONFIG, clusterCIDR: o.clusterCIDR, masqueradeAll: o.masqueradeAll ?? false };
-    this.proxier = (o.mode ?? 'nftables') === 'nftables' ? new NftablesProxier(o.table ?? DEFAULT_NFT_TABLE, this.cfg) : new IptablesProxier(o.chainPrefix ?? DEFAULT_IPTABLES_PREFIX, this.cfg);
+    this.proxier = (o.mode ?? 'nftables') === 'nftables' ? new NftablesProxier(o.table ?? DEFAULT_NFT_TABLE, this.cfg, 'nft', log) : new IptablesProxier(o.chainPrefix ?? DEFAULT_IPTABLES_PREFIX, this.cfg);
     this.health = new HealthCheckServers(log);
     this.tracker = new ChangeTracker(o.nodeName, () => {
       this.generations.bump();
@@ -101,6 +101,7 @@ export class ServiceProxy {
   async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
     this.runner.stop();
     this.health.close();
+    this.proxier.close?.();
     if (opts.cleanup) await this.proxier.cleanup();
   }
 }

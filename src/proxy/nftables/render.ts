@@ -1,10 +1,16 @@
 // Turning rulesets into `nft -f` transactions. A full sync deletes and recreates the table in
 // one transaction (atomic: the kernel never sees a half-written table); an incremental sync
 // writes only the difference from what was last written: new chains are added, changed ones
-// flushed and refilled, gone ones deleted, and map and set elements added or deleted one by one.
-import { pushElements } from '../../util/netfilter/elements.js';
+// flushed and refilled, gone ones flushed (and deleted by a later transaction, as upstream's
+// staleChains), and map and set elements added or deleted one by one.
+//
+// An incremental transaction is written in the forms nft 1.0.6 needs only its table cache for:
+// rules as `add chain … { rules }` and new elements as `add map|set … { spec ; elements = … }`.
+// `add rule`, `add element`, `delete element` and `delete chain` make nft dump every chain in the
+// kernel first, tens of milliseconds with 10,000 Services (docs/performance.md).
+import { ELEMENTS_PER_COMMAND, elementText, pushElements } from '../../util/netfilter/elements.js';
 import type { ProxyConfig } from '../model.js';
-import { CLUSTER_IPS, ELEMENT_CONTAINERS, emptyRuleset, NODEPORT_IPS, SHARED_SETS, skeletonCommands, type ElementContainer, type NftParts, type NftRuleset } from './ruleset.js';
+import { CLUSTER_IPS, containerDeclaration, ELEMENT_CONTAINERS, emptyRuleset, NODEPORT_IPS, SHARED_SETS, skeletonCommands, type ElementContainer, type NftParts, type NftRuleset } from './ruleset.js';
 
 const affinitySetCommand = (t: string, name: string, timeout: number) =>
   `add set ${t} ${name} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ; }`;
@@ -24,26 +30,38 @@ function sameRules(a: string[], b: string[]): boolean {
   return a === b || a.length === b.length && a.every((r, i) => r === b[i]);
 }
 
+/** An incremental transaction, and the chains it emptied that a later one is to delete. */
+export interface NftDiff {
+  script: string;
+  staleChains: string[];
+}
+
 /** A transaction's commands by phase, so that parts diffed one by one still run in a safe order. */
 interface Phases {
   declare: string[];
   flush: string[];
   deleteElements: string[];
   retime: string[];
-  addRules: string[];
+  fillChains: string[];
   addElements: string[];
-  deleteChains: string[];
   deleteSets: string[];
+  stale: string[];
 }
 
-const newPhases = (): Phases => ({ declare: [], flush: [], deleteElements: [], retime: [], addRules: [], addElements: [], deleteChains: [], deleteSets: [] });
+const newPhases = (): Phases => ({ declare: [], flush: [], deleteElements: [], retime: [], fillChains: [], addElements: [], deleteSets: [], stale: [] });
 
-function joinPhases(ph: Phases): string {
-  const out = [...ph.declare, ...ph.flush, ...ph.deleteElements, ...ph.retime, ...ph.addRules, ...ph.addElements, ...ph.deleteChains, ...ph.deleteSets];
-  return out.length ? out.join('\n') + '\n' : '';
+function joinPhases(ph: Phases): NftDiff {
+  const out = [...ph.declare, ...ph.flush, ...ph.deleteElements, ...ph.retime, ...ph.fillChains, ...ph.addElements, ...ph.deleteSets];
+  return { script: out.length ? out.join('\n') + '\n' : '', staleChains: ph.stale };
 }
 
-function diffElements(ph: Phases, t: string, c: string, before: Map<string, string | undefined>, after: Map<string, string | undefined>): void {
+function pushElementAdds(out: string[], t: string, c: ElementContainer, items: [string, string | undefined][]): void {
+  for (let i = 0; i < items.length; i += ELEMENTS_PER_COMMAND) {
+    out.push(containerDeclaration(t, c, items.slice(i, i + ELEMENTS_PER_COMMAND).map(([k, v]) => elementText(k, v)).join(', ')));
+  }
+}
+
+function diffElements(ph: Phases, t: string, c: ElementContainer, before: Map<string, string | undefined>, after: Map<string, string | undefined>): void {
   const del: [string, string | undefined][] = [];
   const add: [string, string | undefined][] = [];
   for (const [k, v] of before) {
@@ -52,7 +70,7 @@ function diffElements(ph: Phases, t: string, c: string, before: Map<string, stri
   }
   for (const [k, v] of after) if (!before.has(k) || before.get(k) !== v) add.push([k, v]);
   pushElements(ph.deleteElements, 'delete', t, c, del);
-  pushElements(ph.addElements, 'add', t, c, add);
+  pushElementAdds(ph.addElements, t, c, add);
 }
 
 function diffInto(ph: Phases, t: string, prev: NftRuleset, next: NftRuleset, containers: readonly string[]): void {
@@ -72,15 +90,18 @@ function diffInto(ph: Phases, t: string, prev: NftRuleset, next: NftRuleset, con
   for (const [name, timeout] of next.affinitySets) if (!prev.affinitySets.has(name)) ph.declare.push(affinitySetCommand(t, name, timeout));
   // Flushing first drops every reference the old rules hold (to chains and sets about to go).
   for (const name of [...changed, ...removed]) ph.flush.push(`flush chain ${t} ${name}`);
-  for (const c of containers) diffElements(ph, t, c, prev.elements[c as ElementContainer], next.elements[c as ElementContainer]);
+  for (const c of containers) diffElements(ph, t, c as ElementContainer, prev.elements[c as ElementContainer], next.elements[c as ElementContainer]);
   for (const name of retimed) ph.retime.push(`delete set ${t} ${name}`, affinitySetCommand(t, name, next.affinitySets.get(name)!));
-  for (const name of [...added, ...changed]) for (const r of next.chains.get(name)!) ph.addRules.push(`add rule ${t} ${name} ${r}`);
-  for (const name of removed) ph.deleteChains.push(`delete chain ${t} ${name}`);
+  for (const name of [...added, ...changed]) {
+    const rules = next.chains.get(name)!;
+    if (rules.length) ph.fillChains.push(`add chain ${t} ${name} { ${rules.join(' ; ')} ; }`);
+  }
+  ph.stale.push(...removed);
   for (const name of prev.affinitySets.keys()) if (!next.affinitySets.has(name)) ph.deleteSets.push(`delete set ${t} ${name}`);
 }
 
 /** The commands taking the kernel from `prev` (what was last written) to `next`; "" when they match. */
-export function diffScript(table: string, prev: NftRuleset, next: NftRuleset): string {
+export function diffScript(table: string, prev: NftRuleset, next: NftRuleset): NftDiff {
   const ph = newPhases();
   diffInto(ph, `ip ${table}`, prev, next, ELEMENT_CONTAINERS);
   return joinPhases(ph);
@@ -89,14 +110,25 @@ export function diffScript(table: string, prev: NftRuleset, next: NftRuleset): s
 const PER_PART = ELEMENT_CONTAINERS.filter((c) => !(SHARED_SETS as readonly string[]).includes(c));
 const EMPTY = emptyRuleset();
 
+/** Each NftParts' shared sets, so a sync builds only the new state's (the old one's were built by the sync before). */
+const sharedSetsOf = new WeakMap<NftParts, Record<string, Map<string, undefined>>>();
+
 function sharedSets(p: NftParts): Record<string, Map<string, undefined>> {
+  const known = sharedSetsOf.get(p);
+  if (known) return known;
+  const sets = buildSharedSets(p);
+  sharedSetsOf.set(p, sets);
+  return sets;
+}
+
+function buildSharedSets(p: NftParts): Record<string, Map<string, undefined>> {
   const clusterIPs = new Map<string, undefined>();
   for (const part of p.parts.values()) for (const ip of part.elements[CLUSTER_IPS].keys()) clusterIPs.set(ip, undefined);
   return { [CLUSTER_IPS]: clusterIPs, [NODEPORT_IPS]: new Map(p.nodeIPs.map((ip) => [ip, undefined])) };
 }
 
 /** As diffScript, part by part: an unchanged service port (the same part object) costs nothing. */
-export function diffParts(table: string, prev: NftParts, next: NftParts): string {
+export function diffParts(table: string, prev: NftParts, next: NftParts): NftDiff {
   const t = `ip ${table}`;
   const ph = newPhases();
   for (const [key, part] of next.parts) {
@@ -108,4 +140,13 @@ export function diffParts(table: string, prev: NftParts, next: NftParts): string
   const after = sharedSets(next);
   for (const c of SHARED_SETS) diffElements(ph, t, c, before[c]!, after[c]!);
   return joinPhases(ph);
+}
+
+/**
+ * Deletes chains emptied by earlier transactions. Each is added first, so one already gone
+ * cannot fail the transaction (upstream does the same).
+ */
+export function staleChainsScript(table: string, chains: readonly string[]): string {
+  const t = `ip ${table}`;
+  return chains.map((c) => `add chain ${t} ${c}\ndelete chain ${t} ${c}\n`).join('');
 }

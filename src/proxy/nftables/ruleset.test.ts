@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_PROXY_CONFIG, type ProxyConfig, type ServicePortInfo } from '../model.js';
 import { nftAffinitySet, nftEndpointChain, nftServiceChains } from '../names.js';
 import { endpoint, NODE, NODE_IP, service, slice, stateOf, trackerWith } from '../testing/fixtures.js';
-import { diffParts, diffScript, fullSyncScript } from './render.js';
+import { diffParts, diffScript, fullSyncScript, staleChainsScript } from './render.js';
 import { desiredNftParts, desiredNftRuleset, type NftRulesetMemo } from './ruleset.js';
 
 const cfg: ProxyConfig = { ...DEFAULT_PROXY_CONFIG, clusterCIDR: '10.244.0.0/16' };
@@ -188,14 +188,14 @@ describe('nftables incremental sync', () => {
 
   it('writes nothing when nothing changed', () => {
     const rs = desiredNftRuleset(stateOf(services, slices), cfg);
-    assert.equal(diffScript('t', rs, desiredNftRuleset(stateOf(services, slices), cfg)), '');
+    assert.deepEqual(diffScript('t', rs, desiredNftRuleset(stateOf(services, slices), cfg)), { script: '', staleChains: [] });
   });
 
-  it('one endpoint change touches only that service’s chains', () => {
+  it('one endpoint change touches only that service’s chains, in forms that need no chain dump', () => {
     const t = trackerWith(services, slices);
     const before = desiredNftRuleset(t.current(), cfg);
     t.setSlice(slice('b', [endpoint('10.244.0.2'), endpoint('10.244.0.9')]));
-    const script = diffScript('t', before, desiredNftRuleset(t.current(), cfg));
+    const { script, staleChains } = diffScript('t', before, desiredNftRuleset(t.current(), cfg));
     const b = port('b');
     const gone = nftEndpointChain(b, ep('10.244.0.3'));
     const added = nftEndpointChain(b, ep('10.244.0.9'));
@@ -203,29 +203,30 @@ describe('nftables incremental sync', () => {
       `add chain ip t ${added}`,
       `flush chain ip t ${nftServiceChains(b).cluster}`,
       `flush chain ip t ${gone}`,
-      `add rule ip t ${added} ip saddr 10.244.0.9 jump mark-for-masquerade`,
-      `add rule ip t ${added} meta l4proto tcp dnat to 10.244.0.9:80`,
-      `add rule ip t ${nftServiceChains(b).cluster} ip daddr 10.96.0.2 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade`,
-      `add rule ip t ${nftServiceChains(b).cluster} numgen random mod 2 vmap { 0 : goto ${nftEndpointChain(b, ep('10.244.0.2'))} , 1 : goto ${added} }`,
-      `delete chain ip t ${gone}`,
+      `add chain ip t ${added} { ip saddr 10.244.0.9 jump mark-for-masquerade ; meta l4proto tcp dnat to 10.244.0.9:80 ; }`,
+      `add chain ip t ${nftServiceChains(b).cluster} { ip daddr 10.96.0.2 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade ; numgen random mod 2 vmap { 0 : goto ${nftEndpointChain(b, ep('10.244.0.2'))} , 1 : goto ${added} } ; }`,
     ]);
+    // Emptied now, deleted by a later transaction.
+    assert.deepEqual(staleChains, [gone]);
+    assert.equal(staleChainsScript('t', staleChains), `add chain ip t ${gone}\ndelete chain ip t ${gone}\n`);
   });
 
-  it('losing the last endpoint moves the service between maps and deletes its chains after their references', () => {
+  it('losing the last endpoint moves the service between maps and empties its chains, to be deleted later', () => {
     const t = trackerWith(services, slices);
     const before = desiredNftRuleset(t.current(), cfg);
     t.setSlice(slice('c', []));
-    const lines = diffScript('t', before, desiredNftRuleset(t.current(), cfg)).trim().split('\n');
+    const { script, staleChains } = diffScript('t', before, desiredNftRuleset(t.current(), cfg));
+    const lines = script.trim().split('\n');
     const c = nftServiceChains(port('c'));
     const idx = (l: string) => lines.indexOf(l);
     assert.ok(idx(`delete element ip t service-ips { 10.96.0.3 . tcp . 80 }`) >= 0, lines.join('\n'));
     assert.ok(idx(`delete element ip t service-nodeports { tcp . 30000 }`) >= 0);
-    assert.ok(idx(`add element ip t no-endpoint-services { 10.96.0.3 . tcp . 80 : goto reject-chain }`) >= 0);
-    assert.ok(idx(`add element ip t no-endpoint-nodeports { tcp . 30000 : goto reject-chain }`) >= 0);
-    for (const chain of [c.cluster, c.external, nftEndpointChain(port('c'), ep('10.244.0.4'))]) {
-      assert.ok(idx(`delete chain ip t ${chain}`) > idx(`delete element ip t service-nodeports { tcp . 30000 }`), chain);
-      assert.ok(idx(`flush chain ip t ${chain}`) >= 0 && idx(`flush chain ip t ${chain}`) < idx(`delete chain ip t ${chain}`));
-    }
+    assert.ok(lines.some((l) => l.startsWith('add map ip t no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ;') && l.endsWith(' elements = { 10.96.0.3 . tcp . 80 : goto reject-chain } ; }')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('add map ip t no-endpoint-nodeports {') && l.endsWith(' elements = { tcp . 30000 : goto reject-chain } ; }')));
+    const emptied = [c.cluster, c.external, nftEndpointChain(port('c'), ep('10.244.0.4'))];
+    for (const chain of emptied) assert.ok(idx(`flush chain ip t ${chain}`) >= 0, chain);
+    assert.deepEqual([...staleChains].sort(), [...emptied].sort());
+    assert.ok(!lines.some((l) => l.startsWith('delete chain')), 'no chain deleted in the change itself');
     assert.ok(!lines.some((l) => /\/ns1\/(a|b)\//.test(l) || l.includes('ns1/a/') || l.includes('ns1/b/')), 'other services untouched');
   });
 
@@ -233,15 +234,16 @@ describe('nftables incremental sync', () => {
     const t = trackerWith([service('itp', '10.96.0.9', { internalTrafficPolicy: 'Local' })], [slice('itp', [endpoint('10.244.0.1')])]);
     const before = desiredNftRuleset(t.current(), cfg);
     t.setSlice(slice('itp', []));
-    const lines = diffScript('t', before, desiredNftRuleset(t.current(), cfg)).trim().split('\n');
-    assert.ok(lines.indexOf('delete element ip t no-endpoint-services { 10.96.0.9 . tcp . 80 }') < lines.indexOf('add element ip t no-endpoint-services { 10.96.0.9 . tcp . 80 : goto reject-chain }'), lines.join('\n'));
+    const lines = diffScript('t', before, desiredNftRuleset(t.current(), cfg)).script.trim().split('\n');
+    const readded = lines.findIndex((l) => l.startsWith('add map ip t no-endpoint-services') && l.includes('elements = { 10.96.0.9 . tcp . 80 : goto reject-chain }'));
+    assert.ok(readded >= 0 && lines.indexOf('delete element ip t no-endpoint-services { 10.96.0.9 . tcp . 80 }') < readded, lines.join('\n'));
   });
 
   it('a new affinity timeout recreates the set and rewrites the chains that name it', () => {
     const sticky = (timeoutSeconds: number) => service('s', '10.96.0.8', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds } } });
     const sl = [slice('s', [endpoint('10.244.0.1')])];
     const before = desiredNftRuleset(stateOf([sticky(60)], sl), cfg);
-    const lines = diffScript('t', before, desiredNftRuleset(stateOf([sticky(120)], sl), cfg)).trim().split('\n');
+    const lines = diffScript('t', before, desiredNftRuleset(stateOf([sticky(120)], sl), cfg)).script.trim().split('\n');
     const set = nftAffinitySet(port('s'), ep('10.244.0.1'));
     const flushAt = lines.indexOf(`flush chain ip t ${nftEndpointChain(port('s'), ep('10.244.0.1'))}`);
     assert.ok(flushAt >= 0 && flushAt < lines.indexOf(`delete set ip t ${set}`), lines.join('\n'));
@@ -257,17 +259,17 @@ describe('nftables incremental sync', () => {
     const after = desiredNftParts(t.current(), cfg, memo);
     assert.equal(after.parts.get('ns1/a:p80/tcp'), before.parts.get('ns1/a:p80/tcp'), 'unchanged part reused');
     assert.notEqual(after.parts.get('ns1/b:p80/tcp'), before.parts.get('ns1/b:p80/tcp'));
-    assert.equal(diffParts('t', before, after), diffScript('t', flatBefore, desiredNftRuleset(t.current(), cfg)));
-    assert.equal(diffParts('t', after, desiredNftParts(t.current(), cfg, memo)), '');
+    assert.deepEqual(diffParts('t', before, after), diffScript('t', flatBefore, desiredNftRuleset(t.current(), cfg)));
+    assert.deepEqual(diffParts('t', after, desiredNftParts(t.current(), cfg, memo)), { script: '', staleChains: [] });
   });
 
   it('keeps a ClusterIP in cluster-ips while another port of its service still uses it', () => {
     const two = service('m', '10.96.0.20', { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] });
     const one = service('m', '10.96.0.20', { ports: [{ name: 'http', port: 80 }] });
-    const script = diffParts('t', desiredNftParts(stateOf([two], []), cfg), desiredNftParts(stateOf([one], []), cfg));
+    const { script } = diffParts('t', desiredNftParts(stateOf([two], []), cfg), desiredNftParts(stateOf([one], []), cfg));
     assert.ok(script.includes('delete element ip t no-endpoint-services { 10.96.0.20 . tcp . 443 }'), script);
     assert.ok(!script.includes('cluster-ips'), script);
-    const gone = diffParts('t', desiredNftParts(stateOf([one], []), cfg), desiredNftParts(stateOf([], []), cfg));
+    const { script: gone } = diffParts('t', desiredNftParts(stateOf([one], []), cfg), desiredNftParts(stateOf([], []), cfg));
     assert.ok(gone.includes('delete element ip t cluster-ips { 10.96.0.20 }'), gone);
   });
 });

@@ -21,6 +21,27 @@ const REJECT_CHAIN = 'reject-chain';
 export const ELEMENT_CONTAINERS = [SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS, FIREWALL_IPS, CLUSTER_IPS, NODEPORT_IPS] as const;
 export type ElementContainer = (typeof ELEMENT_CONTAINERS)[number];
 
+/** What each map and set is: `add set|map` names it with this body, alone or with its elements. */
+const CONTAINER_SPECS: Record<ElementContainer, { kind: 'set' | 'map'; spec: string }> = {
+  [SERVICE_IPS]: { kind: 'map', spec: 'type ipv4_addr . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ;' },
+  [SERVICE_NODEPORTS]: { kind: 'map', spec: 'type inet_proto . inet_service : verdict ; comment "NodePort traffic" ;' },
+  [NO_ENDPOINT_SERVICES]: { kind: 'map', spec: 'type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ;' },
+  [NO_ENDPOINT_NODEPORTS]: { kind: 'map', spec: 'type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ;' },
+  [FIREWALL_IPS]: { kind: 'map', spec: 'type ipv4_addr . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ;' },
+  [CLUSTER_IPS]: { kind: 'set', spec: 'type ipv4_addr ; comment "Active ClusterIPs" ;' },
+  [NODEPORT_IPS]: { kind: 'set', spec: 'type ipv4_addr ; comment "IPs that accept NodePort traffic" ;' },
+};
+
+/**
+ * `add set|map` for container `c` of table `t` ("ip name"), with `elements` (already rendered)
+ * when given. Declaring the elements this way rather than with `add element` spares nft 1.0.6 a
+ * dump of every chain in the kernel before the transaction (docs/performance.md).
+ */
+export function containerDeclaration(t: string, c: ElementContainer, elements?: string): string {
+  const { kind, spec } = CONTAINER_SPECS[c];
+  return `add ${kind} ${t} ${c} { ${spec}${elements === undefined ? '' : ` elements = { ${elements} } ;`} }`;
+}
+
 export interface NftRuleset {
   /** The per-service chains (service-, local-, external-, endpoint-…) and their rules, in order. */
   chains: Map<string, string[]>;
@@ -52,14 +73,7 @@ export function skeletonCommands(table: string, cfg: ProxyConfig): string[] {
   ];
   for (const [name, type, hook, prio] of base) out.push(`add chain ${t} ${name} { type ${type} hook ${hook} priority ${prio} ; policy accept ; }`);
   for (const c of ['services', 'service-endpoints-check', 'nodeport-endpoints-check', 'cluster-ips-check', 'firewall-check', MARK_MASQ, 'masquerading', REJECT_CHAIN]) out.push(`add chain ${t} ${c}`);
-  out.push(`add set ${t} ${CLUSTER_IPS} { type ipv4_addr ; comment "Active ClusterIPs" ; }`);
-  out.push(`add set ${t} ${NODEPORT_IPS} { type ipv4_addr ; comment "IPs that accept NodePort traffic" ; }`);
-  const vmap = (name: string, key: string, comment: string) => `add map ${t} ${name} { type ${key} : verdict ; comment "${comment}" ; }`;
-  out.push(vmap(SERVICE_IPS, 'ipv4_addr . inet_proto . inet_service', 'ClusterIP, ExternalIP and LoadBalancer IP traffic'));
-  out.push(vmap(SERVICE_NODEPORTS, 'inet_proto . inet_service', 'NodePort traffic'));
-  out.push(vmap(NO_ENDPOINT_SERVICES, 'ipv4_addr . inet_proto . inet_service', 'vmap to drop or reject packets to services with no endpoints'));
-  out.push(vmap(NO_ENDPOINT_NODEPORTS, 'inet_proto . inet_service', 'vmap to drop or reject packets to service nodeports with no endpoints'));
-  out.push(vmap(FIREWALL_IPS, 'ipv4_addr . inet_proto . inet_service', 'destinations that are subject to LoadBalancerSourceRanges'));
+  for (const c of ELEMENT_CONTAINERS) out.push(containerDeclaration(t, c));
   const jumps: [string, string, string][] = [
     ['filter-input', 'ct state new', 'nodeport-endpoints-check'],
     ['filter-input', 'ct state new', 'service-endpoints-check'],

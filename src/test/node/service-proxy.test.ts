@@ -165,6 +165,20 @@ describe('a real node: the service proxy', () => {
         // The Deployment replaces it: wait so the next mode starts with three again.
         await eventually(async () => (await readyEndpoints('web')).length === 3 && (await webPods()).length === 3, 60_000, 200);
       });
+
+      if (mode === 'nftables') {
+        it('a chain a change emptied is deleted once changes pause, and none stays empty', async () => {
+          // The replaced pod's endpoint chain was flushed by the change and is deleted by a
+          // transaction of its own a second later (upstream's staleChains).
+          const emptyChains = async () => {
+            const listed = (await run('nft', ['list', 'table', 'ip', table])).stdout;
+            return [...listed.matchAll(/chain (\S+) \{\n((?:\t\t.*\n)*)\t\}/g)].filter(([, name, body]) => /^(service|endpoint|external|local)-/.test(name!) && !body!.trim()).map(([, name]) => name);
+          };
+          await eventually(async () => (await emptyChains()).length === 0, 10_000, 200);
+          const endpointChains = (await run('nft', ['list', 'table', 'ip', table])).stdout.match(/chain endpoint-\S+-default\/web\/tcp\//g) ?? [];
+          assert.equal(endpointChains.length, (await readyEndpoints('web')).length, endpointChains.join(' '));
+        });
+      }
     });
   }
 });
