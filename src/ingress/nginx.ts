@@ -82,7 +82,10 @@ export class Nginx {
     this.applied = conf;
     if (!this.child) await this.startMaster();
     else {
+      const master = this.child.pid!;
+      const old = await workersOf(master);
       this.child.kill('SIGHUP');
+      await oldWorkersRetired(old);
       this.reloads++;
     }
     return true;
@@ -146,5 +149,28 @@ export class Nginx {
     await this.exited;
     clearTimeout(fast);
     clearTimeout(hard);
+  }
+}
+
+async function workersOf(master: number): Promise<number[]> {
+  const text = await readFile(`/proc/${master}/task/${master}/children`, 'utf8').catch(() => '');
+  return text.split(/\s+/).filter(Boolean).map(Number);
+}
+
+/**
+ * Until a worker of the previous configuration has taken the master's QUIT (it then closes its
+ * listening sockets and renames itself "… is shutting down") it can still accept a connection and
+ * answer it with the old configuration. A reload counts as applied once none can (bounded).
+ */
+async function oldWorkersRetired(old: readonly number[], timeoutMs = 5000): Promise<void> {
+  const accepting = async (pid: number) => {
+    const title = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    return title.includes('worker process') && !title.includes('shutting down');
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const still = await Promise.all(old.map(accepting));
+    if (!still.some(Boolean)) return;
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
