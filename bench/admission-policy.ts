@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bestRound, call, connect, leastCpu, measureRound, must, type Conn, type Round } from './lib/https.js';
-import { freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
+import { bestRound, call, connect, createMany, leastCpu, measureRound, must, type Conn, type Round } from './lib/https.js';
+import { freePort, nodeArgs, startProcess, stopProcesses } from './lib/processes.js';
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 3000);
 const CLIENTS = 50;
@@ -32,24 +32,8 @@ async function seedPolicies(c: Conn, admin: string): Promise<void> {
   }
 }
 
-async function createConfigMaps(c: Conn, token: string, prefix: string): Promise<{ rate: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= CREATES) return;
-        const t = performance.now();
-        const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${i}`, labels: { app: 'bench' } }, data: { a: 'x'.repeat(64), b: 'y'.repeat(64), c: String(i) } };
-        const r = await call(c, token, 'POST', '/api/v1/namespaces/bench/configmaps', body);
-        if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { rate: CREATES / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
+function createConfigMaps(c: Conn, token: string, prefix: string): Promise<{ rate: number; p99: number }> {
+  return createMany(c, token, '/api/v1/namespaces/bench/configmaps', CLIENTS, CREATES, (i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${i}`, labels: { app: 'bench' } }, data: { a: 'x'.repeat(64), b: 'y'.repeat(64), c: String(i) } }));
 }
 
 async function run(withPolicies: boolean): Promise<Round> {

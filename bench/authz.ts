@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bestRound, call, connect, leastCpu, measureRound, must, type Conn, type Round } from './lib/https.js';
-import { freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
+import { bestRound, connect, createMany, leastCpu, measureRound, must, type Conn, type Round } from './lib/https.js';
+import { freePort, nodeArgs, startProcess, stopProcesses } from './lib/processes.js';
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 3000);
 const CLIENTS = 50;
@@ -31,24 +31,8 @@ async function seedPolicy(c: Conn, admin: string): Promise<void> {
   }
 }
 
-async function createPods(c: Conn, prefix: string): Promise<{ rate: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= CREATES) return;
-        const t = performance.now();
-        const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${prefix}-${i}` }, spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] } };
-        const r = await call(c, USER_TOKEN, 'POST', '/api/v1/namespaces/bench/pods', body);
-        if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { rate: CREATES / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
+function createPods(c: Conn, prefix: string): Promise<{ rate: number; p99: number }> {
+  return createMany(c, USER_TOKEN, '/api/v1/namespaces/bench/pods', CLIENTS, CREATES, (i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${prefix}-${i}` }, spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] } }));
 }
 
 async function run(mode: 'AlwaysAllow' | 'RBAC'): Promise<Round> {

@@ -2,42 +2,21 @@
 // create at 50 clients on the sqlite store, for a plain server, one encrypting Secrets at rest
 // (--secrets-encryption, aescbc), and one writing a Metadata-level audit log of every request.
 // Each server runs as its own process without components; rounds alternate and the best counts.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, must, type Conn } from './lib/api-call.js';
-import { cpuSeconds, freePort, nodeArgs, percentile, startProcess, stopProcesses } from './lib/processes.js';
+import { bestRound, connect, createMany, leastCpu, must, type Conn, type Round } from './lib/https.js';
+import { cpuSeconds, freePort, nodeArgs, startProcess, stopProcesses } from './lib/processes.js';
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 3000);
 const CLIENTS = 50;
 const MODES = ['plain', 'encrypted', 'audited'] as const;
 type Mode = (typeof MODES)[number];
 
-interface Round {
-  rate: number;
-  p99: number;
-  cpuMs: number;
-}
 
-async function createSecrets(c: Conn, token: string, prefix: string): Promise<{ rate: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= CREATES) return;
-        const t = performance.now();
-        const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${prefix}-${i}` }, data: { password: Buffer.from(`value-${i}-${'x'.repeat(64)}`).toString('base64') } };
-        const r = await call(c, token, 'POST', '/api/v1/namespaces/bench/secrets', body);
-        if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { rate: CREATES / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
+function createSecrets(c: Conn, token: string, prefix: string): Promise<{ rate: number; p99: number }> {
+  return createMany(c, token, '/api/v1/namespaces/bench/secrets', CLIENTS, CREATES, (i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `${prefix}-${i}` }, data: { password: Buffer.from(`value-${i}-${'x'.repeat(64)}`).toString('base64') } }));
 }
 
 async function run(mode: Mode): Promise<Round> {
@@ -53,8 +32,7 @@ async function run(mode: Mode): Promise<Round> {
   const server = await startProcess(`server (${mode})`, args, nodeArgs('BENCH_SERVER_NODE_ARGS'), /listening on/);
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
-    const c: Conn = { port, ca: readFileSync(join(dir, 'tls', 'server-ca.crt'), 'utf8'), agent };
-    const admin = readFileSync(join(dir, 'cred', 'admin.token'), 'utf8').trim();
+    const { c, admin } = connect(dir, port, agent);
     await must(c, admin, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
     await createSecrets(c, admin, 'warm');
     const cpu = cpuSeconds(server.pid!);
@@ -70,8 +48,7 @@ async function run(mode: Mode): Promise<Round> {
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const results = Object.fromEntries(MODES.map((m) => [m, [] as Round[]])) as Record<Mode, Round[]>;
 for (let i = 0; i < ROUNDS; i++) for (const mode of MODES) results[mode].push(await run(mode));
-const best = (rs: Round[]) => rs.reduce((a, b) => (b.rate > a.rate ? b : a));
-const leastCpu = (rs: Round[]) => Math.min(...rs.map((r) => r.cpuMs));
+const best = bestRound;
 for (const mode of MODES) {
   const b = best(results[mode]);
   const ratio = mode === 'plain' ? '' : `; ${(b.rate / best(results.plain).rate).toFixed(2)}x plain by rate, ${(leastCpu(results.plain) / leastCpu(results[mode])).toFixed(2)}x by CPU`;

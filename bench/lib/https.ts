@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
-import { cpuSeconds } from './processes.js';
+import { cpuSeconds, percentile } from './processes.js';
 
 export interface Conn {
   port: number;
@@ -31,6 +31,29 @@ export function call(c: Conn, token: string, method: string, path: string, body?
 export async function must(c: Conn, token: string, method: string, path: string, body?: unknown): Promise<void> {
   const r = await call(c, token, method, path, body);
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+}
+
+/**
+ * `count` creates at `path` from `clients` concurrent clients (each takes the next index), each
+ * expected to answer 201: the rate and the p99 latency.
+ */
+export async function createMany(c: Conn, token: string, path: string, clients: number, count: number, body: (i: number) => unknown): Promise<{ rate: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= count) return;
+        const t = performance.now();
+        const r = await call(c, token, 'POST', path, body(i));
+        if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { rate: count / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
 }
 
 export interface Round {
