@@ -9,6 +9,7 @@ import { labelIndex, type Informer, type SharedInformerFactory } from '../../cli
 import { R, resourcePath, splitKey } from '../../client/resources.js';
 import type { ApiClient } from '../../client/rest.js';
 import { QueueController, type ControllerOptions } from '../common/controller.js';
+import { Expectations } from '../common/expectations.js';
 import { sameJson } from '../common/canonical-json.js';
 import { HEADLESS_LABEL, lastChangeTriggerTime, TRIGGER_TIME_ANNOTATION } from '../endpoints/pods.js';
 import { podChangeMatters, selectsPod, servicesForPodChange } from '../endpoints/services-for-pod.js';
@@ -27,6 +28,8 @@ export class EndpointSliceController extends QueueController {
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly slices: Informer<EndpointSlice>;
+  /** Slices created and not yet seen by the informer, per Service (as the ReplicaSet controller's pods). */
+  private readonly expectations = new Expectations();
 
   constructor(
     private readonly client: ApiClient,
@@ -45,11 +48,20 @@ export class EndpointSliceController extends QueueController {
       update: (o, p) => podChangeMatters(o, p) && this.enqueueFor(o, p),
       delete: (p) => this.enqueueFor(undefined, p),
     });
-    const sliceChanged = (s: EndpointSlice) => {
+    const ownerKey = (s: EndpointSlice) => {
       const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
-      if (svc && s.metadata.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME) this.queue.add(`${s.metadata.namespace}/${svc}`);
+      return svc && s.metadata.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME ? `${s.metadata.namespace}/${svc}` : undefined;
     };
-    this.slices.addHandlers({ update: (_o, s) => sliceChanged(s), delete: sliceChanged });
+    const sliceChanged = (s: EndpointSlice) => {
+      const key = ownerKey(s);
+      if (key) this.queue.add(key);
+    };
+    const sliceAdded = (s: EndpointSlice) => {
+      const key = ownerKey(s);
+      if (key) this.expectations.creationObserved(key);
+      sliceChanged(s);
+    };
+    this.slices.addHandlers({ add: sliceAdded, update: (_o, s) => sliceChanged(s), delete: sliceChanged });
   }
 
   private enqueueFor(oldPod: Pod | undefined, pod: Pod): void {
@@ -60,7 +72,9 @@ export class EndpointSliceController extends QueueController {
     const { namespace, name } = splitKey(key);
     const svc = this.services.get(key);
     // Slices of a deleted service go with it through their owner reference.
-    if (!svc || !svc.spec?.selector || svc.spec.type === 'ExternalName') return;
+    if (!svc || !svc.spec?.selector || svc.spec.type === 'ExternalName') return this.expectations.forget(key);
+    // Until the informer has seen the slices the last sync created, a sync would create them again.
+    if (!this.expectations.satisfied(key)) return;
     const addressType = svc.spec.ipFamilies?.[0] ?? 'IPv4';
     const owned = this.slices
       .byIndex(labelIndex(SERVICE_NAME_LABEL), name)
@@ -84,12 +98,19 @@ export class EndpointSliceController extends QueueController {
     }
     for (const [k, list] of existing) if (!desired.has(k)) toDelete.push(...list);
 
+    const creations = [...desired].reduce((n, [k, wanted]) => n + Math.max(0, wanted.length - (existing.get(k)?.length ?? 0)), 0);
+    if (creations) this.expectations.expectCreations(key, creations);
     for (const [k, wanted] of desired) {
       const have = existing.get(k) ?? [];
       for (let i = 0; i < wanted.length; i++) {
         const cur = have[i];
         if (cur) await this.updateIfChanged(cur, wanted[i]!, labels, trigger);
-        else await this.create(svc, addressType, wanted[i]!, labels, trigger);
+        else {
+          await this.create(svc, addressType, wanted[i]!, labels, trigger).catch((err: unknown) => {
+            this.expectations.lowerCreations(key, 1);
+            throw err;
+          });
+        }
       }
       toDelete.push(...have.slice(wanted.length));
     }
