@@ -3,7 +3,8 @@ import { runWithInput } from '../../util/netfilter/exec.js';
 import type { ProxyConfig, ProxyState } from '../model.js';
 import type { Proxier, SyncResult } from '../proxier.js';
 import { diffParts, fullSyncScript, staleChainsScript } from './render.js';
-import { desiredNftParts, flattenParts, type NftParts, type NftRulesetMemo } from './ruleset.js';
+import { changedParts, desiredNftParts, flattenParts, type NftRulesetMemo } from './ruleset.js';
+import { WrittenParts } from './written.js';
 
 export const DEFAULT_NFT_TABLE = 'kube-proxy';
 
@@ -18,7 +19,7 @@ const STALE_DELETE_MAX_WAIT_MS = 30_000;
 export class NftablesProxier implements Proxier {
   readonly mode = 'nftables' as const;
   /** What the kernel holds, as far as we know; undefined forces a full sync. */
-  private written?: NftParts;
+  private written?: WrittenParts;
   private readonly memo: NftRulesetMemo = new WeakMap();
   /** Emptied chains still in the kernel, with when they were emptied. */
   private readonly staleChains = new Map<string, number>();
@@ -39,29 +40,37 @@ export class NftablesProxier implements Proxier {
   }
 
   private async syncNow(state: ProxyState, opts: { full?: boolean }): Promise<SyncResult> {
+    const written = this.written;
+    if (opts.full || !written) return this.fullSync(state);
+    const delta = changedParts(state, this.cfg, written.parts, this.memo);
+    const { script, staleChains } = diffParts(this.table, written, delta);
+    if (!script) return { full: false, bytes: 0 };
+    await this.write(script);
+    written.apply(delta);
+    const now = Date.now();
+    for (const name of staleChains) this.staleChains.set(name, now);
+    if (this.staleChains.size) this.scheduleStaleDeletion();
+    return { full: false, bytes: script.length };
+  }
+
+  private async fullSync(state: ProxyState): Promise<SyncResult> {
     const next = desiredNftParts(state, this.cfg, this.memo);
-    const full = opts.full || !this.written;
-    let script: string;
-    let stale: readonly string[] = [];
-    if (full) {
-      script = fullSyncScript(this.table, this.cfg, flattenParts(next));
-    } else {
-      ({ script, staleChains: stale } = diffParts(this.table, this.written!, next));
-    }
-    if (!script) return { full, bytes: 0 };
+    const script = fullSyncScript(this.table, this.cfg, flattenParts(next));
+    await this.write(script);
+    this.written = new WrittenParts(next);
+    // The table was recreated: nothing emptied is left in it.
+    this.staleChains.clear();
+    return { full: true, bytes: script.length };
+  }
+
+  /** One transaction; after a failure we no longer know what the kernel holds, so the next sync is full. */
+  private async write(script: string): Promise<void> {
     try {
       await runWithInput(this.nft, ['-f', '-'], script);
     } catch (err) {
       this.written = undefined;
       throw err;
     }
-    this.written = next;
-    // A full sync recreated the table: nothing emptied is left in it.
-    if (full) this.staleChains.clear();
-    const now = Date.now();
-    for (const name of stale) this.staleChains.set(name, now);
-    if (this.staleChains.size) this.scheduleStaleDeletion();
-    return { full, bytes: script.length };
   }
 
   private scheduleStaleDeletion(): void {

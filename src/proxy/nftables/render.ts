@@ -10,7 +10,8 @@
 // kernel first, tens of milliseconds with 10,000 Services (docs/performance.md).
 import { ELEMENTS_PER_COMMAND, elementText, pushElements } from '../../util/netfilter/elements.js';
 import type { ProxyConfig } from '../model.js';
-import { CLUSTER_IPS, containerDeclaration, ELEMENT_CONTAINERS, emptyRuleset, NODEPORT_IPS, SHARED_SETS, skeletonCommands, type ElementContainer, type NftParts, type NftRuleset } from './ruleset.js';
+import { CLUSTER_IPS, containerDeclaration, ELEMENT_CONTAINERS, emptyRuleset, NODEPORT_IPS, SHARED_SETS, skeletonCommands, type ElementContainer, type NftRuleset, type PartsDelta } from './ruleset.js';
+import type { WrittenParts } from './written.js';
 
 const affinitySetCommand = (t: string, name: string, timeout: number) =>
   `add set ${t} ${name} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ; }`;
@@ -110,35 +111,16 @@ export function diffScript(table: string, prev: NftRuleset, next: NftRuleset): N
 const PER_PART = ELEMENT_CONTAINERS.filter((c) => !(SHARED_SETS as readonly string[]).includes(c));
 const EMPTY = emptyRuleset();
 
-/** Each NftParts' shared sets, so a sync builds only the new state's (the old one's were built by the sync before). */
-const sharedSetsOf = new WeakMap<NftParts, Record<string, Map<string, undefined>>>();
-
-function sharedSets(p: NftParts): Record<string, Map<string, undefined>> {
-  const known = sharedSetsOf.get(p);
-  if (known) return known;
-  const sets = buildSharedSets(p);
-  sharedSetsOf.set(p, sets);
-  return sets;
-}
-
-function buildSharedSets(p: NftParts): Record<string, Map<string, undefined>> {
-  const clusterIPs = new Map<string, undefined>();
-  for (const part of p.parts.values()) for (const ip of part.elements[CLUSTER_IPS].keys()) clusterIPs.set(ip, undefined);
-  return { [CLUSTER_IPS]: clusterIPs, [NODEPORT_IPS]: new Map(p.nodeIPs.map((ip) => [ip, undefined])) };
-}
-
-/** As diffScript, part by part: an unchanged service port (the same part object) costs nothing. */
-export function diffParts(table: string, prev: NftParts, next: NftParts): NftDiff {
+/** As diffScript, for the changed service ports only: an unchanged one costs nothing. */
+export function diffParts(table: string, written: WrittenParts, delta: PartsDelta): NftDiff {
   const t = `ip ${table}`;
   const ph = newPhases();
-  for (const [key, part] of next.parts) {
-    const old = prev.parts.get(key) ?? EMPTY;
-    if (old !== part) diffInto(ph, t, old, part, PER_PART);
-  }
-  for (const [key, old] of prev.parts) if (!next.parts.has(key)) diffInto(ph, t, old, EMPTY, PER_PART);
-  const before = sharedSets(prev);
-  const after = sharedSets(next);
-  for (const c of SHARED_SETS) diffElements(ph, t, c, before[c]!, after[c]!);
+  for (const [key, part] of delta.changed) diffInto(ph, t, written.parts.get(key) ?? EMPTY, part ?? EMPTY, PER_PART);
+  const { add, remove } = written.clusterIPChanges(delta);
+  pushElements(ph.deleteElements, 'delete', t, CLUSTER_IPS, remove.map((ip) => [ip, undefined]));
+  pushElementAdds(ph.addElements, t, CLUSTER_IPS, add.map((ip) => [ip, undefined]));
+  const asSet = (ips: string[]) => new Map(ips.map((ip) => [ip, undefined]));
+  diffElements(ph, t, NODEPORT_IPS, asSet(written.nodeIPs), asSet(delta.nodeIPs));
   return joinPhases(ph);
 }
 

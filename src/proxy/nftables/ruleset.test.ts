@@ -4,7 +4,8 @@ import { DEFAULT_PROXY_CONFIG, type ProxyConfig, type ServicePortInfo } from '..
 import { nftAffinitySet, nftEndpointChain, nftServiceChains } from '../names.js';
 import { endpoint, NODE, NODE_IP, service, slice, stateOf, trackerWith } from '../testing/fixtures.js';
 import { diffParts, diffScript, fullSyncScript, staleChainsScript } from './render.js';
-import { desiredNftParts, desiredNftRuleset, type NftRulesetMemo } from './ruleset.js';
+import { changedParts, desiredNftParts, desiredNftRuleset, type NftRulesetMemo } from './ruleset.js';
+import { WrittenParts } from './written.js';
 
 const cfg: ProxyConfig = { ...DEFAULT_PROXY_CONFIG, clusterCIDR: '10.244.0.0/16' };
 const port = (name: string, o: Partial<ServicePortInfo> = {}): ServicePortInfo => ({
@@ -253,23 +254,38 @@ describe('nftables incremental sync', () => {
   it('part by part: only the changed service port is looked at, and its commands are the same as a whole diff', () => {
     const memo: NftRulesetMemo = new WeakMap();
     const t = trackerWith(services, slices);
-    const before = desiredNftParts(t.current(), cfg, memo);
+    const written = new WrittenParts(desiredNftParts(t.current(), cfg, memo));
     const flatBefore = desiredNftRuleset(t.current(), cfg);
     t.setSlice(slice('b', [endpoint('10.244.0.2'), endpoint('10.244.0.9')]));
-    const after = desiredNftParts(t.current(), cfg, memo);
-    assert.equal(after.parts.get('ns1/a:p80/tcp'), before.parts.get('ns1/a:p80/tcp'), 'unchanged part reused');
-    assert.notEqual(after.parts.get('ns1/b:p80/tcp'), before.parts.get('ns1/b:p80/tcp'));
-    assert.deepEqual(diffParts('t', before, after), diffScript('t', flatBefore, desiredNftRuleset(t.current(), cfg)));
-    assert.deepEqual(diffParts('t', after, desiredNftParts(t.current(), cfg, memo)), { script: '', staleChains: [] });
+    const delta = changedParts(t.current(), cfg, written.parts, memo);
+    assert.deepEqual([...delta.changed.keys()], ['ns1/b:p80/tcp']);
+    assert.deepEqual(diffParts('t', written, delta), diffScript('t', flatBefore, desiredNftRuleset(t.current(), cfg)));
+    written.apply(delta);
+    const none = changedParts(t.current(), cfg, written.parts, memo);
+    assert.equal(none.changed.size, 0);
+    assert.deepEqual(diffParts('t', written, none), { script: '', staleChains: [] });
   });
 
   it('keeps a ClusterIP in cluster-ips while another port of its service still uses it', () => {
     const two = service('m', '10.96.0.20', { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] });
     const one = service('m', '10.96.0.20', { ports: [{ name: 'http', port: 80 }] });
-    const { script } = diffParts('t', desiredNftParts(stateOf([two], []), cfg), desiredNftParts(stateOf([one], []), cfg));
+    const memo: NftRulesetMemo = new WeakMap();
+    const written = new WrittenParts(desiredNftParts(stateOf([two], []), cfg, memo));
+    const toOne = changedParts(stateOf([one], []), cfg, written.parts, memo);
+    const { script } = diffParts('t', written, toOne);
     assert.ok(script.includes('delete element ip t no-endpoint-services { 10.96.0.20 . tcp . 443 }'), script);
     assert.ok(!script.includes('cluster-ips'), script);
-    const { script: gone } = diffParts('t', desiredNftParts(stateOf([one], []), cfg), desiredNftParts(stateOf([], []), cfg));
+    written.apply(toOne);
+    const { script: gone } = diffParts('t', written, changedParts(stateOf([], []), cfg, written.parts, memo));
     assert.ok(gone.includes('delete element ip t cluster-ips { 10.96.0.20 }'), gone);
+  });
+
+  it('adds a ClusterIP to cluster-ips once, when the first port using it appears', () => {
+    const two = service('m', '10.96.0.21', { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] });
+    const memo: NftRulesetMemo = new WeakMap();
+    const written = new WrittenParts(desiredNftParts(stateOf([], []), cfg, memo));
+    const { script } = diffParts('t', written, changedParts(stateOf([two], []), cfg, written.parts, memo));
+    assert.equal(script.split('\n').filter((l) => l.startsWith('add set ip t cluster-ips')).length, 1, script);
+    assert.ok(script.includes('elements = { 10.96.0.21 }'), script);
   });
 });

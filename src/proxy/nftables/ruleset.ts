@@ -122,20 +122,44 @@ export type NftRulesetMemo = WeakMap<ServicePortInfo, { endpoints: EndpointInfo[
 
 export function desiredNftParts(state: ProxyState, cfg: ProxyConfig, memo?: NftRulesetMemo): NftParts {
   const parts = new Map<string, NftRuleset>();
-  for (const [key, sp] of state.services) {
-    const endpoints = state.endpoints.get(key);
-    const cached = memo?.get(sp);
-    // The node's addresses matter only to firewalled ports; they change rarely (a new array when they do).
-    let part = cached && cached.endpoints === endpoints && cached.cfg === cfg && cached.nodeIPs === state.nodeIPs ? cached.part : undefined;
-    if (!part) {
-      part = emptyRuleset();
-      addServicePort(part, sp, endpoints ?? [], cfg, state.nodeIPs);
-      memo?.set(sp, { endpoints, cfg, nodeIPs: state.nodeIPs, part });
-    }
-    parts.set(key, part);
-  }
-  return { parts, nodeIPs: state.nodeIPs.filter((ip) => !ip.startsWith('127.')) };
+  for (const [key, sp] of state.services) parts.set(key, partOf(key, sp, state, cfg, memo));
+  return { parts, nodeIPs: nodePortIPs(state) };
 }
+
+/** The service ports whose part is not the one written: the new part, or undefined for a port that is gone. */
+export interface PartsDelta {
+  changed: Map<string, NftRuleset | undefined>;
+  nodeIPs: string[];
+}
+
+/**
+ * What changed since `written`, found without building the whole state again: an unchanged
+ * port's part comes back from the memo as the very object written, so a sync allocates only
+ * for what changed (rebuilding 10,000 parts each sync fed the garbage collector pauses that
+ * showed in the one-change latency's tail).
+ */
+export function changedParts(state: ProxyState, cfg: ProxyConfig, written: ReadonlyMap<string, NftRuleset>, memo: NftRulesetMemo): PartsDelta {
+  const changed = new Map<string, NftRuleset | undefined>();
+  for (const [key, sp] of state.services) {
+    const part = partOf(key, sp, state, cfg, memo);
+    if (written.get(key) !== part) changed.set(key, part);
+  }
+  for (const key of written.keys()) if (!state.services.has(key)) changed.set(key, undefined);
+  return { changed, nodeIPs: nodePortIPs(state) };
+}
+
+function partOf(key: string, sp: ServicePortInfo, state: ProxyState, cfg: ProxyConfig, memo?: NftRulesetMemo): NftRuleset {
+  const endpoints = state.endpoints.get(key);
+  const cached = memo?.get(sp);
+  // The node's addresses matter only to firewalled ports; they change rarely (a new array when they do).
+  if (cached && cached.endpoints === endpoints && cached.cfg === cfg && cached.nodeIPs === state.nodeIPs) return cached.part;
+  const part = emptyRuleset();
+  addServicePort(part, sp, endpoints ?? [], cfg, state.nodeIPs);
+  memo?.set(sp, { endpoints, cfg, nodeIPs: state.nodeIPs, part });
+  return part;
+}
+
+const nodePortIPs = (state: ProxyState): string[] => state.nodeIPs.filter((ip) => !ip.startsWith('127.'));
 
 /** One ruleset of everything, service ports in key order. */
 export function flattenParts(p: NftParts): NftRuleset {
