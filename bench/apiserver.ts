@@ -4,13 +4,14 @@
 // The server runs as its own process so its RSS and event loop are its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { applySqlitePragmas } from '../src/storage/index.js';
-import { freePort, rssMiB } from './lib/processes.js';
+import { call, timedCreates, type Conn } from './lib/https.js';
+import { freePort, percentile, rssMiB } from './lib/processes.js';
 
 const SINGLE_CLIENT_CREATES = Number(process.env['BENCH_SINGLE'] ?? 2000);
 const CONCURRENT_CLIENTS = 50;
@@ -20,60 +21,22 @@ const LIST_SIZE = 10_000;
 const COMPONENT_FLAGS = process.env['BENCH_FULL_SERVER'] ? [] : ['--disable-scheduler', '--disable-controller-manager'];
 const RAW_INSERTS = Number(process.env['BENCH_RAW'] ?? 5000);
 
-interface Conn {
-  port: number;
-  ca: string;
-  token: string;
-  agent: Agent;
-}
-
-function call(c: Conn, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: c.port, method, path, agent: c.agent, ca: c.ca, servername: 'localhost', headers: { Authorization: `Bearer ${c.token}`, 'Content-Type': 'application/json', ...(body ? { 'Content-Length': Buffer.byteLength(body) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-function podBody(ns: string, name: string): string {
-  return JSON.stringify({
+function pod(ns: string, name: string): object {
+  return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels: { app: 'bench', tier: 'web' } },
     spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
-  });
+  };
 }
 
-async function createPods(c: Conn, ns: string, prefix: string, count: number, clients: number): Promise<{ seconds: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= count) return;
-        const t0 = performance.now();
-        const r = await call(c, 'POST', `/api/v1/namespaces/${ns}/pods`, podBody(ns, `${prefix}-${i}`));
-        latencies.push(performance.now() - t0);
-        if (r.status !== 201) throw new Error(`create failed: ${r.status} ${r.text}`);
-      }
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, latencies };
+interface Server {
+  conn: Conn;
+  token: string;
 }
 
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+function createPods(s: Server, ns: string, prefix: string, count: number, clients: number): Promise<{ seconds: number; latencies: number[] }> {
+  return timedCreates(s.conn, s.token, `/api/v1/namespaces/${ns}/pods`, clients, count, (i) => pod(ns, `${prefix}-${i}`));
 }
 
 function rawInsertRate(dir: string, sample: string): number {
@@ -90,7 +53,7 @@ function rawInsertRate(dir: string, sample: string): number {
   return rate;
 }
 
-async function startServer(dir: string): Promise<{ child: ChildProcess; conn: Conn }> {
+async function startServer(dir: string): Promise<{ child: ChildProcess; server: Server }> {
   const port = await freePort();
   // BENCH_NODE_ARGS passes flags to the server's node (e.g. --cpu-prof) for profiling.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
@@ -107,25 +70,25 @@ async function startServer(dir: string): Promise<{ child: ChildProcess; conn: Co
   const conn: Conn = {
     port,
     ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString(),
-    token: kc.users[0].user.token,
     agent: new Agent({ keepAlive: true, maxSockets: CONCURRENT_CLIENTS }),
   };
-  return { child, conn };
+  return { child, server: { conn, token: kc.users[0].user.token } };
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-'));
-  const { child, conn } = await startServer(join(dir, 'server'));
+  const { child, server } = await startServer(join(dir, 'server'));
+  const { conn, token } = server;
   try {
     for (const ns of ['bench-1', 'bench-list']) {
-      await call(conn, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+      await call(conn, token, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
-    const raw = rawInsertRate(dir, podBody('raw', 'p'));
+    const raw = rawInsertRate(dir, JSON.stringify(pod('raw', 'p')));
     console.log(`raw better-sqlite3 inserts/s (WAL, synchronous=FULL, one transaction each): ${raw.toFixed(0)}`);
 
     // 10,000 pods from 50 clients: the concurrent create figure, and the population that the
     // LIST and RSS figures are measured on.
-    const many = await createPods(conn, 'bench-list', 'p', LIST_SIZE, CONCURRENT_CLIENTS);
+    const many = await createPods(server, 'bench-list', 'p', LIST_SIZE, CONCURRENT_CLIENTS);
     const manyRate = LIST_SIZE / many.seconds;
     console.log(`API creates/s, 50 clients: ${manyRate.toFixed(0)}  (${(manyRate / raw).toFixed(2)}x raw; goal >= 0.5x)`);
     console.log(`create latency at 50 clients: p50 ${percentile(many.latencies, 50).toFixed(1)} ms, p99 ${percentile(many.latencies, 99).toFixed(1)} ms (goal p99 <= 50 ms)`);
@@ -133,7 +96,7 @@ async function main(): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
-      const r = await call(conn, 'GET', '/api/v1/namespaces/bench-list/pods');
+      const r = await call(conn, token, 'GET', '/api/v1/namespaces/bench-list/pods');
       times.push(performance.now() - t0);
       const n = (JSON.parse(r.text) as { items: unknown[] }).items.length;
       if (n !== LIST_SIZE) throw new Error(`listed ${n} pods, expected ${LIST_SIZE}`);
@@ -143,7 +106,7 @@ async function main(): Promise<void> {
     let cont = '';
     let pages = 0;
     do {
-      const r = JSON.parse((await call(conn, 'GET', `/api/v1/namespaces/bench-list/pods?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)).text) as { metadata: { continue?: string } };
+      const r = JSON.parse((await call(conn, token, 'GET', `/api/v1/namespaces/bench-list/pods?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)).text) as { metadata: { continue?: string } };
       cont = r.metadata.continue ?? '';
       pages++;
     } while (cont);
@@ -152,7 +115,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
     console.log(`server RSS with ${LIST_SIZE} pods stored (after 2 s idle): ${rssMiB(child.pid!).toFixed(0)} MiB (goal <= 300 MB)`);
 
-    const one = await createPods(conn, 'bench-1', 'p', SINGLE_CLIENT_CREATES, 1);
+    const one = await createPods(server, 'bench-1', 'p', SINGLE_CLIENT_CREATES, 1);
     const oneRate = SINGLE_CLIENT_CREATES / one.seconds;
     console.log(`API creates/s, 1 client:   ${oneRate.toFixed(0)}  (${(oneRate / raw).toFixed(2)}x raw; p50 ${percentile(one.latencies, 50).toFixed(2)} ms, p99 ${percentile(one.latencies, 99).toFixed(2)} ms)`);
   } finally {

@@ -20,6 +20,7 @@ import { nftEndpointChain } from '../src/proxy/names.js';
 import { CLUSTER_IPS, containerDeclaration } from '../src/proxy/nftables/ruleset.js';
 import { ServiceProxy } from '../src/proxy/service-proxy.js';
 import { endpoint, service, slice } from '../src/proxy/testing/fixtures.js';
+import { percentile } from './lib/processes.js';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '1000,5000,10000').split(',').map(Number);
 const CHANGES = Number(process.env['BENCH_CHANGES'] ?? 200);
@@ -67,7 +68,6 @@ async function fullSync(mode: ProxyMode, n: number): Promise<{ ms: number; bytes
 
 const floor: number[] = [];
 const declaredFloor: number[] = [];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 async function changeLatency(mode: ProxyMode, n: number, changes: number): Promise<{ samples: number[]; syncMs: number[]; bytes: number }> {
   const proxy = newProxy(mode);
@@ -125,12 +125,12 @@ async function main(): Promise<void> {
     const n = Math.max(...SIZES);
     const nft = await changeLatency('nftables', n, CHANGES);
     console.log(`one EndpointSlice change with ${n} services present, change tracker to rules in the kernel:`);
-    console.log(`  nftables (incremental, ${CHANGES} changes):  p50 ${pct(nft.samples, 50).toFixed(1)} ms  p99 ${pct(nft.samples, 99).toFixed(1)} ms  max ${Math.max(...nft.samples).toFixed(1)} ms  (${(nft.bytes / 1e3).toFixed(1)} kB written per change); the sync itself (compute + nft): p50 ${pct(nft.syncMs, 50).toFixed(1)} ms  p99 ${pct(nft.syncMs, 99).toFixed(1)} ms`);
-    console.log(`  floor: one nft transaction of a single set element on that table: p50 ${pct(floor, 50).toFixed(1)} ms  p99 ${pct(floor, 99).toFixed(1)} ms as \`add element\` (nft dumps every chain first), p50 ${pct(declaredFloor, 50).toFixed(1)} ms  p99 ${pct(declaredFloor, 99).toFixed(1)} ms declared with its set (the incremental syncs' form)`);
+    console.log(`  nftables (incremental, ${CHANGES} changes):  p50 ${percentile(nft.samples, 50).toFixed(1)} ms  p99 ${percentile(nft.samples, 99).toFixed(1)} ms  max ${Math.max(...nft.samples).toFixed(1)} ms  (${(nft.bytes / 1e3).toFixed(1)} kB written per change); the sync itself (compute + nft): p50 ${percentile(nft.syncMs, 50).toFixed(1)} ms  p99 ${percentile(nft.syncMs, 99).toFixed(1)} ms`);
+    console.log(`  floor: one nft transaction of a single set element on that table: p50 ${percentile(floor, 50).toFixed(1)} ms  p99 ${percentile(floor, 99).toFixed(1)} ms as \`add element\` (nft dumps every chain first), p50 ${percentile(declaredFloor, 50).toFixed(1)} ms  p99 ${percentile(declaredFloor, 99).toFixed(1)} ms declared with its set (the incremental syncs' form)`);
     if (REFERENCE_CHANGES === 0) return;
     const ipt = await changeLatency('iptables', n, REFERENCE_CHANGES);
-    console.log(`  iptables (full restore, ${REFERENCE_CHANGES} changes):   p50 ${pct(ipt.samples, 50).toFixed(1)} ms  p99 ${pct(ipt.samples, 99).toFixed(1)} ms  (${(ipt.bytes / 1e6).toFixed(1)} MB written per change)`);
-    console.log(`  ratio iptables p50 / nftables p50: ${(pct(ipt.samples, 50) / pct(nft.samples, 50)).toFixed(1)}x; nftables p99 goal <= 100 ms: ${pct(nft.samples, 99) <= 100 ? 'met' : 'NOT met'}`);
+    console.log(`  iptables (full restore, ${REFERENCE_CHANGES} changes):   p50 ${percentile(ipt.samples, 50).toFixed(1)} ms  p99 ${percentile(ipt.samples, 99).toFixed(1)} ms  (${(ipt.bytes / 1e6).toFixed(1)} MB written per change)`);
+    console.log(`  ratio iptables p50 / nftables p50: ${(percentile(ipt.samples, 50) / percentile(nft.samples, 50)).toFixed(1)}x; nftables p99 goal <= 100 ms: ${percentile(nft.samples, 99) <= 100 ? 'met' : 'NOT met'}`);
   } finally {
     await cleanupNftables(TABLE).catch(() => undefined);
     await cleanupIptables(PREFIX).catch(() => undefined);
