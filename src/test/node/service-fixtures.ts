@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { promisify } from 'node:util';
+import type { ServiceProxy } from '../../proxy/service-proxy.js';
+import { eventually } from '../harness.js';
 import { TEST_IMAGE, type NodeTestCluster } from '../node-harness.js';
 
 /** Each pod serves its own name, so a response says which endpoint answered. */
@@ -33,6 +35,17 @@ export function get(url: string, timeoutMs = 3000): Promise<string> {
 export async function runningPods(c: NodeTestCluster, selector: string): Promise<string[]> {
   const r = await c.http('GET', `/api/v1/namespaces/default/pods?labelSelector=${encodeURIComponent(selector)}`);
   return r.json().items.filter((p: any) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running').map((p: any) => p.metadata.name).sort();
+}
+
+/**
+ * Waits until the proxy has written the rules for `n` ready endpoints of the Service `ns/name`:
+ * a pod the API shows Running may not be in them yet (the sync runner's minimum interval, as
+ * kube-proxy's --min-sync-period).
+ */
+export async function proxyHasEndpoints(proxy: ServiceProxy, service: string, n: number): Promise<void> {
+  const ready = () => [...proxy.tracker.current().endpoints].some(([k, eps]) => k.startsWith(`${service}:`) && eps.filter((e) => e.ready).length === n);
+  await eventually(ready, 30_000, 50);
+  await proxy.flushed();
 }
 
 /** 300 requests to `url` reach every pod of `pods`, each at least 20% of the time. */

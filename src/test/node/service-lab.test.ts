@@ -15,7 +15,7 @@ import { cleanupIptables } from '../../proxy/iptables/proxier.js';
 import { cleanupNftables } from '../../proxy/nftables/proxier.js';
 import { eventually } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, unusedClusterCidr, type NodeTestCluster } from '../node-harness.js';
-import { assertBalanced, assertLeavesRotation, get, httpd, runningPods } from './service-fixtures.js';
+import { assertBalanced, assertLeavesRotation, get, httpd, proxyHasEndpoints, runningPods } from './service-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -113,6 +113,7 @@ describe('a real node with its node services: the service lab', () => {
   });
 
   it('300 requests through the ClusterIP reach each endpoint at least 20% of the time', async () => {
+    await proxyHasEndpoints(services!.proxy!.proxy, 'default/nginx-service', 3);
     await assertBalanced(`http://${clusterIP}:8000/`, await nginxPods());
   });
 

@@ -13,7 +13,7 @@ import type { ProxyMode } from '../../proxy/proxier.js';
 import { startServiceProxy, type RunningServiceProxy } from '../../proxy/service-proxy.js';
 import { eventually } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, unusedClusterCidr, type NodeTestCluster } from '../node-harness.js';
-import { assertBalanced, assertLeavesRotation, get, httpd, runningPods, unusedPort } from './service-fixtures.js';
+import { assertBalanced, assertLeavesRotation, get, httpd, proxyHasEndpoints, runningPods, unusedPort } from './service-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -107,6 +107,7 @@ describe('a real node: the service proxy', () => {
       it('the host reaches the ClusterIP, and 300 requests reach each endpoint at least 20% of the time', async () => {
         const pods = await webPods();
         assert.equal(pods.length, 3, pods.join(','));
+        await proxyHasEndpoints(proxy.proxy, 'default/web', 3);
         await eventually(() => get(`http://${ips['web']}/`).then((b) => pods.includes(b), () => false), 10_000, 100);
         await assertBalanced(`http://${ips['web']}/`, pods);
       });
