@@ -147,8 +147,8 @@ export async function runAgent(args: string[]): Promise<number> {
   if (runtime !== 'sim' && runtime !== 'containerd') return fail(`unknown runtime "${runtime}": use containerd or sim`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let client: ClientConfig;
-  /** The proxy's and the DNS's own credentials, when the node joined with the token. */
-  let serviceClients: { proxyClient?: ClientConfig; dnsClient?: ClientConfig } = {};
+  /** The proxy's, the DNS's and the network controllers' own credentials, when the node joined with the token. */
+  let serviceClients: { proxyClient?: ClientConfig; dnsClient?: ClientConfig; controllerClient?: ClientConfig } = {};
   let opts;
   try {
     if (values.server) {
@@ -162,8 +162,11 @@ export async function runAgent(args: string[]): Promise<number> {
         const { nodeClients } = await import('../cluster/node-join.js');
         const own = await nodeClients(join(dataDir, 'agent', 'cred'), bootstrap, (values['node-name'] ?? hostname()).toLowerCase());
         client = own.kubelet;
-        serviceClients = { proxyClient: own.proxy, dnsClient: own.dns };
-      } else client = bootstrap;
+        serviceClients = { proxyClient: own.proxy, dnsClient: own.dns, controllerClient: own.controller };
+      } else {
+        const { simAgentClient } = await import('../cluster/node-join.js');
+        client = await simAgentClient(join(dataDir, 'agent', 'cred'), bootstrap);
+      }
     } else {
       client = loadKubeconfig(values.kubeconfig ?? join(dataDir, 'kubeconfig.yaml'));
     }

@@ -47,7 +47,7 @@ Flags:
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
       --default-not-ready-toleration-seconds N     tolerationSeconds of the not-ready toleration added to every pod (default 300)
       --default-unreachable-toleration-seconds N   tolerationSeconds of the unreachable toleration added to every pod (default 300)
-      --authorization-mode MODES   Authorizers in order, a comma list of AlwaysAllow, AlwaysDeny, RBAC (default AlwaysAllow)
+      --authorization-mode MODES   Authorizers in order, a comma list of AlwaysAllow, AlwaysDeny, Node, RBAC (default Node,RBAC)
       --token-auth-file FILE       Static bearer tokens, one a line: token,user,uid,"group1,group2"
       --anonymous-auth BOOL        Serve requests without credentials as system:anonymous (default true; off with AlwaysAllow)
       --request-timeout D          Deadline of requests that are not long-running (default 1m0s; watches, exec, logs excepted)
@@ -223,7 +223,7 @@ export async function runServer(args: string[]): Promise<number> {
       const { hostname } = await import('node:os');
       const { keepNodeCredentials } = await import('../cluster/node-join.js');
       const nodeName = (values['node-name'] ?? hostname()).toLowerCase();
-      const own = keepNodeCredentials(join(dataDir, 'agent', 'cred'), cp.url, await cp.nodeCredentials(nodeName));
+      const own = keepNodeCredentials(join(dataDir, 'agent', 'cred'), cp.url, await cp.nodeCredentials.node(nodeName));
       const client = own.kubelet;
       const clusterDNS = values['cluster-dns'] ?? clusterDnsFor(values['service-cidr']);
       const node = await startNodeAgent({
@@ -245,6 +245,7 @@ export async function runServer(args: string[]): Promise<number> {
         client,
         proxyClient: own.proxy,
         dnsClient: own.dns,
+        controllerClient: own.controller,
         nodeName: node.nodeName,
         clusterCIDR: values['cluster-cidr'],
         clusterDNS,

@@ -23,6 +23,14 @@ export const CONTROLLER_MANAGER: ClientIdentity = { file: 'controller', user: 's
 export const KUBE_PROXY: ClientIdentity = { file: 'kube-proxy', user: 'system:kube-proxy' };
 /** The cluster DNS runs as the kube-system/coredns service account, as k3s's CoreDNS does. */
 export const CLUSTER_DNS: ClientIdentity = { file: 'coredns', user: 'system:serviceaccount:kube-system:coredns', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] };
+/**
+ * The node's network controllers that read the whole cluster (NetworkPolicy enforcement, the
+ * ingress controller), as k3s runs its network policy controller as system:k3s-controller: a
+ * kubelet's identity may not list Secrets or NetworkPolicies, and should not.
+ */
+export const K8TS_CONTROLLER: ClientIdentity = { file: 'k8ts-controller', user: 'system:k8ts-controller' };
+/** An agent of simulated nodes: one identity for all its nodes, bound to system:k8ts:sim-agent. */
+export const SIM_AGENT: ClientIdentity = { file: 'k8ts-sim-agent', user: 'system:k8ts:sim-agent' };
 /** A kubelet: system:node:<name> in system:nodes, what the Node authorizer recognises. */
 export const nodeIdentity = (nodeName: string): ClientIdentity => ({ file: `kubelet-${nodeName}`, user: `system:node:${nodeName}`, groups: ['system:nodes'] });
 

@@ -25,8 +25,8 @@ import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-write
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
 import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
-import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, KUBE_PROXY, KUBELET_CLIENT, nodeIdentity, SCHEDULER } from './client-certs.js';
-import type { NodeCredentials } from '../apiserver/handlers/node-credentials.js';
+import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, nodeIdentity, SCHEDULER, SIM_AGENT } from './client-certs.js';
+import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handlers/node-credentials.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import type { KeyPair } from '../util/key-pair.js';
 
@@ -56,7 +56,7 @@ export interface ControlPlaneOptions {
   extraKinds?: readonly KindDefinition[];
   /** Range ClusterIPs come from (k3s's --service-cidr; default 10.96.0.0/12). */
   serviceCidr?: string;
-  /** kube-apiserver's --authorization-mode (default AlwaysAllow). */
+  /** kube-apiserver's --authorization-mode (default Node,RBAC). */
   authorizationModes?: readonly AuthorizationMode[];
   /** kube-apiserver's --token-auth-file: `token,user,uid,"group1,group2"` per line. */
   tokenAuthFile?: string;
@@ -99,10 +99,10 @@ export interface ControlPlane {
   caPem: string;
   /** The cluster CA (it signs node and component certificates). */
   ca: KeyPair;
-  /** The credentials of the components that run beside every node: service proxy and DNS. */
-  nodeServiceClients: { proxy: ClientConfig; dns: ClientConfig };
-  /** A node's own credentials, as a joining agent gets them. */
-  nodeCredentials(nodeName: string): Promise<NodeCredentials>;
+  /** The credentials of the components that run beside every node: service proxy, DNS, network controllers. */
+  nodeServiceClients: { proxy: ClientConfig; dns: ClientConfig; controller: ClientConfig };
+  /** A node's own credentials (and a sim agent's), as a joining agent gets them. */
+  nodeCredentials: NodeCredentialIssuer;
   stop(): Promise<void>;
 }
 
@@ -182,9 +182,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   // The join token only trades itself for a node's own credentials (/v1-k8ts/node-credentials).
   authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
-  const nodeCredentials = async (nodeName: string): Promise<NodeCredentials> => {
-    const [kubelet, proxy, dns] = await Promise.all([nodeIdentity(nodeName), KUBE_PROXY, CLUSTER_DNS].map((id) => issueClientCert(pki.ca, id)));
-    return { ca: pki.ca.cert, kubelet: kubelet!, proxy: proxy!, dns: dns! };
+  const nodeCredentials: NodeCredentialIssuer = {
+    async node(nodeName: string): Promise<NodeCredentials> {
+      const [kubelet, proxy, dns, controller] = await Promise.all([nodeIdentity(nodeName), KUBE_PROXY, CLUSTER_DNS, K8TS_CONTROLLER].map((id) => issueClientCert(pki.ca, id)));
+      return { ca: pki.ca.cert, kubelet: kubelet!, proxy: proxy!, dns: dns!, controller: controller! };
+    },
+    simAgent: async () => ({ ca: pki.ca.cert, agent: await issueClientCert(pki.ca, SIM_AGENT) }),
   };
   if (o.tokenAuthFile) for (const { token: t, user } of parseTokenFile(readFileSync(o.tokenAuthFile, 'utf8'), o.tokenAuthFile)) authenticator.add(t, user);
   const auditor = auditPolicy && o.auditLog ? new Auditor(auditPolicy, openAuditLog(o.auditLog)) : undefined;
@@ -222,7 +225,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
   // Each component under its own identity, so RBAC governs the cluster's own traffic too.
   const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
-  const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS) };
+  const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS), controller: await credential(K8TS_CONTROLLER) };
   // Components are loaded only when they run: an API server on its own carries none of their code.
   const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB });
   const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler(await credential(SCHEDULER), { ...o.scheduler, log: (line) => o.log?.(line) });

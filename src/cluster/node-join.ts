@@ -3,7 +3,7 @@
 // restart reuses them; they are fetched again only when missing, for another server or node, or
 // near expiry.
 import { join } from 'node:path';
-import type { NodeCredentials } from '../apiserver/handlers/node-credentials.js';
+import type { NodeCredentials, SimAgentCredentials } from '../apiserver/handlers/node-credentials.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest.js';
 import { expiresWithin, RENEW_BEFORE_MS } from '../util/key-pair.js';
@@ -14,9 +14,10 @@ export interface NodeClients {
   kubelet: ClientConfig;
   proxy: ClientConfig;
   dns: ClientConfig;
+  controller: ClientConfig;
 }
 
-const FILES = { kubelet: 'kubelet.kubeconfig', proxy: 'kube-proxy.kubeconfig', dns: 'coredns.kubeconfig' } as const;
+const FILES = { kubelet: 'kubelet.kubeconfig', proxy: 'kube-proxy.kubeconfig', dns: 'coredns.kubeconfig', controller: 'k8ts-controller.kubeconfig' } as const;
 
 function kept(dir: string, server: string, nodeName: string): NodeClients | undefined {
   try {
@@ -47,6 +48,25 @@ export async function nodeClients(dir: string, bootstrap: ClientConfig, nodeName
   try {
     const creds = await client.request<NodeCredentials>('POST', '/v1-k8ts/node-credentials', { body: { nodeName } });
     return keepNodeCredentials(dir, bootstrap.server, creds);
+  } finally {
+    client.close();
+  }
+}
+
+/** An agent of simulated nodes: one credential for all its nodes, fetched with the join token when needed. */
+export async function simAgentClient(dir: string, bootstrap: ClientConfig): Promise<ClientConfig> {
+  const file = join(dir, 'k8ts-sim-agent.kubeconfig');
+  try {
+    const have = loadKubeconfig(file);
+    if (have.server === bootstrap.server && have.certPem && !expiresWithin(have.certPem, RENEW_BEFORE_MS)) return have;
+  } catch {
+    // None kept yet (or unreadable): fetch one.
+  }
+  const client = new RestClient(bootstrap, 'k8ts-agent-join');
+  try {
+    const { ca, agent } = await client.request<SimAgentCredentials>('POST', '/v1-k8ts/node-credentials', { body: { simAgent: true } });
+    writeKubeconfig(file, { server: bootstrap.server, caPem: ca, certPem: agent.cert, keyPem: agent.key, name: 'sim-agent' });
+    return { server: bootstrap.server, caPem: ca, certPem: agent.cert, keyPem: agent.key };
   } finally {
     client.close();
   }

@@ -29,6 +29,8 @@ export interface NodeServicesOptions {
   /** Each component's own credential (system:kube-proxy, the coredns service account); default `client`. */
   proxyClient?: ClientConfig;
   dnsClient?: ClientConfig;
+  /** The NetworkPolicy enforcer's and the ingress controller's (system:k8ts-controller); default `client`. */
+  controllerClient?: ClientConfig;
   nodeName: string;
   /** The pod network (--cluster-cidr): the proxy masquerades service traffic from outside it. */
   clusterCIDR?: string;
@@ -93,7 +95,7 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
   let networkPolicy: RunningNetworkPolicy | undefined;
   try {
     proxy = o.proxy === false ? undefined : await startServiceProxy(o.proxyClient ?? o.client, { ...o.proxy, nodeName: o.nodeName, clusterCIDR, log });
-    networkPolicy = o.networkPolicy === false ? undefined : await startNetworkPolicy(o.client, { ...o.networkPolicy, nodeName: o.nodeName, log });
+    networkPolicy = o.networkPolicy === false ? undefined : await startNetworkPolicy(o.controllerClient ?? o.client, { ...o.networkPolicy, nodeName: o.nodeName, log });
   } catch (err) {
     await proxy?.stop();
     podNetwork?.stop();
@@ -113,7 +115,7 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
   let ingress: RunningIngressController | undefined;
   if (o.ingress !== false && o.dataDir) {
     // The node runs pods without it: a missing nginx or a taken port is logged, not fatal.
-    ingress = await startIngressController(o.client, { ...o.ingress, nodeName: o.nodeName, dataDir: join(o.dataDir, 'ingress'), log }).catch((err: Error) => {
+    ingress = await startIngressController(o.controllerClient ?? o.client, { ...o.ingress, nodeName: o.nodeName, dataDir: join(o.dataDir, 'ingress'), log }).catch((err: Error) => {
       log(`ingress: not running: ${err.message}`);
       return undefined;
     });

@@ -153,6 +153,28 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     r(['get', 'patch'], [''], ['services'], ['kube-dns']),
     r(['create', 'get', 'patch', 'update', 'delete'], ['discovery.k8s.io'], ['endpointslices']),
   ]),
+  // The node's network controllers (k3s's system:k3s-controller): the NetworkPolicy enforcer
+  // reads policies, pods and namespaces; the ingress controller reads its routes' objects and the
+  // TLS Secrets they name, creates the default IngressClass and writes Ingress status.
+  role('system:k8ts-controller', [
+    r(READ, [''], ['namespaces', 'nodes', 'pods', 'secrets', 'services']),
+    r(READ, ['discovery.k8s.io'], ['endpointslices']),
+    r(READ, ['networking.k8s.io'], ['ingressclasses', 'ingresses', 'networkpolicies']),
+    r(['create'], ['networking.k8s.io'], ['ingressclasses']),
+    r(['patch', 'update'], ['networking.k8s.io'], ['ingresses/status']),
+    r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']),
+  ]),
+  // An agent of simulated nodes (one identity for its many nodes): what a kubelet writes, without
+  // the Secrets, ConfigMaps and tokens a real node's pods mount (sim pods mount nothing).
+  role('system:k8ts:sim-agent', [
+    r(['create', 'get', 'list', 'watch', 'patch', 'update'], [''], ['nodes']),
+    r(['patch', 'update'], [''], ['nodes/status']),
+    r(READ, [''], ['pods', 'services']),
+    r(['create', 'delete'], [''], ['pods']),
+    r(['patch', 'update'], [''], ['pods/status']),
+    r(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
+    r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']),
+  ]),
   // What k8ts's scheduler reads beyond upstream's role: PriorityClasses, for preemption.
   role('system:k8ts:kube-scheduler', [r(READ, ['scheduling.k8s.io'], ['priorityclasses'])]),
   role('system:node-bootstrapper', [r(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
@@ -197,6 +219,8 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:k8ts:kube-scheduler', 'system:k8ts:kube-scheduler', [user('system:kube-scheduler')]),
   binding('system:k8ts:node-credentials', 'system:k8ts:node-credentials', [group('system:bootstrappers')]),
   binding('system:k8ts:dns', 'system:k8ts:dns', [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }]),
+  binding('system:k8ts-controller', 'system:k8ts-controller', [user('system:k8ts-controller')]),
+  binding('system:k8ts:sim-agent', 'system:k8ts:sim-agent', [user('system:k8ts:sim-agent')]),
   // The API server's client identity towards kubelets (k3s's kube-apiserver-kubelet-admin).
   binding('kube-apiserver-kubelet-admin', 'system:kubelet-api-admin', [user('kube-apiserver-kubelet-client')]),
   // Not upstream: the controller manager runs under its own identity but not yet with a

@@ -1,7 +1,7 @@
 // POST /v1-k8ts/node-credentials: a joining agent, authenticated by the join token (group
 // system:bootstrappers), trades it for credentials of its own, as k3s agents fetch
 // /v1-k3s/client-kubelet.crt: the kubelet's certificate (system:node:<name>) and those of the
-// components that run beside it (service proxy, DNS). The certificates come from the cluster
+// components that run beside it (service proxy, DNS, the network controllers). The certificates come from the cluster
 // layer, which holds the CA; this handler only validates and answers.
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { isDNS1123Subdomain } from '../../api/validation/names.js';
@@ -21,9 +21,23 @@ export interface NodeCredentials {
   kubelet: KeyPairPem;
   proxy: KeyPairPem;
   dns: KeyPairPem;
+  /** system:k8ts-controller: the node's NetworkPolicy enforcer and ingress controller. */
+  controller: KeyPairPem;
 }
 
-export type NodeCredentialIssuer = (nodeName: string) => Promise<NodeCredentials>;
+export interface SimAgentCredentials {
+  ca: string;
+  agent: KeyPairPem;
+}
+
+export interface NodeCredentialIssuer {
+  node(nodeName: string): Promise<NodeCredentials>;
+  /**
+   * One certificate for an agent of simulated nodes (`k8ts agent --runtime sim --server --token`):
+   * thousands of nodes can't each hold a connection of their own, as kwok's nodes don't.
+   */
+  simAgent(): Promise<SimAgentCredentials>;
+}
 
 export async function serveNodeCredentials(issue: NodeCredentialIssuer, req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
   if (req.method !== 'POST') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
@@ -31,11 +45,12 @@ export async function serveNodeCredentials(issue: NodeCredentialIssuer, req: Htt
   try {
     body = JSON.parse((await readBody(req, 4096)).toString('utf8'));
   } catch {
-    throw errors.badRequest('the body must be a JSON object: {"nodeName": "<name>"}');
+    throw errors.badRequest('the body must be a JSON object: {"nodeName": "<name>"} or {"simAgent": true}');
   }
+  if ((body as { simAgent?: unknown } | null)?.simAgent === true) return sendJson(res, 200, await issue.simAgent());
   const nodeName = (body as { nodeName?: unknown } | null)?.nodeName;
   if (typeof nodeName !== 'string') throw errors.badRequest('nodeName: Required value');
   const problems = isDNS1123Subdomain(nodeName);
   if (problems.length) throw errors.badRequest(`nodeName: Invalid value: ${JSON.stringify(nodeName)}: ${problems.join('; ')}`);
-  sendJson(res, 200, await issue(nodeName));
+  sendJson(res, 200, await issue.node(nodeName));
 }
