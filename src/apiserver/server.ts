@@ -1,5 +1,6 @@
 // kube-apiserver: HTTPS (HTTP/2 and HTTP/1.1) in front of the registry, the generic resource
 // store and the watch cache.
+import { DEFAULT_CIPHERS as tlsDefaultCiphers } from 'node:tls';
 import { constants as http2Constants, createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -18,7 +19,7 @@ import { ANONYMOUS_USER } from './auth/anonymous.js';
 import { bearerToken, type UserInfo } from './auth/token.js';
 import { tlsSocketOf, X509Authenticator } from './auth/x509.js';
 import { attributesFor, authorizationInfo } from './authz/attributes.js';
-import type { AuthorizationMode } from './authz/authorizer.js';
+import { DEFAULT_AUTHORIZATION_MODES, type AuthorizationMode } from './authz/authorizer.js';
 import { escalationCheck } from './authz/escalation.js';
 import { forbidden } from './authz/forbidden.js';
 import { impersonate } from './authz/impersonation.js';
@@ -46,6 +47,15 @@ import { deadlineExceeded, DEFAULT_REQUEST_TIMEOUT_MS, requestDeadlineMs } from 
 import { MaxInFlight, type InFlightLimits } from './filters/inflight.js';
 import { isLongRunning } from './filters/long-running.js';
 import { KUBERNETES_VERSION } from './version.js';
+
+/**
+ * Node's default suites, with OpenSSL's security level lowered for one thing: a TLS 1.2 client
+ * that sends no signature_algorithms (busybox's wget, what pods reach the API with) implies SHA-1
+ * for the handshake signature, which OpenSSL 3 refuses above level 0 and Go's crypto/tls (so
+ * kube-apiserver) accepts. Clients that list algorithms still get what they list; the suites
+ * themselves stay Node's strong defaults.
+ */
+const SERVING_CIPHERS = `${tlsDefaultCiphers}:@SECLEVEL=0`;
 
 export interface ApiServerOptions {
   store: Store;
@@ -76,7 +86,7 @@ export interface ApiServerOptions {
   clientCaPem?: string;
   /** The certificate presented to kubelets (kube-apiserver's --kubelet-client-certificate/-key). */
   kubeletClient?: { key: string; cert: string };
-  /** kube-apiserver's --authorization-mode, in order (default AlwaysAllow). */
+  /** kube-apiserver's --authorization-mode, in order (default Node,RBAC, as kubeadm and k3s set it). */
   authorizationModes?: readonly AuthorizationMode[];
   /**
    * Requests without credentials run as system:anonymous (kube-apiserver's --anonymous-auth).
@@ -137,7 +147,7 @@ export class ApiServer {
     this.resources = new ResourceStore(opts.store, this.cache, clock);
     const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs, enabledPlugins: opts.admissionPlugins });
     for (const check of admission.checks) this.resources.addAdmission(check);
-    const modes = opts.authorizationModes ?? ['AlwaysAllow'];
+    const modes = opts.authorizationModes ?? DEFAULT_AUTHORIZATION_MODES;
     this.authorization = buildAuthorization(modes, this.cache, this.registry);
     this.allowAll = modes.length > 0 && modes[0] === 'AlwaysAllow';
     this.anonymous = (opts.anonymousAuth ?? true) && !modes.includes('AlwaysAllow');
@@ -167,7 +177,7 @@ export class ApiServer {
     if (this.authorization.modes.includes('RBAC')) await bootstrapRbac(this.registry, this.resources);
     // A client certificate is asked for, never required: it is checked per request (x509.ts).
     const clientCerts = this.opts.clientCaPem ? { requestCert: true, rejectUnauthorized: false, ca: this.opts.clientCaPem } : {};
-    const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, allowHTTP1: true, ...clientCerts });
+    const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, ciphers: SERVING_CIPHERS, allowHTTP1: true, ...clientCerts });
     server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => void this.handle(req, res));
     // HTTP/1.1 upgrades (kubectl's exec, attach, port-forward) come as 'upgrade', not as requests.
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));

@@ -15,6 +15,8 @@ export interface Authorizer {
 }
 
 export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'Node', 'RBAC'] as const;
+/** Default-deny, as kubeadm and k3s run kube-apiserver (its own flag default is AlwaysAllow). */
+export const DEFAULT_AUTHORIZATION_MODES: readonly AuthorizationMode[] = ['Node', 'RBAC'];
 export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
 export const alwaysAllow: Authorizer = { authorize: () => ({ decision: 'allow', reason: '' }) };

@@ -107,9 +107,10 @@ describe('a real node with its node services: the service lab', () => {
     const kubernetesIP = (await c!.http('GET', '/api/v1/namespaces/default/services/kubernetes')).json().spec.clusterIP;
     const r = await inClient('timeout', '10', 'wget', '-S', '--no-check-certificate', '-O-', 'https://kubernetes.default.svc/version');
     assert.ok(r.out.includes(`Connecting to kubernetes.default.svc (${kubernetesIP}:443)`), r.out);
-    // busybox's own TLS has no ECDSA, and the API server's certificate is ECDSA P-256 (as k3s's):
-    // the server's handshake alert is the answer a busybox pod gets; any HTTP status would do too.
-    assert.match(r.out, /HTTP\/1\.[01] [1-5]\d\d|TLS error from peer \(alert code 40\)/, r.out);
+    // busybox's TLS lists no signature algorithms (SHA-1 implied), which the server accepts as
+    // kube-apiserver does; /version is public (system:public-info-viewer), so anonymous wget gets it.
+    assert.match(r.out, /HTTP\/1\.[01] 200/, r.out);
+    assert.match(r.out, /"gitVersion"/, r.out);
   });
 
   it('300 requests through the ClusterIP reach each endpoint at least 20% of the time', async () => {
