@@ -163,13 +163,16 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:k8ts:dns', 'system:k8ts:dns', [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }]),
   // The API server's client identity towards kubelets (k3s's kube-apiserver-kubelet-admin).
   binding('kube-apiserver-kubelet-admin', 'system:kubelet-api-admin', [user('kube-apiserver-kubelet-client')]),
-  // Not upstream: the controller manager runs under its own identity but not yet with a
-  // service account per controller (--use-service-account-credentials), whose system:controller:*
-  // roles are still to come; until then its identity holds what those controllers need.
-  binding('system:k8ts:kube-controller-manager', 'cluster-admin', [user('system:kube-controller-manager')]),
   binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
   binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
   binding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),
   ...CONTROLLER_CLUSTER_ROLE_BINDINGS,
 ];
 
+/**
+ * Bootstrap objects earlier k8ts versions reconciled and this one no longer has; the reconciler
+ * only creates and widens, so without this list an upgraded cluster would keep them.
+ * system:k8ts:kube-controller-manager bound the controller manager to cluster-admin until its
+ * controllers had their own service accounts and system:controller:* roles.
+ */
+export const REMOVED_BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly string[] = ['system:k8ts:kube-controller-manager'];
