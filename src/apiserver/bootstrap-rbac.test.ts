@@ -1,59 +1,56 @@
-// The default policy reconciled at start, across a restart on the same storage: what is missing
-// comes back, what users added stays, autoupdate=false is left alone.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import type { ClusterRole, ClusterRoleBinding } from '../api/rbac/v1/types.js';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.js';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { KubeObject } from '../api/meta/types.js';
+import { RBAC_GROUP } from '../api/rbac/v1/types.js';
+import { allKinds, PREFERRED_VERSIONS } from '../api/scheme/all.js';
+import { MemoryStore } from '../storage/memory.js';
+import { bootstrapRbac } from './bootstrap-rbac.js';
+import { Registry } from './registry/registry.js';
+import { ResourceStore } from './rest/resource-store.js';
+import { WatchCache } from './watchcache/watch-cache.js';
 
-const G = 'rbac.authorization.k8s.io';
+const STOPGAP = 'system:k8ts:kube-controller-manager';
 
-function start(dataDir: string): Promise<ControlPlane> {
-  return startControlPlane({ dataDir, port: 0, bindAddress: '127.0.0.1', disableControllers: true, disableScheduler: true, authorizationModes: ['RBAC'], log: () => undefined });
+function stopgap(labels: Record<string, string>, annotations: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: STOPGAP, labels, annotations },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-controller-manager' }],
+  };
 }
 
-describe('RBAC bootstrap reconciliation', () => {
-  it('adds missing rules and subjects, keeps additions, and skips autoupdate=false', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-rbac-bootstrap-'));
-    try {
-      let cp = await start(dataDir);
-      const s = cp.apiServer;
-      const roles = s.registry.lookup(G, 'v1', 'clusterroles')!;
-      const bindings = s.registry.lookup(G, 'v1', 'clusterrolebindings')!;
-      const own = { fieldManager: 'test' };
-      const extra = { apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get'] };
-      try {
-        // cluster-admin loses a rule and gains one; basic-user's binding gains a subject and loses one;
-        // public-info-viewer opts out of updates and loses its rules.
-        await s.resources.update(roles, undefined, 'cluster-admin', (r) => ({ ...r, rules: [(r as ClusterRole).rules![0]!, extra] }), own);
-        await s.resources.update(bindings, undefined, 'system:basic-user', (b) => ({ ...b, subjects: [{ apiGroup: G, kind: 'User', name: 'extra-user' }] }), own);
-        await s.resources.update(roles, undefined, 'system:public-info-viewer', (r) => ({ ...r, metadata: { ...r.metadata, annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'false' } }, rules: [] }), own);
-        await s.resources.delete(roles, undefined, 'system:discovery', {});
-      } finally {
-        await cp.stop();
-      }
-      cp = await start(dataDir);
-      try {
-        const get = async (entry: typeof roles, name: string) => cp.apiServer.resources.get(entry, undefined, name);
-        const admin = (await get(roles, 'cluster-admin')) as ClusterRole;
-        assert.deepEqual(admin.rules, [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, extra, { nonResourceURLs: ['*'], verbs: ['*'] }]);
-        const basic = (await get(bindings, 'system:basic-user')) as ClusterRoleBinding;
-        assert.deepEqual(basic.subjects, [
-          { apiGroup: G, kind: 'User', name: 'extra-user' },
-          { apiGroup: G, kind: 'Group', name: 'system:authenticated' },
-        ]);
-        const optedOut = (await get(roles, 'system:public-info-viewer')) as ClusterRole;
-        assert.deepEqual(optedOut.rules ?? [], []);
-        const discovery = (await get(roles, 'system:discovery')) as ClusterRole;
-        assert.equal(discovery.metadata.labels?.['kubernetes.io/bootstrapping'], 'rbac-defaults');
-        assert.ok(discovery.rules?.[0]?.nonResourceURLs?.includes('/apis/*'));
-      } finally {
-        await cp.stop();
-      }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+describe('bootstrapRbac on an upgraded cluster', () => {
+  let cache: WatchCache;
+  let registry: Registry;
+  let resources: ResourceStore;
+  const bindings = () => registry.lookup(RBAC_GROUP, 'v1', 'clusterrolebindings')!;
+  const exists = async (name: string) => resources.get(bindings(), undefined, name).then(() => true, () => false);
+
+  beforeEach(async () => {
+    const store = new MemoryStore();
+    registry = new Registry(allKinds, PREFERRED_VERSIONS);
+    cache = new WatchCache(store, registry.storedResources().map((e) => e.keyPrefix));
+    await cache.start();
+    resources = new ResourceStore(store, cache);
+  });
+  afterEach(() => cache.stop());
+
+  it('deletes the retired binding of the controller manager to cluster-admin and adds the controller roles', async () => {
+    await resources.create(bindings(), stopgap({ 'kubernetes.io/bootstrapping': 'rbac-defaults' }, { 'rbac.authorization.kubernetes.io/autoupdate': 'true' }), { fieldManager: 'test' });
+    await bootstrapRbac(registry, resources);
+    assert.equal(await exists(STOPGAP), false);
+    assert.equal(await exists('system:controller:replicaset-controller'), true);
+  });
+
+  it('leaves a same-named binding alone when it is not a bootstrap object or its admin took it over', async () => {
+    await resources.create(bindings(), stopgap({}), { fieldManager: 'test' });
+    await bootstrapRbac(registry, resources);
+    assert.equal(await exists(STOPGAP), true, 'no bootstrapping label: a user made it');
+    await resources.delete(bindings(), undefined, STOPGAP, {});
+    await resources.create(bindings(), stopgap({ 'kubernetes.io/bootstrapping': 'rbac-defaults' }, { 'rbac.authorization.kubernetes.io/autoupdate': 'false' }), { fieldManager: 'test' });
+    await bootstrapRbac(registry, resources);
+    assert.equal(await exists(STOPGAP), true, 'autoupdate=false');
   });
 });

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../api/meta/types.js';
 import type { ClusterRole, ClusterRoleBinding, Subject } from '../api/rbac/v1/types.js';
 import { RBAC_GROUP } from '../api/rbac/v1/types.js';
-import { AUTOUPDATE_ANNOTATION, BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './authz/bootstrap-policy.js';
+import { AUTOUPDATE_ANNOTATION, BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES, BOOTSTRAPPING_LABEL, REMOVED_BOOTSTRAP_CLUSTER_ROLE_BINDINGS } from './authz/bootstrap-policy.js';
 import { covers } from './authz/covers.js';
 import { ApiError } from './errors.js';
 import { deepEqual } from './fieldmanager/equality.js';
@@ -82,10 +82,32 @@ async function reconcile(resources: ResourceStore, entry: ResourceEntry, want: K
   await resources.update(entry, undefined, name, (c) => merge(c), OWN);
 }
 
+/**
+ * Deletes a bootstrap object this version no longer has. Only ours goes: an object a user
+ * created under that name lacks the bootstrapping label, and one set to autoupdate=false was
+ * taken over by its admin.
+ */
+async function removeRetired(resources: ResourceStore, entry: ResourceEntry, name: string): Promise<void> {
+  let cur: KubeObject;
+  try {
+    cur = await resources.get(entry, undefined, name);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  if (cur.metadata.labels?.[BOOTSTRAPPING_LABEL] !== 'rbac-defaults' || cur.metadata.annotations?.[AUTOUPDATE_ANNOTATION] === 'false') return;
+  try {
+    await resources.delete(entry, undefined, name, { preconditions: { uid: cur.metadata.uid } });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
 export async function bootstrapRbac(registry: Registry, resources: ResourceStore): Promise<void> {
   const roles = registry.lookup(RBAC_GROUP, 'v1', 'clusterroles');
   const bindings = registry.lookup(RBAC_GROUP, 'v1', 'clusterrolebindings');
   if (!roles || !bindings) return;
   for (const r of BOOTSTRAP_CLUSTER_ROLES) await reconcile(resources, roles, r, (cur) => reconcileRole(cur as ClusterRole, r));
   for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) await reconcile(resources, bindings, b, (cur) => reconcileBinding(cur as ClusterRoleBinding, b));
+  for (const name of REMOVED_BOOTSTRAP_CLUSTER_ROLE_BINDINGS) await removeRetired(resources, bindings, name);
 }

@@ -23,6 +23,22 @@ export function parseFlags<O extends Options>(args: string[], options: O, help: 
   return values;
 }
 
+/**
+ * Go's boolean flags, as kube-controller-manager's: bare `--name` means true and `--name=false`
+ * turns one off, which parseArgs's boolean type cannot say. Such a flag is declared a string and
+ * its bare form rewritten before parsing.
+ */
+export function withBareBooleans(args: string[], names: readonly string[]): string[] {
+  return args.map((a) => (names.some((n) => a === `--${n}`) ? `${a}=true` : a));
+}
+
+/** The value of such a flag: true, false, or `fallback` when absent; anything else throws. */
+export function boolFlag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`invalid --${name} "${value}": true or false`);
+}
+
 export function fail(message: string): number {
   process.stderr.write(`error: ${message}\n`);
   return 1;

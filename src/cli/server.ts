@@ -7,7 +7,7 @@ import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
 import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
-import { countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, untilSignalled } from './flags.js';
+import { boolFlag, countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, untilSignalled, withBareBooleans } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -45,6 +45,8 @@ Flags:
       --disable COMPONENT          Do not run a packaged component (repeatable, or a comma list): servicelb
       --allow-service-external-ips Let Services set spec.externalIPs (denied by default: CVE-2020-8554)
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
+      --use-service-account-credentials[=BOOL]  Run each controller with its own kube-system ServiceAccount's bound token and
+                                   system:controller:* role (default true, as k3s and kubeadm set it; false: the controller manager's identity)
       --default-not-ready-toleration-seconds N     tolerationSeconds of the not-ready toleration added to every pod (default 300)
       --default-unreachable-toleration-seconds N   tolerationSeconds of the unreachable toleration added to every pod (default 300)
       --authorization-mode MODES   Authorizers in order, a comma list of AlwaysAllow, AlwaysDeny, Node, RBAC (default Node,RBAC)
@@ -73,7 +75,7 @@ const DISABLEABLE = ['servicelb'];
 
 export async function runServer(args: string[]): Promise<number> {
   const values = parseFlags(
-    args,
+    withBareBooleans(args, ['use-service-account-credentials']),
     {
       'data-dir': { type: 'string' },
       'https-listen-port': { type: 'string' },
@@ -107,6 +109,7 @@ export async function runServer(args: string[]): Promise<number> {
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
+      'use-service-account-credentials': { type: 'string' },
       'authorization-mode': { type: 'string' },
       'token-auth-file': { type: 'string' },
       'anonymous-auth': { type: 'string' },
@@ -141,9 +144,11 @@ export async function runServer(args: string[]): Promise<number> {
   }
   let gracePeriodMs: number | undefined;
   let hardening;
+  let useServiceAccountCredentials: boolean;
   try {
     gracePeriodMs = durationFlag('node-monitor-grace-period', values['node-monitor-grace-period']);
     hardening = hardeningFlags(values);
+    useServiceAccountCredentials = boolFlag('use-service-account-credentials', values['use-service-account-credentials'], true);
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -192,6 +197,7 @@ export async function runServer(args: string[]): Promise<number> {
     scheduler,
     disableControllers: values['disable-controller-manager'],
     disableServiceLB: disabled.has('servicelb'),
+    useServiceAccountCredentials,
     allowServiceExternalIPs: values['allow-service-external-ips'],
     defaultTolerationSeconds: {
       notReadySeconds: tolerationSeconds['default-not-ready-toleration-seconds'],

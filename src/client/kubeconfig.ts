@@ -6,6 +6,11 @@ export interface ClientConfig {
   server: string;
   caPem?: string;
   token?: string;
+  /**
+   * Asked for the bearer token at every request, for credentials that rotate (bound
+   * service-account tokens); wins over `token`.
+   */
+  tokenSource?: () => string | undefined;
   certPem?: string;
   keyPem?: string;
   insecureSkipTlsVerify?: boolean;

@@ -64,7 +64,8 @@ export class RestClient {
   private open(method: string, path: string, opts: RequestOptions, onResponse: (res: IncomingMessage) => void, onError: (err: Error) => void): () => void {
     const payload = opts.body === undefined ? undefined : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
     const headers: Record<string, string | number> = { Accept: 'application/json', 'User-Agent': this.userAgent };
-    if (this.config.token) headers['Authorization'] = `Bearer ${this.config.token}`;
+    const token = this.config.tokenSource ? this.config.tokenSource() : this.config.token;
+    if (token) headers['Authorization'] = `Bearer ${token}`;
     if (payload) {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = payload.length;

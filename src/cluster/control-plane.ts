@@ -64,6 +64,12 @@ export interface ControlPlaneOptions {
   anonymousAuth?: boolean;
   /** Run without ServiceLB (k3s's --disable=servicelb). */
   disableServiceLB?: boolean;
+  /**
+   * Each controller under its own ServiceAccount (kube-controller-manager's
+   * --use-service-account-credentials). Default true, as k3s and kubeadm set it: under RBAC the
+   * controller manager's own identity holds only system:kube-controller-manager, too little to run them.
+   */
+  useServiceAccountCredentials?: boolean;
   /** Let Services set spec.externalIPs (k8ts denies them by default: CVE-2020-8554). */
   allowServiceExternalIPs?: boolean;
   /** kube-apiserver's --encryption-provider-config: an EncryptionConfiguration file. */
@@ -227,7 +233,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
   const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS), controller: await credential(K8TS_CONTROLLER) };
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB });
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true });
   const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler(await credential(SCHEDULER), { ...o.scheduler, log: (line) => o.log?.(line) });
   return {
     apiServer,

@@ -1,4 +1,5 @@
-// The controller manager: every controller, each with its own client connection to the API.
+// The controller manager: every controller, each with its own client connection to the API
+// (and, with useServiceAccountCredentials, its own identity).
 import { readFileSync } from 'node:fs';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { SharedInformerFactory } from '../client/informer.js';
@@ -28,6 +29,7 @@ import { StatefulSetController } from './statefulset/controller.js';
 import { ValidatingAdmissionPolicyStatusController } from './validatingadmissionpolicystatus/controller.js';
 import { replicationControllerKind } from './replicaset/kinds.js';
 import { signingKeyFromPem } from '../util/jws/signing-key.js';
+import { ServiceAccountClientBuilder } from './common/service-account-clients.js';
 
 export interface ControllerManager {
   stop(): void;
@@ -52,45 +54,116 @@ export interface ControllerManagerOptions {
   serviceAccountPrivateKeyFile?: string;
   /** Run without ServiceLB, k3s's load balancer (`--disable=servicelb`): LoadBalancer Services stay Pending for another. */
   disableServiceLB?: boolean;
+  /**
+   * kube-controller-manager's --use-service-account-credentials: every controller writes with a
+   * bound token of its own ServiceAccount in kube-system (and so under RBAC holds only its
+   * system:controller:* role) instead of with this client's credentials. Default false, as upstream's flag.
+   */
+  useServiceAccountCredentials?: boolean;
 }
+
+/**
+ * The ServiceAccount each controller writes as with useServiceAccountCredentials, upstream's names
+ * (node IPAM shares node-controller's, as upstream's startNodeIpamController does). Each is bound
+ * to ClusterRole system:controller:<name> by the API server's bootstrap policy.
+ */
+export const CONTROLLER_SERVICE_ACCOUNTS = {
+  namespace: 'namespace-controller',
+  replicaSet: 'replicaset-controller',
+  replicationController: 'replication-controller',
+  deployment: 'deployment-controller',
+  garbageCollector: 'generic-garbage-collector',
+  serviceAccount: 'service-account-controller',
+  rootCaPublisher: 'root-ca-cert-publisher',
+  endpoints: 'endpoint-controller',
+  endpointSlice: 'endpointslice-controller',
+  podGc: 'pod-garbage-collector',
+  disruption: 'disruption-controller',
+  daemonSet: 'daemon-set-controller',
+  statefulSet: 'statefulset-controller',
+  job: 'job-controller',
+  ttlAfterFinished: 'ttl-after-finished-controller',
+  cronJob: 'cronjob-controller',
+  node: 'node-controller',
+  clusterRoleAggregation: 'clusterrole-aggregation-controller',
+  resourceQuota: 'resourcequota-controller',
+  validatingAdmissionPolicyStatus: 'validatingadmissionpolicy-status-controller',
+  // Not upstream's (k3s's ServiceLB), bound to system:k8ts:controller:servicelb.
+  serviceLB: 'servicelb-controller',
+} as const;
 
 export function startControllerManager(config: ClientConfig, log: (line: string) => void = () => undefined, options: ControllerManagerOptions = {}): ControllerManager {
   const client = new RestClient(config, 'k8ts-controller-manager');
-  // One informer per resource, shared by every controller that reads it.
+  // One informer per resource, shared by every controller that reads it; they list and watch
+  // under the controller manager's own identity (its role may list and watch everything).
   const informers = new SharedInformerFactory(client);
-  const controllers: Controller[] = [
-    new NamespaceController(client, informers, { log }),
-    new ReplicaController(client, informers, { log }),
-    new ReplicaController(client, informers, { kind: replicationControllerKind, log }),
-    new DeploymentController(client, informers, { log }),
-    new GarbageCollector(client, informers, { log }),
-    new ServiceAccountController(client, informers, { rootCaPem: options.rootCaPem, log }),
-    new EndpointsController(client, informers, { log }),
-    new EndpointSliceController(client, informers, { log }),
-    new PodGC(client, informers, { terminatedPodThreshold: options.terminatedPodGcThreshold, log }),
-    new DisruptionController(client, informers, { log }),
-    new DaemonSetController(client, informers, { log }),
-    new StatefulSetController(client, informers, { log }),
-    new JobController(client, informers, { log }),
-    new TtlAfterFinishedController(client, informers, { log }),
-    new CronJobController(client, informers, { log }),
-    new NodeLifecycleController(client, informers, { ...options.nodeLifecycle, log }),
-    new NodeIpamController(client, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }),
-    new ClusterRoleAggregationController(client, informers, { log }),
-    new ResourceQuotaController(client, informers, { log }),
-    new ValidatingAdmissionPolicyStatusController(client, informers, { log }),
-  ];
-  if (!options.disableServiceLB) controllers.push(new ServiceLBController(client, informers, { log }));
+  const builder = options.useServiceAccountCredentials ? new ServiceAccountClientBuilder(client, config, { log }) : undefined;
+  const saClients: RestClient[] = [];
+  const clientFor = (name: string): { client: RestClient; ready: Promise<void> } => {
+    if (!builder) return { client, ready: Promise.resolve() };
+    const cred = builder.credential(name);
+    const c = new RestClient(cred.config, `k8ts-controller-manager/${name}`);
+    saClients.push(c);
+    return { client: c, ready: cred.ready };
+  };
+  const SA = CONTROLLER_SERVICE_ACCOUNTS;
+  const controllers: { controller: Controller; ready: Promise<unknown> }[] = [];
+  // Built at once, so that their informers exist when the factory starts; each runs once its own
+  // credentials are in hand, none waiting for another's.
+  const add = (name: string, make: (c: RestClient) => Controller) => {
+    const { client: c, ready } = clientFor(name);
+    controllers.push({ controller: make(c), ready });
+  };
+  add(SA.namespace, (c) => new NamespaceController(c, informers, { log }));
+  add(SA.replicaSet, (c) => new ReplicaController(c, informers, { log }));
+  add(SA.replicationController, (c) => new ReplicaController(c, informers, { kind: replicationControllerKind, log }));
+  add(SA.deployment, (c) => new DeploymentController(c, informers, { log }));
+  add(SA.garbageCollector, (c) => new GarbageCollector(c, informers, { log }));
+  {
+    // Upstream's root-ca-cert-publisher is a controller of its own; here it shares the
+    // ServiceAccount controller's work queue but writes with its own credentials.
+    const sa = clientFor(SA.serviceAccount);
+    const rootCa = options.rootCaPem ? clientFor(SA.rootCaPublisher) : undefined;
+    controllers.push({
+      controller: new ServiceAccountController(sa.client, informers, { rootCaPem: options.rootCaPem, rootCaClient: rootCa?.client, log }),
+      ready: Promise.all([sa.ready, rootCa?.ready]),
+    });
+  }
+  add(SA.endpoints, (c) => new EndpointsController(c, informers, { log }));
+  add(SA.endpointSlice, (c) => new EndpointSliceController(c, informers, { log }));
+  add(SA.podGc, (c) => new PodGC(c, informers, { terminatedPodThreshold: options.terminatedPodGcThreshold, log }));
+  add(SA.disruption, (c) => new DisruptionController(c, informers, { log }));
+  add(SA.daemonSet, (c) => new DaemonSetController(c, informers, { log }));
+  add(SA.statefulSet, (c) => new StatefulSetController(c, informers, { log }));
+  add(SA.job, (c) => new JobController(c, informers, { log }));
+  add(SA.ttlAfterFinished, (c) => new TtlAfterFinishedController(c, informers, { log }));
+  add(SA.cronJob, (c) => new CronJobController(c, informers, { log }));
+  add(SA.node, (c) => new NodeLifecycleController(c, informers, { ...options.nodeLifecycle, log }));
+  add(SA.node, (c) => new NodeIpamController(c, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }));
+  add(SA.clusterRoleAggregation, (c) => new ClusterRoleAggregationController(c, informers, { log }));
+  add(SA.resourceQuota, (c) => new ResourceQuotaController(c, informers, { log }));
+  add(SA.validatingAdmissionPolicyStatus, (c) => new ValidatingAdmissionPolicyStatusController(c, informers, { log }));
+  if (!options.disableServiceLB) add(SA.serviceLB, (c) => new ServiceLBController(c, informers, { log }));
   if (options.serviceAccountPrivateKeyFile) {
+    // As upstream, the token controller runs with the controller manager's own client: it is
+    // what writes the tokens the others' accounts would otherwise need.
     const key = signingKeyFromPem(readFileSync(options.serviceAccountPrivateKeyFile, 'utf8'));
-    controllers.push(new TokensController(client, informers, { generateToken: legacyTokenGenerator(key), rootCaPem: options.rootCaPem, log }));
+    controllers.push({ controller: new TokensController(client, informers, { generateToken: legacyTokenGenerator(key), rootCaPem: options.rootCaPem, log }), ready: Promise.resolve() });
   }
   informers.start();
-  for (const c of controllers) void c.run();
+  let stopped = false;
+  for (const { controller, ready } of controllers) {
+    void ready.then(() => {
+      if (!stopped) void controller.run();
+    });
+  }
   return {
     stop() {
-      for (const c of controllers) c.stop();
+      stopped = true;
+      builder?.stop();
+      for (const { controller } of controllers) controller.stop();
       informers.stop();
+      for (const c of saClients) c.close();
       client.close();
     },
   };

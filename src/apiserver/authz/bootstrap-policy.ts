@@ -1,37 +1,13 @@
 // The default roles and bindings kube-apiserver reconciles at start (upstream's
 // plugin/pkg/auth/authorizer/rbac/bootstrappolicy, as its testdata/cluster-roles.yaml and
 // cluster-role-bindings.yaml list them), for the kinds and components k8ts has.
-import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from '../../api/rbac/v1/types.js';
+import type { ClusterRole, ClusterRoleBinding } from '../../api/rbac/v1/types.js';
+import { aggregateTo, binding, EVENT_WRITE, group, r, READ, role, RW, urls, user, WRITE } from './policy-builders.js';
 
-export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdate';
-export const BOOTSTRAPPING_LABEL = 'kubernetes.io/bootstrapping';
-const AGG = 'rbac.authorization.k8s.io/aggregate-to-';
+import { CONTROLLER_CLUSTER_ROLE_BINDINGS, CONTROLLER_CLUSTER_ROLES } from './controller-policy.js';
 
-const READ = ['get', 'list', 'watch'];
-const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
-const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const EVENT_WRITE = ['create', 'patch', 'update'];
+export { AUTOUPDATE_ANNOTATION, BOOTSTRAPPING_LABEL } from './policy-builders.js';
 
-function r(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
-  return resourceNames ? { apiGroups, resources, resourceNames, verbs } : { apiGroups, resources, verbs };
-}
-
-function urls(verbs: string[], nonResourceURLs: string[]): PolicyRule {
-  return { nonResourceURLs, verbs };
-}
-
-function role(name: string, rules: PolicyRule[] | null, extraLabels: Record<string, string> = {}, aggregateFrom?: string): ClusterRole {
-  const out: ClusterRole = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' }, labels: { [BOOTSTRAPPING_LABEL]: 'rbac-defaults', ...extraLabels } },
-  };
-  if (aggregateFrom) out.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [`${AGG}${aggregateFrom}`]: 'true' } }] };
-  if (rules) out.rules = rules;
-  return out;
-}
-
-const aggregateTo = (to: string) => ({ [`${AGG}${to}`]: 'true' });
 const tokenAndAccessReviewers = [r(['create'], ['authentication.k8s.io'], ['tokenreviews']), r(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])];
 
 export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
@@ -189,21 +165,9 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   ]),
   role('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
   role('system:service-account-issuer-discovery', [urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks'])]),
+  ...CONTROLLER_CLUSTER_ROLES,
   role('system:volume-scheduler', [r(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']), r(READ, ['storage.k8s.io'], ['storageclasses']), r(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims'])]),
 ];
-
-const group = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name });
-const user = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
-
-function binding(name: string, roleName: string, subjects: Subject[]): ClusterRoleBinding {
-  return {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' }, labels: { [BOOTSTRAPPING_LABEL]: 'rbac-defaults' } },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
-    subjects,
-  };
-}
 
 /** system:node is bound to nobody: node rights come from the Node authorizer, as upstream. */
 export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
@@ -223,11 +187,16 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:k8ts:sim-agent', 'system:k8ts:sim-agent', [user('system:k8ts:sim-agent')]),
   // The API server's client identity towards kubelets (k3s's kube-apiserver-kubelet-admin).
   binding('kube-apiserver-kubelet-admin', 'system:kubelet-api-admin', [user('kube-apiserver-kubelet-client')]),
-  // Not upstream: the controller manager runs under its own identity but not yet with a
-  // service account per controller (--use-service-account-credentials), whose system:controller:*
-  // roles are still to come; until then its identity holds what those controllers need.
-  binding('system:k8ts:kube-controller-manager', 'cluster-admin', [user('system:kube-controller-manager')]),
   binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
   binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
   binding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),
+  ...CONTROLLER_CLUSTER_ROLE_BINDINGS,
 ];
+
+/**
+ * Bootstrap objects earlier k8ts versions reconciled and this one no longer has; the reconciler
+ * only creates and widens, so without this list an upgraded cluster would keep them.
+ * system:k8ts:kube-controller-manager bound the controller manager to cluster-admin until its
+ * controllers had their own service accounts and system:controller:* roles.
+ */
+export const REMOVED_BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly string[] = ['system:k8ts:kube-controller-manager'];

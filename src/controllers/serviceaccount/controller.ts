@@ -18,6 +18,11 @@ const ROOT_CA_DESCRIPTION =
 export interface ServiceAccountControllerOptions extends Omit<ControllerOptions, 'clock'> {
   /** The cluster CA in PEM; without it only ServiceAccounts are managed. */
   rootCaPem?: string;
+  /**
+   * The client the ConfigMap is written with (default: the controller's): upstream's
+   * root-ca-cert-publisher is a controller of its own, with its own credentials and role.
+   */
+  rootCaClient?: ApiClient;
 }
 
 export class ServiceAccountController extends QueueController {
@@ -63,7 +68,7 @@ export class ServiceAccountController extends QueueController {
     if (!cm) {
       const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ROOT_CA_CONFIGMAP, namespace, annotations: { [DESCRIPTION_ANNOTATION]: ROOT_CA_DESCRIPTION } }, data: { 'ca.crt': pem } };
       try {
-        await this.client.create(resourcePath(R.configmaps, namespace), body);
+        await (this.opts.rootCaClient ?? this.client).create(resourcePath(R.configmaps, namespace), body);
       } catch (err) {
         if (!isAlreadyExists(err) && !isForbidden(err)) throw err;
       }
@@ -74,6 +79,6 @@ export class ServiceAccountController extends QueueController {
     // Anything else in the ConfigMap is overwritten: it must hold exactly the CA.
     const next = { ...cm, metadata: { ...cm.metadata, annotations: { ...cm.metadata.annotations, [DESCRIPTION_ANNOTATION]: ROOT_CA_DESCRIPTION } }, data: { 'ca.crt': pem } };
     delete (next as { binaryData?: unknown }).binaryData;
-    await this.client.update(resourcePath(R.configmaps, namespace, ROOT_CA_CONFIGMAP), next);
+    await (this.opts.rootCaClient ?? this.client).update(resourcePath(R.configmaps, namespace, ROOT_CA_CONFIGMAP), next);
   }
 }
