@@ -13,8 +13,10 @@ import { createCa, issueCert } from '../../util/pki.js';
 import { encodeCriLogLine } from '../logs/cri-log.js';
 import { containerLogPath } from '../logs/paths.js';
 import type { SubjectAccessReviewSpec } from '../../api/authorization/v1/types.js';
+import { RestClient } from '../../client/rest.js';
+import { startTestCluster, type TestCluster } from '../../test/harness.js';
 import { KubeletRequestAuthenticator, SubjectAccessReviewAuthorizer, TokenReviewAuthenticator, X509RequestAuthenticator } from './auth/index.js';
-import { ensureKubeletServingCert, startKubeletServer, type KubeletServer, type RemoteCommandOptions } from './index.js';
+import { apiBackedAuth, ensureKubeletServingCert, startKubeletServer, type KubeletServer, type RemoteCommandOptions } from './index.js';
 import { FakeKubeletRuntime } from './testing/fake-runtime.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-server-'));
@@ -59,10 +61,10 @@ function policy(spec: SubjectAccessReviewSpec): boolean {
 }
 const tokenReviews: string[] = [];
 
-function get(path: string, opts: { cert?: KeyPair | null; headers?: Record<string, string> } = {}): Promise<Res> {
+function get(path: string, opts: { cert?: KeyPair | null; headers?: Record<string, string>; to?: KubeletServer } = {}): Promise<Res> {
   const cert = opts.cert === undefined ? client : opts.cert;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, headers: opts.headers, rejectUnauthorized: false, ...(cert ? { cert: cert.cert, key: cert.key } : {}) }, (res) => {
+    const req = request({ host: '127.0.0.1', port: (opts.to ?? server).port, path, headers: opts.headers, rejectUnauthorized: false, ...(cert ? { cert: cert.cert, key: cert.key } : {}) }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
@@ -73,10 +75,10 @@ function get(path: string, opts: { cert?: KeyPair | null; headers?: Record<strin
 }
 
 /** Sends an upgrade request over raw TLS and returns everything the server wrote until it closed (or 1 s passed). */
-function rawUpgrade(path: string, opts: { cert?: KeyPair | null; headers?: string } = {}): Promise<string> {
+function rawUpgrade(path: string, opts: { cert?: KeyPair | null; headers?: string; to?: KubeletServer } = {}): Promise<string> {
   const cert = opts.cert === undefined ? client : opts.cert;
   return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false, ...(cert ? { cert: cert.cert, key: cert.key } : {}), ALPNProtocols: ['http/1.1'] }, () => {
+    const s = connect({ host: '127.0.0.1', port: (opts.to ?? server).port, rejectUnauthorized: false, ...(cert ? { cert: cert.cert, key: cert.key } : {}), ALPNProtocols: ['http/1.1'] }, () => {
       s.write(`POST ${path} HTTP/1.1\r\nHost: kubelet\r\n${opts.headers ?? ''}Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n`);
     });
     let out = '';
@@ -351,5 +353,85 @@ describe('kubelet server', () => {
     assert.equal(a.cert, b.cert);
     const c = await ensureKubeletServingCert(join(dir, 'tls'), 'n1', ['127.0.0.1', '10.1.2.3']);
     assert.notEqual(c.cert, a.cert);
+  });
+});
+
+// The same server against a real API server under Node,RBAC: reviews sent as the node itself
+// (system:node:n1), the API server's kubelet-client identity bound to system:kubelet-api-admin,
+// and a ServiceAccount bound to nodes/proxy.
+describe('kubelet server against a real API server', () => {
+  let c: TestCluster;
+  let kubelet: KubeletServer;
+  let nodeClient: RestClient;
+  let apiserverCert: KeyPair;
+  let strangerCert: KeyPair;
+  let saToken = '';
+
+  before(async () => {
+    c = await startTestCluster({ authorizationMode: 'Node,RBAC' });
+    const clusterCa = { cert: c.cp.ca.cert, key: c.cp.ca.key };
+    const nodeCert = await issueCert(clusterCa, { commonName: 'system:node:n1', organization: 'system:nodes', usage: 'client' });
+    apiserverCert = await issueCert(clusterCa, { commonName: 'kube-apiserver-kubelet-client', usage: 'client' });
+    strangerCert = await issueCert(clusterCa, { commonName: 'mallory', usage: 'client' });
+    nodeClient = new RestClient({ server: c.cp.url, caPem: c.cp.caPem, certPem: nodeCert.cert, keyPem: nodeCert.key }, 'kubelet/n1');
+    const objects = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'log-reader', namespace: 'default' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'node-proxy' }, rules: [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get', 'create'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'log-reader-node-proxy' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-proxy' }, subjects: [{ kind: 'ServiceAccount', name: 'log-reader', namespace: 'default' }] },
+    ];
+    for (const o of objects) {
+      const r = await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify(o) });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const tok = await c.kubectl(['create', 'token', 'log-reader']);
+    assert.equal(tok.code, 0, tok.stderr);
+    saToken = tok.stdout.trim();
+    kubelet = await startKubeletServer({
+      port: 0,
+      host: '127.0.0.1',
+      tls: await ensureKubeletServingCert(join(dir, 'tls-e2e'), 'n1', ['127.0.0.1']),
+      clientCaPem: c.cp.caPem,
+      auth: apiBackedAuth({ clientCaPem: c.cp.caPem, client: nodeClient }),
+      deps: {
+        nodeName: 'n1',
+        runtime,
+        getPod: (ns, name) => pods.get(`${ns}/${name}`),
+        listPods: () => [...pods.values()],
+        logsDir,
+        stats: { summary: async () => ({ node: { nodeName: 'n1' }, pods: [] }) },
+        streaming: {
+          handleRemoteCommand: (_req: IncomingMessage, socket: Duplex) => socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\nstreamed'),
+          handlePortForward: (_req: IncomingMessage, socket: Duplex) => socket.destroy(),
+        },
+      },
+    });
+  });
+
+  after(async () => {
+    await kubelet?.stop();
+    nodeClient?.close();
+    await c?.stop();
+  });
+
+  test('the API server\'s identity reads logs and execs; a stranger is refused; no credential is a 401', async () => {
+    const logs = await get('/containerLogs/default/web/app?tailLines=1', { cert: apiserverCert, to: kubelet });
+    assert.equal(logs.status, 200, logs.body);
+    const exec = await rawUpgrade('/exec/default/web/app?command=ls&output=1', { cert: apiserverCert, to: kubelet });
+    assert.match(exec, /^HTTP\/1\.1 101 [^]*streamed$/);
+    const denied = await get('/containerLogs/default/web/app', { cert: strangerCert, to: kubelet });
+    assert.deepEqual([denied.status, denied.body], [403, 'Forbidden (user=mallory, verb=get, resource=nodes, subresource(s)=[proxy])\n']);
+    assert.equal((await get('/stats/summary', { cert: null, to: kubelet })).status, 401);
+  });
+
+  test('a ServiceAccount token with nodes/proxy reads logs but cannot exec', async () => {
+    const headers = { authorization: `Bearer ${saToken}` };
+    const logs = await get('/containerLogs/default/web/app?tailLines=1', { cert: null, headers, to: kubelet });
+    assert.equal(logs.status, 200, logs.body);
+    const exec = await rawUpgrade('/exec/default/web/app?command=ls&output=1', { cert: null, headers: `Authorization: Bearer ${saToken}\r\n`, to: kubelet });
+    assert.match(exec, /^HTTP\/1\.1 403 [^]*require a client certificate\n$/);
+    // nodes/stats is not in its role.
+    const stats = await get('/stats/summary', { cert: null, headers, to: kubelet });
+    assert.deepEqual([stats.status, stats.body], [403, 'Forbidden (user=system:serviceaccount:default:log-reader, verb=get, resource=nodes, subresource(s)=[stats])\n']);
+    assert.equal((await get('/stats/summary', { cert: null, headers: { authorization: 'Bearer not-a-token' }, to: kubelet })).status, 401);
   });
 });
