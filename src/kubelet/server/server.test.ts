@@ -183,6 +183,8 @@ describe('kubelet server', () => {
     assert.deepEqual([(await get('/healthz', { cert: stranger })).status, (await get('/containerLogs/default/web/app', { cert: stranger })).status], [401, 401]);
     const serverOnly = await issueCert(ca, { commonName: 'kube-apiserver-kubelet-client', usage: 'server' });
     assert.equal((await get('/pods', { cert: serverOnly })).status, 401);
+    const expired = await issueCert(ca, { commonName: 'kube-apiserver-kubelet-client', usage: 'client', days: 1 }, Date.now() - 3 * 24 * 3600_000);
+    assert.equal((await get('/pods', { cert: expired })).status, 401);
     for (const authorization of ['Bearer nope', 'Bearer', 'Basic YTpi', 'Bearer  x', `Bearer ${'x'.repeat(8000)}`, '\u00ff\u00fe']) {
       assert.equal((await get('/pods', { cert: null, headers: { authorization } })).status, 401, authorization.slice(0, 20));
     }

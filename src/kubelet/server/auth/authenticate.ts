@@ -26,7 +26,7 @@ export function bearerToken(header: string | string[] | undefined): string | und
 export class X509RequestAuthenticator {
   private readonly cas;
   /** One verdict per connection: its certificate cannot change, only expire. */
-  private readonly verdicts = new WeakMap<object, ClientCertVerdict | undefined>();
+  private readonly verdicts = new WeakMap<object, ClientCertVerdict>();
 
   constructor(
     clientCaPem: string,
@@ -38,22 +38,21 @@ export class X509RequestAuthenticator {
   authenticate(req: IncomingMessage): KubeletUser | undefined {
     const socket = req.socket as TLSSocket | undefined;
     if (!socket || typeof socket.getPeerX509Certificate !== 'function') return undefined;
-    let verdict: ClientCertVerdict | undefined;
-    if (this.verdicts.has(socket)) verdict = this.verdicts.get(socket);
-    else {
-      let cert;
-      try {
-        cert = socket.getPeerX509Certificate();
-      } catch {
-        cert = undefined;
-      }
-      verdict = cert ? verifyClientCert(cert, this.cas, this.clock()) : undefined;
+    let cert;
+    try {
+      cert = socket.getPeerX509Certificate();
+    } catch {
+      return undefined;
+    }
+    if (!cert) return undefined;
+    let verdict = this.verdicts.get(socket);
+    if (!verdict) {
+      verdict = verifyClientCert(cert, this.cas, this.clock());
       this.verdicts.set(socket, verdict);
     }
-    if (!verdict?.ok) return undefined;
+    if (!verdict.ok) return undefined;
     // A long-lived connection (a followed log, a stream) may outlive its certificate.
-    const cert = socket.getPeerX509Certificate();
-    if (!cert || certificateOutOfDate(cert, this.clock())) return undefined;
+    if (certificateOutOfDate(cert, this.clock())) return undefined;
     return { name: verdict.name, groups: verdict.groups };
   }
 }
