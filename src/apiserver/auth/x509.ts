@@ -3,12 +3,10 @@
 // names the user in its CN and the groups in its O values. The handshake only asks for the
 // certificate (clients without one go on to tokens); the chain and dates are checked here, so a
 // bad certificate is a 401 rather than a failed handshake, as upstream answers.
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { subjectNames } from '../../util/pki.js';
+import { certificateOutOfDate, parseCaBundle, verifyClientCert } from '../../util/client-cert.js';
 import type { UserInfo } from './token.js';
-
-const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
 
 export type X509Result = { ok: true; user: UserInfo } | { ok: false; error: string };
 
@@ -21,7 +19,7 @@ export class X509Authenticator {
     caPem: string,
     private readonly clock: () => number = Date.now,
   ) {
-    this.cas = (caPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((p) => new X509Certificate(p));
+    this.cas = parseCaBundle(caPem);
   }
 
   /** Undefined when the connection carries no client certificate. */
@@ -43,19 +41,13 @@ export class X509Authenticator {
   }
 
   private outOfDate(cert: X509Certificate): boolean {
-    const now = this.clock();
-    return now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo);
+    return certificateOutOfDate(cert, this.clock());
   }
 
   verify(cert: X509Certificate | undefined): X509Result | undefined {
     if (!cert) return undefined;
-    if (!this.cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) return { ok: false, error: 'x509: certificate signed by unknown authority' };
-    if (this.outOfDate(cert)) return { ok: false, error: 'x509: certificate has expired or is not yet valid' };
-    const eku = cert.keyUsage;
-    if (eku && !eku.includes(CLIENT_AUTH_EKU)) return { ok: false, error: 'x509: certificate specifies an incompatible key usage' };
-    const { commonName, organizations } = subjectNames(cert.toString());
-    if (!commonName) return { ok: false, error: 'x509: certificate has no common name' };
-    return { ok: true, user: { name: commonName, groups: organizations } };
+    const v = verifyClientCert(cert, this.cas, this.clock());
+    return v.ok ? { ok: true, user: { name: v.name, groups: v.groups } } : v;
   }
 }
 

@@ -12,7 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import { encodeCriLogLine } from '../../kubelet/logs/cri-log.js';
 import { containerLogPath } from '../../kubelet/logs/paths.js';
-import { ensureKubeletServingCert, startKubeletServer, type KubeletServer } from '../../kubelet/server/index.js';
+import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { RestClient } from '../../client/rest.js';
+import { apiBackedAuth, ensureKubeletServingCert, startKubeletServer, type KubeletServer } from '../../kubelet/server/index.js';
 import { FakeKubeletRuntime } from '../../kubelet/server/testing/fake-runtime.js';
 import { KUBECTL, startTestCluster, type TestCluster } from '../../test/harness.js';
 
@@ -21,6 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'k8ts-proxy-'));
 const logsDir = join(dir, 'logs');
 let cluster: TestCluster;
 let kubelet: KubeletServer;
+let kubeletClient: RestClient | undefined;
 const runtime = new FakeKubeletRuntime();
 const kubeletPods = new Map<string, Pod>();
 let statusCalls = 0;
@@ -90,7 +93,10 @@ before(async () => {
     host: '127.0.0.1',
     tls,
     clientCaPem: cluster.cp.caPem,
+    // The kubelet's reviews go to the same API server that proxies to it.
+    auth: apiBackedAuth({ clientCaPem: cluster.cp.caPem, client: (kubeletClient = new RestClient(loadKubeconfig(cluster.kubeconfig), 'kubelet/proxy-test')) }),
     deps: {
+      nodeName: NODE,
       runtime,
       getPod: (ns, name) => kubeletPods.get(`${ns}/${name}`),
       listPods: () => [...kubeletPods.values()],
@@ -119,6 +125,7 @@ before(async () => {
 
 after(async () => {
   await kubelet?.stop();
+  kubeletClient?.close();
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });

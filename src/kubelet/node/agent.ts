@@ -25,7 +25,7 @@ import { nodeStatus, nodeStatusChanged, registrationNode, type NodeDescription }
 import { PodWorkers, type NodeHandle } from '../pod-workers.js';
 import { ProbeManager } from '../probes/index.js';
 import { POD_UID_LABEL } from '../runtime.js';
-import { startKubeletServer, ensureKubeletServingCert, type KubeletServer } from '../server/index.js';
+import { apiBackedAuth, startKubeletServer, ensureKubeletServingCert, type KubeletServer } from '../server/index.js';
 import { startStaticPods } from '../static-pods/index.js';
 import { TimerWheel } from '../timer-wheel.js';
 import { VolumeManager } from '../volumes/index.js';
@@ -158,6 +158,8 @@ export class NodeAgent {
       port: this.o.kubeletPort ?? 10250,
       tls,
       clientCaPem: this.o.client.caPem ?? '',
+      // Reviews go out under the node's identity, like every other call the kubelet makes.
+      auth: apiBackedAuth({ clientCaPem: this.o.client.caPem ?? '', client: this.client, log: this.log }),
       deps: {
         runtime: this.runtime,
         getPod: (ns: string, name: string) => this.pods.get(`${ns}/${name}`),

@@ -2,3 +2,4 @@
 export { startKubeletServer, type KubeletServer, type KubeletServerOptions } from './server.js';
 export type { KubeletServerDeps, RemoteCommandOptions, StreamingHandlers } from './deps.js';
 export { ensureKubeletServingCert } from './serving-cert.js';
+export { apiBackedAuth, type ApiAuthOptions, type KubeletAuthenticator, type KubeletAuthorizer } from './auth/index.js';

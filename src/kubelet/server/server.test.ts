@@ -12,13 +12,19 @@ import type { KeyPair } from '../../util/key-pair.js';
 import { createCa, issueCert } from '../../util/pki.js';
 import { encodeCriLogLine } from '../logs/cri-log.js';
 import { containerLogPath } from '../logs/paths.js';
-import { ensureKubeletServingCert, startKubeletServer, type KubeletServer, type RemoteCommandOptions } from './index.js';
+import type { SubjectAccessReviewSpec } from '../../api/authorization/v1/types.js';
+import { RestClient } from '../../client/rest.js';
+import { startTestCluster, type TestCluster } from '../../test/harness.js';
+import { KubeletRequestAuthenticator, SubjectAccessReviewAuthorizer, TokenReviewAuthenticator, X509RequestAuthenticator } from './auth/index.js';
+import { apiBackedAuth, ensureKubeletServingCert, startKubeletServer, type KubeletServer, type RemoteCommandOptions } from './index.js';
 import { FakeKubeletRuntime } from './testing/fake-runtime.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-server-'));
 const logsDir = join(dir, 'logs');
 let ca: KeyPair;
 let client: KeyPair;
+let nobody: KeyPair;
+let statsReader: KeyPair;
 let server: KubeletServer;
 const runtime = new FakeKubeletRuntime();
 const pods = new Map<string, Pod>();
@@ -40,10 +46,25 @@ interface Res {
   headers: IncomingMessage['headers'];
 }
 
-function get(path: string, opts: { cert?: KeyPair | null } = {}): Promise<Res> {
+/**
+ * The fake API server's policy: the API server's identity may do anything, stats-reader only
+ * nodes/stats, the ServiceAccount behind `sa-token` nodes/proxy; nobody else anything.
+ */
+const reviews: SubjectAccessReviewSpec[] = [];
+function policy(spec: SubjectAccessReviewSpec): boolean {
+  const a = spec.resourceAttributes ?? {};
+  if (a.resource !== 'nodes' || a.name !== 'n1') return false;
+  if (spec.user === 'kube-apiserver-kubelet-client') return true;
+  if (spec.user === 'stats-reader') return a.subresource === 'stats';
+  if (spec.user === 'system:serviceaccount:default:reader') return a.subresource === 'proxy';
+  return false;
+}
+const tokenReviews: string[] = [];
+
+function get(path: string, opts: { cert?: KeyPair | null; headers?: Record<string, string>; to?: KubeletServer } = {}): Promise<Res> {
   const cert = opts.cert === undefined ? client : opts.cert;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, rejectUnauthorized: false, ...(cert ? { cert: cert.cert, key: cert.key } : {}) }, (res) => {
+    const req = request({ host: '127.0.0.1', port: (opts.to ?? server).port, path, headers: opts.headers, rejectUnauthorized: false, ...(cert ? { cert: cert.cert, key: cert.key } : {}) }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
@@ -54,10 +75,11 @@ function get(path: string, opts: { cert?: KeyPair | null } = {}): Promise<Res> {
 }
 
 /** Sends an upgrade request over raw TLS and returns everything the server wrote until it closed (or 1 s passed). */
-function rawUpgrade(path: string): Promise<string> {
+function rawUpgrade(path: string, opts: { cert?: KeyPair | null; headers?: string; to?: KubeletServer } = {}): Promise<string> {
+  const cert = opts.cert === undefined ? client : opts.cert;
   return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false, cert: client.cert, key: client.key, ALPNProtocols: ['http/1.1'] }, () => {
-      s.write(`POST ${path} HTTP/1.1\r\nHost: kubelet\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n`);
+    const s = connect({ host: '127.0.0.1', port: (opts.to ?? server).port, rejectUnauthorized: false, ...(cert ? { cert: cert.cert, key: cert.key } : {}), ALPNProtocols: ['http/1.1'] }, () => {
+      s.write(`POST ${path} HTTP/1.1\r\nHost: kubelet\r\n${opts.headers ?? ''}Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n`);
     });
     let out = '';
     s.on('data', (d: Buffer) => (out += d.toString()));
@@ -77,6 +99,8 @@ const appPrevLog = containerLogPath(logsDir, 'default', 'web', 'uid-web', 'app',
 before(async () => {
   ca = await createCa('test-cluster-ca');
   client = await issueCert(ca, { commonName: 'kube-apiserver-kubelet-client', organization: 'system:masters', usage: 'client' });
+  nobody = await issueCert(ca, { commonName: 'nobody', organization: 'devs', usage: 'client' });
+  statsReader = await issueCert(ca, { commonName: 'stats-reader', usage: 'client' });
   const tls = await ensureKubeletServingCert(join(dir, 'tls'), 'n1', ['127.0.0.1']);
   mkdirSync(join(appLog, '..'), { recursive: true });
   writeFileSync(appLog, [encodeCriLogLine(T0, 'stdout', 'hello'), encodeCriLogLine(T0 + 1000, 'stderr', 'oops'), encodeCriLogLine(T0 + 2000, 'stdout', 'bye')].join(''));
@@ -96,7 +120,25 @@ before(async () => {
     host: '127.0.0.1',
     tls,
     clientCaPem: ca.cert,
+    auth: {
+      authenticator: new KubeletRequestAuthenticator(
+        new X509RequestAuthenticator(ca.cert),
+        new TokenReviewAuthenticator({
+          review: async (token) => {
+            tokenReviews.push(token);
+            return token === 'sa-token' ? { authenticated: true, user: { username: 'system:serviceaccount:default:reader', groups: ['system:serviceaccounts', 'system:authenticated'] } } : { authenticated: false };
+          },
+        }),
+      ),
+      authorizer: new SubjectAccessReviewAuthorizer({
+        review: async (spec) => {
+          reviews.push(spec);
+          return { allowed: policy(spec) };
+        },
+      }),
+    },
     deps: {
+      nodeName: 'n1',
       runtime,
       getPod: (ns, name) => pods.get(`${ns}/${name}`),
       listPods: () => [...pods.values()],
@@ -133,11 +175,61 @@ describe('kubelet server', () => {
     assert.deepEqual(list.items.map((x: Pod) => x.metadata.name).sort(), ['pending', 'pulling', 'web']);
   });
 
-  test('a client certificate from the cluster CA is required', async () => {
-    await assert.rejects(get('/healthz', { cert: null }));
+  test('no credential, a stranger\'s certificate or an unknown token is a 401', async () => {
+    const none = await get('/healthz', { cert: null });
+    assert.deepEqual([none.status, none.body], [401, 'Unauthorized']);
     const otherCa = await createCa('someone-else');
     const stranger = await issueCert(otherCa, { commonName: 'kube-apiserver-kubelet-client', usage: 'client' });
-    await assert.rejects(get('/healthz', { cert: stranger }));
+    assert.deepEqual([(await get('/healthz', { cert: stranger })).status, (await get('/containerLogs/default/web/app', { cert: stranger })).status], [401, 401]);
+    const serverOnly = await issueCert(ca, { commonName: 'kube-apiserver-kubelet-client', usage: 'server' });
+    assert.equal((await get('/pods', { cert: serverOnly })).status, 401);
+    const expired = await issueCert(ca, { commonName: 'kube-apiserver-kubelet-client', usage: 'client', days: 1 }, Date.now() - 3 * 24 * 3600_000);
+    assert.equal((await get('/pods', { cert: expired })).status, 401);
+    for (const authorization of ['Bearer nope', 'Bearer', 'Basic YTpi', 'Bearer  x', `Bearer ${'x'.repeat(8000)}`, '\u00ff\u00fe']) {
+      assert.equal((await get('/pods', { cert: null, headers: { authorization } })).status, 401, authorization.slice(0, 20));
+    }
+    assert.match(await rawUpgrade('/exec/default/web/app?command=ls&output=1', { cert: null }), /^HTTP\/1\.1 401 [^]*Unauthorized$/);
+    // A stranger's certificate does not stop a good token, as upstream's union of authenticators.
+    assert.equal((await get('/containerLogs/default/web/app', { cert: stranger, headers: { authorization: 'Bearer sa-token' } })).status, 200);
+  });
+
+  test('a user without nodes/proxy is refused logs with upstream\'s text', async () => {
+    const r = await get('/containerLogs/default/web/app', { cert: nobody });
+    assert.deepEqual([r.status, r.body], [403, 'Forbidden (user=nobody, verb=get, resource=nodes, subresource(s)=[proxy])\n']);
+    const last = reviews.at(-1)!;
+    assert.deepEqual(last, { user: 'nobody', groups: ['devs'], resourceAttributes: { verb: 'get', version: 'v1', resource: 'nodes', subresource: 'proxy', name: 'n1' } });
+    // Fine-grained subresources are tried first, then proxy; the refusal names both.
+    const pods = await get('/pods', { cert: nobody });
+    assert.deepEqual([pods.status, pods.body], [403, 'Forbidden (user=nobody, verb=get, resource=nodes, subresource(s)=[pods proxy])\n']);
+    const exec = await rawUpgrade('/exec/default/web/app?command=ls&output=1', { cert: nobody });
+    assert.match(exec, /^HTTP\/1\.1 403 [^]*Forbidden \(user=nobody, verb=create, resource=nodes, subresource\(s\)=\[proxy\]\)\n$/);
+  });
+
+  test('nodes/stats opens /stats/summary and nothing else', async () => {
+    const s = await get('/stats/summary', { cert: statsReader });
+    assert.equal(s.status, 200);
+    assert.equal(JSON.parse(s.body).node.nodeName, 'n1');
+    assert.equal((await get('/containerLogs/default/web/app', { cert: statsReader })).status, 403);
+    assert.equal((await get('/healthz', { cert: statsReader })).status, 403);
+    // Answers are cached: asking again sends no new review.
+    const before = reviews.length;
+    assert.equal((await get('/stats/summary', { cert: statsReader })).status, 200);
+    assert.equal(reviews.length, before);
+  });
+
+  test('a bearer token with nodes/proxy reads logs but cannot exec, attach or port-forward', async () => {
+    const headers = { authorization: 'Bearer sa-token' };
+    const logs = await get('/containerLogs/default/web/app', { cert: null, headers });
+    assert.deepEqual([logs.status, logs.body], [200, 'hello\noops\nbye\n']);
+    streamed.length = 0;
+    for (const path of ['/exec/default/web/app?command=ls&output=1', '/attach/default/web/app?output=1', '/portForward/default/web?port=80']) {
+      const out = await rawUpgrade(path, { cert: null, headers: 'Authorization: Bearer sa-token\r\n' });
+      assert.match(out, /^HTTP\/1\.1 403 [^]*Forbidden \(user=system:serviceaccount:default:reader, verb=create, resource=nodes, subresource\(s\)=\[proxy\]\): exec, attach and port-forward require a client certificate\n$/, path);
+    }
+    assert.equal(streamed.length, 0);
+    // One review per token for the cache's lifetime, and never a token in the access reviews.
+    assert.equal(tokenReviews.filter((t) => t === 'sa-token').length, 1);
+    assert.ok(!JSON.stringify(reviews).includes('sa-token'));
   });
 
   test('container logs: whole, tail with timestamps, previous, limit', async () => {
@@ -263,5 +355,85 @@ describe('kubelet server', () => {
     assert.equal(a.cert, b.cert);
     const c = await ensureKubeletServingCert(join(dir, 'tls'), 'n1', ['127.0.0.1', '10.1.2.3']);
     assert.notEqual(c.cert, a.cert);
+  });
+});
+
+// The same server against a real API server under Node,RBAC: reviews sent as the node itself
+// (system:node:n1), the API server's kubelet-client identity bound to system:kubelet-api-admin,
+// and a ServiceAccount bound to nodes/proxy.
+describe('kubelet server against a real API server', () => {
+  let c: TestCluster;
+  let kubelet: KubeletServer;
+  let nodeClient: RestClient;
+  let apiserverCert: KeyPair;
+  let strangerCert: KeyPair;
+  let saToken = '';
+
+  before(async () => {
+    c = await startTestCluster({ authorizationMode: 'Node,RBAC' });
+    const clusterCa = { cert: c.cp.ca.cert, key: c.cp.ca.key };
+    const nodeCert = await issueCert(clusterCa, { commonName: 'system:node:n1', organization: 'system:nodes', usage: 'client' });
+    apiserverCert = await issueCert(clusterCa, { commonName: 'kube-apiserver-kubelet-client', usage: 'client' });
+    strangerCert = await issueCert(clusterCa, { commonName: 'mallory', usage: 'client' });
+    nodeClient = new RestClient({ server: c.cp.url, caPem: c.cp.caPem, certPem: nodeCert.cert, keyPem: nodeCert.key }, 'kubelet/n1');
+    const objects = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'log-reader', namespace: 'default' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'node-proxy' }, rules: [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get', 'create'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'log-reader-node-proxy' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-proxy' }, subjects: [{ kind: 'ServiceAccount', name: 'log-reader', namespace: 'default' }] },
+    ];
+    for (const o of objects) {
+      const r = await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify(o) });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const tok = await c.kubectl(['create', 'token', 'log-reader']);
+    assert.equal(tok.code, 0, tok.stderr);
+    saToken = tok.stdout.trim();
+    kubelet = await startKubeletServer({
+      port: 0,
+      host: '127.0.0.1',
+      tls: await ensureKubeletServingCert(join(dir, 'tls-e2e'), 'n1', ['127.0.0.1']),
+      clientCaPem: c.cp.caPem,
+      auth: apiBackedAuth({ clientCaPem: c.cp.caPem, client: nodeClient }),
+      deps: {
+        nodeName: 'n1',
+        runtime,
+        getPod: (ns, name) => pods.get(`${ns}/${name}`),
+        listPods: () => [...pods.values()],
+        logsDir,
+        stats: { summary: async () => ({ node: { nodeName: 'n1' }, pods: [] }) },
+        streaming: {
+          handleRemoteCommand: (_req: IncomingMessage, socket: Duplex) => socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\nstreamed'),
+          handlePortForward: (_req: IncomingMessage, socket: Duplex) => socket.destroy(),
+        },
+      },
+    });
+  });
+
+  after(async () => {
+    await kubelet?.stop();
+    nodeClient?.close();
+    await c?.stop();
+  });
+
+  test('the API server\'s identity reads logs and execs; a stranger is refused; no credential is a 401', async () => {
+    const logs = await get('/containerLogs/default/web/app?tailLines=1', { cert: apiserverCert, to: kubelet });
+    assert.equal(logs.status, 200, logs.body);
+    const exec = await rawUpgrade('/exec/default/web/app?command=ls&output=1', { cert: apiserverCert, to: kubelet });
+    assert.match(exec, /^HTTP\/1\.1 101 [^]*streamed$/);
+    const denied = await get('/containerLogs/default/web/app', { cert: strangerCert, to: kubelet });
+    assert.deepEqual([denied.status, denied.body], [403, 'Forbidden (user=mallory, verb=get, resource=nodes, subresource(s)=[proxy])\n']);
+    assert.equal((await get('/stats/summary', { cert: null, to: kubelet })).status, 401);
+  });
+
+  test('a ServiceAccount token with nodes/proxy reads logs but cannot exec', async () => {
+    const headers = { authorization: `Bearer ${saToken}` };
+    const logs = await get('/containerLogs/default/web/app?tailLines=1', { cert: null, headers, to: kubelet });
+    assert.equal(logs.status, 200, logs.body);
+    const exec = await rawUpgrade('/exec/default/web/app?command=ls&output=1', { cert: null, headers: `Authorization: Bearer ${saToken}\r\n`, to: kubelet });
+    assert.match(exec, /^HTTP\/1\.1 403 [^]*require a client certificate\n$/);
+    // nodes/stats is not in its role.
+    const stats = await get('/stats/summary', { cert: null, headers, to: kubelet });
+    assert.deepEqual([stats.status, stats.body], [403, 'Forbidden (user=system:serviceaccount:default:log-reader, verb=get, resource=nodes, subresource(s)=[stats])\n']);
+    assert.equal((await get('/stats/summary', { cert: null, headers: { authorization: 'Bearer not-a-token' }, to: kubelet })).status, 401);
   });
 });

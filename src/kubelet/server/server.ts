@@ -1,6 +1,7 @@
 // The kubelet's HTTPS API (port 10250): what the API server proxies to (logs, exec, attach,
-// port-forward, node proxy) and what metrics read (/stats/summary). Only clients presenting a
-// certificate from the cluster CA get in: in practice the API server's kubelet-client identity.
+// port-forward, node proxy) and what metrics read (/stats/summary). Every request passes the
+// guard first (src/kubelet/server/auth): a client certificate or a reviewed bearer token, then a
+// SubjectAccessReview for nodes/<subresource>, as upstream's kubelet with webhook authn/authz.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { SummaryProvider } from '../stats/summary.js';
 import { KubeletHttpError, serveContainerLogs } from './container-logs.js';
+import { KubeletGuard, type KubeletAuthenticator, type KubeletAuthorizer } from './auth/index.js';
 import type { KubeletServerDeps } from './deps.js';
 import { refuseUpgrade, sendJson, sendText } from './respond.js';
 import { parseStreamPath, serveStream } from './streaming-routes.js';
@@ -17,8 +19,10 @@ export interface KubeletServerOptions {
   port: number;
   host?: string;
   tls: { key: string; cert: string };
-  /** Client certificates must chain to this CA. */
+  /** The CA named to clients in the handshake; the authenticator checks the chain itself. */
   clientCaPem: string;
+  /** Who may do what: src/kubelet/server/auth's apiBackedAuth in a node, fakes in unit tests. */
+  auth: { authenticator: KubeletAuthenticator; authorizer: KubeletAuthorizer };
   deps: KubeletServerDeps;
   log?: (line: string) => void;
 }
@@ -55,6 +59,7 @@ class KubeletApi {
 
   constructor(
     private readonly deps: KubeletServerDeps,
+    private readonly guard: KubeletGuard,
     private readonly log: (line: string) => void,
   ) {
     this.stats = deps.stats ?? new SummaryProvider({ nodeName: deps.nodeName ?? hostname(), runtime: deps.runtime, logsDir: deps.logsDir, rootFsPath: deps.logsDir });
@@ -63,6 +68,8 @@ class KubeletApi {
   async request(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = splitUrl(req.url);
     if (!url) return sendText(res, 400, 'malformed request URL');
+    const verdict = await this.guard.check(req, url.path);
+    if (!verdict.ok) return sendText(res, verdict.code, verdict.text);
     try {
       await this.route(req, res, url.path, url.query);
     } catch (err) {
@@ -102,8 +109,11 @@ class KubeletApi {
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const url = splitUrl(req.url);
-    const route = url ? parseStreamPath(url.path) : undefined;
-    if (!url || !route) return refuseUpgrade(socket, 404, '404 page not found');
+    if (!url) return refuseUpgrade(socket, 400, 'malformed request URL');
+    const verdict = await this.guard.check(req, url.path);
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.code, verdict.text);
+    const route = parseStreamPath(url.path);
+    if (!route) return refuseUpgrade(socket, 404, '404 page not found');
     try {
       await serveStream({ ...this.deps, log: this.log }, route, url.query, req, socket, head);
     } catch (err) {
@@ -116,13 +126,16 @@ class KubeletApi {
 
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const log = o.log ?? (() => undefined);
-  const api = new KubeletApi(o.deps, log);
+  const guard = new KubeletGuard({ ...o.auth, nodeName: o.deps.nodeName ?? hostname(), log });
+  const api = new KubeletApi(o.deps, guard, log);
   const server: Server = createServer({
     key: o.tls.key,
     cert: o.tls.cert,
     ca: o.clientCaPem,
+    // Asked for, not required: clients without one may still bring a bearer token, and a bad
+    // certificate is a 401 from the guard rather than a failed handshake, as upstream answers.
     requestCert: true,
-    rejectUnauthorized: true,
+    rejectUnauthorized: false,
     // Streams and followed logs stay open for as long as the user keeps them.
     requestTimeout: 0,
   });
