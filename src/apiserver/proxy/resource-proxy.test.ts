@@ -208,7 +208,9 @@ describe('services/proxy and pods/proxy', () => {
     assert.equal(await wsRoundTrip(`${wsBase}${PODS}/standin/proxy/pod-socket`), '/pod-socket PING THROUGH THE PROXY');
     const direct = `wss://127.0.0.1:${cluster.cp.port}${SVC}/standin:http/proxy/direct`;
     assert.equal(await wsRoundTrip(direct, { ca: cluster.cp.caPem, headers: { Authorization: `Bearer ${cluster.cp.adminToken}` } }), '/direct PING THROUGH THE PROXY');
-    await assert.rejects(wsRoundTrip(direct, { ca: cluster.cp.caPem }), /upgrade refused: 401/);
+    // Without credentials it is system:anonymous, whom RBAC gives no proxy; a bad token is no one.
+    await assert.rejects(wsRoundTrip(direct, { ca: cluster.cp.caPem }), /upgrade refused: 403/);
+    await assert.rejects(wsRoundTrip(direct, { ca: cluster.cp.caPem, headers: { Authorization: 'Bearer not-a-token' } }), /upgrade refused: 401/);
   });
 
   test('errors as upstream words them', async () => {

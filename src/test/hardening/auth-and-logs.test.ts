@@ -83,7 +83,10 @@ describe('authentication failures, audit and logs', () => {
 
   before(async () => {
     writeFileSync(join(dir, 'policy.yaml'), POLICY);
+    // AlwaysAllow, not the default Node,RBAC: what is tested is who gets a 401, and anonymous is
+    // off in that mode (as upstream), so a request without credentials is refused too.
     c = await startTestCluster({
+      authorizationMode: 'AlwaysAllow',
       tokenAuthFile: `${STATIC_TOKEN},alice,uid-alice,"dev"\n`,
       controlPlane: { log: (l) => lines.push(l), accessLog: true, auditPolicyFile: join(dir, 'policy.yaml'), auditLog: { path: auditPath } },
     });

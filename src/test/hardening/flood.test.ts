@@ -54,6 +54,10 @@ describe('in-flight limits and the request deadline', () => {
       tokenAuthFile: 'flood-token,flooder,uid-flooder,"team"\n',
       controlPlane: { inFlightLimits: { readOnly: LIMIT, mutating: LIMIT }, requestTimeoutMs: 20_000, disableControllers: true, disableScheduler: true },
     });
+    // A user of the default policy, not system:masters (which the in-flight limits exempt).
+    // (No controllers run here, so no aggregated role like edit has rules: a role of its own.)
+    assert.equal((await c.kubectl(['create', 'clusterrole', 'flooder', '--verb=*', '--resource=configmaps,namespaces'])).code, 0);
+    assert.equal((await c.kubectl(['create', 'clusterrolebinding', 'flooder', '--clusterrole=flooder', '--user=flooder'])).code, 0);
   });
   after(async () => {
     for (const s of sessions) s.destroy();
@@ -127,6 +131,10 @@ describe('the request deadline', () => {
       tokenAuthFile: 'slow-token,slowpoke,uid-slow\n',
       controlPlane: { requestTimeoutMs: 3000, minRequestTimeoutSeconds: 2, inFlightLimits: { readOnly: 400, mutating: 1 }, disableControllers: true, disableScheduler: true },
     });
+    // A user of the default policy, not system:masters (which the in-flight limits exempt).
+    // (No controllers run here, so no aggregated role like edit has rules: a role of its own.)
+    assert.equal((await c.kubectl(['create', 'clusterrole', 'slowpoke', '--verb=*', '--resource=configmaps,namespaces'])).code, 0);
+    assert.equal((await c.kubectl(['create', 'clusterrolebinding', 'slowpoke', '--clusterrole=slowpoke', '--user=slowpoke'])).code, 0);
   });
   after(() => c?.stop());
 

@@ -46,9 +46,15 @@ describe('service-account token Secrets', () => {
     assert.match(described.stdout, /token:\s+\S+/);
 
     const token = decode('token');
+    // The account may read pods only once RBAC says so (the default Node,RBAC).
+    const denied = await c.http('GET', '/api/v1/namespaces/default/pods', undefined, { Authorization: `Bearer ${token}` });
+    assert.equal(denied.status, 403, denied.body);
+    assert.equal((await c.kubectl(['create', 'rolebinding', 'build-robot-view', '--clusterrole=view', '--serviceaccount=default:build-robot'])).code, 0);
     const asRobot = { Authorization: `Bearer ${token}` };
-    const pods = await c.http('GET', '/api/v1/namespaces/default/pods', undefined, asRobot);
-    assert.equal(pods.status, 200, pods.body);
+    const pods = await eventually(async () => {
+      const r = await c.http('GET', '/api/v1/namespaces/default/pods', undefined, asRobot);
+      return r.status === 200 ? r : undefined;
+    }, 5_000);
     assert.equal(pods.json().kind, 'PodList');
     const viaKubectl = await c.kubectl(['get', 'pods', '--token', token]);
     assert.equal(viaKubectl.code, 0, viaKubectl.stderr);
