@@ -16,6 +16,8 @@ import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, a
 import { bootstrapKubernetesService, bootstrapNamespaces, bootstrapPriorityClasses } from './bootstrap.js';
 import { bootstrapRbac } from './bootstrap-rbac.js';
 import { ANONYMOUS_USER } from './auth/anonymous.js';
+import { BootstrapTokenAuthenticator } from './auth/bootstrap-token.js';
+import { watchCacheGetter } from './auth/cache-getter.js';
 import { bearerToken, type UserInfo } from './auth/token.js';
 import { tlsSocketOf, X509Authenticator } from './auth/x509.js';
 import { attributesFor, authorizationInfo } from './authz/attributes.js';
@@ -158,7 +160,9 @@ export class ApiServer {
     this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds };
     const given = asTokenAuthenticator(opts.authenticator);
     if (opts.serviceAccountTokens) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountTokens, this.registry, this.cache, clock);
-    this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, this.serviceAccountTokens.authenticator] : [given]);
+    // Bootstrap tokens are on, as kubeadm and k3s turn on --enable-bootstrap-token-auth.
+    const bootstrapTokens = new BootstrapTokenAuthenticator(watchCacheGetter(this.registry, this.cache).secret, clock);
+    this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, bootstrapTokens, this.serviceAccountTokens.authenticator] : [given, bootstrapTokens]);
     this.registry.serve(
       servingProvider(this.ctx, {
         tokenRequests: this.serviceAccountTokens?.requestPolicy,
