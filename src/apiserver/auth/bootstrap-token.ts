@@ -4,9 +4,8 @@
 // is not expired and allows authentication. The user is system:bootstrap:<id> in
 // system:bootstrappers and the Secret's extra groups. Every way a token can fail is "no opinion",
 // as upstream: the request is then refused by the union (401), never anonymous.
-import { timingSafeEqual } from 'node:crypto';
 import type { KubeObject } from '../../api/meta/types.js';
-import { bearerToken, type TokenAuthenticator, type TokenResult, type UserInfo } from './token.js';
+import { bearerToken, constantTimeEqual, type TokenAuthenticator, type TokenResult, type UserInfo } from './token.js';
 
 export const BOOTSTRAP_TOKEN_SECRET_TYPE = 'bootstrap.kubernetes.io/token';
 export const BOOTSTRAP_TOKEN_SECRET_PREFIX = 'bootstrap-token-';
@@ -27,12 +26,6 @@ const field = (s: TokenSecret, key: string): string | undefined => {
   return typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : undefined;
 };
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The user a valid bootstrap token stands for, or undefined (no opinion). */
 export function bootstrapTokenUser(token: string, secret: SecretGetter, now: number): UserInfo | undefined {
   const m = TOKEN.exec(token);
@@ -40,7 +33,7 @@ export function bootstrapTokenUser(token: string, secret: SecretGetter, now: num
   const [, id, tokenSecret] = m as unknown as [string, string, string];
   const s = secret('kube-system', `${BOOTSTRAP_TOKEN_SECRET_PREFIX}${id}`) as TokenSecret | undefined;
   if (!s || s.metadata.deletionTimestamp || s.type !== BOOTSTRAP_TOKEN_SECRET_TYPE) return undefined;
-  if (field(s, 'token-id') !== id || !sameSecret(field(s, 'token-secret') ?? '', tokenSecret)) return undefined;
+  if (field(s, 'token-id') !== id || !constantTimeEqual(Buffer.from(field(s, 'token-secret') ?? ''), Buffer.from(tokenSecret))) return undefined;
   const expiration = field(s, 'expiration');
   if (expiration !== undefined) {
     const at = Date.parse(expiration);

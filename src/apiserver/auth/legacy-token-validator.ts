@@ -3,8 +3,8 @@
 // carry no audience and no expiry; what keeps them revocable is the lookup: the Secret must
 // still exist, not be terminating and hold exactly this token, and the ServiceAccount must
 // still exist with the uid the token names.
-import { timingSafeEqual } from 'node:crypto';
 import type { KubeObject } from '../../api/meta/types.js';
+import { constantTimeEqual } from './token.js';
 
 export const LEGACY_ISSUER = 'kubernetes/serviceaccount';
 /** Set by upstream's legacy-token cleaner on an unused auto-generated token: it no longer authenticates. */
@@ -40,13 +40,13 @@ function splitUsername(sub: string): [string, string] | undefined {
   return parts.length === 2 && parts[0] && parts[1] ? [parts[0], parts[1]] : undefined;
 }
 
-/** The Secret's `token` key decoded; a length mismatch answers early, as Go's ConstantTimeCompare. */
+/** The Secret's `token` key decoded, compared in constant time. */
 function holdsToken(secret: KubeObject, token: string): boolean {
   const stored = (secret as { data?: Record<string, unknown> }).data?.['token'];
   if (typeof stored !== 'string') return false;
   const a = Buffer.from(stored, 'base64');
   const b = Buffer.from(token, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(a, b);
 }
 
 /** Validates a signature-checked legacy token's claims against the current objects. */

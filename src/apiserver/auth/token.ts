@@ -26,6 +26,11 @@ export interface TokenAuthenticator extends Authenticator {
   authenticateToken(token: string, audiences?: readonly string[]): TokenResult;
 }
 
+/** Equal bytes, compared in constant time; a length mismatch answers early, as Go's ConstantTimeCompare. */
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** The token of an `Authorization: Bearer …` header. */
 export function bearerToken(authorization: string | undefined): string | undefined {
   if (!authorization) return undefined;
