@@ -141,6 +141,9 @@ describe('a real node: the ingress controller', () => {
       return ready('firstservice').length === 2 && ready('secondservice').length === 1;
     }, 90_000, 250);
     await eventually(async () => (await http('bar.foo.com', '/second')).body === 'second', 20_000, 200);
+    // A new worker answering is not the old ones gone: until the reload in flight has retired
+    // them, a connection may still reach a worker of the configuration without these Ingresses.
+    await ingress.controller.synced();
   });
 
   after(async () => {
