@@ -40,6 +40,7 @@ import { Registry } from './registry/registry.js';
 import { ResourceStore } from './rest/resource-store.js';
 import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
 import { servingProvider } from './handlers/serving.js';
+import { CACERTS_PATH } from './handlers/cacerts.js';
 import { NODE_CREDENTIALS_PATH, serveNodeCredentials, type NodeCredentialIssuer } from './handlers/node-credentials.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import type { Auditor, RequestAudit } from './audit/event.js';
@@ -99,6 +100,11 @@ export interface ApiServerOptions {
   allowServiceExternalIPs?: boolean;
   /** Admission plugins that run (kube-apiserver's --enable/--disable-admission-plugins); default: upstream's default-on set. */
   admissionPlugins?: ReadonlySet<string>;
+  /**
+   * The CA bundle served at GET /cacerts to anyone, as k3s serves it: a joiner checks it against
+   * the hash in its token before it trusts the server with a credential.
+   */
+  caCertsPem?: string;
   /** Issues a joining node's own certificates (served at /v1-k8ts/node-credentials to the join token's holders). */
   nodeCredentials?: NodeCredentialIssuer;
   clock?: () => number;
@@ -301,6 +307,8 @@ export class ApiServer {
   /** `info` is read from the path as sent: below a connect subresource (`…/proxy/`) a trailing slash is meaningful. */
   private async route(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, info: RequestInfo, longRunning: boolean, audit?: RequestAudit): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    // Before authentication: a joiner has nothing to authenticate with that it would send unverified.
+    if (path === CACERTS_PATH && this.opts.caCertsPem && (req.method === 'GET' || req.method === 'HEAD')) return sendText(res, 200, this.opts.caCertsPem, 'text/plain; charset=utf-8');
     const open = this.allowAll && OPEN_PATHS.some((re) => re.test(path));
     const user = this.admit(req, url, open, info, audit);
     if (user) setRequestUser(req, user);

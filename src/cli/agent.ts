@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir } from '../cluster/control-plane.js';
+import { tokenFile } from '../cluster/credentials.js';
 import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
@@ -45,8 +46,9 @@ Flags:
       --cleanup                    Remove the service proxy's rules (both modes), the network policy table and the pod network (device, routes, masquerade table), and exit
       --kubeconfig FILE            Credentials to use (default <data-dir>/kubeconfig.yaml)
       --server URL                 API server to join, with --token (instead of a kubeconfig)
-      --token TOKEN                Join token (the server's <data-dir>/token)
-      --ca-file FILE               CA of the API server (default <data-dir>/tls/server-ca.crt when present)
+      --token TOKEN                Join token: the server's <data-dir>/token or agent-token (K10<CA hash>::…, the CA is
+                                   fetched and checked against the hash), or one from \`k8ts token create\`
+      --ca-file FILE               CA of the API server, for a token without a CA hash (default <data-dir>/tls/server-ca.crt)
       --sim-nodes N                Number of simulated nodes (default 1)
       --sim-node-prefix PREFIX     Node names are PREFIX0, PREFIX1, … (default sim-)
       --sim-first-index I          Index of the first node, for several agents (default 0)
@@ -152,11 +154,10 @@ export async function runAgent(args: string[]): Promise<number> {
   let opts;
   try {
     if (values.server) {
-      const token = values.token ?? (existsSync(join(dataDir, 'token')) ? readFileSync(join(dataDir, 'token'), 'utf8').trim() : undefined);
+      const token = values.token ?? (existsSync(tokenFile(dataDir)) ? readFileSync(tokenFile(dataDir), 'utf8').trim() : undefined);
       if (!token) throw new Error('--server needs --token');
-      const caFile = values['ca-file'] ?? join(dataDir, 'tls', 'server-ca.crt');
-      if (!existsSync(caFile)) throw new Error(`no CA for ${values.server}: give --ca-file`);
-      const bootstrap = { server: values.server, token, caPem: readFileSync(caFile, 'utf8') };
+      const { joinBootstrap } = await import('../cluster/join-bootstrap.js');
+      const bootstrap = await joinBootstrap({ server: values.server, token, caFile: values['ca-file'], dataDir });
       if (runtime === 'containerd') {
         // The join token only buys the node its own credentials; everything after runs under them.
         const { nodeClients } = await import('../cluster/node-join.js');

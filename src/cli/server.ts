@@ -1,7 +1,6 @@
 // `k8ts server`: the control plane in one process, until SIGINT/SIGTERM.
 import { join } from 'node:path';
 import { defaultDataDir, startControlPlane } from '../cluster/control-plane.js';
-import { joinToken } from '../cluster/credentials.js';
 import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
@@ -20,7 +19,9 @@ Flags:
       --bind-address ADDR          Address the API server listens on (default 0.0.0.0)
       --write-kubeconfig FILE      Where to write the admin kubeconfig (default <data-dir>/kubeconfig.yaml)
       --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db) or memory://
-      --token TOKEN                Shared secret node agents join with (generated into <data-dir>/token when absent)
+      --token TOKEN                The server token, a secret or a full K10… token (generated when absent); the full token,
+                                   with the CA's hash, is written to <data-dir>/token for agents to join with
+      --agent-token TOKEN          A token for agents only (servers don't accept it); the full one goes to <data-dir>/agent-token
       --disable-agent              Run the control plane only, without the node agent
       --cluster-cidr CIDR          Range node pod CIDRs are allocated from (default 10.244.0.0/16)
       --service-cidr CIDR          Range ClusterIPs are allocated from (default 10.96.0.0/12)
@@ -83,6 +84,7 @@ export async function runServer(args: string[]): Promise<number> {
       'write-kubeconfig': { type: 'string' },
       'datastore-endpoint': { type: 'string' },
       token: { type: 'string' },
+      'agent-token': { type: 'string' },
       'disable-agent': { type: 'boolean' },
       'cluster-cidr': { type: 'string' },
       'service-cidr': { type: 'string' },
@@ -193,6 +195,7 @@ export async function runServer(args: string[]): Promise<number> {
     datastoreEndpoint: values['datastore-endpoint'],
     writeKubeconfig: values['write-kubeconfig'],
     token: values.token,
+    agentToken: values['agent-token'],
     disableScheduler: values['disable-scheduler'],
     scheduler,
     disableControllers: values['disable-controller-manager'],

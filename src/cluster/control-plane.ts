@@ -17,7 +17,7 @@ import type { ControllerManagerOptions } from '../controllers/manager.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import { openStore, startCompactor } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
-import { adminToken, joinToken } from './credentials.js';
+import { adminToken, agentTokenSecret, serverTokenSecret, writeJoinTokens } from './credentials.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureServerPki } from './pki.js';
 import { Auditor } from '../apiserver/audit/event.js';
@@ -36,7 +36,10 @@ export interface ControlPlaneOptions {
   bindAddress?: string;
   datastoreEndpoint?: string;
   writeKubeconfig?: string;
+  /** The server token (k3s's --token): a bare secret or a full K10… token; agents may join with it. */
   token?: string;
+  /** A token agents join with that servers don't accept (k3s's --agent-token). */
+  agentToken?: string;
   log?: (line: string) => void;
   /** Log every request (debugging). */
   accessLog?: boolean;
@@ -176,7 +179,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', hostname()];
   const pki = await ensureServerPki(o.dataDir, dns, ips);
   const token = adminToken(o.dataDir);
-  const nodeJoinToken = joinToken(o.dataDir, o.token);
+  const serverSecret = serverTokenSecret(o.dataDir, o.token);
+  const agentSecret = agentTokenSecret(o.dataDir, o.agentToken);
+  writeJoinTokens(o.dataDir, pki.ca.cert, serverSecret, agentSecret);
 
   // One key: the API server signs TokenRequests and verifies with it, the controller manager signs token Secrets.
   const serviceAccountKeyFile = join(o.dataDir, 'tls', 'service-account.key');
@@ -186,8 +191,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const { store, reload: encryptionReload } = await openEncryptedStore(o, kinds);
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
-  // The join token only trades itself for a node's own credentials (/v1-k8ts/node-credentials).
-  authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
+  // The join tokens only trade themselves for a node's own credentials (/v1-k8ts/node-credentials).
+  for (const secret of [serverSecret, agentSecret]) if (secret) authenticator.add(secret, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
   const nodeCredentials: NodeCredentialIssuer = {
     async node(nodeName: string): Promise<NodeCredentials> {
       const [kubelet, proxy, dns, controller] = await Promise.all([nodeIdentity(nodeName), KUBE_PROXY, CLUSTER_DNS, K8TS_CONTROLLER].map((id) => issueClientCert(pki.ca, id)));
@@ -208,6 +213,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     authenticator,
     tls: { key: pki.serving.key, cert: pki.serving.cert },
     clientCaPem: pki.ca.cert,
+    caCertsPem: pki.ca.cert,
     nodeCredentials,
     host: bind,
     port: o.port ?? 6443,

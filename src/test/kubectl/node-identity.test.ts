@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { renderKubeconfig } from '../../cluster/kubeconfig.js';
 import { createCa, issueCert } from '../../util/pki.js';
 import type { KeyPair } from '../../util/key-pair.js';
+import { parseJoinToken } from '../../cluster/join-token.js';
 import { eventually, startTestCluster, type TestCluster } from '../harness.js';
 
 describe('identities under Node,RBAC', () => {
@@ -26,7 +27,7 @@ describe('identities under Node,RBAC', () => {
 
   before(async () => {
     c = await startTestCluster({ authorizationMode: 'Node,RBAC', simNodes: 1 });
-    const joinToken = readFileSync(join(c.dataDir, 'token'), 'utf8').trim();
+    const joinToken = parseJoinToken(readFileSync(join(c.dataDir, 'token'), 'utf8')).bearer;
     const r = await c.http('POST', '/v1-k8ts/node-credentials', { nodeName }, { Authorization: `Bearer ${joinToken}` });
     assert.equal(r.status, 200, r.body);
     node = r.json().kubelet;
@@ -68,7 +69,7 @@ describe('identities under Node,RBAC', () => {
   });
 
   it('gives the join token nothing but the exchange for node credentials', async () => {
-    const joinToken = readFileSync(join(c.dataDir, 'token'), 'utf8').trim();
+    const joinToken = parseJoinToken(readFileSync(join(c.dataDir, 'token'), 'utf8')).bearer;
     const r = await c.kubectl(['get', 'pods', '--token', joinToken]);
     assert.match(r.stderr, /User "system:node-bootstrap" cannot list resource "pods"/);
     const bad = await c.http('POST', '/v1-k8ts/node-credentials', { nodeName: 'Not_A_Name' }, { Authorization: `Bearer ${joinToken}` });
