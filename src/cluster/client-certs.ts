@@ -5,7 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientConfig } from '../client/kubeconfig.js';
-import { expiresWithin, readKeyPair, RENEW_BEFORE_MS, writeKeyPair, type KeyPair } from '../util/key-pair.js';
+import { expiresWithin, readKeyPair, writeKeyPair, type KeyPair } from '../util/key-pair.js';
+import { SERVER_CERT_RENEW_BEFORE_MS } from './pki.js';
 import { issueCert, subjectNames } from '../util/pki.js';
 import { writeKubeconfig } from './kubeconfig.js';
 
@@ -38,7 +39,7 @@ function fits(pair: KeyPair, ca: KeyPair, id: ClientIdentity): boolean {
   try {
     const { commonName, organizations } = subjectNames(pair.cert);
     const same = commonName === id.user && organizations.join('\n') === (id.groups ?? []).join('\n');
-    return same && new X509Certificate(pair.cert).checkIssued(new X509Certificate(ca.cert)) && !expiresWithin(pair.cert, RENEW_BEFORE_MS);
+    return same && new X509Certificate(pair.cert).checkIssued(new X509Certificate(ca.cert)) && !expiresWithin(pair.cert, SERVER_CERT_RENEW_BEFORE_MS);
   } catch {
     return false;
   }

@@ -2,7 +2,7 @@
 // the data dir.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expiresWithin, readKeyPair, RENEW_BEFORE_MS, writeKeyPair, type KeyPair } from '../util/key-pair.js';
+import { expiresWithin, readKeyPair, writeKeyPair, type KeyPair } from '../util/key-pair.js';
 import { createCa, issueCert, subjectAltNames } from '../util/pki.js';
 
 export interface ServerPki {
@@ -10,12 +10,15 @@ export interface ServerPki {
   serving: KeyPair;
 }
 
+/** k3s renews its server certificates at start when they expire within 90 days (the CA lasts 10 years). */
+export const SERVER_CERT_RENEW_BEFORE_MS = 90 * 24 * 3600 * 1000;
+
 const readPair = (dir: string, base: string): KeyPair | undefined => readKeyPair(join(dir, `${base}.crt`), join(dir, `${base}.key`));
 const writePair = (dir: string, base: string, pair: KeyPair): void => writeKeyPair(join(dir, `${base}.crt`), join(dir, `${base}.key`), pair);
 
 /**
  * Load or create the CA and serving certificate under `<dataDir>/tls`. The serving certificate
- * is reissued when it no longer covers the wanted names or nears expiry; the CA is kept.
+ * is reissued when it no longer covers the wanted names or expires within 90 days; the CA is kept.
  */
 export async function ensureServerPki(dataDir: string, dnsNames: readonly string[], ips: readonly string[]): Promise<ServerPki> {
   const dir = join(dataDir, 'tls');
@@ -28,7 +31,7 @@ export async function ensureServerPki(dataDir: string, dnsNames: readonly string
   let serving = readPair(dir, 'serving-kube-apiserver');
   const covers = (p: KeyPair) => {
     const san = subjectAltNames(p.cert);
-    return dnsNames.every((d) => san.dns.includes(d)) && ips.every((i) => san.ips.includes(i)) && !expiresWithin(p.cert, RENEW_BEFORE_MS);
+    return dnsNames.every((d) => san.dns.includes(d)) && ips.every((i) => san.ips.includes(i)) && !expiresWithin(p.cert, SERVER_CERT_RENEW_BEFORE_MS);
   };
   if (!serving || !covers(serving)) {
     serving = await issueCert(ca, { commonName: 'kube-apiserver', dnsNames, ips, usage: 'server' });
