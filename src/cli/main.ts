@@ -5,6 +5,9 @@
 const USAGE = `k8ts - Kubernetes, written in TypeScript
 
 Usage:
+  k8ts up [flags]        Start a local cluster in the background (server and this machine's node) and wait for it
+  k8ts down [--purge]    Stop it (and its pods); --purge also removes its state and network
+  k8ts status            Show whether it runs
   k8ts server [flags]    Run the control plane (API server, storage; node agent when available)
   k8ts agent [flags]     Run a node agent (--runtime sim: simulated nodes)
   k8ts scheduler [flags] Run the scheduler against an API server
@@ -14,6 +17,8 @@ Usage:
   k8ts proxy [flags]     Run a node's service proxy (nftables or iptables; --cleanup removes its rules)
   k8ts image import FILE... | ls
                          Load image tarballs into the node's containerd; list its images
+  k8ts token create | list | delete | generate
+                         Manage the bootstrap tokens nodes join with
   k8ts secrets-encrypt status | rotate-keys
                          Show or rotate the key Secrets are encrypted with at rest
   k8ts help              Show this help
@@ -24,6 +29,12 @@ Run 'k8ts <command> --help' for the flags of a command.
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
+    case 'up':
+      return (await import('./up.js')).runUp(rest);
+    case 'down':
+      return (await import('./up.js')).runDown(rest);
+    case 'status':
+      return (await import('./up.js')).runStatus(rest);
     case 'server':
       return (await import('./server.js')).runServer(rest);
     case 'agent':
@@ -38,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./proxy.js')).runProxyCommand(rest);
     case 'image':
       return (await import('./image.js')).runImage(rest);
+    case 'token':
+      return (await import('./token.js')).runToken(rest);
     case 'secrets-encrypt':
       return (await import('./secrets-encrypt.js')).runSecretsEncrypt(rest);
     case undefined:
