@@ -2,13 +2,9 @@
 // kube-scheduler and kube-controller-manager do with --leader-elect.
 import { hostname } from 'node:os';
 import type { ClientConfig } from '../client/kubeconfig.js';
-import { runLeaderElection } from '../client/leader-election.js';
+import { runWhileLeading, type Running } from '../client/leader-election.js';
 import { RestClient } from '../client/rest.js';
 import { log } from './flags.js';
-
-export interface Running {
-  stop(): void | Promise<void>;
-}
 
 /** Run `start` until the returned stop is called; with a lock name, only while leading. */
 export function runMaybeElected(config: ClientConfig, lock: string | undefined, what: string, start: () => Running): { stop(): Promise<void> } {
@@ -17,28 +13,5 @@ export function runMaybeElected(config: ClientConfig, lock: string | undefined, 
     return { stop: async () => void (await running.stop()) };
   }
   const client = new RestClient(config, `k8ts-${lock}-leader-election`);
-  const identity = `${hostname()}_${process.pid}`;
-  let running: Running | undefined;
-  const election = runLeaderElection(
-    client,
-    { namespace: 'kube-system', name: lock, identity },
-    {
-      onStartedLeading: () => {
-        log(`leader election: ${identity} became the leader; starting ${what}`);
-        running = start();
-      },
-      onStoppedLeading: () => {
-        log(`leader election: lost the lease; stopping ${what}`);
-        void running?.stop();
-        running = undefined;
-      },
-    },
-  );
-  return {
-    async stop() {
-      await election.stop();
-      await running?.stop();
-      client.close();
-    },
-  };
+  return runWhileLeading(client, { namespace: 'kube-system', name: lock, identity: `${hostname()}_${process.pid}` }, what, start, log);
 }

@@ -123,3 +123,37 @@ export function runLeaderElection(client: RestClient, cfg: LeaderElectionConfig,
     },
   };
 }
+
+export interface Running {
+  stop(): void | Promise<void>;
+}
+
+/**
+ * Runs `start` only while holding the lease, as kube-scheduler and kube-controller-manager run
+ * with --leader-elect: started on winning it, stopped on losing it (and started again on winning
+ * it back). The client is the election's own, closed by stop().
+ */
+export function runWhileLeading(client: RestClient, cfg: LeaderElectionConfig, what: string, start: () => Running, log: (line: string) => void): { stop(): Promise<void> } {
+  let running: Running | undefined;
+  let stopping: Promise<void> = Promise.resolve();
+  const election = runLeaderElection(client, cfg, {
+    onStartedLeading: () => {
+      log(`leader election: ${cfg.identity} holds ${cfg.namespace}/${cfg.name}; starting ${what}`);
+      running = start();
+    },
+    onStoppedLeading: () => {
+      log(`leader election: ${cfg.identity} lost ${cfg.namespace}/${cfg.name}; stopping ${what}`);
+      const r = running;
+      running = undefined;
+      stopping = Promise.resolve(r?.stop()).catch(() => undefined);
+    },
+  });
+  return {
+    async stop() {
+      await election.stop();
+      await stopping;
+      await running?.stop();
+      client.close();
+    },
+  };
+}

@@ -17,7 +17,9 @@ import type { ControllerManagerOptions } from '../controllers/manager.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import { openStore, startCompactor } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
-import { adminToken, agentTokenSecret, serverTokenSecret, writeJoinTokens } from './credentials.js';
+import { adminToken, agentTokenSecret, serverIdentity, serverTokenSecret, writeJoinTokens } from './credentials.js';
+import { runWhileLeading, type Running } from '../client/leader-election.js';
+import { RestClient } from '../client/rest.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensureServerPki } from './pki.js';
 import { Auditor } from '../apiserver/audit/event.js';
@@ -239,8 +241,24 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
   const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS), controller: await credential(K8TS_CONTROLLER) };
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true });
-  const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler(await credential(SCHEDULER), { ...o.scheduler, log: (line) => o.log?.(line) });
+  // Several servers on one datastore each run them, but only while holding their Lease; the
+  // identity is kept in the data dir, so a restarted server takes its own lease back at once.
+  const identity = serverIdentity(o.dataDir);
+  const elected = (lock: string, what: string, config: ClientConfig, start: () => Running) =>
+    runWhileLeading(new RestClient(config, `${lock}-leader-election`), { namespace: 'kube-system', name: lock, identity }, what, start, (line) => o.log?.(line));
+  let controllers: { stop(): Promise<void> } | undefined;
+  if (!o.disableControllers) {
+    const { startControllerManager } = await import('../controllers/manager.js');
+    const config = await credential(CONTROLLER_MANAGER);
+    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true };
+    controllers = elected('kube-controller-manager', 'the controllers', config, () => startControllerManager(config, (line) => o.log?.(line), options));
+  }
+  let scheduler: { stop(): Promise<void> } | undefined;
+  if (!o.disableScheduler) {
+    const { startScheduler } = await import('../scheduler/run.js');
+    const config = await credential(SCHEDULER);
+    scheduler = elected('kube-scheduler', 'the scheduler', config, () => startScheduler(config, { ...o.scheduler, log: (line) => o.log?.(line) }));
+  }
   return {
     apiServer,
     store,
@@ -254,7 +272,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     nodeCredentials,
     async stop() {
       compactor.stop();
-      controllers?.stop();
+      await controllers?.stop();
       await scheduler?.stop();
       await encryptionReload?.stop();
       await apiServer.stop();

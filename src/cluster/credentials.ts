@@ -1,7 +1,8 @@
 // Secrets kept in the data dir: the admin bearer token, and the join tokens' secrets with the
 // full tokens (K10<CA hash>::…) written beside them for users to copy, as k3s writes
 // server/token and server/agent-token.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { formatJoinToken, parseJoinToken } from './join-token.js';
@@ -64,4 +65,13 @@ export function agentTokenSecret(dataDir: string, given?: string): string | unde
 export function writeJoinTokens(dataDir: string, caPem: string, server: string, agent?: string): void {
   writeSecret(tokenFile(dataDir), formatJoinToken(caPem, `server:${server}`));
   if (agent) writeSecret(agentTokenFile(dataDir), formatJoinToken(caPem, `node:${agent}`));
+}
+
+/**
+ * This server's name in leader election (`<host>_<uuid>`, as upstream's components name
+ * themselves), kept in the data dir so that a restart renews its own lease instead of waiting
+ * out the previous process's.
+ */
+export function serverIdentity(dataDir: string): string {
+  return `${hostname()}_${loadOrCreate(join(dataDir, 'cred', 'server-id'), () => randomUUID())}`;
 }
