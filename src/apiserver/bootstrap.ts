@@ -1,7 +1,6 @@
 // What the API server writes for itself at start-up, as upstream's bootstrap controllers: the
-// system namespaces, and the `kubernetes` service (at the first service IP) with endpoints
-// pointing at this server: an Endpoints object (skip-mirror) and the EndpointSlice beside it, as
-// upstream's endpoint reconciler writes both (EndpointsAdapter), so service proxies reach it.
+// system namespaces, the system PriorityClasses, and the `kubernetes` service at the first service
+// IP (its endpoints are the endpoint reconciler's: every live server's address).
 import { SYSTEM_PRIORITY_CLASSES } from '../api/scheduling/v1/types.js';
 import { ApiError } from './errors.js';
 import { SYSTEM_NAMESPACES } from './admission/namespace-lifecycle.js';
@@ -43,15 +42,11 @@ export interface KubernetesService {
   clusterIP: string;
   /** The port this server listens on. */
   port: number;
-  /** Where other hosts reach it; without a routable address the service has no endpoints. */
-  advertiseAddress?: string;
 }
 
 export async function bootstrapKubernetesService(registry: Registry, resources: ResourceStore, k: KubernetesService): Promise<void> {
   const services = registry.lookup('', 'v1', 'services');
-  const endpoints = registry.lookup('', 'v1', 'endpoints');
-  const slices = registry.lookup('discovery.k8s.io', 'v1', 'endpointslices');
-  if (!services || !endpoints) return;
+  if (!services) return;
   const service = {
     apiVersion: 'v1',
     kind: 'Service',
@@ -59,19 +54,4 @@ export async function bootstrapKubernetesService(registry: Registry, resources: 
     spec: { type: 'ClusterIP', clusterIP: k.clusterIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: k.port }], sessionAffinity: 'None' },
   };
   await createIfAbsent(() => resources.create(services, service, OWN));
-  // Endpoints may not point at loopback.
-  if (!k.advertiseAddress) return;
-  const subsets = [{ addresses: [{ ip: k.advertiseAddress }], ports: [{ name: 'https', port: k.port, protocol: 'TCP' }] }];
-  const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets };
-  if (!(await createIfAbsent(() => resources.create(endpoints, ep, OWN)))) {
-    await resources.update(endpoints, 'default', 'kubernetes', (cur) => ({ ...cur, subsets }), OWN);
-  }
-  if (!slices) return;
-  // Upstream's endpointSliceFromEndpoints: same name, the service-name label, no managed-by.
-  const ip = k.advertiseAddress;
-  const body = { addressType: ip.includes(':') ? 'IPv6' : 'IPv4', endpoints: [{ addresses: [ip], conditions: { ready: true } }], ports: [{ name: 'https', port: k.port, protocol: 'TCP' }] };
-  const slice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } }, ...body };
-  if (!(await createIfAbsent(() => resources.create(slices, slice, OWN)))) {
-    await resources.update(slices, 'default', 'kubernetes', (cur) => ({ ...cur, ...body }), OWN);
-  }
 }

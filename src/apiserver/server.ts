@@ -41,6 +41,7 @@ import { ResourceStore } from './rest/resource-store.js';
 import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
 import { servingProvider } from './handlers/serving.js';
 import { CACERTS_PATH } from './handlers/cacerts.js';
+import { EndpointReconciler } from './endpoint-reconciler.js';
 import { NODE_CREDENTIALS_PATH, serveNodeCredentials, type NodeCredentialIssuer } from './handlers/node-credentials.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import type { Auditor, RequestAudit } from './audit/event.js';
@@ -134,6 +135,7 @@ export class ApiServer {
   private ready = false;
   private readonly ctx: ApiContext;
   private readonly kubelet: KubeletProxy;
+  private endpoints?: EndpointReconciler;
   private readonly allocator?: ServiceAllocator;
   /** The configured authenticator and, when enabled, the service-account token one. */
   private readonly authenticator: TokenAuthenticator;
@@ -201,7 +203,12 @@ export class ApiServer {
     });
     this.port = (server.address() as AddressInfo).port;
     try {
-      if (this.allocator) await bootstrapKubernetesService(this.registry, this.resources, { clusterIP: this.allocator.apiServerServiceIP, port: this.port, advertiseAddress: this.opts.advertiseAddress });
+      if (this.allocator) await bootstrapKubernetesService(this.registry, this.resources, { clusterIP: this.allocator.apiServerServiceIP, port: this.port });
+      // Endpoints may not point at loopback: without a routable address the service has none.
+      if (this.allocator && this.opts.advertiseAddress) {
+        this.endpoints = new EndpointReconciler(this.registry, this.resources, { ip: this.opts.advertiseAddress, port: this.port, log: this.opts.log });
+        await this.endpoints.start();
+      }
     } catch (err) {
       await this.stop();
       throw err;
@@ -212,6 +219,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    await this.endpoints?.stop();
     this.cache.stop();
     const server = this.server;
     if (!server) return;
