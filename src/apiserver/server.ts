@@ -41,6 +41,7 @@ import { ResourceStore } from './rest/resource-store.js';
 import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './handlers/service-account-tokens.js';
 import { servingProvider } from './handlers/serving.js';
 import { CACERTS_PATH } from './handlers/cacerts.js';
+import { SERVER_BOOTSTRAP_PATH, serveServerBootstrap, type ServerBootstrapSource } from './handlers/server-bootstrap.js';
 import { EndpointReconciler } from './endpoint-reconciler.js';
 import { NODE_CREDENTIALS_PATH, serveNodeCredentials, type NodeCredentialIssuer } from './handlers/node-credentials.js';
 import { WatchCache } from './watchcache/watch-cache.js';
@@ -106,6 +107,8 @@ export interface ApiServerOptions {
    * the hash in its token before it trusts the server with a credential.
    */
   caCertsPem?: string;
+  /** The cluster's secrets for a joining server (served at /v1-k8ts/server-bootstrap to the server token's holders). */
+  serverBootstrap?: ServerBootstrapSource;
   /** Issues a joining node's own certificates (served at /v1-k8ts/node-credentials to the join token's holders). */
   nodeCredentials?: NodeCredentialIssuer;
   clock?: () => number;
@@ -403,6 +406,12 @@ export class ApiServer {
       matches: (path) => !!this.opts.nodeCredentials && path === NODE_CREDENTIALS_PATH,
       anyMethod: true,
       serve: (_p, req, res) => serveNodeCredentials(this.opts.nodeCredentials!, req, res),
+    },
+    {
+      paths: () => [],
+      matches: (path) => !!this.opts.serverBootstrap && path === SERVER_BOOTSTRAP_PATH,
+      anyMethod: true,
+      serve: (_p, req, res) => serveServerBootstrap(this.opts.serverBootstrap!, req, res),
     },
     { paths: () => ['/openapi/v2', '/openapi/v3'], matches: (path) => path.startsWith('/openapi/'), serve: (path, req, res) => serveOpenApi(this.registry, path, req, res) },
     { paths: () => [], matches: (path) => path === '/', serve: (_p, _req, res) => sendJson(res, 200, { paths: this.rootPaths() }) },

@@ -29,6 +29,7 @@ import type { InFlightLimits } from '../apiserver/filters/inflight.js';
 import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
 import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, nodeIdentity, SCHEDULER, SIM_AGENT } from './client-certs.js';
 import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handlers/node-credentials.js';
+import { SERVERS_GROUP } from '../apiserver/handlers/server-bootstrap.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import type { KeyPair } from '../util/key-pair.js';
 
@@ -194,7 +195,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const authenticator = new StaticTokenAuthenticator();
   authenticator.add(token, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   // The join tokens only trade themselves for a node's own credentials (/v1-k8ts/node-credentials).
-  for (const secret of [serverSecret, agentSecret]) if (secret) authenticator.add(secret, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
+  // The server token joins agents and servers; the agent token only agents.
+  authenticator.add(serverSecret, { name: 'system:k8ts:server-token', groups: [SERVERS_GROUP, 'system:bootstrappers', 'system:authenticated'] });
+  if (agentSecret) authenticator.add(agentSecret, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
   const nodeCredentials: NodeCredentialIssuer = {
     async node(nodeName: string): Promise<NodeCredentials> {
       const [kubelet, proxy, dns, controller] = await Promise.all([nodeIdentity(nodeName), KUBE_PROXY, CLUSTER_DNS, K8TS_CONTROLLER].map((id) => issueClientCert(pki.ca, id)));

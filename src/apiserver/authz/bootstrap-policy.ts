@@ -121,6 +121,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   ]),
   // k8ts's join endpoint (cluster credentials for a joining node), what bootstrap-token holders may call.
   role('system:k8ts:node-credentials', [urls(['post'], ['/v1-k8ts/node-credentials'])]),
+  // A joining server's fetch of the cluster's secrets: the server token's holders only.
+  role('system:k8ts:server-bootstrap', [urls(['post'], ['/v1-k8ts/server-bootstrap'])]),
   // The cluster DNS (k3s's CoreDNS role, plus publishing its own Service and EndpointSlices).
   role('system:k8ts:dns', [
     r(['list', 'watch'], [''], ['services', 'endpoints', 'namespaces']),
@@ -182,6 +184,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy')]),
   binding('system:k8ts:kube-scheduler', 'system:k8ts:kube-scheduler', [user('system:kube-scheduler')]),
   binding('system:k8ts:node-credentials', 'system:k8ts:node-credentials', [group('system:bootstrappers')]),
+  binding('system:k8ts:server-bootstrap', 'system:k8ts:server-bootstrap', [group('k8ts:servers')]),
   binding('system:k8ts:dns', 'system:k8ts:dns', [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }]),
   binding('system:k8ts-controller', 'system:k8ts-controller', [user('system:k8ts-controller')]),
   binding('system:k8ts:sim-agent', 'system:k8ts:sim-agent', [user('system:k8ts:sim-agent')]),

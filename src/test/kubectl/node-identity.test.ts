@@ -71,7 +71,7 @@ describe('identities under Node,RBAC', () => {
   it('gives the join token nothing but the exchange for node credentials', async () => {
     const joinToken = parseJoinToken(readFileSync(join(c.dataDir, 'token'), 'utf8')).bearer;
     const r = await c.kubectl(['get', 'pods', '--token', joinToken]);
-    assert.match(r.stderr, /User "system:node-bootstrap" cannot list resource "pods"/);
+    assert.match(r.stderr, /User "system:k8ts:server-token" cannot list resource "pods"/);
     const bad = await c.http('POST', '/v1-k8ts/node-credentials', { nodeName: 'Not_A_Name' }, { Authorization: `Bearer ${joinToken}` });
     assert.equal(bad.status, 400);
     const anonymous = await c.http('POST', '/v1-k8ts/node-credentials', { nodeName: 'x' }, { Authorization: '' });
