@@ -35,6 +35,9 @@ export const MONITORED: GroupVersionResource[] = [
   gvr('batch', 'v1', 'cronjobs'),
   gvr('discovery.k8s.io', 'v1', 'endpointslices'),
   gvr('policy', 'v1', 'poddisruptionbudgets'),
+  // Nodes own their kube-node-lease Leases (and mirror pods): `kubectl delete node` takes them along.
+  gvr('', 'v1', 'nodes'),
+  gvr('coordination.k8s.io', 'v1', 'leases'),
 ];
 
 /** Kind names of the monitored resources (for owner references, which name kinds). */
@@ -56,6 +59,8 @@ const KINDS: Record<string, string> = {
   cronjobs: 'CronJob',
   endpointslices: 'EndpointSlice',
   poddisruptionbudgets: 'PodDisruptionBudget',
+  nodes: 'Node',
+  leases: 'Lease',
 };
 const kindOfResource = (resource: string): string | undefined => KINDS[resource];
 
@@ -130,7 +135,7 @@ export class GarbageCollector extends QueueController {
       this.monitors.set(id, { resource: r, informer });
       informer.addHandlers({
         add: (o) => this.observe(id, o),
-        update: (_old, o) => this.observe(id, o),
+        update: (old, o) => this.observe(id, o, old),
         delete: (o) => this.observeDeleted(id, o),
       });
       // Informers the factory already started keep running; new ones start here.
@@ -138,9 +143,12 @@ export class GarbageCollector extends QueueController {
     }
   }
 
-  private observe(id: string, o: KubeObject): void {
+  private observe(id: string, o: KubeObject, old?: KubeObject): void {
     const m = o.metadata;
-    if (m.ownerReferences?.length) this.queue.add(`${id}|${keyOf(o)}`);
+    // As upstream's graph builder, an update matters when the references changed or a deletion
+    // began: a node's lease renewed every 10 s is not a change to the graph.
+    const refsChanged = !old || JSON.stringify(old.metadata.ownerReferences ?? []) !== JSON.stringify(m.ownerReferences ?? []);
+    if (m.ownerReferences?.length && (refsChanged || m.deletionTimestamp)) this.queue.add(`${id}|${keyOf(o)}`);
     if (m.deletionTimestamp && (m.finalizers?.includes(FOREGROUND_FINALIZER) || m.finalizers?.includes(ORPHAN_FINALIZER))) this.queue.add(`${id}|${keyOf(o)}`);
     // A dependent that changed may unblock a foreground owner.
     if (m.deletionTimestamp) this.enqueueOwners(o);
