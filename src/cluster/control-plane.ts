@@ -50,6 +50,8 @@ export interface ControlPlaneOptions {
   defaultTolerationSeconds?: DefaultTolerationOptions;
   /** Node lifecycle controller timings (--node-monitor-grace-period and friends). */
   nodeLifecycle?: ControllerManagerOptions['nodeLifecycle'];
+  /** Pod GC timings (tests shorten the 40 s quarantine of pods on deleted nodes). */
+  podGc?: ControllerManagerOptions['podGc'];
   /** Range node pod CIDRs come from (k3s's --cluster-cidr; default 10.244.0.0/16). */
   clusterCidr?: string;
   /** Kinds served beside the built-in ones, each one more registry entry. */
@@ -233,7 +235,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
   const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS), controller: await credential(K8TS_CONTROLLER) };
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true });
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true });
   const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler(await credential(SCHEDULER), { ...o.scheduler, log: (line) => o.log?.(line) });
   return {
     apiServer,
