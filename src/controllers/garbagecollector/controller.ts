@@ -64,6 +64,13 @@ const KINDS: Record<string, string> = {
 };
 const kindOfResource = (resource: string): string | undefined => KINDS[resource];
 
+/**
+ * Narrower watches where the owned objects live in one namespace: the node leases are renewed
+ * every 10 s per node, and the node lifecycle controller's informer over kube-node-lease is
+ * shared rather than a second watch of every lease opened.
+ */
+const MONITOR_OPTIONS: Record<string, { namespace: string }> = { 'coordination.k8s.io/v1/leases': { namespace: 'kube-node-lease' } };
+
 const resId = (r: GroupVersionResource): string => `${r.group}/${r.version}/${r.resource}`;
 export interface GarbageCollectorOptions extends Omit<ControllerOptions, 'clock'> {
   /** Re-check a foreground owner whose blocking dependents are still there this often. */
@@ -128,7 +135,7 @@ export class GarbageCollector extends QueueController {
     if (!served) return;
     for (const r of MONITORED) {
       if (!served.has(resId(r))) continue;
-      const informer = this.cache(this.factory.informerFor(r));
+      const informer = this.cache(this.factory.informerFor(r, MONITOR_OPTIONS[resId(r)] ?? {}));
       informer.addIndex(OWNER_INDEX);
       informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
       const id = resId(r);
