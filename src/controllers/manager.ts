@@ -17,7 +17,7 @@ import { TtlAfterFinishedController } from './job/ttl-controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { NodeIpamController, type NodeIpamOptions } from './nodeipam/controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
-import { PodGC } from './podgc/controller.js';
+import { PodGC, type PodGCOptions } from './podgc/controller.js';
 import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { ReplicaController } from './replicaset/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
@@ -42,6 +42,8 @@ export interface ControllerManagerOptions {
   terminatedPodGcThreshold?: number;
   /** Grace and monitor periods of the node lifecycle controller (tests shorten them). */
   nodeLifecycle?: Omit<NodeLifecycleOptions, 'log'>;
+  /** The pod GC's period and orphan quarantine (upstream's fixed 20 s and 40 s; tests shorten them). */
+  podGc?: Pick<PodGCOptions, 'periodMs' | 'quarantineMs'>;
   /** Cluster CIDR(s) the node IPAM controller cuts into per-node pod CIDRs (default 10.244.0.0/16; throws when malformed). */
   clusterCidr?: NodeIpamOptions['clusterCidr'];
   /** Prefix length of each node's IPv4 pod CIDR (default 24). */
@@ -131,7 +133,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
   }
   add(SA.endpoints, (c) => new EndpointsController(c, informers, { log }));
   add(SA.endpointSlice, (c) => new EndpointSliceController(c, informers, { log }));
-  add(SA.podGc, (c) => new PodGC(c, informers, { terminatedPodThreshold: options.terminatedPodGcThreshold, log }));
+  add(SA.podGc, (c) => new PodGC(c, informers, { ...options.podGc, terminatedPodThreshold: options.terminatedPodGcThreshold, log }));
   add(SA.disruption, (c) => new DisruptionController(c, informers, { log }));
   add(SA.daemonSet, (c) => new DaemonSetController(c, informers, { log }));
   add(SA.statefulSet, (c) => new StatefulSetController(c, informers, { log }));

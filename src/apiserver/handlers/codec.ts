@@ -115,10 +115,16 @@ export function patchObject(entry: ResourceEntry, current: KubeObject, type: Pat
   }
 }
 
+const DELETE_OPTIONS_SCHEMA = 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions';
+
 export async function decodeDeleteOptions(req: AnyRequest, query: URLSearchParams, dryRun: boolean): Promise<DeleteOptions> {
   const buf = await readBody(req);
   let body: Record<string, unknown> = {};
-  if (buf.length) {
+  if (buf.length && mediaType(req) === PROTOBUF_MEDIA_TYPE) {
+    // client-go's typed clients (kubectl drain --disable-eviction, kubectl delete through them)
+    // send their DeleteOptions as protobuf, whichever group the object is in.
+    body = decodeProtobufObject(buf, (_apiVersion, kind) => (kind === 'DeleteOptions' ? DELETE_OPTIONS_SCHEMA : undefined));
+  } else if (buf.length) {
     const v = decodeBody(buf, mediaType(req) || 'application/json');
     if (v && typeof v === 'object' && !Array.isArray(v)) body = v as Record<string, unknown>;
   }

@@ -27,6 +27,13 @@ function pod(node: string, hash: string, ready: boolean, phase = 'Running'): Pod
 }
 
 describe('daemonset plan', () => {
+  it('leaves pods bound to a deleted node to the pod GC and deletes only unscheduled ones pinned there', () => {
+    const bound = pod('gone', 'new', true);
+    const pinned: Pod = { ...pod('gone', 'new', false, 'Pending'), spec: { containers: [{ name: 'c' }], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['gone'] }] }] } } } } };
+    const plan = planDaemonSet(ds({ maxUnavailable: 1 }), nodes, [bound, pinned], 'new', T0 + 60_000);
+    assert.deepEqual(plan.remove.map((p) => p.metadata.name), [pinned.metadata.name]);
+  });
+
   it('creates on empty nodes, drops duplicates and replaces failed pods', () => {
     const a = pod('n1', 'new', true);
     const dup = pod('n1', 'new', true);

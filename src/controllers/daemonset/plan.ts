@@ -81,8 +81,10 @@ export function planDaemonSet(ds: DaemonSet, nodes: Node[], pods: Pod[], hash: s
     for (const p of live) if (!oldAndNew.includes(p)) remove.push(p);
     eligible.set(name, oldAndNew);
   }
-  // Pods pinned to nodes that no longer exist have nowhere to run.
-  for (const [n, list] of grouped) if (!nodeNames.has(n)) remove.push(...list);
+  // Pods pinned to nodes that no longer exist have nowhere to run. Only the unscheduled ones are
+  // ours to delete (upstream's getUnscheduledPodsWithoutNode): those bound to a deleted node are
+  // the pod GC's, which marks them Failed (DeletionByPodGC) and force-deletes them.
+  for (const [n, list] of grouped) if (!nodeNames.has(n)) remove.push(...list.filter((p) => !p.spec?.nodeName));
 
   if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') rollingUpdate(ds, eligible, hash, available, status.desired, createOn, remove);
 

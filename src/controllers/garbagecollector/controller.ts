@@ -35,6 +35,9 @@ export const MONITORED: GroupVersionResource[] = [
   gvr('batch', 'v1', 'cronjobs'),
   gvr('discovery.k8s.io', 'v1', 'endpointslices'),
   gvr('policy', 'v1', 'poddisruptionbudgets'),
+  // Nodes own their kube-node-lease Leases (and mirror pods): `kubectl delete node` takes them along.
+  gvr('', 'v1', 'nodes'),
+  gvr('coordination.k8s.io', 'v1', 'leases'),
 ];
 
 /** Kind names of the monitored resources (for owner references, which name kinds). */
@@ -56,8 +59,17 @@ const KINDS: Record<string, string> = {
   cronjobs: 'CronJob',
   endpointslices: 'EndpointSlice',
   poddisruptionbudgets: 'PodDisruptionBudget',
+  nodes: 'Node',
+  leases: 'Lease',
 };
 const kindOfResource = (resource: string): string | undefined => KINDS[resource];
+
+/**
+ * Narrower watches where the owned objects live in one namespace: the node leases are renewed
+ * every 10 s per node, and the node lifecycle controller's informer over kube-node-lease is
+ * shared rather than a second watch of every lease opened.
+ */
+const MONITOR_OPTIONS: Record<string, { namespace: string }> = { 'coordination.k8s.io/v1/leases': { namespace: 'kube-node-lease' } };
 
 const resId = (r: GroupVersionResource): string => `${r.group}/${r.version}/${r.resource}`;
 export interface GarbageCollectorOptions extends Omit<ControllerOptions, 'clock'> {
@@ -123,14 +135,14 @@ export class GarbageCollector extends QueueController {
     if (!served) return;
     for (const r of MONITORED) {
       if (!served.has(resId(r))) continue;
-      const informer = this.cache(this.factory.informerFor(r));
+      const informer = this.cache(this.factory.informerFor(r, MONITOR_OPTIONS[resId(r)] ?? {}));
       informer.addIndex(OWNER_INDEX);
       informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
       const id = resId(r);
       this.monitors.set(id, { resource: r, informer });
       informer.addHandlers({
         add: (o) => this.observe(id, o),
-        update: (_old, o) => this.observe(id, o),
+        update: (old, o) => this.observe(id, o, old),
         delete: (o) => this.observeDeleted(id, o),
       });
       // Informers the factory already started keep running; new ones start here.
@@ -138,9 +150,12 @@ export class GarbageCollector extends QueueController {
     }
   }
 
-  private observe(id: string, o: KubeObject): void {
+  private observe(id: string, o: KubeObject, old?: KubeObject): void {
     const m = o.metadata;
-    if (m.ownerReferences?.length) this.queue.add(`${id}|${keyOf(o)}`);
+    // As upstream's graph builder, an update matters when the references changed or a deletion
+    // began: a node's lease renewed every 10 s is not a change to the graph.
+    const refsChanged = !old || JSON.stringify(old.metadata.ownerReferences ?? []) !== JSON.stringify(m.ownerReferences ?? []);
+    if (m.ownerReferences?.length && (refsChanged || m.deletionTimestamp)) this.queue.add(`${id}|${keyOf(o)}`);
     if (m.deletionTimestamp && (m.finalizers?.includes(FOREGROUND_FINALIZER) || m.finalizers?.includes(ORPHAN_FINALIZER))) this.queue.add(`${id}|${keyOf(o)}`);
     // A dependent that changed may unblock a foreground owner.
     if (m.deletionTimestamp) this.enqueueOwners(o);

@@ -128,7 +128,8 @@ export class NodeLifecycleController extends Controller {
     try {
       await this.client.patch(resourcePath(R.nodes, undefined, name), {
         metadata: { resourceVersion: node.metadata.resourceVersion },
-        spec: { taints },
+        // No taints left: drop the field, as upstream's omitempty does, rather than keep [].
+        spec: { taints: taints.length ? taints : null },
       });
     } catch (err) {
       // The cache was behind; the update event re-queues the node with fresh state.
