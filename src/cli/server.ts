@@ -19,7 +19,11 @@ Flags:
       --https-listen-port PORT     HTTPS port of the API server (default 6443)
       --bind-address ADDR          Address the API server listens on (default 0.0.0.0)
       --write-kubeconfig FILE      Where to write the admin kubeconfig (default <data-dir>/kubeconfig.yaml)
-      --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db) or memory://
+      --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db), memory://, or etcd:
+                                   https://host:2379 (or http://), a comma list for several members
+      --datastore-cafile FILE      CA that signed the etcd servers' certificates
+      --datastore-certfile FILE    Client certificate for etcd (its --client-cert-auth)
+      --datastore-keyfile FILE     Key of --datastore-certfile
       --token TOKEN                Shared secret node agents join with (generated into <data-dir>/token when absent)
       --disable-agent              Run the control plane only, without the node agent
       --cluster-cidr CIDR          Range node pod CIDRs are allocated from (default 10.244.0.0/16)
@@ -82,6 +86,9 @@ export async function runServer(args: string[]): Promise<number> {
       'bind-address': { type: 'string' },
       'write-kubeconfig': { type: 'string' },
       'datastore-endpoint': { type: 'string' },
+      'datastore-cafile': { type: 'string' },
+      'datastore-certfile': { type: 'string' },
+      'datastore-keyfile': { type: 'string' },
       token: { type: 'string' },
       'disable-agent': { type: 'boolean' },
       'cluster-cidr': { type: 'string' },
@@ -191,6 +198,7 @@ export async function runServer(args: string[]): Promise<number> {
     port,
     bindAddress: values['bind-address'],
     datastoreEndpoint: values['datastore-endpoint'],
+    datastoreTls: { caFile: values['datastore-cafile'], certFile: values['datastore-certfile'], keyFile: values['datastore-keyfile'] },
     writeKubeconfig: values['write-kubeconfig'],
     token: values.token,
     disableScheduler: values['disable-scheduler'],
