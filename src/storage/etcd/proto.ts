@@ -278,7 +278,11 @@ function codec<T>(name: string): Codec<T> {
   const t = type(name);
   return {
     // fromObject turns enum names into numbers; oneof members are set by presence.
-    encode: (message) => Buffer.from(t.encode(t.fromObject(message as object)).finish()),
+    encode: (message) => {
+      const bytes = t.encode(t.fromObject(message as object)).finish();
+      // protobufjs already writes into a Buffer under Node: hand it on without a copy.
+      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
     decode: (bytes) => t.toObject(t.decode(bytes), DECODE) as T,
   };
 }

@@ -104,6 +104,29 @@ describe('etcd store', () => {
     }
   });
 
+  it('hands watchers the Buffer this store wrote, and an equal copy of what others wrote', async () => {
+    const e = await etcd();
+    const a = await openEtcdStore({ endpoints: [e.endpoint] });
+    const other = await openEtcdStore({ endpoints: [e.endpoint] });
+    try {
+      const rec = new Recorder();
+      a.watch('/v/', rec.opts(a.currentRevision()));
+      const mine = Buffer.from('{"kind":"Pod"}');
+      const r1 = await a.create('/v/mine', mine);
+      assert.equal(rec.events.at(-1)?.kv.value, mine, 'the same Buffer object, so the watch cache can adopt its hint');
+      const theirs = Buffer.from('{"kind":"Pod"}');
+      const r2 = await other.create('/v/theirs', theirs);
+      await rec.until(r2);
+      assert.notEqual(rec.events.at(-1)?.kv.value, theirs);
+      assert.deepEqual(rec.events.at(-1)?.kv.value, theirs);
+      assert.deepEqual(rec.revisions(), [r1, r2]);
+    } finally {
+      await a.close();
+      await other.close();
+      await e.stop();
+    }
+  });
+
   it('fails to open, with the endpoint in the message, when nothing listens', async () => {
     await assert.rejects(openEtcdStore({ endpoints: ['http://127.0.0.1:1'], callTimeoutMs: 2000 }), /etcd Status \(127\.0\.0\.1:1\)/);
   });

@@ -9,6 +9,8 @@
 //
 // A write resolves once every open watcher whose prefix holds the key has been handed the event,
 // as the in-process stores do: the API server's watch cache relies on seeing its own writes.
+// The event then carries the very Buffer that was written (its bytes checked equal), as the
+// in-process stores hand it over, so the cache adopts the writer's object instead of parsing.
 import { CompactedError, ConflictError, KeyExistsError, KeyNotFoundError, type KeyValue, type ListOptions, type ListResult, type Store, type Watcher, type WatchOptions } from '../store.js';
 import { FutureRevisionError, StoreClosedError } from '../log-store.js';
 import { EtcdClient, EtcdError, type EtcdClientOptions } from './client.js';
@@ -47,6 +49,8 @@ export class EtcdStore implements Store {
   private compacting: Promise<unknown> | undefined;
   private readonly watches: WatchStream;
   private readonly deliveryTimeoutMs: number;
+  /** Values of writes in flight, by key, to hand to watchers in place of the decoded copy. */
+  private readonly written = new Map<string, Buffer>();
 
   constructor(
     private readonly client: EtcdClient,
@@ -58,6 +62,10 @@ export class EtcdStore implements Store {
         client,
         compaction: () => this.compacting,
         observe: (r) => this.observe(r),
+        ownValue: (key, value) => {
+          const mine = this.written.get(key);
+          return mine && mine.equals(value) ? mine : value;
+        },
         observeCompacted: (r) => {
           if (r > this.compacted) this.compacted = r;
         },
@@ -116,21 +124,21 @@ export class EtcdStore implements Store {
   }
 
   create(key: string, value: Buffer): Promise<number> {
-    return this.op(async () => {
+    return this.writing(key, value, async () => {
       const k = Buffer.from(key, 'utf8');
       const res = await this.txn([{ result: 'EQUAL', target: 'CREATE', key: k, createRevision: 0 }], { requestPut: { key: k, value } }, false);
       if (!res.succeeded) throw new KeyExistsError(key);
-      return res.header.revision;
-    }).then((rev) => this.delivered(key, rev));
+      return this.delivered(key, res.header.revision);
+    });
   }
 
   update(key: string, value: Buffer, expectedRevision: number): Promise<number> {
-    return this.op(async () => {
+    return this.writing(key, value, async () => {
       const k = Buffer.from(key, 'utf8');
       const res = await this.txn(this.guard(k, expectedRevision), { requestPut: { key: k, value } }, true);
       if (!res.succeeded) throw this.failure(key, res);
-      return res.header.revision;
-    }).then((rev) => this.delivered(key, rev));
+      return this.delivered(key, res.header.revision);
+    });
   }
 
   delete(key: string, expectedRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
@@ -262,6 +270,17 @@ export class EtcdStore implements Store {
 
   private observe(revision: number): void {
     if (revision > this.rev) this.rev = revision;
+  }
+
+  /** A put of `value` at `key`: while it is in flight, watchers are handed `value` itself. */
+  private writing<T>(key: string, value: Buffer, call: () => Promise<T>): Promise<T> {
+    this.written.set(key, value);
+    const done = (): void => {
+      if (this.written.get(key) === value) this.written.delete(key);
+    };
+    const p = this.op(call);
+    p.then(done, done);
+    return p;
   }
 
   /** Runs a call unless closed, tracked so close() can let it finish. */

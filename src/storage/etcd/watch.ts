@@ -55,6 +55,8 @@ export interface WatchHost {
   observe(revision: number): void;
   /** etcd reported this compact revision. */
   observeCompacted(revision: number): void;
+  /** The Buffer to hand watchers for a PUT's value: the writer's own when the bytes are the same. */
+  ownValue(key: string, value: Buffer): Buffer;
 }
 
 export class EtcdWatcher implements Watcher {
@@ -229,7 +231,13 @@ export class WatchStream {
       return;
     }
     if (res.events.length === 0 || !w) return;
-    w.deliver(res.events.map(toEvent));
+    w.deliver(
+      res.events.map((e) => {
+        const ev = toEvent(e);
+        if (ev.type === 'PUT') ev.kv.value = this.host.ownValue(ev.kv.key, ev.kv.value);
+        return ev;
+      }),
+    );
   }
 
   /** The stream ended under us: re-create every open watcher from where it stands. */

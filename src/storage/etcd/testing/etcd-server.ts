@@ -16,6 +16,7 @@ export interface EtcdTlsFiles {
 export interface TestEtcd {
   endpoint: string;
   dataDir: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -66,6 +67,7 @@ export async function startEtcd(opts: { tls?: EtcdTlsFiles; extraArgs?: string[]
     return {
       endpoint,
       dataDir,
+      pid: child.pid!,
       stop: async () => {
         await kill(child);
         if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
