@@ -65,18 +65,21 @@ describe('etcd store', () => {
     const b = await openEtcdStore({ endpoints: [e.endpoint], progressIntervalMs: 100 });
     try {
       const rec = new Recorder();
-      b.watch('/shared/', rec.opts(b.currentRevision()));
+      let progressed = 0;
+      b.watch('/shared/', { ...rec.opts(b.currentRevision()), onProgress: (r) => (progressed = r) });
       const r1 = await a.create('/shared/x', Buffer.from('from a'));
       await rec.until(r1);
       assert.equal(rec.events[0]?.kv.key, '/shared/x');
       assert.ok(b.currentRevision() >= r1, 'b learns a revision it did not write');
       const r2 = await b.update('/shared/x', Buffer.from('from b'), r1);
       assert.equal(r2, r1 + 1);
-      // A write outside b's watch reaches b's revision through progress notifications.
+      // A write outside b's watch reaches b's revision, and b's watcher, through progress notifications.
       const r3 = await a.create('/elsewhere', Buffer.from('x'));
       const deadline = Date.now() + 5000;
-      while (b.currentRevision() < r3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((b.currentRevision() < r3 || progressed < r3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.equal(b.currentRevision(), r3);
+      assert.equal(progressed, r3, 'the watcher is told nothing under its prefix changed up to r3');
+      assert.deepEqual(rec.revisions(), [r1, r2]);
     } finally {
       await a.close();
       await b.close();

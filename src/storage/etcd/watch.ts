@@ -9,6 +9,10 @@
 //   REPLAY_BATCH events, never splitting a revision.
 // - If the stream breaks, every watcher is re-created from the revision after the last one it
 //   was given, on the next endpoint; etcd replays the gap (or says it was compacted).
+// - Progress: etcd's own notifications for one watch id are sent only once that watch has caught
+//   up; answers to our periodic progress requests go to every watch of the stream (watch id -1),
+//   and etcd 3.4 sends them even to watches still replaying, so those are applied only to
+//   watchers known to be caught up (created at the head, or given an event past it since).
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { CompactedError, type KeyValue, type StoreEvent, type Watcher, type WatchOptions } from '../store.js';
 import { REPLAY_BATCH } from '../watch-hub.js';
@@ -64,6 +68,10 @@ export class EtcdWatcher implements Watcher {
   position: number;
   id: number | undefined;
   closed = false;
+  /** Known to have caught up with etcd's head as of its creation (see the header comment). */
+  synced = false;
+  /** etcd's revision when this watch was created: reaching it means caught up. */
+  createdAt = Infinity;
   private waiters: { rev: number; done(): void }[] = [];
 
   constructor(
@@ -101,7 +109,20 @@ export class EtcdWatcher implements Watcher {
         return;
       }
       this.position = batch[batch.length - 1]!.kv.modRevision;
+      if (this.position >= this.createdAt) this.synced = true;
       this.release(this.position);
+    }
+  }
+
+  /** Nothing under the prefix changed up to `rev`. */
+  progress(rev: number): void {
+    if (this.closed || rev <= this.position) return;
+    this.position = rev;
+    this.release(rev);
+    try {
+      this.opts.onProgress?.(rev);
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
@@ -210,6 +231,8 @@ export class WatchStream {
       const w = this.awaitingCreate.shift();
       if (!w) return;
       w.id = res.watchId;
+      w.createdAt = res.header.revision;
+      w.synced = w.position >= res.header.revision;
       if (w.closed) {
         this.stream?.write({ cancelRequest: { watchId: res.watchId } });
         return;
@@ -230,7 +253,17 @@ export class WatchStream {
       }
       return;
     }
-    if (res.events.length === 0 || !w) return;
+    if (res.events.length === 0) {
+      if (res.created) return;
+      if (w) {
+        w.synced = true;
+        w.progress(res.header.revision);
+      } else if (res.watchId === -1) {
+        for (const x of this.byId.values()) if (x.synced) x.progress(res.header.revision);
+      }
+      return;
+    }
+    if (!w) return;
     w.deliver(
       res.events.map((e) => {
         const ev = toEvent(e);
@@ -246,7 +279,11 @@ export class WatchStream {
     this.byId.clear();
     this.awaitingCreate.length = 0;
     if (this.closed) return;
-    for (const w of this.watchers) w.id = undefined;
+    for (const w of this.watchers) {
+      w.id = undefined;
+      w.synced = false;
+      w.createdAt = Infinity;
+    }
     if (this.watchers.size === 0) return;
     this.host.client.rotate();
     const delay = this.backoff;

@@ -75,6 +75,27 @@ describe('a server on an external etcd (TLS, client certificates)', () => {
     assert.ok(await direct!.get('/registry/namespaces/kube-system'));
   });
 
+  it('a second, quiet server on the same etcd serves consistent lists while something else writes there', async () => {
+    // Revisions outside /registry/ never reach an API server's watch as events; its store learns
+    // them from headers and progress notifications, and its watch cache must not wait for them.
+    // Without controllers nothing else writes under /registry/ that would carry the cache past them.
+    const quiet = await startTestCluster({ datastoreEndpoint: etcd!.endpoint, datastoreTls: tls, controlPlane: { disableControllers: true, disableScheduler: true } });
+    try {
+      await ok(['create', '-f', '-'], cm('seen-by-both', { v: '1' }));
+      await direct!.create('/not-kubernetes/a', Buffer.from('x'));
+      // Past the store's progress interval (5 s), so the server has seen this revision.
+      await new Promise((r) => setTimeout(r, 6000));
+      const r = await quiet.kubectl(['get', 'configmap', 'seen-by-both', '-o', 'jsonpath={.data.v}']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '1');
+      const l = await quiet.kubectl(['get', 'configmaps', '-o', 'name']);
+      assert.equal(l.code, 0, l.stderr);
+      assert.match(l.stdout, /configmap\/seen-by-both/);
+    } finally {
+      await quiet.stop();
+    }
+  });
+
   it('the official Python client lists, creates, patches, watches and deletes', async () => {
     const r = await runProcess(PYTHON, [join(process.cwd(), 'test', 'python', 'client_check.py'), c!.kubeconfig]);
     assert.equal(r.code, 0, `python client check failed:\n${r.stdout}\n${r.stderr}`);
