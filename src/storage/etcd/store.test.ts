@@ -64,6 +64,10 @@ describe('etcd store', () => {
     const a = await openEtcdStore({ endpoints: [e.endpoint] });
     const b = await openEtcdStore({ endpoints: [e.endpoint], progressIntervalMs: 100 });
     try {
+      // A watcher that came and went must not leave the stream without progress requests.
+      const gone = b.watch('/gone/', { afterRevision: b.currentRevision(), onEvents: () => {} });
+      await new Promise((r) => setTimeout(r, 50));
+      gone.close();
       const rec = new Recorder();
       let progressed = 0;
       b.watch('/shared/', { ...rec.opts(b.currentRevision()), onProgress: (r) => (progressed = r) });

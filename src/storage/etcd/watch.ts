@@ -187,6 +187,11 @@ export class WatchStream {
     if (pending) await pending.catch(() => {});
     if (w.closed || this.closed) return;
     const stream = this.ensureStream();
+    // Asked only while someone watches; forget() stops it with the last watcher.
+    if (!this.progressTimer && this.progressIntervalMs > 0) {
+      this.progressTimer = setInterval(() => this.stream?.write({ progressRequest: {} }), this.progressIntervalMs);
+      this.progressTimer.unref();
+    }
     const { key, rangeEnd } = prefixRange(w.prefix);
     this.awaitingCreate.push(w);
     stream.write({ createRequest: { key, rangeEnd, startRevision: w.position + 1, progressNotify: true, prevKv: true } });
@@ -217,10 +222,6 @@ export class WatchStream {
     stream.on('close', () => {
       if (this.stream === stream) this.lost();
     });
-    if (!this.progressTimer && this.progressIntervalMs > 0) {
-      this.progressTimer = setInterval(() => this.stream?.write({ progressRequest: {} }), this.progressIntervalMs);
-      this.progressTimer.unref();
-    }
     return stream;
   }
 
