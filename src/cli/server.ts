@@ -18,7 +18,11 @@ Flags:
       --https-listen-port PORT     HTTPS port of the API server (default 6443)
       --bind-address ADDR          Address the API server listens on (default 0.0.0.0)
       --write-kubeconfig FILE      Where to write the admin kubeconfig (default <data-dir>/kubeconfig.yaml)
-      --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db) or memory://
+      --datastore-endpoint URL     Storage: sqlite://<path> (default sqlite://<data-dir>/state.db), memory://, or etcd:
+                                   https://host:2379 (or http://), a comma list for several members
+      --datastore-cafile FILE      CA that signed the etcd servers' certificates
+      --datastore-certfile FILE    Client certificate for etcd (its --client-cert-auth)
+      --datastore-keyfile FILE     Key of --datastore-certfile
       --token TOKEN                The server token, a secret or a full K10… token (generated when absent); the full token,
                                    with the CA's hash, is written to <data-dir>/token for agents to join with
       --agent-token TOKEN          A token for agents only (servers don't accept it); the full one goes to <data-dir>/agent-token
@@ -83,6 +87,9 @@ export async function runServer(args: string[]): Promise<number> {
       'bind-address': { type: 'string' },
       'write-kubeconfig': { type: 'string' },
       'datastore-endpoint': { type: 'string' },
+      'datastore-cafile': { type: 'string' },
+      'datastore-certfile': { type: 'string' },
+      'datastore-keyfile': { type: 'string' },
       token: { type: 'string' },
       'agent-token': { type: 'string' },
       'disable-agent': { type: 'boolean' },
@@ -193,6 +200,7 @@ export async function runServer(args: string[]): Promise<number> {
     port,
     bindAddress: values['bind-address'],
     datastoreEndpoint: values['datastore-endpoint'],
+    datastoreTls: { caFile: values['datastore-cafile'], certFile: values['datastore-certfile'], keyFile: values['datastore-keyfile'] },
     writeKubeconfig: values['write-kubeconfig'],
     token: values.token,
     agentToken: values['agent-token'],

@@ -15,7 +15,7 @@ import type { DefaultTolerationOptions } from '../apiserver/admission/default-to
 import { DEFAULT_SERVICE_NETWORK } from '../apiserver/admission/service-allocation.js';
 import type { ControllerManagerOptions } from '../controllers/manager.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
-import { openStore, startCompactor } from '../storage/index.js';
+import { openStore, startCompactor, type DatastoreTlsFiles } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
 import { adminToken, agentTokenSecret, serverIdentity, serverTokenSecret, writeJoinTokens } from './credentials.js';
 import { runWhileLeading, type Running } from '../client/leader-election.js';
@@ -38,6 +38,8 @@ export interface ControlPlaneOptions {
   port?: number;
   bindAddress?: string;
   datastoreEndpoint?: string;
+  /** --datastore-cafile/-certfile/-keyfile, for an https:// etcd. */
+  datastoreTls?: DatastoreTlsFiles;
   writeKubeconfig?: string;
   /** The server token (k3s's --token): a bare secret or a full K10… token; agents may join with it. */
   token?: string;
@@ -154,7 +156,7 @@ export function defaultDataDir(): string {
  * how a rotation or turning encryption on reaches every existing Secret.
  */
 async function openEncryptedStore(o: ControlPlaneOptions, kinds: readonly KindDefinition[]): Promise<{ store: Store; reload?: { stop(): Promise<void> } }> {
-  const raw = openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`);
+  const raw = await openStore(o.datastoreEndpoint ?? `sqlite://${join(o.dataDir, 'state.db')}`, process.cwd(), o.datastoreTls);
   const config = o.encryptionProviderConfig ?? (o.secretsEncryption ? ensureGeneratedEncryptionConfig(o.dataDir) : undefined);
   if (!config) return { store: raw };
   try {

@@ -53,6 +53,12 @@ export interface WatchOptions {
   onEvents(events: StoreEvent[]): void;
   /** The watch ended (store closed, or fell behind a compaction). */
   onError?(err: Error): void;
+  /**
+   * Every event under the prefix up to `revision` has been delivered, though that revision held
+   * none of them (etcd's progress notification: writes elsewhere in a shared keyspace). Stores
+   * whose watchers see every revision they must wait for need never call it.
+   */
+  onProgress?(revision: number): void;
 }
 
 export interface Store {

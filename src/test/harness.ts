@@ -12,6 +12,8 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from '../kubelet/sim/agent.js';
 import { mountPointsUnder, unmount } from '../kubelet/volumes/host-mounts.js';
 import { killProcessesUnder } from './leftovers.js';
+import type { DatastoreTlsFiles } from '../storage/index.js';
+import { startEtcd, type TestEtcd } from '../storage/etcd/testing/etcd-server.js';
 
 export interface TestCluster {
   cp: ControlPlane;
@@ -70,7 +72,12 @@ export const KUBECTL_VERSIONS: ReadonlyArray<[string, string]> = [
 ];
 
 export interface TestClusterOptions {
-  store?: 'memory' | 'sqlite';
+  /** 'etcd' starts a throwaway etcd that the cluster owns and stops (see datastoreEndpoint for a shared one). */
+  store?: 'memory' | 'sqlite' | 'etcd';
+  /** An external datastore (e.g. one etcd that outlives several clusters); overrides `store`. */
+  datastoreEndpoint?: string;
+  /** TLS files for an https:// etcd in datastoreEndpoint. */
+  datastoreTls?: DatastoreTlsFiles;
   /** Start a sim agent with this many nodes (registered Ready before this resolves). */
   simNodes?: number;
   simOptions?: Partial<Omit<SimAgentOptions, 'client' | 'nodes'>>;
@@ -102,13 +109,16 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-test-'));
   let tokenAuthFile: string | undefined;
   if (opts.tokenAuthFile !== undefined) writeFileSync((tokenAuthFile = join(dataDir, 'tokens.csv')), opts.tokenAuthFile);
+  const etcd: TestEtcd | undefined = opts.store === 'etcd' && !opts.datastoreEndpoint ? await startEtcd() : undefined;
+  const datastoreEndpoint = opts.datastoreEndpoint ?? etcd?.endpoint ?? (opts.store === 'sqlite' ? `sqlite://${join(dataDir, 'state.db')}` : 'memory://');
   const cp = await startControlPlane({
     authorizationModes: opts.authorizationMode ? parseAuthorizationModes(opts.authorizationMode) : undefined,
     tokenAuthFile,
     dataDir,
     port: 0,
     bindAddress: opts.bindAddress ?? '127.0.0.1',
-    datastoreEndpoint: opts.store === 'sqlite' ? `sqlite://${join(dataDir, 'state.db')}` : 'memory://',
+    datastoreEndpoint,
+    datastoreTls: opts.datastoreTls,
     log: () => undefined,
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
     nodeLifecycle: opts.nodeLifecycle,
@@ -119,6 +129,9 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     disableServiceLB: opts.disableServiceLB,
     ...opts.controlPlane,
     admissionPlugins: opts.admissionPlugins,
+  }).catch(async (err: unknown) => {
+    await etcd?.stop();
+    throw err;
   });
   const kubeconfig = cp.kubeconfigPath;
   const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
@@ -170,6 +183,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     async stop() {
       await sim?.stop();
       await cp.stop();
+      await etcd?.stop();
       // An agent stopped mid-teardown (SIGTERM, a failed test) can leave its containerd, shims
       // and volume mounts behind; removing the data dir must not fail on them, nor leave them.
       const leftover = await killProcessesUnder(realpathSync(dataDir));

@@ -50,6 +50,11 @@ export class WatchCache {
       onError: (err) => {
         this.failure = err;
       },
+      // Revisions that changed nothing under /registry/ (a shared etcd): a sync() may pass them.
+      onProgress: (rev) => {
+        if (rev > this.revision) this.revision = rev;
+        this.releaseWaiters();
+      },
     });
   }
 
@@ -141,6 +146,10 @@ export class WatchCache {
       }
       if (rev > this.revision) this.revision = rev;
     }
+    this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
     if (this.waiters.length) {
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i]!;
