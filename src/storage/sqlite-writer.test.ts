@@ -59,6 +59,13 @@ describe('sqlite writer thread', () => {
       }));
       await Promise.all(writes);
       assert.equal(await s.count('/r/'), 300);
+      // Watchers get the writer's own Buffer back (the API server's watch cache relies on it to
+      // adopt the object it encoded), not the copy that travelled to the writer thread.
+      const value = b('mine');
+      let seen: Buffer | undefined;
+      s.watch('/r/', { afterRevision: s.currentRevision(), onEvents: (events) => (seen = events[0]!.kv.value) });
+      await s.create('/r/own', value);
+      assert.equal(seen, value);
     } finally {
       await s.close();
     }
