@@ -96,6 +96,9 @@ export class LogStore implements Store {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.ensureOpen();
+    // With a writer on another thread this may be a row committed a moment ago whose batch is
+    // not settled here yet (modRevision above currentRevision()): it is committed, so reading it
+    // is linearizable, and a compare-and-swap on it simply follows that batch.
     const row = this.log.latest(key);
     return row && !row.deleted ? rowKv(row) : undefined;
   }
