@@ -7,11 +7,14 @@
 // pay for one fsync instead of N. Each write still gets its own revision and its own outcome; a
 // write that fails its check (exists, conflict, not found) does not affect the others. Without it,
 // each write is applied and committed synchronously in the call.
+//
+// Who commits is a LogWriter: by default the log itself, on this thread; the sqlite store hands
+// commits to a worker thread (sqlite-writer.ts) so the fsync does not block the event loop. With
+// an asynchronous writer one batch is in flight at a time and the writes that arrive meanwhile
+// form the next one; revisions, outcomes and events stay in call order because batches are
+// committed, published and settled strictly one after another.
 import {
   CompactedError,
-  ConflictError,
-  KeyExistsError,
-  KeyNotFoundError,
   type KeyValue,
   type ListOptions,
   type ListResult,
@@ -20,7 +23,8 @@ import {
   type Watcher,
   type WatchOptions,
 } from './store.js';
-import { rowEvent, rowKv, type LogBackend, type LogRow } from './log.js';
+import { rowEvent, rowKv, type LogBackend } from './log.js';
+import { inlineWriter, settleOutcome, WriterFailedError, type Applied, type LogWriter, type OpOutcome, type WriteOp } from './log-batch.js';
 import { WatchHub } from './watch-hub.js';
 
 export interface LogStoreOptions {
@@ -28,18 +32,6 @@ export interface LogStoreOptions {
   groupCommit: boolean;
   /** Revisions compacted per transaction, so a large compaction does not stall writers. */
   compactChunk?: number;
-}
-
-type WriteOp =
-  | { kind: 'create'; key: string; value: Buffer }
-  | { kind: 'update'; key: string; value: Buffer; expected: number }
-  | { kind: 'delete'; key: string; expected?: number };
-
-interface Applied {
-  row: LogRow;
-  event: StoreEvent;
-  /** What the caller's promise resolves to. */
-  result: unknown;
 }
 
 interface PendingWrite {
@@ -62,23 +54,23 @@ export class FutureRevisionError extends Error {
   }
 }
 
-/** The errors a single write reports to its caller without spoiling the rest of its batch. */
-function isOutcomeError(err: unknown): boolean {
-  return err instanceof KeyExistsError || err instanceof KeyNotFoundError || err instanceof ConflictError;
-}
-
 export class LogStore implements Store {
   private rev: number;
   private compacted: number;
   private readonly hub: WatchHub;
   private queue: PendingWrite[] = [];
   private flushScheduled = false;
+  /** The batch an asynchronous writer is committing. */
+  private inFlight: Promise<void> | undefined;
   private closed = false;
+  /** Set once the writer has died: every later write fails with it. */
+  private failure: WriterFailedError | undefined;
   private compaction: Promise<void> = Promise.resolve();
 
   constructor(
     protected readonly log: LogBackend,
     private readonly opts: LogStoreOptions,
+    private readonly writer: LogWriter = inlineWriter(log),
   ) {
     this.rev = log.lastRevision;
     this.compacted = log.compactedRevision;
@@ -104,6 +96,9 @@ export class LogStore implements Store {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.ensureOpen();
+    // With a writer on another thread this may be a row committed a moment ago whose batch is
+    // not settled here yet (modRevision above currentRevision()): it is committed, so reading it
+    // is linearizable, and a compare-and-swap on it simply follows that batch.
     const row = this.log.latest(key);
     return row && !row.deleted ? rowKv(row) : undefined;
   }
@@ -155,10 +150,17 @@ export class LogStore implements Store {
     if (this.closed) return;
     this.closed = true;
     // Writes already accepted are committed (and acknowledged) before the file goes away.
-    if (this.queue.length > 0) this.flush();
+    while (this.inFlight || this.queue.length > 0) {
+      if (this.inFlight) await this.inFlight;
+      else this.flush();
+    }
     await this.compaction;
     this.hub.closeAll(new StoreClosedError());
-    this.log.close();
+    try {
+      await this.writer.close();
+    } finally {
+      this.log.close();
+    }
   }
 
   private ensureOpen(): void {
@@ -173,7 +175,11 @@ export class LogStore implements Store {
   }
 
   private eventsAfter(prefix: string, after: number, limit: number): StoreEvent[] {
-    return this.log.rowsAfter(prefix, after, limit).map((row) => {
+    const rows = this.log.rowsAfter(prefix, after, limit);
+    // A writer on another thread may have committed rows this store has not published yet; they
+    // reach watchers live, when their batch is settled, and must not also arrive by replay.
+    while (rows.length > 0 && rows[rows.length - 1]!.id > this.rev) rows.pop();
+    return rows.map((row) => {
       const needsPrev = !row.created && !row.deleted;
       return rowEvent(row, needsPrev ? this.log.row(row.prevRevision) : undefined);
     });
@@ -181,89 +187,94 @@ export class LogStore implements Store {
 
   private submit(op: WriteOp): Promise<unknown> {
     if (this.closed) return Promise.reject(new StoreClosedError());
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
       if (!this.opts.groupCommit) this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      else this.scheduleFlush();
     });
   }
 
-  /** Applies every queued write in one transaction, then publishes and settles them in order. */
+  private scheduleFlush(): void {
+    // While a batch is in flight its completion schedules the next one.
+    if (this.flushScheduled || this.inFlight) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits every queued write as one batch, then publishes and settles them in order. */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.inFlight || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
-    const outcomes: (Applied | { error: unknown })[] = [];
-    let next = this.rev;
+    let committed: OpOutcome[] | Promise<OpOutcome[]>;
     try {
-      this.log.transaction(() => {
-        for (const p of batch) {
-          try {
-            const applied = this.apply(p.op, next + 1);
-            next = applied.row.id;
-            outcomes.push(applied);
-          } catch (err) {
-            if (!isOutcomeError(err)) throw err;
-            outcomes.push({ error: err });
-          }
-        }
-      });
+      committed = this.writer.commit(batch.map((p) => p.op), this.rev);
     } catch (err) {
-      // The transaction rolled back: nothing in the batch happened.
-      for (const p of batch) p.reject(err);
+      this.fail(batch, err);
       return;
     }
-    this.rev = next;
+    if (!(committed instanceof Promise)) {
+      this.settle(batch, committed);
+      return;
+    }
+    // Never rejects: every outcome, good or bad, is delivered to the batch's callers.
+    this.inFlight = committed
+      .then((outcomes) => this.settle(batch, outcomes))
+      .catch((err: unknown) => this.fail(batch, err))
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.queue.length > 0) this.scheduleFlush();
+      });
+  }
+
+  private settle(batch: PendingWrite[], outcomes: OpOutcome[]): void {
+    const settled: (Applied | { error: Error })[] = batch.map((p, i) => settleOutcome(p.op, outcomes[i]!));
     const events: StoreEvent[] = [];
-    for (const o of outcomes) if ('event' in o) events.push(o.event);
+    for (const s of settled) {
+      if ('event' in s) {
+        events.push(s.event);
+        this.rev = s.row.id;
+      }
+    }
     this.hub.publish(events);
     batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if ('error' in o) p.reject(o.error);
-      else p.resolve(o.result);
+      const s = settled[i]!;
+      if ('error' in s) p.reject(s.error);
+      else p.resolve(s.result);
     });
   }
 
-  private apply(op: WriteOp, id: number): Applied {
-    const latest = this.log.latest(op.key);
-    const live = latest && !latest.deleted ? latest : undefined;
-    switch (op.kind) {
-      case 'create': {
-        if (live) throw new KeyExistsError(op.key);
-        const row: LogRow = { id, name: op.key, created: true, deleted: false, createRevision: id, prevRevision: latest?.id ?? 0, value: op.value };
-        this.log.append(row);
-        return { row, event: rowEvent(row, undefined), result: id };
-      }
-      case 'update': {
-        if (!live) throw new KeyNotFoundError(op.key);
-        if (live.id !== op.expected) throw new ConflictError(op.key, rowKv(live));
-        const row: LogRow = { id, name: op.key, created: false, deleted: false, createRevision: live.createRevision, prevRevision: live.id, value: op.value };
-        this.log.append(row);
-        return { row, event: rowEvent(row, live), result: id };
-      }
-      case 'delete': {
-        if (!live) throw new KeyNotFoundError(op.key);
-        if (op.expected !== undefined && live.id !== op.expected) throw new ConflictError(op.key, rowKv(live));
-        const row: LogRow = { id, name: op.key, created: false, deleted: true, createRevision: live.createRevision, prevRevision: live.id, value: live.value };
-        this.log.append(row);
-        return { row, event: rowEvent(row, live), result: { revision: id, prev: rowKv(live) } };
-      }
-    }
+  /** The batch's transaction rolled back (nothing in it happened), or the writer died (unknown). */
+  private fail(batch: PendingWrite[], err: unknown): void {
+    for (const p of batch) p.reject(err);
+    if (!(err instanceof WriterFailedError) || this.failure) return;
+    this.failure = err;
+    // Nothing queued can be committed any more; watchers would wait for events that never come.
+    for (const p of this.queue.splice(0)) p.reject(err);
+    this.hub.closeAll(err);
   }
 
   private async compactNow(revision: number): Promise<void> {
     this.ensureOpen();
     if (revision > this.rev) throw new FutureRevisionError(revision, this.rev);
     if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
+    if (this.failure) throw this.failure;
     const chunk = this.opts.compactChunk ?? DEFAULT_COMPACT_CHUNK;
     while (this.compacted < revision && !this.closed) {
-      const to = Math.min(revision, this.compacted + chunk);
-      this.log.compactRange(this.compacted, to);
+      const from = this.compacted;
+      const to = Math.min(revision, from + chunk);
+      // Declared compacted before the rows go: a writer on another thread deletes them while this
+      // thread goes on serving reads and replays, which must refuse the range instead of seeing it
+      // half removed. Reads at `to` or later are unaffected by the deletion.
       this.compacted = to;
+      try {
+        await this.writer.compactRange(from, to);
+      } catch (err) {
+        this.compacted = from;
+        throw err;
+      }
       if (this.compacted < revision) await new Promise<void>((r) => setImmediate(r));
     }
   }

@@ -6,11 +6,17 @@
 // sqlite_sequence on every commit). Revisions are assigned by the store, and on reopening the
 // counter is max(max(id), compact revision): compaction only deletes rows at or below the compact
 // revision, so any newer row survives and the maximum can never go backwards.
+//
+// Two connections per store: this thread reads through one (WAL lets it read while the other
+// commits, and every read sees each commit whose outcome has been reported here); the writer
+// thread (sqlite-writer-thread.ts) owns the other and runs every commit, so the fsync never blocks
+// the event loop.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { prefixEnd, type LogBackend, type LogRow } from './log.js';
 import { LogStore } from './log-store.js';
+import { SqliteWriter } from './sqlite-writer.js';
 
 /**
  * Durability settings of every k8ts sqlite database. WAL with synchronous=FULL fsyncs the WAL on
@@ -99,12 +105,14 @@ export class SqliteLog implements LogBackend {
     setCompacted: Database.Statement<[number]>;
   };
 
-  constructor(readonly path: string) {
+  /** With `readOnly` the connection refuses writes (query_only): for a connection that only serves reads. */
+  constructor(readonly path: string, opts: { readOnly?: boolean } = {}) {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     try {
       applySqlitePragmas(this.db);
       this.db.exec(SCHEMA);
+      if (opts.readOnly) this.db.pragma('query_only = ON');
     } catch (err) {
       this.db.close();
       throw err;
@@ -198,11 +206,17 @@ export class SqliteLog implements LogBackend {
 
 export class SqliteStore extends LogStore {
   readonly path: string;
+  /** The thread that commits; exposed so tests can watch it die. */
+  readonly writerThread: SqliteWriter;
 
   constructor(path: string) {
-    const log = new SqliteLog(resolve(path));
-    super(log, { groupCommit: true });
+    // The read connection creates the schema first, so the writer thread opens a ready file.
+    // Requests queue until that thread has opened its connection: the first commit waits for it.
+    const log = new SqliteLog(resolve(path), { readOnly: true });
+    const writer = new SqliteWriter(log.path);
+    super(log, { groupCommit: true }, writer);
     this.path = log.path;
+    this.writerThread = writer;
   }
 }
 
