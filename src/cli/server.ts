@@ -6,7 +6,7 @@ import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
 import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
-import { boolFlag, countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, untilSignalled, withBareBooleans } from './flags.js';
+import { boolFlag, countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, portFlag, untilSignalled, withBareBooleans } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
 
@@ -26,6 +26,12 @@ Flags:
       --token TOKEN                The server token, a secret or a full K10… token (generated when absent); the full token,
                                    with the CA's hash, is written to <data-dir>/token for agents to join with
       --agent-token TOKEN          A token for agents only (servers don't accept it); the full one goes to <data-dir>/agent-token
+      --cluster-init               Store the cluster in an embedded etcd (Debian's etcd as a child), a new cluster of one member,
+                                   which other servers join with --server and --token (docs/ha.md)
+      --etcd-client-port N, --etcd-peer-port N
+                                   The embedded etcd's ports (default 2379, 2380), for several servers on one host
+      --server URL                 Join the cluster of this server (with --token, its server token): a new etcd member and
+                                   control-plane server (or, with --datastore-endpoint, a server on the same external etcd)
       --disable-agent              Run the control plane only, without the node agent
       --cluster-cidr CIDR          Range node pod CIDRs are allocated from (default 10.244.0.0/16)
       --service-cidr CIDR          Range ClusterIPs are allocated from (default 10.96.0.0/12)
@@ -92,6 +98,10 @@ export async function runServer(args: string[]): Promise<number> {
       'datastore-keyfile': { type: 'string' },
       token: { type: 'string' },
       'agent-token': { type: 'string' },
+      'cluster-init': { type: 'boolean' },
+      'etcd-client-port': { type: 'string' },
+      'etcd-peer-port': { type: 'string' },
+      server: { type: 'string' },
       'disable-agent': { type: 'boolean' },
       'cluster-cidr': { type: 'string' },
       'service-cidr': { type: 'string' },
@@ -194,6 +204,8 @@ export async function runServer(args: string[]): Promise<number> {
     return fail((err as Error).message);
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (values.server && !values.token) return fail('--server needs --token (the server token of a server of that cluster: its <data-dir>/token)');
+  if (values['cluster-init'] && values.server) return fail('--cluster-init starts a new cluster; --server joins one: give one of them');
   const started = Date.now();
   const cp = await startControlPlane({
     dataDir,
@@ -204,6 +216,9 @@ export async function runServer(args: string[]): Promise<number> {
     writeKubeconfig: values['write-kubeconfig'],
     token: values.token,
     agentToken: values['agent-token'],
+    clusterInit: values['cluster-init'],
+    etcdPorts: etcdPorts(values),
+    join: values.server ? { server: values.server, token: values.token! } : undefined,
     disableScheduler: values['disable-scheduler'],
     scheduler,
     disableControllers: values['disable-controller-manager'],
@@ -293,6 +308,10 @@ export async function runServer(args: string[]): Promise<number> {
   await agent?.stop();
   await cp.stop();
   return 0;
+}
+
+function etcdPorts(values: { 'etcd-client-port'?: string; 'etcd-peer-port'?: string }): { client?: number; peer?: number } {
+  return { client: portFlag('etcd-client-port', values['etcd-client-port']), peer: portFlag('etcd-peer-port', values['etcd-peer-port']) };
 }
 
 /**

@@ -30,6 +30,9 @@ import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState,
 import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, nodeIdentity, SCHEDULER, SIM_AGENT } from './client-certs.js';
 import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handlers/node-credentials.js';
 import { SERVERS_GROUP } from '../apiserver/handlers/server-bootstrap.js';
+import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.js';
+import { readEtcdCa } from './etcd/pki.js';
+import type { EmbeddedEtcd } from './etcd/process.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import type { KeyPair } from '../util/key-pair.js';
 
@@ -45,6 +48,12 @@ export interface ControlPlaneOptions {
   token?: string;
   /** A token agents join with that servers don't accept (k3s's --agent-token). */
   agentToken?: string;
+  /** Run an embedded etcd as the datastore, a new cluster of one member (k3s's --cluster-init). */
+  clusterInit?: boolean;
+  /** Join the cluster of this server with the server token (k3s's --server/--token on a server). */
+  join?: { server: string; token: string };
+  /** The embedded etcd's client and peer ports (default 2379, 2380). */
+  etcdPorts?: { client?: number; peer?: number };
   log?: (line: string) => void;
   /** Log every request (debugging). */
   accessLog?: boolean;
@@ -184,7 +193,22 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const ips = localAddresses(serviceNetwork.serviceCidr);
   if (bind !== '0.0.0.0' && bind !== '::' && !ips.includes(bind)) ips.push(bind);
   const dns = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', hostname()];
-  const pki = await ensureServerPki(o.dataDir, dns, ips);
+  // A joining server takes the cluster's secrets first: its certificates come from the cluster's CA.
+  const advertise = advertiseAddress(bind);
+  let etcd: EmbeddedEtcd | undefined;
+  if (o.clusterInit || (o.join && !o.datastoreEndpoint)) {
+    if (o.datastoreEndpoint) throw new Error('--cluster-init runs an embedded etcd: it takes no --datastore-endpoint');
+    etcd = await startClusterEtcd(o.dataDir, { ip: advertise ?? '127.0.0.1', join: o.join, clientPort: o.etcdPorts?.client, peerPort: o.etcdPorts?.peer, log: o.log });
+    const files = etcd.pki;
+    o = { ...o, datastoreEndpoint: etcd.endpoint, datastoreTls: { caFile: files.caFile, certFile: files.clientCertFile, keyFile: files.clientKeyFile } };
+  } else if (o.join) {
+    // Servers sharing an external datastore share the cluster's secrets too.
+    await takeClusterSecrets(o.dataDir, o.join.server, o.join.token);
+  }
+  const pki = await ensureServerPki(o.dataDir, dns, ips).catch(async (err: unknown) => {
+    await etcd?.stop();
+    throw err;
+  });
   const token = adminToken(o.dataDir);
   const serverSecret = serverTokenSecret(o.dataDir, o.token);
   const agentSecret = agentTokenSecret(o.dataDir, o.agentToken);
@@ -224,9 +248,16 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     clientCaPem: pki.ca.cert,
     caCertsPem: pki.ca.cert,
     nodeCredentials,
+    serverBootstrap: async () => ({
+      ca: pki.ca,
+      serviceAccountKey: readFileSync(serviceAccountKeyFile, 'utf8'),
+      etcdCa: etcd ? readEtcdCa(o.dataDir) : undefined,
+      adminToken: token,
+      etcdMembers: etcd ? await listMembers(etcd) : undefined,
+    }),
     host: bind,
     port: o.port ?? 6443,
-    advertiseAddress: advertiseAddress(bind),
+    advertiseAddress: advertise,
     defaultTolerationSeconds: o.defaultTolerationSeconds,
     serviceNetwork,
     kubeletClient: await ensureClientCert(join(o.dataDir, 'tls'), pki.ca, KUBELET_CLIENT),
@@ -285,6 +316,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       await apiServer.stop();
       auditor?.close();
       await store.close();
+      await etcd?.stop();
     },
   };
 }

@@ -1,5 +1,6 @@
 // The cluster CA and the API server's serving certificate, created on first start and kept in
 // the data dir.
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expiresWithin, readKeyPair, writeKeyPair, type KeyPair } from '../util/key-pair.js';
@@ -31,7 +32,9 @@ export async function ensureServerPki(dataDir: string, dnsNames: readonly string
   let serving = readPair(dir, 'serving-kube-apiserver');
   const covers = (p: KeyPair) => {
     const san = subjectAltNames(p.cert);
-    return dnsNames.every((d) => san.dns.includes(d)) && ips.every((i) => san.ips.includes(i)) && !expiresWithin(p.cert, SERVER_CERT_RENEW_BEFORE_MS);
+    // Issued by this CA: a server that joined a cluster has taken the cluster's CA over its own.
+    const issued = new X509Certificate(p.cert).checkIssued(new X509Certificate(ca!.cert));
+    return issued && dnsNames.every((d) => san.dns.includes(d)) && ips.every((i) => san.ips.includes(i)) && !expiresWithin(p.cert, SERVER_CERT_RENEW_BEFORE_MS);
   };
   if (!serving || !covers(serving)) {
     serving = await issueCert(ca, { commonName: 'kube-apiserver', dnsNames, ips, usage: 'server' });

@@ -3,7 +3,7 @@
 // endpoint unreachable moves on to the next one; etcd members share one keyspace, so any of them
 // answers the same.
 import * as grpc from '@grpc/grpc-js';
-import { messages, type Codec, type CompactionRequest, type CompactionResponse, type DeleteRangeRequest, type DeleteRangeResponse, type PutRequest, type PutResponse, type RangeRequest, type RangeResponse, type StatusResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse } from './proto.js';
+import { messages, type Codec, type CompactionRequest, type CompactionResponse, type DeleteRangeRequest, type DeleteRangeResponse, type PutRequest, type PutResponse, type RangeRequest, type RangeResponse, type MemberAddResponse, type MemberListResponse, type StatusResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse } from './proto.js';
 
 export interface EtcdTls {
   /** PEM of the CA that signed the etcd servers' certificates. */
@@ -55,6 +55,7 @@ export function parseEndpoints(endpoints: string[]): Endpoint[] {
 }
 
 const KV = '/etcdserverpb.KV';
+const CLUSTER = '/etcdserverpb.Cluster';
 
 export class EtcdClient {
   private readonly endpoints: Endpoint[];
@@ -83,6 +84,15 @@ export class EtcdClient {
   }
   compact(req: CompactionRequest): Promise<CompactionResponse> {
     return this.unary(`${KV}/Compact`, messages.CompactionRequest, messages.CompactionResponse, req);
+  }
+  memberList(): Promise<MemberListResponse> {
+    return this.unary(`${CLUSTER}/MemberList`, messages.MemberListRequest, messages.MemberListResponse, {});
+  }
+  memberAdd(peerURLs: string[]): Promise<MemberAddResponse> {
+    return this.unary(`${CLUSTER}/MemberAdd`, messages.MemberAddRequest, messages.MemberAddResponse, { peerURLs });
+  }
+  memberRemove(id: string): Promise<MemberListResponse> {
+    return this.unary(`${CLUSTER}/MemberRemove`, messages.MemberRemoveRequest, messages.MemberRemoveResponse, { ID: id });
   }
   status(): Promise<StatusResponse> {
     return this.unary('/etcdserverpb.Maintenance/Status', messages.StatusRequest, messages.StatusResponse, {});

@@ -157,6 +157,36 @@ message WatchResponse {
   bool fragment = 7;
   repeated Event events = 11;
 }
+
+// The Cluster service: membership, for servers joining an embedded etcd.
+message Member {
+  uint64 ID = 1;
+  string name = 2;
+  repeated string peerURLs = 3;
+  repeated string clientURLs = 4;
+  bool isLearner = 5;
+}
+message MemberAddRequest {
+  repeated string peerURLs = 1;
+  bool isLearner = 2;
+}
+message MemberAddResponse {
+  ResponseHeader header = 1;
+  Member member = 2;
+  repeated Member members = 3;
+}
+message MemberRemoveRequest {
+  uint64 ID = 1;
+}
+message MemberRemoveResponse {
+  ResponseHeader header = 1;
+  repeated Member members = 2;
+}
+message MemberListRequest {}
+message MemberListResponse {
+  ResponseHeader header = 1;
+  repeated Member members = 2;
+}
 `;
 
 const root = protobuf.parse(SOURCE).root;
@@ -164,6 +194,26 @@ const type = (name: string): protobuf.Type => root.lookupType(`etcdserverpb.${na
 
 // Decoded messages as plain objects: int64 as numbers (revisions stay far below 2^53), bytes as Buffers.
 const DECODE: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, arrays: true };
+/** Member IDs are random 64-bit numbers: exact, as decimal strings. */
+const DECODE_IDS: protobuf.IConversionOptions = { ...DECODE, longs: String };
+
+export interface Member {
+  /** Decimal, exact. */
+  ID: string;
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+}
+export interface MemberListResponse {
+  header: WireHeader;
+  members: Member[];
+}
+export interface MemberAddResponse {
+  header: WireHeader;
+  member: Member;
+  members: Member[];
+}
 
 export interface WireKeyValue {
   key: Buffer;
@@ -274,7 +324,7 @@ export interface Codec<T> {
   decode(bytes: Buffer): T;
 }
 
-function codec<T>(name: string): Codec<T> {
+function codec<T>(name: string, decodeOptions: protobuf.IConversionOptions = DECODE): Codec<T> {
   const t = type(name);
   return {
     // fromObject turns enum names into numbers; oneof members are set by presence.
@@ -283,7 +333,7 @@ function codec<T>(name: string): Codec<T> {
       // protobufjs already writes into a Buffer under Node: hand it on without a copy.
       return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
-    decode: (bytes) => t.toObject(t.decode(bytes), DECODE) as T,
+    decode: (bytes) => t.toObject(t.decode(bytes), decodeOptions) as T,
   };
 }
 
@@ -302,4 +352,10 @@ export const messages = {
   StatusResponse: codec<StatusResponse>('StatusResponse'),
   WatchRequest: codec<WatchRequest>('WatchRequest'),
   WatchResponse: codec<WatchResponse>('WatchResponse'),
+  MemberAddRequest: codec<{ peerURLs: string[] }>('MemberAddRequest'),
+  MemberAddResponse: codec<MemberAddResponse>('MemberAddResponse', DECODE_IDS),
+  MemberRemoveRequest: codec<{ ID: string }>('MemberRemoveRequest'),
+  MemberRemoveResponse: codec<MemberListResponse>('MemberRemoveResponse', DECODE_IDS),
+  MemberListRequest: codec<Record<string, never>>('MemberListRequest'),
+  MemberListResponse: codec<MemberListResponse>('MemberListResponse', DECODE_IDS),
 };
