@@ -93,6 +93,8 @@ export interface ControlPlaneOptions {
   auditLog?: AuditLogOptions;
   /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
   admissionPlugins?: ReadonlySet<string>;
+  /** kube-controller-manager's --cluster-signing-duration: the longest certificate csrsigning issues (default one year). */
+  clusterSigningDurationMs?: number;
 }
 
 export interface ControlPlane {
@@ -233,7 +235,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
   const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS), controller: await credential(K8TS_CONTROLLER) };
   // Components are loaded only when they run: an API server on its own carries none of their code.
-  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true });
+  const controllers = o.disableControllers ? undefined : (await import('../controllers/manager.js')).startControllerManager(await credential(CONTROLLER_MANAGER), (line) => o.log?.(line), { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true });
   const scheduler = o.disableScheduler ? undefined : (await import('../scheduler/run.js')).startScheduler(await credential(SCHEDULER), { ...o.scheduler, log: (line) => o.log?.(line) });
   return {
     apiServer,
