@@ -8,7 +8,7 @@ import { defaultDataDir } from '../cluster/control-plane.js';
 import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
-import { fail, flannelBackend, ingressFlags, parseFlags, untilSignalled } from './flags.js';
+import { boolFlag, fail, flannelBackend, ingressFlags, parseFlags, untilSignalled, withBareBooleans } from './flags.js';
 
 const HELP = `Run a k8ts node agent.
 
@@ -47,6 +47,8 @@ Flags:
       --server URL                 API server to join, with --token (instead of a kubeconfig)
       --token TOKEN                Join token (the server's <data-dir>/token)
       --ca-file FILE               CA of the API server (default <data-dir>/tls/server-ca.crt when present)
+      --rotate-certificates[=BOOL] Renew the kubelet's client and serving certificates through new
+                                   CertificateSigningRequests before they expire (default true; with --token)
       --sim-nodes N                Number of simulated nodes (default 1)
       --sim-node-prefix PREFIX     Node names are PREFIX0, PREFIX1, … (default sim-)
       --sim-first-index I          Index of the first node, for several agents (default 0)
@@ -81,7 +83,7 @@ function positiveInt(name: string, v: string | undefined, fallback?: number): nu
 
 export async function runAgent(args: string[]): Promise<number> {
   const values = parseFlags(
-    args,
+    withBareBooleans(args, ['rotate-certificates']),
     {
       runtime: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -89,6 +91,7 @@ export async function runAgent(args: string[]): Promise<number> {
       server: { type: 'string' },
       token: { type: 'string' },
       'ca-file': { type: 'string' },
+      'rotate-certificates': { type: 'string' },
       'node-name': { type: 'string' },
       'node-ip': { type: 'string' },
       'container-runtime-endpoint': { type: 'string' },
@@ -149,7 +152,11 @@ export async function runAgent(args: string[]): Promise<number> {
   let client: ClientConfig;
   /** The proxy's, the DNS's and the network controllers' own credentials, when the node joined with the token. */
   let serviceClients: { proxyClient?: ClientConfig; dnsClient?: ClientConfig; controllerClient?: ClientConfig } = {};
+  /** A node under its own identity asks for its serving certificate too. */
+  let serverTlsBootstrap: { rotateCertificates: boolean } | undefined;
   let opts;
+  /** Stops renewing the kubelet's certificates (a node joined with the token). */
+  let stopRotation = () => undefined as void;
   try {
     if (values.server) {
       const token = values.token ?? (existsSync(join(dataDir, 'token')) ? readFileSync(join(dataDir, 'token'), 'utf8').trim() : undefined);
@@ -160,7 +167,11 @@ export async function runAgent(args: string[]): Promise<number> {
       if (runtime === 'containerd') {
         // The join token only buys the node its own credentials; everything after runs under them.
         const { nodeClients } = await import('../cluster/node-join.js');
-        const own = await nodeClients(join(dataDir, 'agent', 'cred'), bootstrap, (values['node-name'] ?? hostname()).toLowerCase());
+        const rotate = boolFlag('rotate-certificates', values['rotate-certificates'], true);
+        const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+        const own = await nodeClients(join(dataDir, 'agent', 'cred'), bootstrap, (values['node-name'] ?? hostname()).toLowerCase(), { rotate, log });
+        stopRotation = own.stop;
+        serverTlsBootstrap = { rotateCertificates: rotate };
         client = own.kubelet;
         serviceClients = { proxyClient: own.proxy, dnsClient: own.dns, controllerClient: own.controller };
       } else {
@@ -192,6 +203,7 @@ export async function runAgent(args: string[]): Promise<number> {
         cniIpMasq: backend === 'none',
         cniMtuOverhead: backend === 'vxlan' ? VXLAN_OVERHEAD : undefined,
         cgroupRoot: values['cgroup-root'],
+        ...(serverTlsBootstrap ? { serverTlsBootstrap: true, rotateCertificates: serverTlsBootstrap.rotateCertificates } : {}),
         log,
       });
       log(`k8ts agent: node ${agent.nodeName} registered against ${client.server} in ${Date.now() - started} ms`);
@@ -216,6 +228,7 @@ export async function runAgent(args: string[]): Promise<number> {
         throw err;
       });
       log(`${await untilSignalled()} received, stopping the agent; containers keep running`);
+      stopRotation();
       await services.stop();
       await agent.stop();
       return 0;

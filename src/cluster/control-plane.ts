@@ -25,7 +25,7 @@ import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-write
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
 import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
-import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, nodeIdentity, SCHEDULER, SIM_AGENT } from './client-certs.js';
+import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, SCHEDULER, SIM_AGENT } from './client-certs.js';
 import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handlers/node-credentials.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import type { KeyPair } from '../util/key-pair.js';
@@ -191,9 +191,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   // The join token only trades itself for a node's own credentials (/v1-k8ts/node-credentials).
   authenticator.add(nodeJoinToken, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
   const nodeCredentials: NodeCredentialIssuer = {
-    async node(nodeName: string): Promise<NodeCredentials> {
-      const [kubelet, proxy, dns, controller] = await Promise.all([nodeIdentity(nodeName), KUBE_PROXY, CLUSTER_DNS, K8TS_CONTROLLER].map((id) => issueClientCert(pki.ca, id)));
-      return { ca: pki.ca.cert, kubelet: kubelet!, proxy: proxy!, dns: dns!, controller: controller! };
+    // The node's name is the endpoint's to validate; the kubelet's own certificate comes through a CSR.
+    async node(): Promise<NodeCredentials> {
+      const [proxy, dns, controller] = await Promise.all([KUBE_PROXY, CLUSTER_DNS, K8TS_CONTROLLER].map((id) => issueClientCert(pki.ca, id)));
+      return { ca: pki.ca.cert, proxy: proxy!, dns: dns!, controller: controller! };
     },
     simAgent: async () => ({ ca: pki.ca.cert, agent: await issueClientCert(pki.ca, SIM_AGENT) }),
   };
