@@ -26,7 +26,8 @@ export interface WaitOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+// Not unref'd: waiting for a certificate may be all a starting agent does, and must keep it alive.
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Creates the request (generateName csr-, as the kubelet's) and returns its name. */
 export async function createSigningRequest(client: ApiClient, t: CertificateTemplate, keyPem: string): Promise<string> {
