@@ -4,8 +4,7 @@
 // `sign` on it; CertificateSubjectRestriction — no kube-apiserver-client request may ask for
 // the system:masters group. The signer is the virtual resource certificates.k8s.io/signers,
 // named by signerName or by `<domain>/*`, as upstream's IsAuthorizedForSignerName asks.
-import { CERTIFICATES_GROUP, SIGNERS, type CertificateSigningRequest } from '../../api/certificates/v1/types.js';
-import { requestPem } from '../../api/certificates/v1/types.js';
+import { CERTIFICATES_GROUP, requestPem, SIGNERS, type CertificateSigningRequest } from '../../api/certificates/v1/types.js';
 import type { KubeObject } from '../../api/meta/types.js';
 import { parseCertificateRequest } from '../../util/csr.js';
 import type { UserInfo } from '../auth/token.js';
