@@ -180,6 +180,7 @@ export class ApiServer {
         authenticator: this.authenticator,
         apiAudiences: this.serviceAccountTokens?.apiAudiences ?? [],
         authorization: this.authorization,
+        admissionPlugins: opts.admissionPlugins,
       }),
     );
   }

@@ -9,7 +9,7 @@ import { tokenFile } from '../cluster/credentials.js';
 import { VXLAN_OVERHEAD } from '../podnet/model.js';
 import { loadKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import { startSimAgent } from '../kubelet/sim/agent.js';
-import { fail, flannelBackend, ingressFlags, parseFlags, untilSignalled } from './flags.js';
+import { boolFlag, fail, flannelBackend, ingressFlags, parseFlags, untilSignalled, withBareBooleans } from './flags.js';
 
 const HELP = `Run a k8ts node agent.
 
@@ -49,6 +49,8 @@ Flags:
       --token TOKEN                Join token: the server's <data-dir>/token or agent-token (K10<CA hash>::…, the CA is
                                    fetched and checked against the hash), or one from \`k8ts token create\`
       --ca-file FILE               CA of the API server, for a token without a CA hash (default <data-dir>/tls/server-ca.crt)
+      --rotate-certificates[=BOOL] Renew the kubelet's client and serving certificates through new
+                                   CertificateSigningRequests before they expire (default true; with --token)
       --sim-nodes N                Number of simulated nodes (default 1)
       --sim-node-prefix PREFIX     Node names are PREFIX0, PREFIX1, … (default sim-)
       --sim-first-index I          Index of the first node, for several agents (default 0)
@@ -83,7 +85,7 @@ function positiveInt(name: string, v: string | undefined, fallback?: number): nu
 
 export async function runAgent(args: string[]): Promise<number> {
   const values = parseFlags(
-    args,
+    withBareBooleans(args, ['rotate-certificates']),
     {
       runtime: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -91,6 +93,7 @@ export async function runAgent(args: string[]): Promise<number> {
       server: { type: 'string' },
       token: { type: 'string' },
       'ca-file': { type: 'string' },
+      'rotate-certificates': { type: 'string' },
       'node-name': { type: 'string' },
       'node-ip': { type: 'string' },
       'container-runtime-endpoint': { type: 'string' },
@@ -151,7 +154,11 @@ export async function runAgent(args: string[]): Promise<number> {
   let client: ClientConfig;
   /** The proxy's, the DNS's and the network controllers' own credentials, when the node joined with the token. */
   let serviceClients: { proxyClient?: ClientConfig; dnsClient?: ClientConfig; controllerClient?: ClientConfig } = {};
+  /** A node under its own identity asks for its serving certificate too. */
+  let serverTlsBootstrap: { rotateCertificates: boolean } | undefined;
   let opts;
+  /** Stops renewing the kubelet's certificates (a node joined with the token). */
+  let stopRotation = () => undefined as void;
   try {
     if (values.server) {
       const token = values.token ?? (existsSync(tokenFile(dataDir)) ? readFileSync(tokenFile(dataDir), 'utf8').trim() : undefined);
@@ -161,7 +168,11 @@ export async function runAgent(args: string[]): Promise<number> {
       if (runtime === 'containerd') {
         // The join token only buys the node its own credentials; everything after runs under them.
         const { nodeClients } = await import('../cluster/node-join.js');
-        const own = await nodeClients(join(dataDir, 'agent', 'cred'), bootstrap, (values['node-name'] ?? hostname()).toLowerCase());
+        const rotate = boolFlag('rotate-certificates', values['rotate-certificates'], true);
+        const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+        const own = await nodeClients(join(dataDir, 'agent', 'cred'), bootstrap, (values['node-name'] ?? hostname()).toLowerCase(), { rotate, log });
+        stopRotation = own.stop;
+        serverTlsBootstrap = { rotateCertificates: rotate };
         client = own.kubelet;
         serviceClients = { proxyClient: own.proxy, dnsClient: own.dns, controllerClient: own.controller };
       } else {
@@ -193,6 +204,7 @@ export async function runAgent(args: string[]): Promise<number> {
         cniIpMasq: backend === 'none',
         cniMtuOverhead: backend === 'vxlan' ? VXLAN_OVERHEAD : undefined,
         cgroupRoot: values['cgroup-root'],
+        ...(serverTlsBootstrap ? { serverTlsBootstrap: true, rotateCertificates: serverTlsBootstrap.rotateCertificates } : {}),
         log,
       });
       log(`k8ts agent: node ${agent.nodeName} registered against ${client.server} in ${Date.now() - started} ms`);
@@ -217,6 +229,7 @@ export async function runAgent(args: string[]): Promise<number> {
         throw err;
       });
       log(`${await untilSignalled()} received, stopping the agent; containers keep running`);
+      stopRotation();
       await services.stop();
       await agent.stop();
       return 0;

@@ -254,8 +254,9 @@ export async function runServer(args: string[]): Promise<number> {
       // The node runs under its own certificate (system:node:<name>), as a joined agent does.
       const { hostname } = await import('node:os');
       const { keepNodeCredentials } = await import('../cluster/node-join.js');
+      const { issueClientCert, nodeIdentity } = await import('../cluster/client-certs.js');
       const nodeName = (values['node-name'] ?? hostname()).toLowerCase();
-      const own = keepNodeCredentials(join(dataDir, 'agent', 'cred'), cp.url, await cp.nodeCredentials.node(nodeName));
+      const own = keepNodeCredentials(join(dataDir, 'agent', 'cred'), cp.url, await cp.nodeCredentials.node(nodeName), await issueClientCert(cp.ca, nodeIdentity(nodeName)));
       const client = own.kubelet;
       const clusterDNS = values['cluster-dns'] ?? clusterDnsFor(values['service-cidr']);
       const node = await startNodeAgent({

@@ -13,6 +13,11 @@ export interface ClientConfig {
   tokenSource?: () => string | undefined;
   certPem?: string;
   keyPem?: string;
+  /**
+   * Asked for the client certificate at every request, for certificates that rotate (a
+   * kubelet's); wins over certPem/keyPem. A new certificate takes new connections.
+   */
+  certSource?: () => { certPem: string; keyPem: string };
   insecureSkipTlsVerify?: boolean;
 }
 

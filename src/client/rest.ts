@@ -41,24 +41,51 @@ export interface RequestOptions {
  */
 export type ApiClient = Pick<RestClient, 'request' | 'get' | 'create' | 'update' | 'patch' | 'delete' | 'watch'>;
 
+/** How long connections made with a replaced client certificate may finish what they do. */
+const OLD_CERTIFICATE_GRACE_MS = 60_000;
+
 export class RestClient {
-  private readonly agent: Agent;
+  private agentValue: Agent;
+  private agentCert: string | undefined;
+  private readonly retired = new Set<Agent>();
   private readonly url: URL;
 
   constructor(private readonly config: ClientConfig, readonly userAgent = 'k8ts') {
     this.url = new URL(config.server);
-    this.agent = new Agent({
-      keepAlive: true,
-      maxSockets: 32,
-      ca: config.caPem,
-      cert: config.certPem,
-      key: config.keyPem,
-      rejectUnauthorized: !config.insecureSkipTlsVerify,
-    });
+    const cred = config.certSource?.() ?? { certPem: config.certPem, keyPem: config.keyPem };
+    this.agentValue = this.newAgent(cred.certPem, cred.keyPem);
+    this.agentCert = cred.certPem;
+  }
+
+  private newAgent(cert: string | undefined, key: string | undefined): Agent {
+    return new Agent({ keepAlive: true, maxSockets: 32, ca: this.config.caPem, cert, key, rejectUnauthorized: !this.config.insecureSkipTlsVerify });
+  }
+
+  /**
+   * The connection pool for the current client certificate. When it has rotated, new requests
+   * use a new pool; the old one is closed after a grace period, which also ends the watches it
+   * carries so that they reconnect under the new certificate, as client-go's rotating transport does.
+   */
+  private get agent(): Agent {
+    const source = this.config.certSource;
+    if (!source) return this.agentValue;
+    const cred = source();
+    if (cred.certPem === this.agentCert) return this.agentValue;
+    const old = this.agentValue;
+    this.retired.add(old);
+    setTimeout(() => {
+      old.destroy();
+      this.retired.delete(old);
+    }, OLD_CERTIFICATE_GRACE_MS).unref();
+    this.agentValue = this.newAgent(cred.certPem, cred.keyPem);
+    this.agentCert = cred.certPem;
+    return this.agentValue;
   }
 
   close(): void {
-    this.agent.destroy();
+    this.agentValue.destroy();
+    for (const a of this.retired) a.destroy();
+    this.retired.clear();
   }
 
   private open(method: string, path: string, opts: RequestOptions, onResponse: (res: IncomingMessage) => void, onError: (err: Error) => void): () => void {

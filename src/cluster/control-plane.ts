@@ -27,7 +27,7 @@ import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-write
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
 import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
-import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, nodeIdentity, SCHEDULER, SIM_AGENT } from './client-certs.js';
+import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, SCHEDULER, SIM_AGENT } from './client-certs.js';
 import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handlers/node-credentials.js';
 import { SERVERS_GROUP } from '../apiserver/handlers/server-bootstrap.js';
 import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.js';
@@ -112,6 +112,8 @@ export interface ControlPlaneOptions {
   auditLog?: AuditLogOptions;
   /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
   admissionPlugins?: ReadonlySet<string>;
+  /** kube-controller-manager's --cluster-signing-duration: the longest certificate csrsigning issues (default one year). */
+  clusterSigningDurationMs?: number;
 }
 
 export interface ControlPlane {
@@ -227,9 +229,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   authenticator.add(serverSecret, { name: 'system:k8ts:server-token', groups: [SERVERS_GROUP, 'system:bootstrappers', 'system:authenticated'] });
   if (agentSecret) authenticator.add(agentSecret, { name: 'system:node-bootstrap', groups: ['system:bootstrappers', 'system:authenticated'] });
   const nodeCredentials: NodeCredentialIssuer = {
-    async node(nodeName: string): Promise<NodeCredentials> {
-      const [kubelet, proxy, dns, controller] = await Promise.all([nodeIdentity(nodeName), KUBE_PROXY, CLUSTER_DNS, K8TS_CONTROLLER].map((id) => issueClientCert(pki.ca, id)));
-      return { ca: pki.ca.cert, kubelet: kubelet!, proxy: proxy!, dns: dns!, controller: controller! };
+    // The node's name is the endpoint's to validate; the kubelet's own certificate comes through a CSR.
+    async node(): Promise<NodeCredentials> {
+      const [proxy, dns, controller] = await Promise.all([KUBE_PROXY, CLUSTER_DNS, K8TS_CONTROLLER].map((id) => issueClientCert(pki.ca, id)));
+      return { ca: pki.ca.cert, proxy: proxy!, dns: dns!, controller: controller! };
     },
     simAgent: async () => ({ ca: pki.ca.cert, agent: await issueClientCert(pki.ca, SIM_AGENT) }),
   };
@@ -288,7 +291,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   if (!o.disableControllers) {
     const { startControllerManager } = await import('../controllers/manager.js');
     const config = await credential(CONTROLLER_MANAGER);
-    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true };
+    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true };
     controllers = elected('kube-controller-manager', 'the controllers', config, () => startControllerManager(config, (line) => o.log?.(line), options));
   }
   let scheduler: { stop(): Promise<void> } | undefined;

@@ -29,6 +29,9 @@ import { StatefulSetController } from './statefulset/controller.js';
 import { ValidatingAdmissionPolicyStatusController } from './validatingadmissionpolicystatus/controller.js';
 import { replicationControllerKind } from './replicaset/kinds.js';
 import { signingKeyFromPem } from '../util/jws/signing-key.js';
+import type { KeyPair } from '../util/key-pair.js';
+import { CsrApprovingController } from './certificates/approver.js';
+import { CsrSigningController } from './certificates/signer.js';
 import { ServiceAccountClientBuilder } from './common/service-account-clients.js';
 
 export interface ControllerManager {
@@ -62,6 +65,11 @@ export interface ControllerManagerOptions {
    * system:controller:* role) instead of with this client's credentials. Default false, as upstream's flag.
    */
   useServiceAccountCredentials?: boolean;
+  /**
+   * The CA the csrsigning controller signs with (--cluster-signing-cert-file / -key-file) and
+   * its --cluster-signing-duration (default one year). Without it that controller does not run.
+   */
+  csrSigning?: { ca: KeyPair; clusterSigningDurationMs?: number };
 }
 
 /**
@@ -88,6 +96,8 @@ export const CONTROLLER_SERVICE_ACCOUNTS = {
   cronJob: 'cronjob-controller',
   node: 'node-controller',
   clusterRoleAggregation: 'clusterrole-aggregation-controller',
+  // csrapproving and csrsigning share it, as upstream's.
+  certificate: 'certificate-controller',
   resourceQuota: 'resourcequota-controller',
   validatingAdmissionPolicyStatus: 'validatingadmissionpolicy-status-controller',
   // Not upstream's (k3s's ServiceLB), bound to system:k8ts:controller:servicelb.
@@ -144,6 +154,9 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
   add(SA.node, (c) => new NodeIpamController(c, informers, { clusterCidr: options.clusterCidr, nodeCidrMaskSize: options.nodeCidrMaskSize, log }));
   add(SA.clusterRoleAggregation, (c) => new ClusterRoleAggregationController(c, informers, { log }));
   add(SA.resourceQuota, (c) => new ResourceQuotaController(c, informers, { log }));
+  add(SA.certificate, (c) => new CsrApprovingController(c, informers, { log }));
+  const signing = options.csrSigning;
+  if (signing) add(SA.certificate, (c) => new CsrSigningController(c, informers, { ca: signing.ca, clusterSigningDurationMs: signing.clusterSigningDurationMs, log }));
   add(SA.validatingAdmissionPolicyStatus, (c) => new ValidatingAdmissionPolicyStatusController(c, informers, { log }));
   if (!options.disableServiceLB) add(SA.serviceLB, (c) => new ServiceLBController(c, informers, { log }));
   if (options.serviceAccountPrivateKeyFile) {

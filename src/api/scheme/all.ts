@@ -18,6 +18,7 @@ import { eventsKinds } from '../events/v1/kinds.js';
 import { authenticationKinds } from '../authentication/v1/kinds.js';
 import { authorizationKinds } from '../authorization/v1/kinds.js';
 import { admissionRegistrationKinds } from '../admissionregistration/v1/kinds.js';
+import { certificatesKinds } from '../certificates/v1/kinds.js';
 
 export const allKinds: readonly KindDefinition[] = [
   ...podKinds,
@@ -37,6 +38,7 @@ export const allKinds: readonly KindDefinition[] = [
   ...eventsKinds,
   ...authenticationKinds,
   ...authorizationKinds,
+  ...certificatesKinds,
   ...admissionRegistrationKinds,
 ] as readonly KindDefinition[];
 

@@ -5,6 +5,14 @@
 import type { KubeObject } from '../meta/types.js';
 import type { FieldError } from '../validation/field.js';
 
+/** The authenticated user of a request, as a strategy sees it. */
+export interface RequestingUser {
+  name: string;
+  uid?: string;
+  groups: readonly string[];
+  extra?: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface ScaleSpec {
   /** JSON paths (dot-separated) into the object. */
   specReplicasPath: string;
@@ -33,8 +41,12 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
 
   /** Fill in defaults in place (applied on create, update and patch results, as upstream's defaulting on decode). */
   default?(obj: T): void;
-  /** Strategy hook on create, before validation: reset status, set computed fields. */
-  prepareForCreate?(obj: T): void;
+  /**
+   * Strategy hook on create, before validation: reset status, set computed fields. `requester`
+   * is who asks (none for the server's own writes), for kinds that record it (a
+   * CertificateSigningRequest's spec.username, as upstream's strategy reads the request's user).
+   */
+  prepareForCreate?(obj: T, requester?: RequestingUser): void;
   /** Strategy hook on update of the main resource, before validation. */
   prepareForUpdate?(obj: T, old: T): void;
   validateCreate?(obj: T): FieldError[];

@@ -3,6 +3,7 @@
 import { objectKey, type Registry } from '../registry/registry.js';
 import type { AdmissionCheck } from '../rest/resource-store.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
+import { certificateSubjectRestriction } from './certificates.js';
 import { denyServiceExternalIPs } from './deny-external-ips.js';
 import { defaultIngressClass } from './default-ingress-class.js';
 import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-tolerations.js';
@@ -67,6 +68,8 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
     checks.push(serviceAllocation(allocator, services));
   }
   if (quota) checks.push(quota);
+  // CertificateApproval and CertificateSigning guard the CSR subresources, which run them themselves.
+  if (on('CertificateSubjectRestriction')) checks.push(certificateSubjectRestriction());
   // Validating plugins run after every mutating one, on the object as it will be stored.
   const policies = on('ValidatingAdmissionPolicy') ? validatingAdmissionPolicy(registry, cache) : undefined;
   if (policies) checks.push(policies);

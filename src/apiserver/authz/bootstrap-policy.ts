@@ -185,6 +185,11 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:k8ts:kube-scheduler', 'system:k8ts:kube-scheduler', [user('system:kube-scheduler')]),
   binding('system:k8ts:node-credentials', 'system:k8ts:node-credentials', [group('system:bootstrappers')]),
   binding('system:k8ts:server-bootstrap', 'system:k8ts:server-bootstrap', [group('k8ts:servers')]),
+  // kubeadm's TLS bootstrap bindings: join-token holders may ask for a node's client certificate
+  // (and have it approved), nodes may renew their own.
+  binding('kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', [group('system:bootstrappers')]),
+  binding('kubeadm:node-autoapprove-bootstrap', 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', [group('system:bootstrappers')]),
+  binding('kubeadm:node-autoapprove-certificate-rotation', 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [group('system:nodes')]),
   binding('system:k8ts:dns', 'system:k8ts:dns', [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }]),
   binding('system:k8ts-controller', 'system:k8ts-controller', [user('system:k8ts-controller')]),
   binding('system:k8ts:sim-agent', 'system:k8ts:sim-agent', [user('system:k8ts:sim-agent')]),

@@ -1,8 +1,9 @@
 // POST /v1-k8ts/node-credentials: a joining agent, authenticated by the join token (group
-// system:bootstrappers), trades it for credentials of its own, as k3s agents fetch
-// /v1-k3s/client-kubelet.crt: the kubelet's certificate (system:node:<name>) and those of the
-// components that run beside it (service proxy, DNS, the network controllers). The certificates come from the cluster
-// layer, which holds the CA; this handler only validates and answers.
+// system:bootstrappers), trades it for the certificates of the components that run beside its
+// kubelet (service proxy, DNS, the network controllers), as k3s agents fetch theirs. The
+// kubelet's own certificate is not among them: it comes through a CertificateSigningRequest
+// (TLS bootstrapping), so that its key never leaves the node. The certificates come from the
+// cluster layer, which holds the CA; this handler only validates and answers.
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { isDNS1123Subdomain } from '../../api/validation/names.js';
 import { errors } from '../errors.js';
@@ -18,7 +19,6 @@ export interface KeyPairPem {
 
 export interface NodeCredentials {
   ca: string;
-  kubelet: KeyPairPem;
   proxy: KeyPairPem;
   dns: KeyPairPem;
   /** system:k8ts-controller: the node's NetworkPolicy enforcer and ingress controller. */

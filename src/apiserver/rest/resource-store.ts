@@ -43,7 +43,9 @@ export interface WriteOptions {
 /** The authenticated user of a request, as admission sees it. */
 export interface Requester {
   name: string;
+  uid?: string;
   groups: readonly string[];
+  extra?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface DeleteOptions {
@@ -179,7 +181,7 @@ export class ResourceStore {
     if (!m.name && m.generateName) m.name = generateName(m.generateName);
     const now = nowTimestamp(this.clock);
     fillCreateMeta(obj, now, def.tracksGeneration !== false);
-    def.prepareForCreate?.(obj);
+    def.prepareForCreate?.(obj, opts.requester);
     this.validate(entry, obj, def.validateCreate?.(obj) ?? []);
     // As upstream's create handler: ownership is recorded for what the client sent (with its
     // defaults), before admission adds its own fields (tolerations, the token volume, a cluster IP).

@@ -26,6 +26,7 @@ import { PodWorkers, type NodeHandle } from '../pod-workers.js';
 import { ProbeManager } from '../probes/index.js';
 import { POD_UID_LABEL } from '../runtime.js';
 import { apiBackedAuth, startKubeletServer, ensureKubeletServingCert, type KubeletServer } from '../server/index.js';
+import { KubeletServingCertificates } from '../server/serving-cert-bootstrap.js';
 import { startStaticPods } from '../static-pods/index.js';
 import { TimerWheel } from '../timer-wheel.js';
 import { VolumeManager } from '../volumes/index.js';
@@ -63,6 +64,14 @@ export interface NodeAgentOptions {
   leaseDurationSeconds?: number;
   nodeStatusUpdateMs?: number;
   labels?: Record<string, string>;
+  /**
+   * The serving certificate comes from the certificates API (kubelet-serving, asked as the node),
+   * as upstream's serverTLSBootstrap; until it is issued the self-signed one serves. Needs a
+   * client with the node's own identity.
+   */
+  serverTlsBootstrap?: boolean;
+  /** Renew the serving certificate before it expires (kubelet's --rotate-certificates; default true). */
+  rotateCertificates?: boolean;
   log?: (line: string) => void;
 }
 
@@ -88,6 +97,7 @@ export class NodeAgent {
   private workersDone?: Promise<void>;
   private probes!: ProbeManager;
   private server?: KubeletServer;
+  private servingCerts?: KubeletServingCertificates;
   private staticPods?: { stop(): void };
   private rotator?: LogRotator;
   private volumes?: VolumeManager;
@@ -148,7 +158,11 @@ export class NodeAgent {
     this.desc.nodeInfo.bootID = this.desc.nodeInfo.bootID || this.bootID;
     Object.assign(this.desc.labels, this.o.labels ?? {});
 
-    const tls = await ensureKubeletServingCert(join(this.o.dataDir, 'tls'), this.nodeName, [this.desc.nodeIP, '127.0.0.1']);
+    const tlsDir = join(this.o.dataDir, 'tls');
+    this.servingCerts = this.o.serverTlsBootstrap
+      ? new KubeletServingCertificates({ client: this.client, dir: tlsDir, nodeName: this.nodeName, nodeIP: () => this.desc.nodeIP, rotate: this.o.rotateCertificates ?? true, log: this.log })
+      : undefined;
+    const tls = this.servingCerts?.kept() ?? (await ensureKubeletServingCert(tlsDir, this.nodeName, [this.desc.nodeIP, '127.0.0.1']));
     this.recorder = new EventRecorder(this.client, 'kubelet', this.nodeName);
     this.factory = new SharedInformerFactory(this.client);
     this.pods = this.factory.informerFor<Pod>(R.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
@@ -208,6 +222,8 @@ export class NodeAgent {
     this.nodes.addHandlers({ update: (_o, n) => this.onNode(n) });
 
     await this.register();
+    // Asked for once the Node exists: the approver checks the names against its addresses.
+    this.servingCerts?.start((pair) => this.server?.setCertificate(pair));
     this.factory.start();
     await this.factory.waitForSync();
     await this.networkReady();
@@ -233,6 +249,7 @@ export class NodeAgent {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.staticPods?.stop();
+    this.servingCerts?.stop();
     this.workers?.stop();
     await this.workersDone?.catch(() => undefined);
     this.probes?.stop();

@@ -29,6 +29,8 @@ export interface KubeletServerOptions {
 
 export interface KubeletServer {
   port: number;
+  /** Serves with this certificate from the next handshake on (a rotated or newly issued one). */
+  setCertificate(tls: { key: string; cert: string }): void;
   stop(): Promise<void>;
 }
 
@@ -153,6 +155,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   const port = (server.address() as AddressInfo).port;
   return {
     port,
+    setCertificate: (tls) => server.setSecureContext({ key: tls.key, cert: tls.cert, ca: o.clientCaPem }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

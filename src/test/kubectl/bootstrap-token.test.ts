@@ -1,8 +1,10 @@
 // Bootstrap tokens through the real kubectl: a bootstrap.kubernetes.io/token Secret in
 // kube-system makes `<id>.<secret>` a credential (kubectl auth whoami), good for joining a node
-// (the node-credentials endpoint) and nothing else; expired or deleted, it is a 401.
+// (the node-credentials endpoint and a CertificateSigningRequest for the kubelet) and nothing
+// else; expired or deleted, it is a 401.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createCertificateRequest, newPrivateKey } from '../../util/csr.js';
 import { eventually, startTestCluster, type TestCluster } from '../harness.js';
 
 const tokenSecret = (id: string, secret: string, expiration: string) =>
@@ -36,10 +38,22 @@ describe('bootstrap tokens', () => {
     assert.deepEqual(who.status.userInfo.groups, ['system:bootstrappers', 'system:bootstrappers:k8ts:default-node-token', 'system:authenticated']);
   });
 
-  it('may trade itself for a node’s credentials, and read nothing else', async () => {
+  it('may trade itself for a node’s credentials, ask for a kubelet certificate, and read nothing else', async () => {
     const join = await c.http('POST', '/v1-k8ts/node-credentials', { nodeName: 'joiner' }, { Authorization: `Bearer ${TOKEN}` });
     assert.equal(join.status, 200, join.body);
-    assert.match(join.json().kubelet.cert, /BEGIN CERTIFICATE/);
+    assert.match(join.json().proxy.cert, /BEGIN CERTIFICATE/);
+    // The kubelet's own certificate comes through a CertificateSigningRequest, never from here.
+    assert.equal(join.json().kubelet, undefined);
+    const csr = {
+      apiVersion: 'certificates.k8s.io/v1',
+      kind: 'CertificateSigningRequest',
+      metadata: { name: 'joiner' },
+      spec: { request: Buffer.from(createCertificateRequest({ commonName: 'system:node:joiner', organizations: ['system:nodes'] }, newPrivateKey())).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'] },
+    };
+    const asked = await c.kubectl(['create', '-f', '-', '--token', TOKEN], { input: JSON.stringify(csr) });
+    assert.equal(asked.code, 0, asked.stderr);
+    const requestor = await c.kubectl(['get', 'csr', 'joiner', '-o', 'jsonpath={.spec.username} {.spec.groups}']);
+    assert.equal(requestor.stdout, 'system:bootstrap:abcdef ["system:bootstrappers","system:bootstrappers:k8ts:default-node-token","system:authenticated"]');
     const pods = await c.kubectl(['get', 'pods', '--token', TOKEN]);
     assert.notEqual(pods.code, 0);
     assert.match(pods.stderr, /User "system:bootstrap:abcdef" cannot list resource "pods"/);

@@ -1,5 +1,5 @@
 // Identities under Node,RBAC with the real kubectl: client certificates (CN user, O groups; a
-// stranger's or an expired one is a 401), the join token traded for a node's own certificate,
+// stranger's or an expired one is a 401), the join token bought a node's own certificate (TLS bootstrap),
 // the Node authorizer and NodeRestriction holding that node to its own pods' objects (issue 11,
 // acceptance 2), and the control plane's components working under their own identities.
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { renderKubeconfig } from '../../cluster/kubeconfig.js';
 import { createCa, issueCert } from '../../util/pki.js';
 import type { KeyPair } from '../../util/key-pair.js';
 import { parseJoinToken } from '../../cluster/join-token.js';
+import { kubeletClientCredential } from '../../cluster/kubelet-client-cert.js';
 import { eventually, startTestCluster, type TestCluster } from '../harness.js';
 
 describe('identities under Node,RBAC', () => {
@@ -28,9 +29,10 @@ describe('identities under Node,RBAC', () => {
   before(async () => {
     c = await startTestCluster({ authorizationMode: 'Node,RBAC', simNodes: 1 });
     const joinToken = parseJoinToken(readFileSync(join(c.dataDir, 'token'), 'utf8')).bearer;
-    const r = await c.http('POST', '/v1-k8ts/node-credentials', { nodeName }, { Authorization: `Bearer ${joinToken}` });
-    assert.equal(r.status, 200, r.body);
-    node = r.json().kubelet;
+    // TLS bootstrapping, as a joining agent does: a CSR with the token, approved and signed by the controllers.
+    const kubelet = await kubeletClientCredential(join(c.dataDir, 'worker-cred'), { server: c.cp.url, token: joinToken, caPem: c.cp.caPem }, nodeName, { rotate: false, wait: { timeoutMs: 20_000, pollMs: 100 } });
+    kubelet.stop();
+    node = { cert: kubelet.config.certPem!, key: kubelet.config.keyPem! };
     for (const args of [
       ['create', 'secret', 'generic', 'used', '--from-literal=k=v'],
       ['create', 'secret', 'generic', 'unused', '--from-literal=k=v'],
