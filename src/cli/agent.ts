@@ -49,6 +49,7 @@ Flags:
       --token TOKEN                Join token: the server's <data-dir>/token or agent-token (K10<CA hash>::…, the CA is
                                    fetched and checked against the hash), or one from \`k8ts token create\`
       --ca-file FILE               CA of the API server, for a token without a CA hash (default <data-dir>/tls/server-ca.crt)
+      --disable-apiserver-lb       Reach --server directly instead of through the agent's load balancer over every server
       --rotate-certificates[=BOOL] Renew the kubelet's client and serving certificates through new
                                    CertificateSigningRequests before they expire (default true; with --token)
       --sim-nodes N                Number of simulated nodes (default 1)
@@ -94,6 +95,7 @@ export async function runAgent(args: string[]): Promise<number> {
       token: { type: 'string' },
       'ca-file': { type: 'string' },
       'rotate-certificates': { type: 'string' },
+      'disable-apiserver-lb': { type: 'boolean' },
       'node-name': { type: 'string' },
       'node-ip': { type: 'string' },
       'container-runtime-endpoint': { type: 'string' },
@@ -157,6 +159,7 @@ export async function runAgent(args: string[]): Promise<number> {
   /** A node under its own identity asks for its serving certificate too. */
   let serverTlsBootstrap: { rotateCertificates: boolean } | undefined;
   let opts;
+  let lb: { stop(): Promise<void> } | undefined;
   /** Stops renewing the kubelet's certificates (a node joined with the token). */
   let stopRotation = () => undefined as void;
   try {
@@ -178,6 +181,17 @@ export async function runAgent(args: string[]): Promise<number> {
       } else {
         const { simAgentClient } = await import('../cluster/node-join.js');
         client = await simAgentClient(join(dataDir, 'agent', 'cred'), bootstrap);
+      }
+      if (!values['disable-apiserver-lb']) {
+        // Every component reaches the servers through the agent's own load balancer, which
+        // learns them from the `kubernetes` Endpoints: any server may go away (k3s's agents).
+        const { startAgentLoadBalancer } = await import('../cluster/apiserver-lb.js');
+        const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+        const balancer = await startAgentLoadBalancer(values.server, join(dataDir, 'agent', 'etc', 'apiserver-lb.json'), serviceClients.proxyClient ?? client, log);
+        lb = balancer;
+        const via = balancer.via;
+        client = via(client);
+        serviceClients = Object.fromEntries(Object.entries(serviceClients).map(([k, v]) => [k, v && via(v)]));
       }
     } else {
       client = loadKubeconfig(values.kubeconfig ?? join(dataDir, 'kubeconfig.yaml'));
@@ -232,6 +246,7 @@ export async function runAgent(args: string[]): Promise<number> {
       stopRotation();
       await services.stop();
       await agent.stop();
+      await lb?.stop();
       return 0;
     }
     opts = {
@@ -249,6 +264,7 @@ export async function runAgent(args: string[]): Promise<number> {
       recordEvents: !values['sim-no-events'],
     };
   } catch (err) {
+    await lb?.stop();
     process.stderr.write(`error: ${(err as Error).message}\n`);
     return 1;
   }
@@ -258,5 +274,6 @@ export async function runAgent(args: string[]): Promise<number> {
   log(`k8ts sim agent: ${opts.nodes} node(s) registered against ${client.server} in ${Date.now() - started} ms`);
   log(`${await untilSignalled()} received, stopping: the nodes stop heartbeating`);
   await agent.stop();
+  await lb?.stop();
   return 0;
 }

@@ -152,6 +152,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     r(['patch', 'update'], [''], ['pods/status']),
     r(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
     r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']),
+    // The agent's load balancer follows the servers in the `kubernetes` Endpoints.
+    r(['list', 'watch'], [''], ['endpoints']),
   ]),
   // What k8ts's scheduler reads beyond upstream's role: PriorityClasses, for preemption.
   role('system:k8ts:kube-scheduler', [r(READ, ['scheduling.k8s.io'], ['priorityclasses'])]),

@@ -66,11 +66,11 @@ describe('a real node: TLS bootstrap through CertificateSigningRequests', () => 
     const [csr, ...more] = issuedFor(await csrs(), 'kubernetes.io/kube-apiserver-client-kubelet');
     assert.ok(csr, agentLog);
     assert.equal(more.length, 0);
-    assert.equal(csr.spec.username, 'system:node-bootstrap', 'asked with the join token');
+    assert.equal(csr.spec.username, 'system:k8ts:server-token', 'asked with the (server) join token');
     assert.ok(csr.spec.groups.includes('system:bootstrappers'));
     assert.deepEqual(csr.status.conditions.map((x: any) => [x.type, x.reason]), [['Approved', 'AutoApproved']]);
     const listed = await c.kubectl(['get', 'csr', csr.metadata.name, '--no-headers']);
-    assert.match(listed.stdout, /kubernetes.io\/kube-apiserver-client-kubelet\s+system:node-bootstrap\s+<none>\s+Approved,Issued/);
+    assert.match(listed.stdout, /kubernetes.io\/kube-apiserver-client-kubelet\s+system:k8ts:server-token\s+<none>\s+Approved,Issued/);
     // What the node runs with is that certificate, for a key the request only ever carried the public half of.
     const kept = loadKubeconfig(kubeletKubeconfig());
     assert.equal(kept.certPem!.trim(), Buffer.from(csr.status.certificate, 'base64').toString().trim());
