@@ -82,11 +82,29 @@ async function addMember(members: ServerBootstrap['etcdMembers'], name: string, 
     if (existing.some((m) => m.peerURLs.includes(peerURL))) list = existing;
     else {
       log(`etcd: adding member ${name} (${peerURL}) to the cluster`);
-      list = (await client.memberAdd([peerURL])).members;
+      list = await addRetrying(client, peerURL, log);
     }
     return list.map((m) => `${m.peerURLs.includes(peerURL) ? name : m.name}=${m.peerURLs[0]}`).join(',');
   } finally {
     client.close();
+  }
+}
+
+/**
+ * etcd refuses a new member while the last one added is not yet connected to every other for a
+ * few seconds ("unhealthy cluster": its strict reconfiguration check), as when servers join one
+ * after the other: it is asked again, for up to a minute.
+ */
+async function addRetrying(client: EtcdClient, peerURL: string, log: (line: string) => void): Promise<Member[]> {
+  const deadline = Date.now() + 60_000;
+  for (let wait = 500; ; wait = Math.min(wait * 2, 4000)) {
+    try {
+      return (await client.memberAdd([peerURL])).members;
+    } catch (err) {
+      if (!/unhealthy cluster/.test((err as Error).message) || Date.now() + wait > deadline) throw err;
+      log(`etcd: the cluster does not take a new member yet (${(err as Error).message}); asking again in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 }
 
