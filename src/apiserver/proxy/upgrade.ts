@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Status } from '../../api/meta/types.js';
 import { hostPort, kubeletTls, type KubeletClientCert, type KubeletEndpoint } from './kubelet-endpoint.js';
+import { splice } from '../../util/splice.js';
 
 const MAX_ERROR_BODY = 64 * 1024;
 const ERROR_BODY_TIMEOUT_MS = 10_000;
@@ -92,16 +93,9 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
     socket.write(`HTTP/1.1 101 ${res.statusMessage || 'Switching Protocols'}\r\n${headerLines(res.rawHeaders, () => false)}\r\n`);
     if (upstreamHead.length) socket.write(upstreamHead);
     if (head.length) upstream.write(head);
-    const close = () => {
-      upstream.destroy();
-      socket.destroy();
-    };
-    upstream.on('error', close);
-    upstream.on('close', close);
-    socket.on('error', close);
-    socket.on('close', close);
-    upstream.pipe(socket);
-    socket.pipe(upstream);
+    // What the backend sent last may still sit in the client socket's buffer when it closes (an
+    // exec's final output, under load): the other side is ended, flushing it, not destroyed.
+    splice(upstream, socket);
   });
 
   backend.on('response', (res: IncomingMessage) => {

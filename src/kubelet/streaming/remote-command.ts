@@ -23,7 +23,8 @@ import {
   supportsResize,
 } from './protocols.js';
 import { ChannelWriter, decodeChannelMessage } from './channels.js';
-import { acceptWebSocket, dialSpdyBackend, rejectUpgrade, splice, switchingProtocolsSpdy, type BackendConnection } from './upgrade.js';
+import { splice } from '../../util/splice.js';
+import { acceptWebSocket, dialSpdyBackend, rejectUpgrade, switchingProtocolsSpdy, type BackendConnection } from './upgrade.js';
 
 export interface RemoteCommandOptions {
   kind: 'exec' | 'attach';

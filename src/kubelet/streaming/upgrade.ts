@@ -142,20 +142,6 @@ export function switchingProtocolsSpdy(protocol: string): string {
   return 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n' + (protocol ? `X-Stream-Protocol-Version: ${protocol}\r\n` : '') + '\r\n';
 }
 
-/** Pipes two upgraded connections into each other until either side goes away. */
-export function splice(a: Duplex, b: Duplex): void {
-  const teardown = (): void => {
-    a.destroy();
-    b.destroy();
-  };
-  for (const s of [a, b]) {
-    s.on('error', teardown);
-    s.on('close', teardown);
-  }
-  a.pipe(b);
-  b.pipe(a);
-}
-
 /** Forwards WebSocket binary messages and a byte stream to each other, with backpressure both ways. */
 export function bridgeWebSocketToStream(ws: WebSocket, stream: Duplex): void {
   const HIGH_WATER = 8;
