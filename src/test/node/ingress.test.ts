@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { startIngressController, type RunningIngressController } from '../../ingress/controller.js';
-import { eventually } from '../harness.js';
+import { eventually, freePort } from '../harness.js';
 import { podYaml, startNodeTestCluster, TEST_IMAGE, unusedClusterCidr, type NodeTestCluster } from '../node-harness.js';
 
 const run = promisify(execFile);
@@ -42,17 +42,6 @@ const service = (name: string, selector?: Record<string, string>, port = 80, tar
 
 const backend = (name: string, number = 80) => ({ service: { name, port: { number } } });
 const prefix = (path: string, svc: string) => ({ path, pathType: 'Prefix', backend: backend(svc) });
-
-/** A port nothing listens on now (the kernel's pick), for nginx to take. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 describe('a real node: the ingress controller', () => {
   let c: NodeTestCluster;
@@ -248,7 +237,7 @@ describe('a real node: the ingress controller', () => {
     const reasons = await eventually(async () => {
       const found = (await events('broken')).filter((e) => e.type === 'Warning').map((e) => `${e.reason}: ${e.message}`).sort();
       return found.length >= 2 ? found : undefined;
-    }, 10_000, 100);
+    }, 30_000, 100);
     assert.deepEqual(reasons, [
       'SecretNotFound: TLS secret "default/no-such-secret" not found; serving the default certificate for broken.example.test',
       'ServiceNotFound: broken.example.test/gone: service "default/no-such-service" not found; answering 503',

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,20 +17,11 @@ import { DEFAULT_NETPOL_TABLE } from '../../netpol/enforcer.js';
 import { DEFAULT_MASQ_TABLE } from '../../podnet/masquerade.js';
 import { mountPointsUnder } from '../../kubelet/volumes/host-mounts.js';
 import { killProcessesUnder, processesUnder } from '../leftovers.js';
+import { freePort } from '../harness.js';
 import { unusedClusterCidr } from '../node-harness.js';
 
 const run = promisify(execFile);
 const MAIN = join(fileURLToPath(import.meta.url), '../../../cli/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** Runs `k8ts …` to its end, as a user's shell does. */
 function k8ts(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
