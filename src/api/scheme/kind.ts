@@ -37,6 +37,8 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   prepareForCreate?(obj: T): void;
   /** Strategy hook on update of the main resource, before validation. */
   prepareForUpdate?(obj: T, old: T): void;
+  /** Strategy hook on a status-subresource write, before validation (e.g. stamping a phase change). */
+  prepareForStatusUpdate?(obj: T, old: T): void;
   validateCreate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
   validateStatusUpdate?(obj: T, old: T): FieldError[];

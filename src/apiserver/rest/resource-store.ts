@@ -310,6 +310,7 @@ export class ResourceStore {
       if (desired.metadata.labels !== undefined) next.metadata.labels = desired.metadata.labels;
       if (desired.metadata.annotations !== undefined) next.metadata.annotations = desired.metadata.annotations;
       def.default?.(next);
+      def.prepareForStatusUpdate?.(next, old);
       const errs = def.validateStatusUpdate?.(next, old) ?? [];
       if (errs.length) throw errors.invalid(entry, old.metadata.name ?? '', errs);
       return next;
