@@ -39,6 +39,8 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   prepareForUpdate?(obj: T, old: T): void;
   /** Strategy hook on a status-subresource write, before validation (e.g. stamping a phase change). */
   prepareForStatusUpdate?(obj: T, old: T): void;
+  /** The strategy's WarningsOnCreate / WarningsOnUpdate: deprecations a client is told of (kubectl's `Warning:`). */
+  warnings?(obj: T, old?: T): string[];
   validateCreate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
   validateStatusUpdate?(obj: T, old: T): FieldError[];

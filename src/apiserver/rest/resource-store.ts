@@ -181,6 +181,7 @@ export class ResourceStore {
     fillCreateMeta(obj, now, def.tracksGeneration !== false);
     def.prepareForCreate?.(obj);
     this.validate(entry, obj, def.validateCreate?.(obj) ?? []);
+    for (const w of def.warnings?.(obj) ?? []) opts.warn?.(w);
     // As upstream's create handler: ownership is recorded for what the client sent (with its
     // defaults), before admission adds its own fields (tolerations, the token volume, a cluster IP).
     if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
@@ -344,6 +345,7 @@ export class ResourceStore {
     }
     const errs = def.validateUpdate?.(next, old) ?? [];
     if (errs.length) throw errors.invalid(entry, old.metadata.name ?? '', errs);
+    for (const w of def.warnings?.(next, old) ?? []) opts.warn?.(w);
     return next;
   }
 

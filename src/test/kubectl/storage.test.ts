@@ -213,6 +213,15 @@ spec:
     // Upstream names the list, not the entry.
     assert.match(bad.stderr, /spec\.accessModes: Unsupported value: "ReadWriteSometimes": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"/);
 
+    // Recycle: accepted with upstream's deprecation warning; there is no recycler, so a released volume goes Failed.
+    const recycle = await c.kubectl(['create', '-f', '-'], { input: pv('pv-recycle', { policy: 'Recycle', cls: 'recycle' }) + '---\n' + pvc('recycle-claim', { cls: 'recycle' }) });
+    assert.equal(recycle.code, 0, recycle.stderr);
+    assert.match(recycle.stderr, /Warning: spec\.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated\. Instead, the recommended approach is to use dynamic provisioning\./);
+    await eventually(async () => (await phase('pvc', 'recycle-claim')) === 'Bound');
+    await ok(['delete', 'pvc', 'recycle-claim']);
+    await eventually(async () => (await phase('pv', 'pv-recycle')) === 'Failed');
+    assert.match(await events('pv-recycle'), /Warning\s+VolumeFailedRecycle\s+No recycler plugin found for the volume!/);
+
     await ok(['apply', '-f', '-'], `apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata: {name: fixed}

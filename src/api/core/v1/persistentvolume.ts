@@ -160,6 +160,7 @@ export const persistentVolumeKind: KindDefinition<PersistentVolume> = {
     pv.status = { phase: 'Pending', lastPhaseTransitionTime: rfc3339() };
   },
   prepareForStatusUpdate: stampPhaseTransition,
+  warnings: (pv) => (pv.spec?.persistentVolumeReclaimPolicy === 'Recycle' ? ['spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.'] : []),
   validateCreate: validatePersistentVolume,
   validateUpdate: validatePersistentVolumeUpdate,
   validateStatusUpdate: validatePersistentVolumeStatusUpdate,

@@ -271,3 +271,27 @@ describe('PV binder (white-box)', () => {
     assert.equal(pv('v')?.status?.phase, 'Bound');
   });
 });
+
+describe('PV binder and an external provisioner', () => {
+  const caches = new FakeCaches();
+  afterEach(() => caches.stop());
+
+  it('binds the claim to the volume a provisioner made for it (provisionedVolume), with the class\'s reclaim policy, and leaves its deletion to the provisioner', async () => {
+    const { provisionedVolume } = await import('../../../api/core/v1/provisioned-volume.js');
+    const sc = storageClass('local', 'example.com/local', { reclaimPolicy: 'Retain', mountOptions: ['noatime'] });
+    const c = claim('c', { storageClassName: 'local' }, { 'volume.kubernetes.io/storage-provisioner': 'example.com/local' });
+    const made = provisionedVolume(c, sc, 'example.com/local', { hostPath: { path: '/var/lib/x' } });
+    made.metadata.uid = 'uid-made';
+    made.status = { phase: 'Pending' };
+    assert.equal(made.metadata.name, 'pvc-uid-c');
+    assert.equal(made.spec?.persistentVolumeReclaimPolicy, 'Retain');
+    assert.deepEqual(made.spec?.mountOptions, ['noatime']);
+    const fake = new FakeClient().add(R.persistentvolumes, made).add(R.persistentvolumeclaims, c).add(R.storageclasses, sc);
+    const ctrl = await caches.start(fake, (client, informers) => new PersistentVolumeController(client, informers, { resyncMs: 0 }));
+    await ctrl.syncClaimKey(`${NS}/c`);
+    assert.deepEqual(trace(fake), ['update persistentvolumes/status pvc-uid-c', 'update persistentvolumeclaims c', 'update persistentvolumeclaims/status c']);
+    const bound = fake.object<PersistentVolumeClaim>(R.persistentvolumeclaims, NS, 'c')!;
+    assert.equal(bound.spec?.volumeName, 'pvc-uid-c');
+    assert.equal(bound.status?.phase, 'Bound');
+  });
+});
