@@ -22,6 +22,7 @@ export const R = {
   secrets: gvr('', 'v1', 'secrets'),
   replicationcontrollers: gvr('', 'v1', 'replicationcontrollers'),
   persistentvolumeclaims: gvr('', 'v1', 'persistentvolumeclaims'),
+  persistentvolumes: gvr('', 'v1', 'persistentvolumes'),
   deployments: gvr('apps', 'v1', 'deployments'),
   replicasets: gvr('apps', 'v1', 'replicasets'),
   daemonsets: gvr('apps', 'v1', 'daemonsets'),
@@ -34,6 +35,7 @@ export const R = {
   networkpolicies: gvr('networking.k8s.io', 'v1', 'networkpolicies'),
   poddisruptionbudgets: gvr('policy', 'v1', 'poddisruptionbudgets'),
   priorityclasses: gvr('scheduling.k8s.io', 'v1', 'priorityclasses'),
+  storageclasses: gvr('storage.k8s.io', 'v1', 'storageclasses'),
   horizontalpodautoscalers: gvr('autoscaling', 'v2', 'horizontalpodautoscalers'),
 } as const;
 

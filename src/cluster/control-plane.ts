@@ -69,6 +69,8 @@ export interface ControlPlaneOptions {
   nodeLifecycle?: ControllerManagerOptions['nodeLifecycle'];
   /** Pod GC timings (tests shorten the 40 s quarantine of pods on deleted nodes). */
   podGc?: ControllerManagerOptions['podGc'];
+  /** The PV binder's resync period (--pvclaimbinder-sync-period; default 15 s; tests shorten it). */
+  pvBinderSyncPeriodMs?: ControllerManagerOptions['pvBinderSyncPeriodMs'];
   /** Range node pod CIDRs come from (k3s's --cluster-cidr; default 10.244.0.0/16). */
   clusterCidr?: string;
   /** Kinds served beside the built-in ones, each one more registry entry. */
@@ -294,7 +296,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   if (!o.disableControllers) {
     const { startControllerManager } = await import('../controllers/manager.js');
     const config = await credential(CONTROLLER_MANAGER);
-    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true };
+    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, pvBinderSyncPeriodMs: o.pvBinderSyncPeriodMs, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true };
     controllers = elected('kube-controller-manager', 'the controllers', config, () => startControllerManager(config, (line) => o.log?.(line), options));
   }
   let scheduler: { stop(): Promise<void> } | undefined;

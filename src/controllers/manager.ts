@@ -26,6 +26,10 @@ import { ServiceLBController } from './servicelb/controller.js';
 import { legacyTokenGenerator } from './serviceaccount/legacy-token.js';
 import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
+import { EphemeralVolumeController } from './volume/ephemeral/controller.js';
+import { PersistentVolumeController } from './volume/persistentvolume/controller.js';
+import { PvcProtectionController } from './volume/pvcprotection/controller.js';
+import { PvProtectionController } from './volume/pvprotection/controller.js';
 import { ValidatingAdmissionPolicyStatusController } from './validatingadmissionpolicystatus/controller.js';
 import { replicationControllerKind } from './replicaset/kinds.js';
 import { signingKeyFromPem } from '../util/jws/signing-key.js';
@@ -57,6 +61,8 @@ export interface ControllerManagerOptions {
    * Without it that controller does not run, as upstream.
    */
   serviceAccountPrivateKeyFile?: string;
+  /** --pvclaimbinder-sync-period: how often the PV binder syncs every claim and volume again (default 15 s). */
+  pvBinderSyncPeriodMs?: number;
   /** Run without ServiceLB, k3s's load balancer (`--disable=servicelb`): LoadBalancer Services stay Pending for another. */
   disableServiceLB?: boolean;
   /**
@@ -100,6 +106,10 @@ export const CONTROLLER_SERVICE_ACCOUNTS = {
   certificate: 'certificate-controller',
   resourceQuota: 'resourcequota-controller',
   validatingAdmissionPolicyStatus: 'validatingadmissionpolicy-status-controller',
+  persistentVolumeBinder: 'persistent-volume-binder',
+  pvcProtection: 'pvc-protection-controller',
+  pvProtection: 'pv-protection-controller',
+  ephemeralVolume: 'ephemeral-volume-controller',
   // Not upstream's (k3s's ServiceLB), bound to system:k8ts:controller:servicelb.
   serviceLB: 'servicelb-controller',
 } as const;
@@ -158,6 +168,10 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
   const signing = options.csrSigning;
   if (signing) add(SA.certificate, (c) => new CsrSigningController(c, informers, { ca: signing.ca, clusterSigningDurationMs: signing.clusterSigningDurationMs, log }));
   add(SA.validatingAdmissionPolicyStatus, (c) => new ValidatingAdmissionPolicyStatusController(c, informers, { log }));
+  add(SA.persistentVolumeBinder, (c) => new PersistentVolumeController(c, informers, { resyncMs: options.pvBinderSyncPeriodMs, log }));
+  add(SA.pvcProtection, (c) => new PvcProtectionController(c, informers, { log }));
+  add(SA.pvProtection, (c) => new PvProtectionController(c, informers, { log }));
+  add(SA.ephemeralVolume, (c) => new EphemeralVolumeController(c, informers, { log }));
   if (!options.disableServiceLB) add(SA.serviceLB, (c) => new ServiceLBController(c, informers, { log }));
   if (options.serviceAccountPrivateKeyFile) {
     // As upstream, the token controller runs with the controller manager's own client: it is

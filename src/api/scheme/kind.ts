@@ -49,6 +49,10 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   prepareForCreate?(obj: T, requester?: RequestingUser): void;
   /** Strategy hook on update of the main resource, before validation. */
   prepareForUpdate?(obj: T, old: T): void;
+  /** Strategy hook on a status-subresource write, before validation (e.g. stamping a phase change). */
+  prepareForStatusUpdate?(obj: T, old: T): void;
+  /** The strategy's WarningsOnCreate / WarningsOnUpdate: deprecations a client is told of (kubectl's `Warning:`). */
+  warnings?(obj: T, old?: T): string[];
   validateCreate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
   validateStatusUpdate?(obj: T, old: T): FieldError[];

@@ -18,6 +18,9 @@ import { DEFAULT_ON_ADMISSION_PLUGINS } from './plugin-names.js';
 import { podSecurityAdmission } from './pod-security/admission.js';
 import { priorityAdmission } from './priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
+import { defaultStorageClassAdmission } from './default-storage-class.js';
+import { pvcResizeAdmission } from './pvc-resize.js';
+import { storageObjectInUseProtection } from './storage-object-in-use-protection.js';
 
 export interface AdmissionOptions {
   defaultTolerationSeconds?: DefaultTolerationOptions;
@@ -57,6 +60,11 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   const ingressClasses = registry.lookup('networking.k8s.io', 'v1', 'ingressclasses');
   if (ingressClasses && on('DefaultIngressClass')) checks.push(defaultIngressClass(cache, ingressClasses));
   if (on('DefaultTolerationSeconds')) checks.push(defaultTolerationSeconds(o.defaultTolerationSeconds));
+  // Upstream's order: the storage plugins follow the pod ones.
+  const storageClasses = registry.lookup('storage.k8s.io', 'v1', 'storageclasses');
+  if (storageClasses && on('DefaultStorageClass')) checks.push(defaultStorageClassAdmission(cache, storageClasses));
+  if (on('StorageObjectInUseProtection')) checks.push(storageObjectInUseProtection());
+  if (storageClasses && on('PersistentVolumeClaimResize')) checks.push(pvcResizeAdmission(cache, storageClasses));
   // ResourceQuota runs last, as upstream, so it counts what the other plugins have set.
   const quota = on('ResourceQuota') ? resourceQuotaAdmission(cache, registry) : undefined;
   const services = registry.lookup('', 'v1', 'services');

@@ -109,6 +109,16 @@ const CONTROLLERS: readonly ControllerRole[] = [
     ],
   },
   {
+    // Creates the `<pod>-<volume>` claims of ephemeral volumes.
+    name: 'ephemeral-volume-controller',
+    rules: [
+      r(['get', 'list', 'watch'], [''], ['pods']),
+      r(['update'], [''], ['pods/finalizers']),
+      r(['get', 'list', 'watch', 'create'], [''], ['persistentvolumeclaims']),
+      events,
+    ],
+  },
+  {
     // Reads, patches and deletes whatever has owners, of any kind.
     name: 'generic-garbage-collector',
     rules: [r(['get', 'list', 'watch', 'patch', 'update', 'delete'], ['*'], ['*']), events],
@@ -144,8 +154,37 @@ const CONTROLLERS: readonly ControllerRole[] = [
     ],
   },
   {
+    // The PV binder: binds, reclaims and deletes volumes, annotates claims for provisioners.
+    // Upstream's role still carries the rules of removed in-tree plugins (glusterfs endpoints and
+    // services, openstack nodes, the recycler's event watch); kept, so the role reads as upstream's.
+    name: 'persistent-volume-binder',
+    rules: [
+      r(['get', 'list', 'watch', 'update', 'create', 'delete'], [''], ['persistentvolumes']),
+      r(['update'], [''], ['persistentvolumes/status']),
+      r(['get', 'list', 'watch', 'update'], [''], ['persistentvolumeclaims']),
+      r(['update'], [''], ['persistentvolumeclaims/status']),
+      r(['list', 'watch', 'get', 'create', 'delete'], [''], ['pods']),
+      r(['get', 'list', 'watch'], ['storage.k8s.io'], ['storageclasses']),
+      r(['get', 'create', 'update', 'delete'], [''], ['endpoints']),
+      r(['get', 'create', 'delete'], [''], ['services']),
+      r(['get'], [''], ['secrets']),
+      r(['get', 'list'], [''], ['nodes']),
+      r(['watch'], [''], ['events']),
+      events,
+    ],
+  },
+  {
     name: 'pod-garbage-collector',
     rules: [r(['list', 'watch', 'delete'], [''], ['pods']), r(READ, [''], ['nodes']), r(['patch'], [''], ['pods/status'])],
+  },
+  {
+    name: 'pv-protection-controller',
+    rules: [r(['get', 'list', 'watch', 'update'], [''], ['persistentvolumes']), events],
+  },
+  {
+    // Reads pods live too (not only from the cache) before it lets a claim go.
+    name: 'pvc-protection-controller',
+    rules: [r(['get', 'list', 'watch', 'update'], [''], ['persistentvolumeclaims']), r(['list', 'watch', 'get'], [''], ['pods']), events],
   },
   {
     name: 'replicaset-controller',

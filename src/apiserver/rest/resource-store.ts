@@ -183,6 +183,7 @@ export class ResourceStore {
     fillCreateMeta(obj, now, def.tracksGeneration !== false);
     def.prepareForCreate?.(obj, opts.requester);
     this.validate(entry, obj, def.validateCreate?.(obj) ?? []);
+    for (const w of def.warnings?.(obj) ?? []) opts.warn?.(w);
     // As upstream's create handler: ownership is recorded for what the client sent (with its
     // defaults), before admission adds its own fields (tolerations, the token volume, a cluster IP).
     if (!opts.managedFieldsSet) recordUpdate(obj, undefined, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, time: now });
@@ -312,6 +313,7 @@ export class ResourceStore {
       if (desired.metadata.labels !== undefined) next.metadata.labels = desired.metadata.labels;
       if (desired.metadata.annotations !== undefined) next.metadata.annotations = desired.metadata.annotations;
       def.default?.(next);
+      def.prepareForStatusUpdate?.(next, old);
       const errs = def.validateStatusUpdate?.(next, old) ?? [];
       if (errs.length) throw errors.invalid(entry, old.metadata.name ?? '', errs);
       return next;
@@ -345,6 +347,7 @@ export class ResourceStore {
     }
     const errs = def.validateUpdate?.(next, old) ?? [];
     if (errs.length) throw errors.invalid(entry, old.metadata.name ?? '', errs);
+    for (const w of def.warnings?.(next, old) ?? []) opts.warn?.(w);
     return next;
   }
 

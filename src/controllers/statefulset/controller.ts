@@ -3,6 +3,7 @@
 // first, and rolled to a new revision from the highest ordinal down to the partition.
 import type { ControllerRevision, StatefulSet, StatefulSetStatus } from '../../api/apps/v1/types.js';
 import type { Pod } from '../../api/core/v1/pod/types.js';
+import type { PersistentVolumeClaim } from '../../api/core/v1/types.js';
 import { selectorFromLabelSelector } from '../../api/labels/index.js';
 import type { KubeObject } from '../../api/meta/types.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
@@ -15,7 +16,8 @@ import { controllerOf, newControllerRef, resolveControllerRef } from '../common/
 import { isPodAvailable, isPodReady, isPodTerminal } from '../common/pod-state.js';
 import { StatusWriter } from '../common/status-writer.js';
 import { CONTROLLER_REVISION_HASH_LABEL, ensureRevision, truncateHistory } from '../history/revision.js';
-import { claimsFor, ordinalOf, podName, statefulPod } from './identity.js';
+import { claimOwnerRefs, hasUnexpectedController, isClaimOwnerUpToDate, podInOrdinalRange } from './claim-retention.js';
+import { claimName, claimsFor, ordinalOf, podName, statefulPod } from './identity.js';
 
 export type StatefulSetControllerOptions = ControllerOptions;
 
@@ -35,6 +37,7 @@ export class StatefulSetController extends QueueController {
   private readonly sets: Informer<StatefulSet>;
   private readonly pods: Informer<Pod>;
   private readonly revisions: Informer<ControllerRevision>;
+  private readonly claims: Informer<PersistentVolumeClaim>;
   private readonly recorder: EventRecorder;
   private readonly statusWriter: StatusWriter<StatefulSet>;
 
@@ -49,6 +52,8 @@ export class StatefulSetController extends QueueController {
     this.sets = this.cache(factory.informerFor<StatefulSet>(R.statefulsets));
     this.pods = this.cache(factory.informerFor<Pod>(R.pods));
     this.revisions = this.cache(factory.informerFor<ControllerRevision>(R.controllerrevisions));
+    // Read, not watched (as upstream's lister): a claim's change reaches the set on its next sync.
+    this.claims = this.cache(factory.informerFor<PersistentVolumeClaim>(R.persistentvolumeclaims));
     this.enqueueOnChange(this.sets);
     const podEvent = (p: Pod) => {
       const set = resolveControllerRef(this.sets, p.metadata.namespace, controllerOf(p), KIND);
@@ -116,6 +121,11 @@ export class StatefulSetController extends QueueController {
         if (monotonic) return;
         continue;
       }
+      if (!pod.metadata.deletionTimestamp) {
+        // A pending pod may have lost a claim (deleted by hand): upstream's createMissingPersistentVolumeClaims.
+        if (pod.status?.phase === 'Pending') await this.createClaims(set, ord, pod.metadata.name!);
+        await this.applyRetention(set, pod, ord);
+      }
       if (isPodTerminal(pod) && !pod.metadata.deletionTimestamp) {
         // A finished stateful pod is restarted under the same name: delete, then re-create.
         await this.deletePod(set, pod);
@@ -129,6 +139,9 @@ export class StatefulSetController extends QueueController {
         if (monotonic) return;
         continue;
       }
+      // Scaled away: whenScaled=Delete hands the claims to the pod first, so they go with it.
+      const ord = ordinalOf(set, pod);
+      if (ord !== undefined) await this.applyRetention(set, pod, ord);
       await this.deletePod(set, pod);
       if (monotonic) return;
     }
@@ -144,30 +157,79 @@ export class StatefulSetController extends QueueController {
     }
   }
 
+  /**
+   * The ordinal's claims that do not exist yet, from the templates, with no owner references
+   * (the retention policy sets them once the pod exists). A claim being deleted stops the pod's
+   * creation: it would start on a volume about to go.
+   */
+  private async createClaims(set: StatefulSet, ordinal: number, pod: string): Promise<void> {
+    const ns = set.metadata.namespace!;
+    for (const claim of claimsFor(set, ordinal)) {
+      const existing = this.claims.get(`${ns}/${claim.metadata.name}`);
+      if (existing) {
+        if (existing.metadata.deletionTimestamp) throw new Error(`pvc ${claim.metadata.name} is being deleted`);
+        continue;
+      }
+      try {
+        await this.client.create(resourcePath(R.persistentvolumeclaims, ns), claim);
+        this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod} in StatefulSet ${set.metadata.name} success`);
+      } catch (err) {
+        if (isAlreadyExists(err)) continue;
+        this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${pod} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
+        throw new Error(`failed to create PVC ${claim.metadata.name}: ${String(err)}`);
+      }
+    }
+  }
+
+  /** UpdatePodClaimForRetentionPolicy: each claim of the pod gets the owner references the policy asks for. */
+  private async applyRetention(set: StatefulSet, pod: Pod, ordinal: number): Promise<void> {
+    const ns = set.metadata.namespace!;
+    const scaledDown = !podInOrdinalRange(ordinal, set);
+    for (const t of set.spec?.volumeClaimTemplates ?? []) {
+      const name = claimName(t.metadata?.name ?? '', set, ordinal);
+      const claim = this.claims.get(`${ns}/${name}`);
+      // Not seen yet: the next sync picks it up.
+      if (!claim) continue;
+      if (hasUnexpectedController(claim, set, pod)) {
+        this.recorder.event(this.withKind(set), 'Warning', 'ConflictingController', `PersistentVolumeClaim ${name} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim`);
+      }
+      if (isClaimOwnerUpToDate(claim, set, pod, scaledDown)) continue;
+      const refs = claimOwnerRefs(claim, set, pod, scaledDown);
+      const updated: PersistentVolumeClaim = { ...structuredClone(claim), apiVersion: 'v1', kind: 'PersistentVolumeClaim' };
+      if (refs.length) updated.metadata.ownerReferences = refs;
+      else delete updated.metadata.ownerReferences;
+      try {
+        await this.client.update(resourcePath(R.persistentvolumeclaims, ns, name), updated);
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        throw new Error(`could not update claim ${name} for delete policy ownerRefs: ${String(err)}`);
+      }
+    }
+  }
+
   private async createPod(set: StatefulSet, ordinal: number, revision: ControllerRevision): Promise<void> {
     const ns = set.metadata.namespace!;
     const name = podName(set, ordinal);
-    const retainOnDelete = (set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Retain';
-    for (const claim of claimsFor(set, ordinal, retainOnDelete ? undefined : { ...newControllerRef(set, API_VERSION, KIND), controller: false })) {
-      try {
-        await this.client.create(resourcePath(R.persistentvolumeclaims, ns), claim);
-        this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${name} in StatefulSet ${set.metadata.name} success`);
-      } catch (err) {
-        if (isAlreadyExists(err)) continue;
-        this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
-        throw err;
-      }
+    // The pod's claims come first, as upstream's CreateStatefulPod.
+    try {
+      await this.createClaims(set, ordinal, name);
+    } catch (err) {
+      this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
     }
     const pod = statefulPod(set, templateOf(revision), ordinal, revision.metadata.name!, newControllerRef(set, API_VERSION, KIND));
+    let created: Pod;
     try {
-      await this.client.create(resourcePath(R.pods, ns), pod);
-      this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} successful`);
+      created = await this.client.create<Pod>(resourcePath(R.pods, ns), pod);
     } catch (err) {
       // The cache is behind: the pod exists already.
       if (isAlreadyExists(err)) return;
       this.recorder.event(this.withKind(set), 'Warning', 'FailedCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${String(err)}`);
       throw err;
     }
+    this.recorder.event(this.withKind(set), 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${set.metadata.name} successful`);
+    // As much of the retention policy as the caches allow now; later syncs finish it.
+    await this.applyRetention(set, created, ordinal);
   }
 
   private async deletePod(set: StatefulSet, pod: Pod): Promise<void> {

@@ -22,7 +22,7 @@ export function ordinalOf(set: StatefulSet, pod: Pod): number | undefined {
 export const claimName = (claim: string, set: StatefulSet, ordinal: number): string => `${claim}-${set.metadata.name}-${ordinal}`;
 
 /** The PVCs of one ordinal: template labels plus the set's selector labels, as upstream. */
-export function claimsFor(set: StatefulSet, ordinal: number, ownerRef?: OwnerReference): KubeObject[] {
+export function claimsFor(set: StatefulSet, ordinal: number): KubeObject[] {
   return (set.spec?.volumeClaimTemplates ?? []).map((t) => {
     const meta = t.metadata ?? {};
     const claim: KubeObject = {
@@ -36,7 +36,6 @@ export function claimsFor(set: StatefulSet, ordinal: number, ownerRef?: OwnerRef
       spec: structuredClone(t.spec ?? {}),
     };
     if (meta.annotations) claim.metadata.annotations = { ...meta.annotations };
-    if (ownerRef) claim.metadata.ownerReferences = [ownerRef];
     return claim;
   });
 }

@@ -130,6 +130,20 @@ export function validatePersistentVolumeStatusUpdate(pv: PersistentVolume, old: 
   return validateObjectMetaUpdate(pv.metadata, old.metadata, path('metadata'));
 }
 
+/**
+ * The status strategy's lastPhaseTransitionTime rule: kept while the phase stays, stamped now when
+ * the phase moves and the writer did not set a new time itself.
+ */
+export function stampPhaseTransition(pv: PersistentVolume, old: PersistentVolume): void {
+  const status = (pv.status ??= {});
+  const before = old.status ?? {};
+  if (status.phase === before.phase) {
+    if (status.lastPhaseTransitionTime === undefined && before.lastPhaseTransitionTime !== undefined) status.lastPhaseTransitionTime = before.lastPhaseTransitionTime;
+  } else if (status.lastPhaseTransitionTime === undefined || status.lastPhaseTransitionTime === before.lastPhaseTransitionTime) {
+    status.lastPhaseTransitionTime = rfc3339();
+  }
+}
+
 export const persistentVolumeKind: KindDefinition<PersistentVolume> = {
   group: '',
   version: 'v1',
@@ -145,6 +159,8 @@ export const persistentVolumeKind: KindDefinition<PersistentVolume> = {
   prepareForCreate: (pv) => {
     pv.status = { phase: 'Pending', lastPhaseTransitionTime: rfc3339() };
   },
+  prepareForStatusUpdate: stampPhaseTransition,
+  warnings: (pv) => (pv.spec?.persistentVolumeReclaimPolicy === 'Recycle' ? ['spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.'] : []),
   validateCreate: validatePersistentVolume,
   validateUpdate: validatePersistentVolumeUpdate,
   validateStatusUpdate: validatePersistentVolumeStatusUpdate,
