@@ -30,7 +30,8 @@ function companions(dataDir: string, server: number): { name: string; pid: numbe
     } catch {
       continue;
     }
-    if (cmd.some((a) => a.includes(dataDir))) out.push({ name: cmd[0]!.split('/').pop()!, pid });
+    // nginx rewrites its command line into one string ("nginx: master process /usr/sbin/nginx -p …").
+    if (cmd.some((a) => a.includes(dataDir))) out.push({ name: cmd[0]!.split(/\s/)[0]!.replace(/:$/, '').split('/').pop()!, pid });
   }
   return out;
 }
