@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync, closeSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../cluster/control-plane.js';
 import { mergeKubeconfig, removeFromKubeconfig, userKubeconfigPath } from '../cluster/kubeconfig-merge.js';
@@ -98,7 +98,7 @@ export async function runUp(args: string[]): Promise<number> {
     return fail((err as Error).message);
   }
   if (hasFlag(serverArgs, 'data-dir')) return fail('give --data-dir to k8ts up, not after --');
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const t0 = Date.now();
   const root = process.getuid?.() === 0;
   const withNode = root && !hasFlag(serverArgs, 'disable-agent');
@@ -139,7 +139,7 @@ export async function runUp(args: string[]): Promise<number> {
   } finally {
     probes.close();
   }
-  say(`k8ts is up in ${seconds(Date.now() - t0)}: ${withNode ? `node ${hostname().toLowerCase()}, ` : ''}API ${apiUrl(dataDir)}`);
+  say(`k8ts is up in ${seconds(Date.now() - t0)}: ${withNode ? `node ${(passthrough(serverArgs, 'node-name') ?? hostname()).toLowerCase()}, ` : ''}API ${apiUrl(dataDir)}`);
   if (values['no-kubeconfig']) say(`  export KUBECONFIG=${adminKubeconfig(dataDir)}`);
   else {
     const target = userKubeconfigPath();
@@ -176,7 +176,7 @@ async function stopServer(dataDir: string): Promise<boolean> {
 export async function runDown(args: string[]): Promise<number> {
   const values = parseFlags(args, { 'data-dir': { type: 'string' }, purge: { type: 'boolean' } }, DOWN_HELP);
   if (typeof values === 'number') return values;
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const t0 = Date.now();
   if (!(await stopServer(dataDir))) say('k8ts server is not running');
   rmSync(serverPidFile(dataDir), { force: true });
@@ -198,7 +198,7 @@ export async function runDown(args: string[]): Promise<number> {
 export async function runStatus(args: string[]): Promise<number> {
   const values = parseFlags(args, { 'data-dir': { type: 'string' } }, STATUS_HELP);
   if (typeof values === 'number') return values;
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const pid = runningServerPid(dataDir);
   if (!pid) {
     say(`k8ts server: not running (data ${dataDir})`);

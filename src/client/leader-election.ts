@@ -139,7 +139,12 @@ export function runWhileLeading(client: RestClient, cfg: LeaderElectionConfig, w
   const election = runLeaderElection(client, cfg, {
     onStartedLeading: () => {
       log(`leader election: ${cfg.identity} holds ${cfg.namespace}/${cfg.name}; starting ${what}`);
-      running = start();
+      try {
+        running = start();
+      } catch (err) {
+        // Leading without running is still leading: say so rather than end the process.
+        log(`leader election: ${what} did not start: ${(err as Error).message}`);
+      }
     },
     onStoppedLeading: () => {
       log(`leader election: ${cfg.identity} lost ${cfg.namespace}/${cfg.name}; stopping ${what}`);

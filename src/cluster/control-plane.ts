@@ -12,7 +12,7 @@ import type { AuthorizationMode } from '../apiserver/authz/authorizer.js';
 import { readFileSync } from 'node:fs';
 import { ApiServer } from '../apiserver/server.js';
 import type { DefaultTolerationOptions } from '../apiserver/admission/default-tolerations.js';
-import { DEFAULT_SERVICE_NETWORK } from '../apiserver/admission/service-allocation.js';
+import { DEFAULT_SERVICE_NETWORK, type ServiceNetwork } from '../apiserver/admission/service-allocation.js';
 import type { ControllerManagerOptions } from '../controllers/manager.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import { openStore, startCompactor, type DatastoreTlsFiles } from '../storage/index.js';
@@ -209,10 +209,26 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     // Servers sharing an external datastore share the cluster's secrets too.
     await takeClusterSecrets(o.dataDir, o.join.server, o.join.token);
   }
-  const pki = await ensureServerPki(o.dataDir, dns, ips).catch(async (err: unknown) => {
+  try {
+    return await serve(o, { bind, serviceNetwork, ips, dns, advertise, etcd });
+  } catch (err) {
+    // The etcd child ends with this process anyway; a caller that carries on must not keep it.
     await etcd?.stop();
     throw err;
-  });
+  }
+}
+
+interface Placement {
+  bind: string;
+  serviceNetwork: ServiceNetwork;
+  ips: string[];
+  dns: string[];
+  advertise: string | undefined;
+  etcd: EmbeddedEtcd | undefined;
+}
+
+async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, advertise, etcd }: Placement): Promise<ControlPlane> {
+  const pki = await ensureServerPki(o.dataDir, dns, ips);
   const token = adminToken(o.dataDir);
   const serverSecret = serverTokenSecret(o.dataDir, o.token);
   const agentSecret = agentTokenSecret(o.dataDir, o.agentToken);

@@ -23,12 +23,14 @@ export function runningServerPid(dataDir: string): number | undefined {
   const pid = Number(readFileSync(file, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 1) return undefined;
   let cmdline: string[];
+  let state: string | undefined;
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
   } catch {
     return undefined;
   }
-  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+  // A zombie (its parent has not reaped it) runs no more.
   if (state === 'Z') return undefined;
   return cmdline.includes('server') && cmdline.includes(dataDir) ? pid : undefined;
 }
