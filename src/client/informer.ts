@@ -3,6 +3,7 @@
 // replays the cache to handlers on each resync period, as client-go's shared informers do.
 import type { KubeObject } from '../api/meta/types.js';
 import { Reflector } from './reflector.js';
+import { ApiStatusError } from './rest.js';
 import { keyOf, resourcePath, type GroupVersionResource } from './resources.js';
 import type { ApiClient } from './rest.js';
 
@@ -39,7 +40,14 @@ export interface InformerOptions {
   fieldSelector?: string;
   /** Replay every cached object to update handlers this often (0: never). */
   resyncMs?: number;
+  /**
+   * Where a failing list or watch is reported (default: stderr), as client-go's reflector logs
+   * "failed to list": an informer that cannot list never syncs, and its owner waits on it.
+   */
+  log?: (line: string) => void;
 }
+
+const stderrLog = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly items = new Map<string, T>();
@@ -47,6 +55,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
   private readonly handlers: EventHandlers<T>[] = [];
   private reflector?: Reflector;
+  private lastError?: string;
   private synced = false;
   private syncWaiters: (() => void)[] = [];
   private resyncTimer?: NodeJS.Timeout;
@@ -121,7 +130,18 @@ export class Informer<T extends KubeObject = KubeObject> {
         this.relisting = new Set();
       },
       onObject: (type, obj) => this.apply(type, obj as T),
-      onListEnd: () => this.finishRelist(),
+      onListEnd: () => {
+        this.lastError = undefined;
+        this.finishRelist();
+      },
+      onError: (err) => {
+        // Said once per distinct failure, not at every retry; 410 (a compacted resourceVersion) is routine.
+        if (err instanceof ApiStatusError && err.code === 410) return;
+        const message = err instanceof Error ? err.message : String(err);
+        if (message === this.lastError) return;
+        this.lastError = message;
+        (this.opts.log ?? stderrLog)(`informer ${path}: failed to list or watch (retrying every second): ${message}`);
+      },
     });
     void this.reflector.run();
     if (this.opts.resyncMs) {
