@@ -167,12 +167,18 @@ export async function runAgent(args: string[]): Promise<number> {
       const token = values.token ?? (existsSync(tokenFile(dataDir)) ? readFileSync(tokenFile(dataDir), 'utf8').trim() : undefined);
       if (!token) throw new Error('--server needs --token');
       const { joinBootstrap } = await import('../cluster/join-bootstrap.js');
-      const bootstrap = await joinBootstrap({ server: values.server, token, caFile: values['ca-file'], dataDir });
+      const direct = await joinBootstrap({ server: values.server, token, caFile: values['ca-file'], dataDir });
+      const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      // Everything after the CA check (the node's credentials, their renewals, every component)
+      // goes through the agent's own load balancer, so any server may go away (k3s's agents).
+      const { startAgentLoadBalancer } = await import('../cluster/apiserver-lb.js');
+      const balancer = values['disable-apiserver-lb'] ? undefined : await startAgentLoadBalancer(values.server, join(dataDir, 'agent', 'etc', 'apiserver-lb.json'), log);
+      lb = balancer;
+      const bootstrap = balancer ? { ...direct, server: balancer.url } : direct;
       if (runtime === 'containerd') {
         // The join token only buys the node its own credentials; everything after runs under them.
         const { nodeClients } = await import('../cluster/node-join.js');
         const rotate = boolFlag('rotate-certificates', values['rotate-certificates'], true);
-        const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
         const own = await nodeClients(join(dataDir, 'agent', 'cred'), bootstrap, (values['node-name'] ?? hostname()).toLowerCase(), { rotate, log });
         stopRotation = own.stop;
         serverTlsBootstrap = { rotateCertificates: rotate };
@@ -182,17 +188,8 @@ export async function runAgent(args: string[]): Promise<number> {
         const { simAgentClient } = await import('../cluster/node-join.js');
         client = await simAgentClient(join(dataDir, 'agent', 'cred'), bootstrap);
       }
-      if (!values['disable-apiserver-lb']) {
-        // Every component reaches the servers through the agent's own load balancer, which
-        // learns them from the `kubernetes` Endpoints: any server may go away (k3s's agents).
-        const { startAgentLoadBalancer } = await import('../cluster/apiserver-lb.js');
-        const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-        const balancer = await startAgentLoadBalancer(values.server, join(dataDir, 'agent', 'etc', 'apiserver-lb.json'), serviceClients.proxyClient ?? client, log);
-        lb = balancer;
-        const via = balancer.via;
-        client = via(client);
-        serviceClients = Object.fromEntries(Object.entries(serviceClients).map(([k, v]) => [k, v && via(v)]));
-      }
+      // The balancer learns every server from the `kubernetes` Endpoints, asked with a credential that may list them.
+      balancer?.follow(serviceClients.proxyClient ?? client);
     } else {
       client = loadKubeconfig(values.kubeconfig ?? join(dataDir, 'kubeconfig.yaml'));
     }

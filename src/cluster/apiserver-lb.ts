@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest.js';
+import { splice } from '../util/splice.js';
 
 const DIAL_TIMEOUT_MS = 3000;
 const FOLLOW_INTERVAL_MS = 10_000;
@@ -36,13 +37,18 @@ export class ApiServerLoadBalancer {
   /** Upstream connections, ended with the balancer. */
   private readonly open = new Set<Socket>();
 
+  /** The port of the previous run: kept, so that credentials naming the balancer's URL stay valid. */
+  private keptPort = 0;
+  private port = 0;
+
   constructor(private readonly o: LoadBalancerOptions) {
     this.log = o.log ?? (() => undefined);
     this.servers = [o.defaultServer];
     if (o.stateFile && existsSync(o.stateFile)) {
       try {
-        const kept = JSON.parse(readFileSync(o.stateFile, 'utf8')) as { servers?: unknown };
+        const kept = JSON.parse(readFileSync(o.stateFile, 'utf8')) as { servers?: unknown; port?: unknown };
         if (Array.isArray(kept.servers)) this.servers = unique([...kept.servers.filter((s): s is string => typeof s === 'string'), o.defaultServer]);
+        if (typeof kept.port === 'number' && Number.isInteger(kept.port)) this.keptPort = kept.port;
       } catch {
         // A torn file: start from the default server.
       }
@@ -50,16 +56,31 @@ export class ApiServerLoadBalancer {
     this.current = this.servers[0]!;
   }
 
-  /** Listens on 127.0.0.1 (a port of the kernel's choice unless given); resolves to the URL clients use. */
-  async start(port = 0): Promise<string> {
+  /**
+   * Listens on 127.0.0.1: on the given port, else the previous run's when it is free, else one of
+   * the kernel's choice; resolves to the URL clients use.
+   */
+  async start(port?: number): Promise<string> {
     const server = createServer((client) => this.forward(client));
-    server.on('error', (err) => this.log(`apiserver load balancer: ${err.message}`));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+    const listen = (p: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(p, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    const wanted = port ?? this.keptPort;
+    await listen(wanted).catch((err: NodeJS.ErrnoException) => {
+      if (port !== undefined || err.code !== 'EADDRINUSE') throw err;
+      this.log(`apiserver load balancer: port ${wanted} is taken; using another (the node's credentials are fetched again)`);
+      return listen(0);
     });
+    server.on('error', (err) => this.log(`apiserver load balancer: ${err.message}`));
     this.server = server;
-    return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.port = (server.address() as AddressInfo).port;
+    this.save();
+    return `https://127.0.0.1:${this.port}`;
   }
 
   /** The servers to balance over (host:port); the default server is always kept last. */
@@ -69,7 +90,11 @@ export class ApiServerLoadBalancer {
     this.log(`apiserver load balancer: servers ${next.join(', ')}`);
     this.servers = next;
     if (!next.includes(this.current)) this.current = next[0]!;
-    if (this.o.stateFile) writeFileSync(this.o.stateFile, JSON.stringify({ servers: next }) + '\n');
+    this.save();
+  }
+
+  private save(): void {
+    if (this.o.stateFile) writeFileSync(this.o.stateFile, JSON.stringify({ servers: this.servers, port: this.port }) + '\n');
   }
 
   get serverList(): readonly string[] {
@@ -93,8 +118,7 @@ export class ApiServerLoadBalancer {
       const timer = setTimeout(() => upstream.destroy(new Error('dial timeout')), DIAL_TIMEOUT_MS);
       upstream.on('error', () => {
         clearTimeout(timer);
-        if (connected) client.destroy();
-        else attempt(i + 1);
+        if (!connected) attempt(i + 1);
       });
       upstream.once('connect', () => {
         clearTimeout(timer);
@@ -104,13 +128,9 @@ export class ApiServerLoadBalancer {
           this.current = target;
         }
         this.open.add(upstream);
-        client.on('close', () => upstream.destroy());
-        upstream.on('close', () => {
-          this.open.delete(upstream);
-          client.destroy();
-        });
-        client.pipe(upstream);
-        upstream.pipe(client);
+        upstream.on('close', () => this.open.delete(upstream));
+        // A side that closes leaves the other to flush what it holds (a response's last bytes).
+        splice(client, upstream);
         client.resume();
       });
     };
@@ -142,38 +162,41 @@ export function serversOf(ep: EndpointsLike | undefined): string[] {
 }
 
 export interface AgentLoadBalancer {
-  /** The config with its server replaced by the balancer's address. */
-  via(config: ClientConfig): ClientConfig;
+  /** https://127.0.0.1:<port>: what every component of the node connects to. */
+  readonly url: string;
   readonly balancer: ApiServerLoadBalancer;
+  /** Starts following the `kubernetes` Endpoints (every 10 s, through the balancer) with a credential that may list endpoints. */
+  follow(config: ClientConfig): void;
   stop(): Promise<void>;
 }
 
-/**
- * The balancer of an agent that joined `server`, following the `kubernetes` Endpoints (every
- * 10 s, through itself) with `follow`, a credential that may list endpoints.
- */
-export async function startAgentLoadBalancer(server: string, stateFile: string, follow: ClientConfig, log: (line: string) => void): Promise<AgentLoadBalancer> {
+/** The balancer of an agent that joined `server`; its port is kept across restarts. */
+export async function startAgentLoadBalancer(server: string, stateFile: string, log: (line: string) => void): Promise<AgentLoadBalancer> {
   const { host, port } = hostPort(server);
   mkdirSync(dirname(stateFile), { recursive: true });
   const balancer = new ApiServerLoadBalancer({ defaultServer: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`, stateFile, log });
   const url = await balancer.start();
-  const via = (c: ClientConfig): ClientConfig => ({ ...c, server: url });
-  const client = new RestClient(via(follow), 'k8ts-agent-apiserver-lb');
-  const refresh = async () => {
-    const list = await client.get<{ items: EndpointsLike[] }>('/api/v1/namespaces/default/endpoints?fieldSelector=metadata.name%3Dkubernetes');
-    const servers = serversOf(list.items[0]);
-    if (servers.length) balancer.setServers(servers);
-  };
-  void refresh().catch(() => undefined);
-  const timer = setInterval(() => void refresh().catch(() => undefined), FOLLOW_INTERVAL_MS);
-  timer.unref();
+  let client: RestClient | undefined;
+  let timer: NodeJS.Timeout | undefined;
   log(`apiserver load balancer on ${url}: ${balancer.serverList.join(', ')}`);
   return {
-    via,
+    url,
     balancer,
+    follow(config) {
+      client = new RestClient({ ...config, server: url }, 'k8ts-agent-apiserver-lb');
+      const c = client;
+      const refresh = async () => {
+        const list = await c.get<{ items: EndpointsLike[] }>('/api/v1/namespaces/default/endpoints?fieldSelector=metadata.name%3Dkubernetes');
+        const servers = serversOf(list.items[0]);
+        if (servers.length) balancer.setServers(servers);
+      };
+      void refresh().catch(() => undefined);
+      timer = setInterval(() => void refresh().catch(() => undefined), FOLLOW_INTERVAL_MS);
+      timer.unref();
+    },
     async stop() {
       clearInterval(timer);
-      client.close();
+      client?.close();
       await balancer.stop();
     },
   };
