@@ -45,6 +45,11 @@ describe('the agent\'s apiserver load balancer', () => {
       // A restarted agent starts from the kept list, the server it joined last.
       const again = new ApiServerLoadBalancer({ defaultServer: b.addr, stateFile: state });
       assert.deepEqual(again.serverList, [a.addr, b.addr]);
+      await lb.stop();
+      // ...on the same port (the node's credentials name the balancer's URL).
+      assert.equal(await again.start(), url);
+      assert.equal(await ask(url), 'a');
+      await again.stop();
     } finally {
       await lb.stop();
       a.server.close();
