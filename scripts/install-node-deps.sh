@@ -2,7 +2,8 @@
 # What a k8ts node needs from Debian to run real containers: containerd and runc, the standard CNI
 # plugins, iptables (pod masquerading, hostPort), busybox-static (the images tests and benches
 # build), util-linux's `script` (tests drive `kubectl exec -it` through a pty) and docker-registry
-# (the registries.yaml test), nginx (the ingress data plane), curl and openssl (the ingress test), and gcc with a static libc for the pause binary. Installs only
+# (the registries.yaml test), nginx (the ingress data plane), curl and openssl (the ingress test), nfs-common (mount.nfs, the
+# kubelet's NFS client for nfs PersistentVolumes), and gcc with a static libc for the pause binary. Installs only
 # what is missing; needs root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -19,6 +20,7 @@ command -v docker-registry >/dev/null || need+=(docker-registry)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
+[ -x /sbin/mount.nfs ] || need+=(nfs-common)
 # The pod sandbox (pause) binary is compiled statically at build time.
 command -v gcc >/dev/null || need+=(gcc)
 [ -n "$(gcc -print-file-name=libc.a 2>/dev/null | grep /)" ] || need+=(libc6-dev)

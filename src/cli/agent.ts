@@ -41,6 +41,8 @@ Flags:
       --disable-network-policy     Do not enforce NetworkPolicies on this node
       --disable-dns                Do not run the cluster DNS on this node
       --disable-ingress            Do not run the ingress controller on this node
+      --default-local-storage-path PATH  Where the local-path provisioner puts this node's volumes (default <data-dir>/storage)
+      --disable-local-storage      Do not run the local-path provisioner for this node
       --ingress-http-port N        Port of the ingress controller's HTTP listener (default 80)
       --ingress-https-port N       Port of the ingress controller's HTTPS listener (default 443)
       --cleanup                    Remove the service proxy's rules (both modes), the network policy table and the pod network (device, routes, masquerade table), and exit
@@ -116,6 +118,8 @@ export async function runAgent(args: string[]): Promise<number> {
       'disable-network-policy': { type: 'boolean' },
       'disable-dns': { type: 'boolean' },
       'disable-ingress': { type: 'boolean' },
+      'default-local-storage-path': { type: 'string' },
+      'disable-local-storage': { type: 'boolean' },
       'ingress-http-port': { type: 'string' },
       'ingress-https-port': { type: 'string' },
       cleanup: { type: 'boolean' },
@@ -233,6 +237,7 @@ export async function runAgent(args: string[]): Promise<number> {
         networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},
         ingress,
+        localStorage: values['disable-local-storage'] ? false : { path: values['default-local-storage-path'] ?? join(dataDir, 'storage') },
         dataDir: join(dataDir, 'agent'),
         log,
       }).catch(async (err: unknown) => {

@@ -53,7 +53,8 @@ Flags:
       --disable-scheduler          Do not run the scheduler in this process
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
-      --disable COMPONENT          Do not run a packaged component (repeatable, or a comma list): servicelb
+      --disable COMPONENT          Do not run a packaged component (repeatable, or a comma list): servicelb, local-storage
+      --default-local-storage-path PATH  Where the local-path provisioner puts this node's volumes (default <data-dir>/storage)
       --allow-service-external-ips Let Services set spec.externalIPs (denied by default: CVE-2020-8554)
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
       --use-service-account-credentials[=BOOL]  Run each controller with its own kube-system ServiceAccount's bound token and
@@ -82,7 +83,7 @@ Flags:
 `;
 
 /** The packaged components `--disable` turns off, by k3s's names. */
-const DISABLEABLE = ['servicelb'];
+const DISABLEABLE = ['servicelb', 'local-storage'];
 
 export async function runServer(args: string[]): Promise<number> {
   const values = parseFlags(
@@ -124,6 +125,7 @@ export async function runServer(args: string[]): Promise<number> {
       'kube-scheduler-arg': { type: 'string', multiple: true },
       'disable-controller-manager': { type: 'boolean' },
       disable: { type: 'string', multiple: true },
+      'default-local-storage-path': { type: 'string' },
       'allow-service-external-ips': { type: 'boolean' },
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
@@ -289,6 +291,7 @@ export async function runServer(args: string[]): Promise<number> {
         networkPolicy: values['disable-network-policy'] ? false : {},
         dns: values['disable-dns'] ? false : {},
         ingress,
+        localStorage: disabled.has('local-storage') ? false : { path: values['default-local-storage-path'] ?? join(dataDir, 'storage') },
         dataDir: join(dataDir, 'agent'),
         log,
       }).catch(async (err: unknown) => {

@@ -1,6 +1,7 @@
 // What runs beside every real node agent, as k3s runs flannel, kube-proxy, CoreDNS and Traefik:
 // the pod network between nodes, the service proxy (ClusterIPs, NodePorts), the node's cluster
-// DNS, its NetworkPolicy enforcer and the ingress controller. The kubelet cannot start them (components
+// DNS, its NetworkPolicy enforcer, the ingress controller and the local-path provisioner for the
+// node's own volumes. The kubelet cannot start them (components
 // do not import each other), so `k8ts agent` and `k8ts server` start them here once the agent is
 // up and the node has its podCIDR.
 import { execFile } from 'node:child_process';
@@ -13,6 +14,7 @@ import { R, resourcePath } from '../client/resources.js';
 import { RestClient } from '../client/rest.js';
 import { cleanupNetworkPolicy, startNetworkPolicy, type NetworkPolicyOptions, type RunningNetworkPolicy } from '../netpol/enforcer.js';
 import { startIngressController, type IngressControllerOptions, type RunningIngressController } from '../ingress/controller.js';
+import { startLocalPathProvisioner, type LocalPathProvisioner } from '../localpath/provisioner.js';
 import { cleanupPodNetwork, startPodNetwork, type PodNetworkOptions, type RunningPodNetwork } from '../podnet/pod-network.js';
 import { DEFAULT_CLUSTER_DOMAIN, gatewayOf, startClusterDns, type ClusterDnsOptions, type RunningClusterDns } from '../dns/run.js';
 import { cleanupIptables, DEFAULT_IPTABLES_PREFIX } from '../proxy/iptables/proxier.js';
@@ -57,6 +59,11 @@ export interface NodeServicesOptions {
    * `dataDir` (the agent's folder: nginx's configuration and certificates go in `ingress/`).
    */
   ingress?: false | Pick<IngressControllerOptions, 'httpPort' | 'httpsPort' | 'listen' | 'workers'>;
+  /**
+   * false: no local-path provisioner (k3s's --disable local-storage); otherwise where this node's
+   * volumes go (--default-local-storage-path). Absent: none.
+   */
+  localStorage?: false | { path: string };
   dataDir?: string;
   log?: (line: string) => void;
 }
@@ -67,6 +74,7 @@ export interface NodeServices {
   networkPolicy?: RunningNetworkPolicy;
   /** Undefined when disabled, or when it could not start (nginx missing, a port taken: logged). */
   ingress?: RunningIngressController;
+  localPath?: LocalPathProvisioner;
   /** Resolves once the DNS answers (undefined when disabled, or stopped before it came up). */
   dns: Promise<RunningClusterDns | undefined>;
   /** Stops them all. The proxy's and the policies' rules stay (as kube-proxy's do) unless `cleanup` is set; the DNS removes its EndpointSlice. */
@@ -120,14 +128,26 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
       return undefined;
     });
   }
+  let localPath: LocalPathProvisioner | undefined;
+  const localPathClient = o.localStorage ? new RestClient(o.controllerClient ?? o.client, 'k8ts-local-path-provisioner') : undefined;
+  if (o.localStorage && localPathClient) {
+    // Pods without claims run without it: a failure (the API refusing its class) is logged, not fatal.
+    localPath = await startLocalPathProvisioner(localPathClient, { nodeName: o.nodeName, storagePath: o.localStorage.path, log }).catch((err: Error) => {
+      log(`local-path: not running: ${err.message}`);
+      return undefined;
+    });
+  }
   return {
     podNetwork,
     proxy,
     networkPolicy,
     dns,
     ingress,
+    localPath,
     async stop(stopOpts = {}) {
       abort.abort();
+      await localPath?.stop();
+      localPathClient?.close();
       await ingress?.stop();
       await (await dns)?.stop();
       await networkPolicy?.stop(stopOpts);

@@ -1,7 +1,7 @@
 // One scheduling attempt's algorithm: PreFilter, Filter over a rotating sample of nodes large
 // enough to score well (upstream's adaptive percentageOfNodesToScore), Score, and the choice
 // of the best node.
-import { Code, CycleState, type FilterPlugin, type ScorePlugin, type Status } from './framework.js';
+import { Code, CycleState, type FilterPlugin, type PreBindPlugin, type ReservePlugin, type ScorePlugin, type Status } from './framework.js';
 import type { Diagnosis } from './fit-error.js';
 import type { NodeInfo } from './node-info.js';
 import type { PodInfo } from './pod-info.js';
@@ -30,15 +30,57 @@ export interface ScheduleResult {
   feasibleNodes: number;
 }
 
+export interface BindingPlugins {
+  reservers?: ReservePlugin[];
+  preBinders?: PreBindPlugin[];
+}
+
 export class Framework {
   private nextStartNodeIndex = 0;
+  readonly reservers: ReservePlugin[];
+  readonly preBinders: PreBindPlugin[];
 
   constructor(
     readonly filters: FilterPlugin[],
     readonly scorers: ScorePlugin[],
     private readonly percentageOfNodesToScore = 0,
     private readonly random: () => number = Math.random,
-  ) {}
+    binding: BindingPlugins = {},
+  ) {
+    this.reservers = binding.reservers ?? [];
+    this.preBinders = binding.preBinders ?? [];
+  }
+
+  /** Every Reserve in order; on the first failure the ones already run are unreserved (in reverse), as upstream. */
+  runReserve(state: CycleState, node: string): Status | undefined {
+    for (let i = 0; i < this.reservers.length; i++) {
+      const p = this.reservers[i]!;
+      if (state.skipFilter.has(p.name)) continue;
+      const st = p.reserve(state, node);
+      if (st && st.code !== Code.Success) {
+        for (let j = i; j >= 0; j--) this.reservers[j]!.unreserve(state, node);
+        return { ...st, plugin: p.name };
+      }
+    }
+    return undefined;
+  }
+
+  runUnreserve(state: CycleState, node: string): void {
+    for (let i = this.reservers.length - 1; i >= 0; i--) {
+      const p = this.reservers[i]!;
+      if (!state.skipFilter.has(p.name)) p.unreserve(state, node);
+    }
+  }
+
+  /** Every PreBind in order; the first failure decides. */
+  async runPreBind(state: CycleState, node: string): Promise<Status | undefined> {
+    for (const p of this.preBinders) {
+      if (state.skipFilter.has(p.name)) continue;
+      const st = await p.preBind(state, node);
+      if (st && st.code !== Code.Success) return { ...st, plugin: p.name };
+    }
+    return undefined;
+  }
 
   /** Run every PreFilter; a plugin returning Skip has its Filter left out. */
   runPreFilters(state: CycleState): Status | undefined {

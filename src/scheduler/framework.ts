@@ -56,6 +56,23 @@ export interface FilterPlugin {
   filter(state: CycleState, node: NodeInfo): Status | undefined;
 }
 
+/**
+ * Reserve and Unreserve: claim, in the scheduler's own caches, what the chosen node needs (the
+ * volumes a pod will bind), so the next pod scheduled before this one is bound does not take it.
+ * Unreserve undoes it when a later step fails.
+ */
+export interface ReservePlugin {
+  readonly name: string;
+  reserve(state: CycleState, node: string): Status | undefined;
+  unreserve(state: CycleState, node: string): void;
+}
+
+/** PreBind: API writes that must be done (and have taken effect) before the pod's Binding. */
+export interface PreBindPlugin {
+  readonly name: string;
+  preBind(state: CycleState, node: string): Promise<Status | undefined>;
+}
+
 export interface ScorePlugin {
   readonly name: string;
   readonly weight: number;

@@ -2,7 +2,9 @@
 // the queue; one loop pops a pod, runs the framework synchronously, assumes the chosen node and
 // binds in the background, so the next pod is scheduled while the binding is in flight.
 import type { ReplicaSet, StatefulSet } from '../api/apps/v1/types.js';
-import type { Node, Service } from '../api/core/v1/types.js';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Service } from '../api/core/v1/types.js';
+import { volumeClass } from '../api/core/v1/storage-helpers.js';
+import type { StorageClass } from '../api/storage/v1/types.js';
 import type { Pod, ReplicationController, TopologySpreadConstraint } from '../api/core/v1/pod/types.js';
 import type { KubeObject } from '../api/meta/types.js';
 import type { PriorityClass } from '../api/scheduling/v1/types.js';
@@ -11,14 +13,16 @@ import { SharedInformerFactory, type Informer } from '../client/informer.js';
 import { R, resourcePath } from '../client/resources.js';
 import { ApiStatusError, type RestClient } from '../client/rest.js';
 import { Framework } from './algorithm.js';
+import { AssumeCache } from './assume-cache.js';
 import { SchedulerCache } from './cache.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE, type Diagnosis } from './fit-error.js';
 import type { WorkloadListers } from './default-selector.js';
-import { CycleState } from './framework.js';
+import { CycleState, type Status } from './framework.js';
 import type { NodeInfo } from './node-info.js';
 import { Nominator } from './nominator.js';
 import { newPodInfo, podKey, type PodInfo } from './pod-info.js';
 import { defaultPlugins } from './plugins/index.js';
+import { PV_CLASS_INDEX, type VolumeBindingDeps } from './plugins/volume-binding.js';
 import type { DefaultingType } from './plugins/pod-topology-spread.js';
 import { preempt } from './preemption.js';
 import { PriorityResolver } from './priority.js';
@@ -41,6 +45,9 @@ export interface SchedulerOptions {
   defaultConstraints?: TopologySpreadConstraint[];
   log?: (line: string) => void;
 }
+
+/** Plugins whose verdict a claim, volume or class event can change. */
+const VOLUME_PLUGINS = ['VolumeBinding', 'VolumeRestrictions'] as const;
 
 /** Plugins whose verdict can change when a pod is placed or relabelled (rather than removed). */
 const POD_PLACEMENT_PLUGINS = ['InterPodAffinity', 'PodTopologySpread'] as const;
@@ -67,6 +74,8 @@ export class Scheduler {
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly namespaces: Informer;
+  /** Woken by every claim and volume event: PreBind's waits for bindings re-check then. */
+  private volumeWaiters: (() => void)[] = [];
   private readonly priorities: PriorityResolver;
   private readonly nominator = new Nominator();
   private readonly recorder: EventRecorder;
@@ -95,10 +104,11 @@ export class Scheduler {
     this.queue = new SchedulingQueue((p) => this.priorities.of(p), opts.queue);
     // Without default constraints nothing reads the workloads: no informers for them.
     const spreadsByDefault = (opts.defaultingType ?? 'System') === 'System' || (opts.defaultConstraints?.length ?? 0) > 0;
-    const { filters, scorers } = defaultPlugins({
+    const { filters, scorers, reservers, preBinders } = defaultPlugins({
       podTopologySpread: { defaultingType: opts.defaultingType, defaultConstraints: opts.defaultConstraints, workloads: spreadsByDefault ? this.workloadListers() : undefined },
+      volumes: this.volumeBindingDeps(),
     });
-    this.framework = new Framework(filters, scorers, opts.percentageOfNodesToScore ?? 0);
+    this.framework = new Framework(filters, scorers, opts.percentageOfNodesToScore ?? 0, Math.random, { reservers, preBinders });
     this.recorder = new EventRecorder(client, this.name);
     this.nodes.addHandlers({
       add: (n) => {
@@ -116,6 +126,36 @@ export class Scheduler {
       update: (o, p) => this.onPod(o, p),
       delete: (p) => this.onPodDelete(p),
     });
+  }
+
+  /** Claims, volumes and classes for VolumeBinding; any change of them may make a waiting pod schedulable. */
+  private volumeBindingDeps(): VolumeBindingDeps {
+    const claims = this.factory.informerFor<PersistentVolumeClaim>(R.persistentvolumeclaims);
+    const volumes = this.factory.informerFor<PersistentVolume>(R.persistentvolumes);
+    const classes = this.factory.informerFor<StorageClass>(R.storageclasses);
+    volumes.addIndex(PV_CLASS_INDEX, (pv) => [volumeClass(pv)]);
+    const onChange = () => {
+      this.queue.moveAllToActiveOrBackoff(VOLUME_PLUGINS);
+      const waiters = this.volumeWaiters;
+      this.volumeWaiters = [];
+      for (const w of waiters) w();
+    };
+    for (const inf of [claims, volumes, classes] as Informer<any>[]) inf.addHandlers({ add: onChange, update: onChange, delete: onChange });
+    return {
+      claims: new AssumeCache(claims),
+      volumes: new AssumeCache(volumes),
+      storageClass: (name) => classes.get(name),
+      updateVolume: (pv) => this.client.update(resourcePath(R.persistentvolumes, undefined, pv.metadata.name), { ...pv, apiVersion: 'v1', kind: 'PersistentVolume' }),
+      updateClaim: (pvc) => this.client.update(resourcePath(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name), { ...pvc, apiVersion: 'v1', kind: 'PersistentVolumeClaim' }),
+      changed: (ms) =>
+        new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, ms);
+          this.volumeWaiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        }),
+    };
   }
 
   /** Services and controllers, read by default topology spreading to find a pod's siblings. */
@@ -251,11 +291,17 @@ export class Scheduler {
       this.fail(q, pi, NO_NODES_AVAILABLE, new Set());
       return;
     }
-    const result = this.framework.schedule(this.newState(pi), nodes, (n) => this.withNominated(n, pi), pod.status?.nominatedNodeName);
+    const state = this.newState(pi);
+    const result = this.framework.schedule(state, nodes, (n) => this.withNominated(n, pi), pod.status?.nominatedNodeName);
     if (result.node) {
+      const reserved = this.framework.runReserve(state, result.node);
+      if (reserved) {
+        this.fail(q, pi, reservedMessage(reserved), new Set([reserved.plugin!]));
+        return;
+      }
       this.cache.assume(pi, result.node);
       this.inFlightBindings++;
-      this.track(this.bind(q, pi, result.node));
+      this.track(this.bind(q, pi, result.node, state));
       return;
     }
     this.handleUnschedulable(q, pi, nodes, result.diagnosis!);
@@ -288,9 +334,18 @@ export class Scheduler {
 
   // ---- writes -----------------------------------------------------------------------
 
-  private async bind(q: QueuedPod, pi: PodInfo, node: string): Promise<void> {
+  private async bind(q: QueuedPod, pi: PodInfo, node: string, state: CycleState): Promise<void> {
     const { namespace, name, uid } = pi.pod.metadata;
     try {
+      // PreBind (the volumes' writes and the wait for their binding) runs off the scheduling loop, as upstream's binding cycle.
+      const pre = this.framework.preBinders.length ? await this.framework.runPreBind(state, node) : undefined;
+      if (pre) {
+        this.framework.runUnreserve(state, node);
+        this.cache.forget(pi.key);
+        this.recorder.event(pi.pod, 'Warning', 'FailedScheduling', pre.reasons.join(', '));
+        this.queue.requeueFailed(q, undefined);
+        return;
+      }
       await this.client.create(resourcePath(R.pods, namespace, name, 'binding'), {
         apiVersion: 'v1',
         kind: 'Binding',
@@ -301,6 +356,7 @@ export class Scheduler {
       this.queue.done(q.key);
       this.recorder.event(pi.pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
     } catch (err) {
+      this.framework.runUnreserve(state, node);
       this.cache.forget(pi.key);
       const gone = err instanceof ApiStatusError && (err.code === 404 || err.code === 409);
       this.log(`scheduler: binding ${pi.key} to ${node}: ${String(err)}`);
@@ -354,4 +410,8 @@ export class Scheduler {
       if (!(err instanceof ApiStatusError && err.code === 404)) this.log(`scheduler: preempting ${victim.key}: ${String(err)}`);
     }
   }
+}
+
+function reservedMessage(st: Status): string {
+  return st.reasons.join(', ');
 }

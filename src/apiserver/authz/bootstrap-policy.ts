@@ -133,8 +133,13 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   ]),
   // The node's network controllers (k3s's system:k3s-controller): the NetworkPolicy enforcer
   // reads policies, pods and namespaces; the ingress controller reads its routes' objects and the
-  // TLS Secrets they name, creates the default IngressClass and writes Ingress status.
+  // TLS Secrets they name, creates the default IngressClass and writes Ingress status; the
+  // local-path provisioner reads claims, creates and deletes its volumes and the default class.
   role('system:k8ts-controller', [
+    r(['create', 'delete', 'get', 'list', 'watch'], [''], ['persistentvolumes']),
+    r(READ, [''], ['persistentvolumeclaims']),
+    r(READ, ['storage.k8s.io'], ['storageclasses']),
+    r(['create'], ['storage.k8s.io'], ['storageclasses']),
     r(READ, [''], ['namespaces', 'nodes', 'pods', 'secrets', 'services']),
     r(READ, ['discovery.k8s.io'], ['endpointslices']),
     r(READ, ['networking.k8s.io'], ['ingressclasses', 'ingresses', 'networkpolicies']),

@@ -64,6 +64,16 @@ export async function bindMount(source: string, target: string): Promise<void> {
   await mountCmd(['--no-canonicalize', '--bind', source, target]);
 }
 
+/**
+ * `mount -t nfs [-o opts] server:/path dir`: the host's NFS client (mount.nfs from nfs-common and
+ * the kernel's nfs filesystem), as upstream's nfs plugin mounts. Options are the PV's mountOptions.
+ */
+export async function mountNfs(source: string, target: string, options: string[]): Promise<void> {
+  const args = ['-t', 'nfs'];
+  if (options.length) args.push('-o', options.join(','));
+  await mountCmd([...args, source, target]);
+}
+
 /** Unmounts `path`; a busy mount is detached lazily so teardown always makes progress. */
 export async function unmount(path: string): Promise<void> {
   try {

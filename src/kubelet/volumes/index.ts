@@ -2,7 +2,8 @@
 // start, and turns a container's volumeMounts into the runtime's bind mounts. Layout as upstream:
 //   <podsDir>/<uid>/volumes/kubernetes.io~<plugin>/<volume>        (emptyDir, configMap, …)
 //   <podsDir>/<uid>/volume-subpaths/<volume>/<container>/<index>   (subPath bind mounts)
-// hostPath volumes are mounted from the host path directly.
+//   <podsDir>/<uid>/volumes/kubernetes.io~{local-volume,nfs}/<pv>     (claims' local and NFS volumes)
+// hostPath volumes (and claims bound to hostPath PVs, local-path's) are mounted from the host path directly.
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { checkHostPathType } from './host-path.js';
 import { applyFsGroup } from './ownership.js';
 import { aggregate, configMapBytes, configMapMissingKey, DEFAULT_MODE, downwardPayload, keyedPayload, secretBytes, secretMissingKey } from './payloads.js';
 import { prepareSubPath, SubPathError } from './subpath.js';
+import { resolveClaim, setUpPersistentVolume, type PvPlugin } from './persistent-claim.js';
 
 export { VolumeError, type VolumeErrorReason } from './errors.js';
 export type { RuntimeInfo } from './field-values.js';
@@ -36,7 +38,7 @@ export interface VolumeManagerOptions {
   log?: (line: string) => void;
 }
 
-export type VolumePlugin = 'empty-dir' | 'host-path' | 'configmap' | 'secret' | 'downward-api' | 'projected';
+export type VolumePlugin = 'empty-dir' | 'host-path' | 'configmap' | 'secret' | 'downward-api' | 'projected' | 'persistent-claim';
 
 /** Which plugin serves a volume; undefined for sources this node cannot mount. */
 export function pluginOf(vol: Volume): VolumePlugin | undefined {
@@ -46,6 +48,7 @@ export function pluginOf(vol: Volume): VolumePlugin | undefined {
   if (vol.secret) return 'secret';
   if (vol.downwardAPI) return 'downward-api';
   if (vol.projected) return 'projected';
+  if (vol.persistentVolumeClaim || vol.ephemeral) return 'persistent-claim';
   return undefined;
 }
 
@@ -80,7 +83,7 @@ export class VolumeManager {
     return join(this.opts.podsDir, uid);
   }
 
-  volumeDir(uid: string, plugin: VolumePlugin, name: string): string {
+  volumeDir(uid: string, plugin: VolumePlugin | PvPlugin, name: string): string {
     return join(this.podDir(uid), 'volumes', `kubernetes.io~${plugin}`, name);
   }
 
@@ -162,6 +165,10 @@ export class VolumeManager {
     if (plugin === 'host-path') {
       await checkHostPathType(vol.hostPath!.path, vol.hostPath!.type);
       return vol.hostPath!.path;
+    }
+    if (plugin === 'persistent-claim') {
+      const resolved = await resolveClaim(this.opts.client, pod, vol);
+      return setUpPersistentVolume({ resolved, dirFor: (p) => this.volumeDir(uid, p, resolved.volume.metadata.name ?? ''), fsGroup });
     }
     const dir = this.volumeDir(uid, plugin, vol.name);
     if (plugin === 'empty-dir') {
@@ -274,7 +281,7 @@ export class VolumeManager {
       mounts.push({
         containerPath: vm.mountPath,
         hostPath: source,
-        readonly: !!vm.readOnly || PROJECTING.has(pluginOf(vol)),
+        readonly: !!vm.readOnly || PROJECTING.has(pluginOf(vol)) || !!vol.persistentVolumeClaim?.readOnly,
         propagation: PROPAGATION[vm.mountPropagation ?? 'None'] ?? 'PROPAGATION_PRIVATE',
       });
     }
