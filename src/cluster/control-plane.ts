@@ -32,7 +32,9 @@ import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handler
 import { SERVERS_GROUP } from '../apiserver/handlers/server-bootstrap.js';
 import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.js';
 import { readEtcdCa } from './etcd/pki.js';
-import type { EmbeddedEtcd } from './etcd/process.js';
+import { hasEtcdMember, type EmbeddedEtcd } from './etcd/process.js';
+import type { ResetPlan } from './etcd/reset.js';
+import { startScheduledSnapshots, type SnapshotScheduleOptions } from './etcd/scheduled.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import type { KeyPair } from '../util/key-pair.js';
 
@@ -54,6 +56,10 @@ export interface ControlPlaneOptions {
   join?: { server: string; token: string };
   /** The embedded etcd's client and peer ports (default 2379, 2380). */
   etcdPorts?: { client?: number; peer?: number };
+  /** k3s's --cluster-reset (with --cluster-reset-restore-path): the embedded etcd becomes a cluster of one. */
+  clusterReset?: ResetPlan;
+  /** The embedded etcd's scheduled snapshots (k3s's --etcd-snapshot-* flags; on by default). */
+  etcdSnapshots?: SnapshotScheduleOptions;
   log?: (line: string) => void;
   /** Log every request (debugging). */
   accessLog?: boolean;
@@ -200,9 +206,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   // A joining server takes the cluster's secrets first: its certificates come from the cluster's CA.
   const advertise = advertiseAddress(bind);
   let etcd: EmbeddedEtcd | undefined;
-  if (o.clusterInit || (o.join && !o.datastoreEndpoint)) {
-    if (o.datastoreEndpoint) throw new Error('--cluster-init runs an embedded etcd: it takes no --datastore-endpoint');
-    etcd = await startClusterEtcd(o.dataDir, { ip: advertise ?? '127.0.0.1', join: o.join, clientPort: o.etcdPorts?.client, peerPort: o.etcdPorts?.peer, log: o.log });
+  if ((o.clusterInit || o.clusterReset) && o.datastoreEndpoint) throw new Error(`${o.clusterInit ? '--cluster-init' : '--cluster-reset'} is for the embedded etcd: it takes no --datastore-endpoint`);
+  // As k3s: a data dir that holds an etcd member runs on it, with or without the flags.
+  if (!o.datastoreEndpoint && (o.clusterInit || o.clusterReset || o.join || hasEtcdMember(o.dataDir))) {
+    etcd = await startClusterEtcd(o.dataDir, { ip: advertise ?? '127.0.0.1', join: o.join, clientPort: o.etcdPorts?.client, peerPort: o.etcdPorts?.peer, apiPort: o.port, reset: o.clusterReset, log: o.log });
     const files = etcd.pki;
     o = { ...o, datastoreEndpoint: etcd.endpoint, datastoreTls: { caFile: files.caFile, certFile: files.clientCertFile, keyFile: files.clientKeyFile } };
   } else if (o.join) {
@@ -276,6 +283,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   });
   const port = await apiServer.start();
   const compactor = startCompactor(store, { intervalMs: COMPACTION_INTERVAL_MS, keepRevisions: COMPACTION_KEEP_REVISIONS });
+  const snapshots = etcd && !o.etcdSnapshots?.disable ? startScheduledSnapshots(o.dataDir, o.etcdSnapshots ?? {}, (line) => o.log?.(line)) : undefined;
   const host = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
   const url = `https://${host}:${port}`;
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
@@ -318,6 +326,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     nodeCredentials,
     async stop() {
       compactor.stop();
+      snapshots?.stop();
       await controllers?.stop();
       await scheduler?.stop();
       await encryptionReload?.stop();
