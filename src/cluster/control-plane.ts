@@ -34,6 +34,8 @@ import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.j
 import { readEtcdCa } from './etcd/pki.js';
 import { hasEtcdMember, type EmbeddedEtcd } from './etcd/process.js';
 import type { ResetPlan } from './etcd/reset.js';
+import { localEtcdClient } from './etcd/local.js';
+import { migrateSqliteToEtcd, sqliteStateFile, sqliteToMigrate } from './etcd/migrate.js';
 import { startScheduledSnapshots, type SnapshotScheduleOptions } from './etcd/scheduled.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import type { KeyPair } from '../util/key-pair.js';
@@ -209,7 +211,23 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   if ((o.clusterInit || o.clusterReset) && o.datastoreEndpoint) throw new Error(`${o.clusterInit ? '--cluster-init' : '--cluster-reset'} is for the embedded etcd: it takes no --datastore-endpoint`);
   // As k3s: a data dir that holds an etcd member runs on it, with or without the flags.
   if (!o.datastoreEndpoint && (o.clusterInit || o.clusterReset || o.join || hasEtcdMember(o.dataDir))) {
+    const newMember = !hasEtcdMember(o.dataDir);
     etcd = await startClusterEtcd(o.dataDir, { ip: advertise ?? '127.0.0.1', join: o.join, clientPort: o.etcdPorts?.client, peerPort: o.etcdPorts?.peer, apiPort: o.port, reset: o.clusterReset, log: o.log });
+    if (o.join && newMember && !o.clusterReset) {
+      if (sqliteToMigrate(o.dataDir, true)) o.log?.(`${sqliteStateFile(o.dataDir)} is not used: a server joining a cluster serves the cluster's state`);
+    } else if (!o.clusterReset && sqliteToMigrate(o.dataDir, newMember)) {
+      const client = localEtcdClient(o.dataDir);
+      try {
+        const m = await migrateSqliteToEtcd(o.dataDir, client, (line) => o.log?.(line));
+        o.log?.(`migrated ${m.keys} keys (${(m.bytes / 1024 / 1024).toFixed(1)} MiB) from sqlite into the embedded etcd in ${m.seconds.toFixed(1)} s; the old database is kept as ${m.keptAs}. ` +
+          'Objects keep their names, uids and content; their resourceVersions are new (etcd revisions), so clients relist');
+      } catch (err) {
+        await etcd.stop();
+        throw new Error(`migrating ${sqliteStateFile(o.dataDir)} into the embedded etcd failed (the next start tries again): ${(err as Error).message}`);
+      } finally {
+        client.close();
+      }
+    }
     const files = etcd.pki;
     o = { ...o, datastoreEndpoint: etcd.endpoint, datastoreTls: { caFile: files.caFile, certFile: files.clientCertFile, keyFile: files.clientKeyFile } };
   } else if (o.join) {
