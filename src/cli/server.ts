@@ -300,6 +300,7 @@ export async function runServer(args: string[]): Promise<number> {
         log,
       });
       log(`node ${node.nodeName} is running pods under containerd`);
+      void cp.markEtcdMemberNode?.(node.nodeName);
       // The proxy and the DNS beside the node, as k3s runs kube-proxy and CoreDNS.
       const services = await startNodeServices({
         client,

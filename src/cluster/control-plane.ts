@@ -34,7 +34,8 @@ import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.j
 import { readEtcdCa } from './etcd/pki.js';
 import { hasEtcdMember, type EmbeddedEtcd } from './etcd/process.js';
 import type { ResetPlan } from './etcd/reset.js';
-import { localEtcdClient } from './etcd/local.js';
+import { localEtcdClient, readLocalMember } from './etcd/local.js';
+import { markNodeMember, startNodeMemberController } from './etcd/node-members.js';
 import { migrateSqliteToEtcd, sqliteStateFile, sqliteToMigrate } from './etcd/migrate.js';
 import { startScheduledSnapshots, type SnapshotScheduleOptions } from './etcd/scheduled.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
@@ -140,6 +141,11 @@ export interface ControlPlane {
   nodeServiceClients: { proxy: ClientConfig; dns: ClientConfig; controller: ClientConfig };
   /** A node's own credentials (and a sim agent's), as a joining agent gets them. */
   nodeCredentials: NodeCredentialIssuer;
+  /**
+   * On embedded etcd: marks this server's Node with its etcd member, so that deleting the Node
+   * removes the member (k3s's rule); resolves once done (or failed, logged).
+   */
+  markEtcdMemberNode?(nodeName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -306,6 +312,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const url = `https://${host}:${port}`;
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
+  let nodeMembers: { stop(): void; close(): void; name: string; client: RestClient } | undefined;
+  if (etcd) {
+    const member = readLocalMember(o.dataDir).name;
+    const client = new RestClient({ server: url, caPem: pki.ca.cert, token }, 'k8ts-etcd-members');
+    const etcdClient = localEtcdClient(o.dataDir);
+    const controller = startNodeMemberController(client, etcdClient, member, (line) => o.log?.(line));
+    nodeMembers = { ...controller, name: member, client, close: () => (client.close(), etcdClient.close()) };
+  }
   // Each component under its own identity, so RBAC governs the cluster's own traffic too.
   const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
   const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS), controller: await credential(K8TS_CONTROLLER) };
@@ -342,8 +356,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     ca: pki.ca,
     nodeServiceClients,
     nodeCredentials,
+    markEtcdMemberNode: nodeMembers
+      ? (nodeName) => markNodeMember(nodeMembers!.client, nodeName, nodeMembers!.name, (line) => o.log?.(line)).catch((err: Error) => o.log?.(`etcd: ${err.message}`))
+      : undefined,
     async stop() {
       compactor.stop();
+      nodeMembers?.stop();
       snapshots?.stop();
       await controllers?.stop();
       await scheduler?.stop();
@@ -351,6 +369,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       await apiServer.stop();
       auditor?.close();
       await store.close();
+      nodeMembers?.close();
       await etcd?.stop();
     },
   };

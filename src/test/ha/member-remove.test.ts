@@ -1,7 +1,9 @@
 // Issue 12: a server taken out of a three-server cluster on embedded etcd loses its etcd member
 // (`k8ts etcd member remove` on a server that stays): the two others keep serving on a
 // two-member etcd, the removed server no longer starts on its old member, and it comes back as a
-// new member once its db dir is wiped.
+// new member once its db dir is wiped. A server that runs a node goes with `kubectl delete node`
+// as in k3s: its Node carries its member's name and a finalizer, and the servers remove the member
+// before the Node goes.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { eventually, runProcess } from '../harness.js';
 import { startHaCluster, type HaCluster, type HaServer } from '../ha-harness.js';
+import { markNodeMember, MEMBER_ANNOTATION, MEMBER_FINALIZER } from '../../cluster/etcd/node-members.js';
 
 const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../cli/main.js');
 const NS = 'default';
@@ -81,5 +84,26 @@ describe('removing a server\'s etcd member (three servers on embedded etcd)', ()
     assert.match(list, new RegExp(`\\s${memberName(gone)}\\s+https://${gone.ip.replace(/\./g, '\\.')}:2380\\s`));
     const items = (await ha.client(gone).get<any>(`/api/v1/namespaces/${NS}/configmaps`)).items.map((i: any) => i.metadata.name);
     assert.ok(items.includes('after-remove-0') && items.includes('after-remove-1'), items.join(' '));
+  });
+
+  it('kubectl delete node of a server with a node removes its member before the Node goes (k3s\'s rule)', async () => {
+    const [keep, other, gone] = ha.servers as [HaServer, HaServer, HaServer];
+    const c = ha.client(keep);
+    // The Node the server's agent registers, marked as `k8ts server` marks its own.
+    await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'server-node-2' } });
+    const lines: string[] = [];
+    await markNodeMember(c, 'server-node-2', memberName(gone), (l) => lines.push(l));
+    const marked = await c.get<any>('/api/v1/nodes/server-node-2');
+    assert.equal(marked.metadata.annotations[MEMBER_ANNOTATION], memberName(gone));
+    assert.deepEqual(marked.metadata.finalizers, [MEMBER_FINALIZER]);
+    assert.match(lines.join('\n'), /marked with its etcd member/);
+
+    const del = await runProcess('kubectl', ['--server', keep.url, '--certificate-authority', join(keep.dataDir, 'tls', 'server-ca.crt'), '--token', ha.adminToken, 'delete', 'node', 'server-node-2', '--wait=true', '--timeout=30s'], { timeoutMs: 40_000 });
+    assert.equal(del.code, 0, del.stderr);
+    await assert.rejects(c.get('/api/v1/nodes/server-node-2'), /not found/i);
+    const list = await member(keep, ['list']);
+    assert.deepEqual(rows(list.stdout).map((l) => l.split(/\s+/)[2]).sort(), [memberName(keep), memberName(other)].sort());
+    const logs = readFileSync(keep.logFile, 'utf8') + readFileSync(other.logFile, 'utf8');
+    assert.match(logs, new RegExp(`node server-node-2 deleted: its etcd member ${memberName(gone)} \\(https://[^)]+\\) removed; 2 members left`));
   });
 });
