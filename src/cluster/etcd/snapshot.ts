@@ -102,7 +102,8 @@ export async function saveSnapshot(o: SaveOptions): Promise<SavedSnapshot> {
         check.update(res.blob);
         o.progress?.(check.size);
       });
-      stream.on('error', (err: Error & { details?: string }) => reject(new Error(`etcd snapshot stream failed after ${check.size} bytes: ${err.details || err.message}`)));
+      // gRPC's UNAVAILABLE (14) before any byte: nothing listens there.
+      stream.on('error', (err: Error & { details?: string; code?: number }) => reject(new Error(`etcd snapshot stream failed after ${check.size} bytes: ${err.details || err.message}${err.code === 14 && !check.size ? ' (is the server running?)' : ''}`)));
       stream.on('end', () => resolve());
     });
     const problem = check.problem();
