@@ -23,6 +23,22 @@ export function parseFlags<O extends Options>(args: string[], options: O, help: 
   return values;
 }
 
+/** parseFlags for commands that take arguments besides flags (`etcd-snapshot delete NAME`). */
+export function parseFlagsAndArgs<O extends Options>(args: string[], options: O, help: string): { values: Parsed<O>; positionals: string[] } | number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } } as O, strict: true, allowPositionals: true });
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  return { values: parsed.values as Parsed<O>, positionals: parsed.positionals };
+}
+
 /**
  * Go's boolean flags, as kube-controller-manager's: bare `--name` means true and `--name=false`
  * turns one off, which parseArgs's boolean type cannot say. Such a flag is declared a string and

@@ -19,6 +19,10 @@ Usage:
                          Load image tarballs into the node's containerd; list its images
   k8ts token create | list | delete | generate
                          Manage the bootstrap tokens nodes join with
+  k8ts etcd-snapshot save | ls | delete | prune
+                         Snapshots of the embedded etcd (restore: k8ts server --cluster-reset --cluster-reset-restore-path)
+  k8ts etcd member list | remove NAME
+                         The embedded etcd's members; remove a server's member when the server is gone
   k8ts secrets-encrypt status | rotate-keys
                          Show or rotate the key Secrets are encrypted with at rest
   k8ts help              Show this help
@@ -51,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./image.js')).runImage(rest);
     case 'token':
       return (await import('./token.js')).runToken(rest);
+    case 'etcd-snapshot':
+      return (await import('./etcd-snapshot.js')).runEtcdSnapshot(rest);
+    case 'etcd':
+      return (await import('./etcd.js')).runEtcd(rest);
     case 'secrets-encrypt':
       return (await import('./secrets-encrypt.js')).runSecretsEncrypt(rest);
     case undefined:

@@ -6,6 +6,8 @@ import { loadSchedulerConfig } from '../scheduler/config.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorizer.js';
 import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
 import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
+import { DEFAULT_SNAPSHOT_CRON, type SnapshotScheduleOptions } from '../cluster/etcd/scheduled.js';
+import { parseCron } from '../util/cron.js';
 import { boolFlag, countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, portFlag, untilSignalled, withBareBooleans } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -30,6 +32,14 @@ Flags:
                                    which other servers join with --server and --token (docs/ha.md)
       --etcd-client-port N, --etcd-peer-port N
                                    The embedded etcd's ports (default 2379, 2380), for several servers on one host
+      --cluster-reset              Make this server's embedded etcd member a new cluster of one, keeping its data; then rejoin
+                                   the other servers (remove their <data-dir>/db); see docs/ha.md
+      --cluster-reset-restore-path FILE  With --cluster-reset: start from this snapshot instead (k8ts etcd-snapshot save)
+      --etcd-disable-snapshots     Take no scheduled snapshots of the embedded etcd
+      --etcd-snapshot-schedule-cron SPEC  When to take them, a cron schedule (default "0 */12 * * *")
+      --etcd-snapshot-retention N  How many scheduled snapshots to keep (default 5)
+      --etcd-snapshot-dir DIR      Where snapshots go (default <data-dir>/db/snapshots)
+      --etcd-snapshot-name NAME    Base name of scheduled snapshots (default etcd-snapshot)
       --server URL                 Join the cluster of this server (with --token, its server token): a new etcd member and
                                    control-plane server (or, with --datastore-endpoint, a server on the same external etcd)
       --disable-agent              Run the control plane only, without the node agent
@@ -102,6 +112,13 @@ export async function runServer(args: string[]): Promise<number> {
       'cluster-init': { type: 'boolean' },
       'etcd-client-port': { type: 'string' },
       'etcd-peer-port': { type: 'string' },
+      'cluster-reset': { type: 'boolean' },
+      'cluster-reset-restore-path': { type: 'string' },
+      'etcd-disable-snapshots': { type: 'boolean' },
+      'etcd-snapshot-schedule-cron': { type: 'string' },
+      'etcd-snapshot-retention': { type: 'string' },
+      'etcd-snapshot-dir': { type: 'string' },
+      'etcd-snapshot-name': { type: 'string' },
       server: { type: 'string' },
       'disable-agent': { type: 'boolean' },
       'cluster-cidr': { type: 'string' },
@@ -208,6 +225,14 @@ export async function runServer(args: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   if (values.server && !values.token) return fail('--server needs --token (the server token of a server of that cluster: its <data-dir>/token)');
   if (values['cluster-init'] && values.server) return fail('--cluster-init starts a new cluster; --server joins one: give one of them');
+  if (values['cluster-reset-restore-path'] && !values['cluster-reset']) return fail('--cluster-reset-restore-path needs --cluster-reset');
+  if (values['cluster-reset'] && values['datastore-endpoint']) return fail('--cluster-reset is for the embedded etcd; an external datastore is reset with its own tools');
+  let etcdSnapshots;
+  try {
+    etcdSnapshots = snapshotFlags(values);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const started = Date.now();
   const cp = await startControlPlane({
     dataDir,
@@ -220,6 +245,8 @@ export async function runServer(args: string[]): Promise<number> {
     agentToken: values['agent-token'],
     clusterInit: values['cluster-init'],
     etcdPorts: etcdPorts(values),
+    clusterReset: values['cluster-reset'] ? { restorePath: values['cluster-reset-restore-path'] } : undefined,
+    etcdSnapshots,
     join: values.server ? { server: values.server, token: values.token! } : undefined,
     disableScheduler: values['disable-scheduler'],
     scheduler,
@@ -275,6 +302,7 @@ export async function runServer(args: string[]): Promise<number> {
         log,
       });
       log(`node ${node.nodeName} is running pods under containerd`);
+      void cp.markEtcdMemberNode?.(node.nodeName);
       // The proxy and the DNS beside the node, as k3s runs kube-proxy and CoreDNS.
       const services = await startNodeServices({
         client,
@@ -312,6 +340,21 @@ export async function runServer(args: string[]): Promise<number> {
   await agent?.stop();
   await cp.stop();
   return 0;
+}
+
+/** k3s's --etcd-snapshot-* flags, checked before anything starts. */
+function snapshotFlags(values: { 'etcd-disable-snapshots'?: boolean; 'etcd-snapshot-schedule-cron'?: string; 'etcd-snapshot-retention'?: string; 'etcd-snapshot-dir'?: string; 'etcd-snapshot-name'?: string }): SnapshotScheduleOptions {
+  const retention = countFlag('etcd-snapshot-retention', values['etcd-snapshot-retention']);
+  if (retention === 0) throw new Error('--etcd-snapshot-retention must be at least 1 (--etcd-disable-snapshots turns them off)');
+  const name = values['etcd-snapshot-name'];
+  if (name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`invalid --etcd-snapshot-name "${name}": letters, digits, '.', '_' and '-'`);
+  return {
+    disable: values['etcd-disable-snapshots'],
+    schedule: parseCron(values['etcd-snapshot-schedule-cron'] ?? DEFAULT_SNAPSHOT_CRON),
+    retention,
+    dir: values['etcd-snapshot-dir'],
+    name,
+  };
 }
 
 function etcdPorts(values: { 'etcd-client-port'?: string; 'etcd-peer-port'?: string }): { client?: number; peer?: number } {

@@ -32,7 +32,12 @@ import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handler
 import { SERVERS_GROUP } from '../apiserver/handlers/server-bootstrap.js';
 import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.js';
 import { readEtcdCa } from './etcd/pki.js';
-import type { EmbeddedEtcd } from './etcd/process.js';
+import { hasEtcdMember, type EmbeddedEtcd } from './etcd/process.js';
+import type { ResetPlan } from './etcd/reset.js';
+import { localEtcdClient, readLocalMember } from './etcd/local.js';
+import { markNodeMember, startNodeMemberController } from './etcd/node-members.js';
+import { migrateSqliteToEtcd, sqliteStateFile, sqliteToMigrate } from './etcd/migrate.js';
+import { startScheduledSnapshots, type SnapshotScheduleOptions } from './etcd/scheduled.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import type { KeyPair } from '../util/key-pair.js';
 
@@ -54,6 +59,10 @@ export interface ControlPlaneOptions {
   join?: { server: string; token: string };
   /** The embedded etcd's client and peer ports (default 2379, 2380). */
   etcdPorts?: { client?: number; peer?: number };
+  /** k3s's --cluster-reset (with --cluster-reset-restore-path): the embedded etcd becomes a cluster of one. */
+  clusterReset?: ResetPlan;
+  /** The embedded etcd's scheduled snapshots (k3s's --etcd-snapshot-* flags; on by default). */
+  etcdSnapshots?: SnapshotScheduleOptions;
   log?: (line: string) => void;
   /** Log every request (debugging). */
   accessLog?: boolean;
@@ -132,6 +141,11 @@ export interface ControlPlane {
   nodeServiceClients: { proxy: ClientConfig; dns: ClientConfig; controller: ClientConfig };
   /** A node's own credentials (and a sim agent's), as a joining agent gets them. */
   nodeCredentials: NodeCredentialIssuer;
+  /**
+   * On embedded etcd: marks this server's Node with its etcd member, so that deleting the Node
+   * removes the member (k3s's rule); resolves once done (or failed, logged).
+   */
+  markEtcdMemberNode?(nodeName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -200,9 +214,26 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   // A joining server takes the cluster's secrets first: its certificates come from the cluster's CA.
   const advertise = advertiseAddress(bind);
   let etcd: EmbeddedEtcd | undefined;
-  if (o.clusterInit || (o.join && !o.datastoreEndpoint)) {
-    if (o.datastoreEndpoint) throw new Error('--cluster-init runs an embedded etcd: it takes no --datastore-endpoint');
-    etcd = await startClusterEtcd(o.dataDir, { ip: advertise ?? '127.0.0.1', join: o.join, clientPort: o.etcdPorts?.client, peerPort: o.etcdPorts?.peer, log: o.log });
+  if ((o.clusterInit || o.clusterReset) && o.datastoreEndpoint) throw new Error(`${o.clusterInit ? '--cluster-init' : '--cluster-reset'} is for the embedded etcd: it takes no --datastore-endpoint`);
+  // As k3s: a data dir that holds an etcd member runs on it, with or without the flags.
+  if (!o.datastoreEndpoint && (o.clusterInit || o.clusterReset || o.join || hasEtcdMember(o.dataDir))) {
+    const newMember = !hasEtcdMember(o.dataDir);
+    etcd = await startClusterEtcd(o.dataDir, { ip: advertise ?? '127.0.0.1', join: o.join, clientPort: o.etcdPorts?.client, peerPort: o.etcdPorts?.peer, apiPort: o.port, reset: o.clusterReset, log: o.log });
+    if (o.join && newMember && !o.clusterReset) {
+      if (sqliteToMigrate(o.dataDir, true)) o.log?.(`${sqliteStateFile(o.dataDir)} is not used: a server joining a cluster serves the cluster's state`);
+    } else if (!o.clusterReset && sqliteToMigrate(o.dataDir, newMember)) {
+      const client = localEtcdClient(o.dataDir);
+      try {
+        const m = await migrateSqliteToEtcd(o.dataDir, client, (line) => o.log?.(line));
+        o.log?.(`migrated ${m.keys} keys (${(m.bytes / 1024 / 1024).toFixed(1)} MiB) from sqlite into the embedded etcd in ${m.seconds.toFixed(1)} s; the old database is kept as ${m.keptAs}. ` +
+          'Objects keep their names, uids and content; their resourceVersions are new (etcd revisions), so clients relist');
+      } catch (err) {
+        await etcd.stop();
+        throw new Error(`migrating ${sqliteStateFile(o.dataDir)} into the embedded etcd failed (the next start tries again): ${(err as Error).message}`);
+      } finally {
+        client.close();
+      }
+    }
     const files = etcd.pki;
     o = { ...o, datastoreEndpoint: etcd.endpoint, datastoreTls: { caFile: files.caFile, certFile: files.clientCertFile, keyFile: files.clientKeyFile } };
   } else if (o.join) {
@@ -292,10 +323,19 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
   });
   const port = await apiServer.start();
   const compactor = startCompactor(store, { intervalMs: COMPACTION_INTERVAL_MS, keepRevisions: COMPACTION_KEEP_REVISIONS });
+  const snapshots = etcd && !o.etcdSnapshots?.disable ? startScheduledSnapshots(o.dataDir, o.etcdSnapshots ?? {}, (line) => o.log?.(line)) : undefined;
   const host = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
   const url = `https://${host}:${port}`;
   const kubeconfigPath = o.writeKubeconfig ?? join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.ca.cert, token });
+  let nodeMembers: { stop(): void; close(): void; name: string; client: RestClient } | undefined;
+  if (etcd) {
+    const member = readLocalMember(o.dataDir).name;
+    const client = new RestClient({ server: url, caPem: pki.ca.cert, token }, 'k8ts-etcd-members');
+    const etcdClient = localEtcdClient(o.dataDir);
+    const controller = startNodeMemberController(client, etcdClient, member, (line) => o.log?.(line));
+    nodeMembers = { ...controller, name: member, client, close: () => (client.close(), etcdClient.close()) };
+  }
   // Each component under its own identity, so RBAC governs the cluster's own traffic too.
   const credential = (id: Parameters<typeof componentCredential>[2]) => componentCredential(o.dataDir, pki.ca, id, url);
   const nodeServiceClients = { proxy: await credential(KUBE_PROXY), dns: await credential(CLUSTER_DNS), controller: await credential(K8TS_CONTROLLER) };
@@ -332,14 +372,20 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
     ca: pki.ca,
     nodeServiceClients,
     nodeCredentials,
+    markEtcdMemberNode: nodeMembers
+      ? (nodeName) => markNodeMember(nodeMembers!.client, nodeName, nodeMembers!.name, (line) => o.log?.(line)).catch((err: Error) => o.log?.(`etcd: ${err.message}`))
+      : undefined,
     async stop() {
       compactor.stop();
+      nodeMembers?.stop();
+      snapshots?.stop();
       await controllers?.stop();
       await scheduler?.stop();
       await encryptionReload?.stop();
       await apiServer.stop();
       auditor?.close();
       await store.close();
+      nodeMembers?.close();
       await etcd?.stop();
     },
   };

@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import { writeKeyPair } from '../../util/key-pair.js';
 import { joinBootstrap } from '../join-bootstrap.js';
 import { ensureEtcdPki, writeEtcdCa, type EtcdPkiFiles } from './pki.js';
-import { etcdDataDir, hasEtcdMember, startEmbeddedEtcd, ETCD_PEER_PORT, type EmbeddedEtcd } from './process.js';
+import { etcdDataDir, hasEtcdMember, startEmbeddedEtcd, url, ETCD_PEER_PORT, type EmbeddedEtcd } from './process.js';
+import { checkReset, clearResetFlag, recordReset, restoreSnapshot, type ResetPlan } from './reset.js';
 
 export interface EmbeddedEtcdPlan {
   /** The address this member advertises to peers and servers. */
@@ -24,6 +25,10 @@ export interface EmbeddedEtcdPlan {
   /** etcd's ports (default 2379 and 2380), for several servers on one host. */
   clientPort?: number;
   peerPort?: number;
+  /** The API server's port, for what the log tells the other servers to rejoin with. */
+  apiPort?: number;
+  /** k3s's --cluster-reset (and --cluster-reset-restore-path): become a cluster of one. */
+  reset?: ResetPlan;
   log?: (line: string) => void;
 }
 
@@ -116,12 +121,33 @@ export async function startClusterEtcd(dataDir: string, plan: EmbeddedEtcdPlan):
   const log = plan.log ?? (() => undefined);
   const name = memberName(dataDir);
   const ports = { clientPort: plan.clientPort, peerPort: plan.peerPort };
+  if (plan.reset) return resetClusterEtcd(dataDir, name, { ...plan, reset: plan.reset }, log);
+  clearResetFlag(dataDir);
   if (!plan.join || hasEtcdMember(dataDir)) return startEmbeddedEtcd({ dataDir, name, ip: plan.ip, ...ports, log });
   const data = await takeClusterSecrets(dataDir, plan.join.server, plan.join.token);
   const pki = await ensureEtcdPki(dataDir, name, [plan.ip]);
   const peerURL = `https://${plan.ip.includes(':') ? `[${plan.ip}]` : plan.ip}:${plan.peerPort ?? ETCD_PEER_PORT}`;
   const initialCluster = await addMember(data.etcdMembers, name, peerURL, pki, log);
   return startEmbeddedEtcd({ dataDir, name, ip: plan.ip, initialCluster, ...ports, log });
+}
+
+async function resetClusterEtcd(dataDir: string, name: string, plan: EmbeddedEtcdPlan & { reset: ResetPlan }, log: (line: string) => void): Promise<EmbeddedEtcd> {
+  checkReset(dataDir, plan.reset);
+  const ports = { clientPort: plan.clientPort, peerPort: plan.peerPort };
+  const restore = plan.reset.restorePath;
+  let kept = '';
+  if (restore) {
+    const { oldDir } = await restoreSnapshot(dataDir, { snapshot: restore, name, peerURL: url(plan.ip, plan.peerPort ?? ETCD_PEER_PORT), log });
+    if (oldDir) kept = `; the data it had is kept in ${oldDir}`;
+  } else {
+    log(`etcd: resetting member ${name}: it forgets its peers and becomes a cluster of one, keeping its data`);
+  }
+  const etcd = await startEmbeddedEtcd({ dataDir, name, ip: plan.ip, ...ports, forceNewCluster: !restore, log });
+  recordReset(dataDir, restore);
+  log(`etcd: cluster reset done: this server's member ${name} is the only one${restore ? `, with the data of ${restore}` : ''}${kept}. ` +
+    'Start this server without --cluster-reset from now on. On each other server: stop it, remove its <data-dir>/db ' +
+    `(rm -rf <data-dir>/db) and start it again with --server ${plan.apiPort ? `https://${plan.ip.includes(':') ? `[${plan.ip}]` : plan.ip}:${plan.apiPort}` : "<this server's URL>"} and --token to rejoin.`);
+  return etcd;
 }
 
 /** The members, for a joiner's bootstrap answer. */

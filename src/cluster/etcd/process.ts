@@ -3,7 +3,7 @@
 // It runs under `setpriv --pdeathsig`, so it ends when its server ends, however that ends: k3s
 // runs etcd inside its own process, and a server killed with -9 must take its member down with it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { ensureEtcdPki, type EtcdPkiFiles } from './pki.js';
@@ -23,6 +23,11 @@ export interface EmbeddedEtcdOptions {
   peerPort?: number;
   /** Joining: the members as `name=peerURL,…` including this one; default: this member alone. */
   initialCluster?: string;
+  /**
+   * Start once with etcd's --force-new-cluster: the member forgets its peers and becomes a
+   * cluster of one, keeping its data (k3s's --cluster-reset).
+   */
+  forceNewCluster?: boolean;
   binary?: string;
   log?: (line: string) => void;
 }
@@ -39,7 +44,7 @@ export interface EmbeddedEtcd {
 }
 
 export const etcdDataDir = (dataDir: string): string => join(dataDir, 'db', 'etcd');
-const url = (ip: string, port: number) => `https://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
+export const url = (ip: string, port: number): string => `https://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
 
 /** Whether this data dir already holds an etcd member (it restarts from its own state, flags aside). */
 export function hasEtcdMember(dataDir: string): boolean {
@@ -71,8 +76,11 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     // Two cores under test load: a longer election timeout than etcd's 1 s keeps a busy leader.
     '--heartbeat-interval', '200', '--election-timeout', '2000',
     '--logger', 'zap', '--log-outputs', 'stderr',
+    ...(o.forceNewCluster ? ['--force-new-cluster'] : []),
   ];
   const logFile = join(o.dataDir, 'db', 'etcd.log');
+  // The log is appended across starts: what this start wrote begins here.
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
   const out = createWriteStream(logFile, { flags: 'a' });
   const child: ChildProcess = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', o.binary ?? 'etcd', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.pipe(out);
@@ -95,6 +103,8 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
   for (;;) {
     if (exited) {
       await stop();
+      // A member removed from its cluster (k8ts etcd member remove) is refused by its peers.
+      if (/permanently removed from the cluster|member has already been removed/.test(readFileSync(logFile).subarray(logStart).toString())) throw new Error(`this server's etcd member ${o.name} was removed from the cluster; to rejoin, remove ${join(o.dataDir, 'db')} and start again with --server and --token`);
       throw new Error(`${exited}: ${tail(logFile)}`);
     }
     if (await healthy(local, pki)) break;
@@ -105,12 +115,28 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     await new Promise((r) => setTimeout(r, 200));
   }
   log(`etcd: member ${o.name} healthy`);
+  writeLocalMember(o.dataDir, { name: o.name, endpoint: local, clientURL, peerURL });
   return { endpoint: local, clientURL, peerURL, pki, get pid() { return child.pid!; }, stop };
 }
 
-function tail(file: string): string {
+/** What `k8ts etcd-snapshot` and `k8ts etcd member` need to reach this server's member: written at each start. */
+export interface LocalMember {
+  name: string;
+  /** The loopback client URL. */
+  endpoint: string;
+  clientURL: string;
+  peerURL: string;
+}
+
+export const localMemberFile = (dataDir: string): string => join(dataDir, 'db', 'etcd-member.json');
+
+function writeLocalMember(dataDir: string, m: LocalMember): void {
+  writeFileSync(localMemberFile(dataDir), `${JSON.stringify(m, null, 2)}\n`, { mode: 0o600 });
+}
+
+function tail(file: string, lines = 3): string {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join(' | ');
   } catch {
     return '';
   }

@@ -3,7 +3,7 @@
 // endpoint unreachable moves on to the next one; etcd members share one keyspace, so any of them
 // answers the same.
 import * as grpc from '@grpc/grpc-js';
-import { messages, type Codec, type CompactionRequest, type CompactionResponse, type DeleteRangeRequest, type DeleteRangeResponse, type PutRequest, type PutResponse, type RangeRequest, type RangeResponse, type MemberAddResponse, type MemberListResponse, type StatusResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse } from './proto.js';
+import { messages, type Codec, type CompactionRequest, type CompactionResponse, type DeleteRangeRequest, type DeleteRangeResponse, type PutRequest, type PutResponse, type RangeRequest, type RangeResponse, type MemberAddResponse, type MemberListResponse, type SnapshotResponse, type StatusResponse, type TxnRequest, type TxnResponse, type WatchRequest, type WatchResponse } from './proto.js';
 
 export interface EtcdTls {
   /** PEM of the CA that signed the etcd servers' certificates. */
@@ -96,6 +96,16 @@ export class EtcdClient {
   }
   status(): Promise<StatusResponse> {
     return this.unary('/etcdserverpb.Maintenance/Status', messages.StatusRequest, messages.StatusResponse, {});
+  }
+
+  /**
+   * Maintenance.Snapshot: the member's database as a stream of chunks (the last 32 bytes of
+   * the whole are its sha256), from the endpoint in use; no deadline, a database may be large.
+   */
+  snapshot(): grpc.ClientReadableStream<SnapshotResponse> {
+    const enc = messages.SnapshotRequest;
+    const dec = messages.SnapshotResponse;
+    return this.client(this.active).makeServerStreamRequest('/etcdserverpb.Maintenance/Snapshot', (m: Record<string, never>) => enc.encode(m), (b: Buffer) => dec.decode(b), {}, new grpc.Metadata());
   }
 
   /** Opens a Watch stream on the endpoint in use; the caller handles its end and reconnects. */

@@ -120,6 +120,15 @@ message CompactionResponse {
   ResponseHeader header = 1;
 }
 
+// Maintenance.Snapshot: the member's backend database streamed in chunks; etcd sends the sha256
+// of the database as the last 32 bytes of the stream.
+message SnapshotRequest {}
+message SnapshotResponse {
+  ResponseHeader header = 1;
+  uint64 remaining_bytes = 2;
+  bytes blob = 3;
+}
+
 message StatusRequest {}
 message StatusResponse {
   ResponseHeader header = 1;
@@ -262,6 +271,10 @@ export interface StatusResponse {
   header: WireHeader;
   version: string;
 }
+export interface SnapshotResponse {
+  remainingBytes: number;
+  blob: Buffer;
+}
 export interface WatchResponse {
   header: WireHeader;
   watchId: number;
@@ -348,6 +361,8 @@ export const messages = {
   TxnResponse: codec<TxnResponse>('TxnResponse'),
   CompactionRequest: codec<CompactionRequest>('CompactionRequest'),
   CompactionResponse: codec<CompactionResponse>('CompactionResponse'),
+  SnapshotRequest: codec<Record<string, never>>('SnapshotRequest'),
+  SnapshotResponse: codec<SnapshotResponse>('SnapshotResponse'),
   StatusRequest: codec<Record<string, never>>('StatusRequest'),
   StatusResponse: codec<StatusResponse>('StatusResponse'),
   WatchRequest: codec<WatchRequest>('WatchRequest'),
