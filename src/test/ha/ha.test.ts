@@ -56,7 +56,7 @@ describe('three servers on embedded etcd: the leader killed with -9 under load',
       assert.deepEqual(await eventually(async () => {
         const ips = await endpoints(c);
         return ips.length === 3 ? ips : undefined;
-      }, 20_000, 200), ha.servers.map((x) => x.ip).sort());
+      }, 45_000, 200), ha.servers.map((x) => x.ip).sort());
     }
     const c = ha.client(ha.servers[1]!);
     const ids = ha.servers.map((s) => s.identity());
