@@ -89,6 +89,8 @@ export function runLeaderElection(client: RestClient, cfg: LeaderElectionConfig,
     } catch {
       ok = false;
     }
+    // Stopped while asking: a lease won now must not start what the caller has already stopped.
+    if (stopped) return;
     const now = clock();
     if (ok) {
       lastRenew = now;
@@ -135,27 +137,40 @@ export interface Running {
  */
 export function runWhileLeading(client: RestClient, cfg: LeaderElectionConfig, what: string, start: () => Running, log: (line: string) => void): { stop(): Promise<void> } {
   let running: Running | undefined;
+  let leading = false;
+  let stopped = false;
+  /** The stop of what ran under the lease before: what runs next waits for it, so two never overlap. */
   let stopping: Promise<void> = Promise.resolve();
+  let starting: Promise<void> = Promise.resolve();
   const election = runLeaderElection(client, cfg, {
     onStartedLeading: () => {
+      leading = true;
       log(`leader election: ${cfg.identity} holds ${cfg.namespace}/${cfg.name}; starting ${what}`);
-      try {
-        running = start();
-      } catch (err) {
-        // Leading without running is still leading: say so rather than end the process.
-        log(`leader election: ${what} did not start: ${(err as Error).message}`);
-      }
+      starting = stopping.then(() => {
+        if (!leading || stopped) return;
+        try {
+          running = start();
+        } catch (err) {
+          // Leading without running is still leading: say so rather than end the process.
+          log(`leader election: ${what} did not start: ${(err as Error).message}`);
+        }
+      });
     },
     onStoppedLeading: () => {
+      leading = false;
       log(`leader election: ${cfg.identity} lost ${cfg.namespace}/${cfg.name}; stopping ${what}`);
-      const r = running;
-      running = undefined;
-      stopping = Promise.resolve(r?.stop()).catch(() => undefined);
+      stopping = starting.then(() => {
+        const r = running;
+        running = undefined;
+        return Promise.resolve(r?.stop()).catch(() => undefined);
+      });
     },
   });
   return {
     async stop() {
+      stopped = true;
       await election.stop();
+      await starting;
       await stopping;
       await running?.stop();
       client.close();
