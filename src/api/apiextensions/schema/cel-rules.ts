@@ -6,6 +6,7 @@
 import { CelEnvironment, compileError, type CelProgram } from '../../cel/compiler.js';
 import { undefinedFieldIssues } from '../../cel/schema-check.js';
 import { toCel } from '../../cel/values.js';
+import { celMap, type CelInput } from '@bufbuild/cel';
 import type { Schema } from '../../schema/dsl.js';
 import { invalid, type FieldError, type FieldErrorType } from '../../validation/field.js';
 import type { JSONSchemaProps, ValidationRule } from '../v1/types.js';
@@ -125,9 +126,9 @@ function walk(t: RuleTree, v: unknown, old: unknown, path: string, errs: FieldEr
     let oldSelf: ReturnType<typeof toCel> | undefined;
     for (const r of t.rules) {
       if (r.transition && (old === undefined || old === null)) continue;
-      self ??= toCel(t.escape ? escapeValue(t.schema, celView(v, root)) : celView(v, root));
+      self ??= bindOnce(toCel(t.escape ? escapeValue(t.schema, celView(v, root)) : celView(v, root)));
       const bindings: Record<string, ReturnType<typeof toCel>> = { self };
-      if (r.transition) bindings['oldSelf'] = oldSelf ??= toCel(t.escape ? escapeValue(t.schema, celView(old, root)) : celView(old, root));
+      if (r.transition) bindings['oldSelf'] = oldSelf ??= bindOnce(toCel(t.escape ? escapeValue(t.schema, celView(old, root)) : celView(old, root)));
       const out = r.program.eval(bindings);
       const at = r.rule.fieldPath ? joinFieldPath(path, r.rule.fieldPath) : path;
       const type = t.schema.type ?? (t.schema['x-kubernetes-int-or-string'] ? 'integer-or-string' : 'object');
@@ -154,6 +155,14 @@ function walk(t: RuleTree, v: unknown, old: unknown, path: string, errs: FieldEr
       walk(t.items!, item, o, `${path}[${i}]`, errs, false);
     });
   }
+}
+
+/**
+ * An object bound once as a CEL map for all of a node's rules: the evaluator would otherwise
+ * wrap the plain object again on every rule that reads it.
+ */
+function bindOnce(v: CelInput): CelInput {
+  return v && typeof v === 'object' && v.constructor === Object ? (celMap(new Map(Object.entries(v))) as unknown as CelInput) : v;
 }
 
 function joinFieldPath(path: string, fieldPath: string): string {
