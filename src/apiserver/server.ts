@@ -43,6 +43,7 @@ import { servingProvider } from './handlers/serving.js';
 import { CACERTS_PATH } from './handlers/cacerts.js';
 import { SERVER_BOOTSTRAP_PATH, serveServerBootstrap, type ServerBootstrapSource } from './handlers/server-bootstrap.js';
 import { EndpointReconciler } from './endpoint-reconciler.js';
+import { CrdServing } from './crd/crd-serving.js';
 import { NODE_CREDENTIALS_PATH, serveNodeCredentials, type NodeCredentialIssuer } from './handlers/node-credentials.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import type { Auditor, RequestAudit } from './audit/event.js';
@@ -139,6 +140,8 @@ export class ApiServer {
   private readonly ctx: ApiContext;
   private readonly kubelet: KubeletProxy;
   private endpoints?: EndpointReconciler;
+  /** Serves CustomResourceDefinitions: their conditions, their resources' entries, their cleanup. */
+  private readonly crds: CrdServing;
   private readonly allocator?: ServiceAllocator;
   /** The configured authenticator and, when enabled, the service-account token one. */
   private readonly authenticator: TokenAuthenticator;
@@ -174,6 +177,7 @@ export class ApiServer {
     // Bootstrap tokens are on, as kubeadm and k3s turn on --enable-bootstrap-token-auth.
     const bootstrapTokens = new BootstrapTokenAuthenticator(watchCacheGetter(this.registry, this.cache).secret, clock);
     this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, bootstrapTokens, this.serviceAccountTokens.authenticator] : [given, bootstrapTokens]);
+    this.crds = new CrdServing(this.registry, this.resources, opts.log);
     this.registry.serve(
       servingProvider(this.ctx, {
         tokenRequests: this.serviceAccountTokens?.requestPolicy,
@@ -191,6 +195,8 @@ export class ApiServer {
     await bootstrapNamespaces(this.registry, this.resources);
     await bootstrapPriorityClasses(this.registry, this.resources);
     if (this.authorization.modes.includes('RBAC')) await bootstrapRbac(this.registry, this.resources);
+    // Stored CRDs are served before the server listens, so their resources answer from the first request.
+    await this.crds.start();
     // A client certificate is asked for, never required: it is checked per request (x509.ts).
     const clientCerts = this.opts.clientCaPem ? { requestCert: true, rejectUnauthorized: false, ca: this.opts.clientCaPem } : {};
     const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, ciphers: SERVING_CIPHERS, allowHTTP1: true, ...clientCerts });
@@ -223,6 +229,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.crds.stop();
     await this.endpoints?.stop();
     this.cache.stop();
     const server = this.server;

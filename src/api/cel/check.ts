@@ -23,7 +23,7 @@ export interface CheckScope {
 // Identifiers that denote types: usable as values (`type(x) == int`) and as conversion functions.
 const TYPE_IDENTS = new Set(['bool', 'bytes', 'double', 'int', 'uint', 'string', 'list', 'map', 'null_type', 'type', 'dyn', 'timestamp', 'duration']);
 // Operators and macros the parser emits as calls; the evaluator implements them itself.
-const BUILTIN_CALL = /^(_.*_|!_|-_|@.*|@in)$/;
+const BUILTIN_CALL = /^(_.*_|_\[_\]|_\[\?_\]|!_|-_|@.*|@in)$/;
 
 export function checkExpression(expr: Expr, positions: Record<string, number>, scope: CheckScope): CheckIssue[] {
   const issues: CheckIssue[] = [];

@@ -35,6 +35,10 @@ export interface ObjectSchema extends Common {
   patchStrategy?: PatchStrategy;
   /** Map type: 'atomic' objects are replaced whole by SMP and SSA. */
   mapType?: 'atomic' | 'granular';
+  /** Fields beyond `properties` are kept, not unknown (a CRD's x-kubernetes-preserve-unknown-fields). */
+  preserveUnknownFields?: boolean;
+  /** Fields are written sorted by name, as upstream writes a custom resource (a Go map), not in declared order. */
+  sortedFields?: boolean;
 }
 /** map[string]T */
 export interface MapSchema extends Common {
@@ -105,6 +109,20 @@ export function define(name: string, schema: Schema): RefSchema {
   if (definitions.has(name)) throw new Error(`schema ${name} defined twice`);
   definitions.set(name, schema);
   return { type: 'ref', ref: name };
+}
+
+/**
+ * Register or replace a definition made at run time (a served CRD version's schema). Callers
+ * name these uniquely per server, so replacing one never changes another server's kind.
+ */
+export function defineDynamic(name: string, schema: Schema): RefSchema {
+  definitions.set(name, schema);
+  return { type: 'ref', ref: name };
+}
+
+/** Forget a run-time definition (a CRD no longer served). */
+export function undefine(name: string): void {
+  definitions.delete(name);
 }
 
 export function lookupDefinition(name: string): Schema | undefined {

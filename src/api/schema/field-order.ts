@@ -23,7 +23,7 @@ function planFor(s: ObjectSchema, name?: string): Plan {
   const cached = name ? plans.get(name) : inlinePlans.get(s);
   if (cached) return cached;
   // An inline object (no definition of its own) has no Go order to follow: keep its order.
-  const order = (name && GO_FIELD_ORDER[name]) || [];
+  const order = (name && GO_FIELD_ORDER[name]) || (s.sortedFields ? Object.keys(s.properties).sort() : []);
   const plan: Plan = { order, rank: new Map(order.map((f, i) => [f, i])), fields: s.properties };
   if (name) plans.set(name, plan);
   else inlinePlans.set(s, plan);

@@ -21,7 +21,9 @@ export function findUnknownFields(value: unknown, schema: Schema, limit = 100): 
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
         const p = path ? `${path}.${k}` : k;
         const cs = r.properties[k];
-        if (!cs) out.push(p);
+        if (!cs) {
+          if (!r.preserveUnknownFields) out.push(p);
+        }
         else walk(child, cs, p);
       }
     } else if (r.type === 'map' && typeof v === 'object' && !Array.isArray(v)) {

@@ -78,4 +78,29 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
    * The kind whose storage is borrowed is named here, with converters to and from it.
    */
   storedAs?: { group: string; version: string; toStorage(obj: T): KubeObject; fromStorage(obj: KubeObject): T };
+
+  /**
+   * A custom resource's kind (served from a CRD): no strategic merge patch (upstream answers 415),
+   * Table columns from the CRD's additionalPrinterColumns, and OpenAPI from its own schema.
+   */
+  custom?: CustomKindServing;
+}
+
+/** An additionalPrinterColumn of a CRD version. */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
+export interface CustomKindServing {
+  printerColumns: readonly PrinterColumn[];
+  /** The version's OpenAPI v3 schema (JSONSchemaProps) as published, under the upstream definition name. */
+  openApiName: string;
+  openApiSchema: Record<string, unknown>;
+  /** Refuses creates (a CRD being deleted), with upstream's message. */
+  terminating?: () => boolean;
 }

@@ -72,6 +72,14 @@ export function notSupported(p: FieldPath | string, value: unknown, valid: reado
   return { type: 'FieldValueNotSupported', field: String(p), badValue: value, detail: `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}` };
 }
 
+/** A bad value whose Go rendering (`%#v` of a struct) the caller spelled out itself. */
+export class GoLiteral {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
 /**
  * A bad value as upstream prints it: strings quoted, simple scalars bare, and Go's %#v for the
  * composite shapes users meet (label maps, string lists); other shapes fall back to JSON.
@@ -79,6 +87,7 @@ export function notSupported(p: FieldPath | string, value: unknown, valid: reado
  * would print its type name (core.ObjectReference{Kind:"Pod", …}).
  */
 function formatBadValue(v: unknown): string {
+  if (v instanceof GoLiteral) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);

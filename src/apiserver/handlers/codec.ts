@@ -76,8 +76,22 @@ export async function decodeWriteBody(entry: ResourceEntry, req: AnyRequest, nam
   return obj;
 }
 
-export async function decodePatch(req: AnyRequest): Promise<{ type: PatchType; patch: unknown }> {
+/** A custom resource has no strategic merge patch (there is no Go struct to take merge keys from), as upstream. */
+const CUSTOM_PATCH_TYPES: readonly string[] = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+
+export async function decodePatch(req: AnyRequest, entry?: ResourceEntry): Promise<{ type: PatchType; patch: unknown }> {
   const type = mediaType(req);
+  if (entry?.def.custom && !CUSTOM_PATCH_TYPES.slice(0, 2).includes(type)) {
+    throw new ApiError({
+      apiVersion: 'v1',
+      kind: 'Status',
+      metadata: {},
+      status: 'Failure',
+      message: `the body of the request was in an unknown format - accepted media types include: ${CUSTOM_PATCH_TYPES.join(', ')}`,
+      reason: 'UnsupportedMediaType',
+      code: 415,
+    });
+  }
   if (!PATCH_TYPES.includes(type)) {
     throw new ApiError({
       apiVersion: 'v1',

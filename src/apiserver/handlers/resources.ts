@@ -8,7 +8,7 @@ import { negotiate } from '../http/negotiate.js';
 import { parseBool } from '../http/query.js';
 import type { ResourceRequest } from '../http/request-info.js';
 import { sendEncoded, sendJson, sendJsonParts, type AnyResponse } from '../http/respond.js';
-import type { ResourceEntry } from '../registry/entry.js';
+import { servesStoredBytes, type ResourceEntry } from '../registry/entry.js';
 import { buildPredicate } from '../rest/filters.js';
 import type { WatchSink } from '../rest/watch.js';
 import type { CachedObject } from '../watchcache/types.js';
@@ -84,7 +84,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       if (neg.representation === 'partial-metadata') {
         return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: page.items.map((c) => partialMetadata(c.obj)) });
       }
-      const items = entry.storage === entry ? page.items.map((c) => c.json) : page.items.map((c) => JSON.stringify(ctx.resources.toServed(entry, c.obj)));
+      const items = page.items.map((c) => (servesStoredBytes(entry, c.obj) ? c.json : JSON.stringify(ctx.resources.toServed(entry, c.obj))));
       const head = `{"kind":${JSON.stringify(`${entry.kind}List`)},"apiVersion":${JSON.stringify(entry.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
       if (!neg.yaml) return sendJsonParts(res, 200, head, items, ']}');
       return sendEncoded(res, 200, `${head}${items.join(',')}]}`, true);
@@ -117,7 +117,7 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
         return sendObject(entry, res, r.code, r.object, neg.representation, neg.yaml, query, now);
       }
       patchOptions(query, false);
-      const { type, patch } = await decodePatch(req);
+      const { type, patch } = await decodePatch(req, entry);
       let fieldWarnings: string[] = [];
       const mutate = (current: KubeObject) => {
         const next = patchObject(entry, current, type, patch);
@@ -168,7 +168,7 @@ function parseLimit(v: string | null): number | undefined {
 }
 
 function sendOne(ctx: ApiContext, entry: ResourceEntry, res: AnyResponse, c: CachedObject, rep: string, yaml: boolean, query: URLSearchParams, now: number): void {
-  if (rep === 'object' && entry.storage === entry) return sendEncoded(res, 200, c.json, yaml);
+  if (rep === 'object' && servesStoredBytes(entry, c.obj)) return sendEncoded(res, 200, c.json, yaml);
   return sendObject(entry, res, 200, ctx.resources.toServed(entry, c.obj), rep, yaml, query, now);
 }
 
@@ -200,7 +200,7 @@ async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: stri
       return JSON.stringify(t);
     }
     if (rep === 'partial-metadata') return JSON.stringify(partialMetadata(c.obj));
-    return entry.storage === entry ? c.json : JSON.stringify(ctx.resources.toServed(entry, c.obj));
+    return servesStoredBytes(entry, c.obj) ? c.json : JSON.stringify(ctx.resources.toServed(entry, c.obj));
   };
   const bookmarkObject = (rev: number, end?: boolean): string => {
     const meta: Record<string, unknown> = { resourceVersion: String(rev) };

@@ -67,7 +67,12 @@ test('v2 refs carry no type and v2 uses no v3-only keywords (kubectl rejects suc
     const o = node as Json;
     if (typeof o['$ref'] === 'string') assert.equal(o['type'], undefined, path);
     for (const k of ['allOf', 'oneOf', 'anyOf', 'nullable']) assert.equal(o[k], undefined, `${path}.${k}`);
-    for (const [k, v] of Object.entries(o)) if (!k.startsWith('x-')) walk(v, `${path}.${k}`);
+    for (const [k, v] of Object.entries(o)) {
+      if (k.startsWith('x-')) continue;
+      // A properties map names fields, not keywords (JSONSchemaProps has fields called allOf and nullable).
+      if (k === 'properties' && v && typeof v === 'object') for (const [f, s] of Object.entries(v as Json)) walk(s, `${path}.properties.${f}`);
+      else walk(v, `${path}.${k}`);
+    }
   };
   walk(openApiV2(registry)['definitions'], 'definitions');
 });

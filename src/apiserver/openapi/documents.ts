@@ -7,14 +7,21 @@ import type { ResourceEntry } from '../registry/entry.js';
 import type { Registry } from '../registry/registry.js';
 import { collectDefinitions, type OpenApiVersion } from './convert.js';
 import { lookupDefinition } from '../../api/schema/dsl.js';
+import { customResourceSchema } from './custom-schema.js';
 
 type Json = Record<string, unknown>;
 
 const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
 const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/** The name a kind's schema is published under: a CRD version's is upstream's reversed-group name. */
+function definitionName(entry: ResourceEntry): string {
+  return entry.def.custom?.openApiName ?? entry.def.schema;
+}
 
 function listDefinitionName(entry: ResourceEntry): string {
-  return `${entry.def.schema}List`;
+  return `${definitionName(entry)}List`;
 }
 
 function gvk(entry: ResourceEntry, kind = entry.kind): Json {
@@ -67,7 +74,7 @@ function pathsFor(entry: ResourceEntry, v: OpenApiVersion): Record<string, Json>
   const scope = entry.namespaced ? 'Namespaced' : '';
   const groupPart = pascal(entry.group ? entry.group.split('.')[0]! : 'core') + pascal(entry.version);
   const kind = entry.kind;
-  const schema = entry.def.schema;
+  const schema = definitionName(entry);
   const list = listDefinitionName(entry);
   const params = entry.namespaced ? [pathParam('namespace', 'object name and auth scope, such as for teams and projects', v)] : [];
   const named = [...params, pathParam('name', `name of the ${kind}`, v)];
@@ -110,7 +117,7 @@ function synthesizedList(e: ResourceEntry, v: OpenApiVersion): Json {
     required: ['items'],
     properties: {
       apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
-      items: { type: 'array', items: ref(e.def.schema, v), description: `List of ${e.resource}.` },
+      items: { type: 'array', items: ref(definitionName(e), v), description: `List of ${e.resource}.` },
       kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
       metadata: { ...(v === 3 ? { allOf: [ref(LIST_META, v)] } : ref(LIST_META, v)), description: 'Standard list metadata.' },
     },
@@ -138,15 +145,17 @@ function definitionsFor(entries: readonly ResourceEntry[], v: OpenApiVersion): R
     LIST_META,
   ]);
   for (const e of entries) {
-    roots.add(e.def.schema);
+    if (e.def.custom) roots.add(OBJECT_META);
+    else roots.add(e.def.schema);
     if (lookupDefinition(listDefinitionName(e))) roots.add(listDefinitionName(e));
     if (e.def.scale) roots.add(SCALE);
   }
   const defs = collectDefinitions(roots, v);
   for (const e of entries) {
+    if (e.def.custom) defs[definitionName(e)] = customResourceSchema(e.def.custom.openApiSchema, v);
     const listName = listDefinitionName(e);
     defs[listName] ??= synthesizedList(e, v);
-    tagGvk(defs[e.def.schema], gvk(e));
+    tagGvk(defs[definitionName(e)], gvk(e));
     tagGvk(defs[listName], gvk(e, `${e.kind}List`));
     if (e.def.scale) tagGvk(defs[SCALE], { group: 'autoscaling', version: 'v1', kind: 'Scale' });
   }

@@ -13,13 +13,15 @@ interface Built {
   v2Proto?: { bytes: Buffer; hash: string };
   v3: Map<string, { text: string; hash: string }>;
   index: string;
+  /** The registry revision the documents describe. */
+  revision: number;
 }
 
 const built = new WeakMap<Registry, Built>();
 
 function build(registry: Registry): Built {
   let b = built.get(registry);
-  if (b) return b;
+  if (b && b.revision === registry.revision) return b;
   const v3 = new Map<string, { text: string; hash: string }>();
   for (const g of registry.groups()) {
     for (const v of g.versions) {
@@ -31,7 +33,7 @@ function build(registry: Registry): Built {
   }
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const [p, d] of v3) paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${d.hash}` };
-  b = { v2: JSON.stringify(openApiV2(registry)), v3, index: JSON.stringify({ paths }) };
+  b = { v2: JSON.stringify(openApiV2(registry)), v3, index: JSON.stringify({ paths }), revision: registry.revision };
   built.set(registry, b);
   return b;
 }

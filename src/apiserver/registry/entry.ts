@@ -99,3 +99,14 @@ export interface ResourceEntry {
 }
 
 export const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+
+/**
+ * Whether a stored object is served as its stored bytes: the entry owns the storage and needs
+ * no conversion of this object. A custom resource's storage version still converts objects an
+ * earlier storage version wrote, and defaults what its schema defaults on read.
+ */
+export function servesStoredBytes(entry: ResourceEntry, stored: { apiVersion?: string }): boolean {
+  if (entry.storage !== entry) return false;
+  if (!entry.def.storedAs) return true;
+  return !entry.def.default && stored.apiVersion === entry.apiVersion;
+}

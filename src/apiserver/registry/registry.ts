@@ -3,6 +3,7 @@
 import type { KindDefinition } from '../../api/scheme/kind.js';
 import { formatApiVersion } from '../../api/meta/types.js';
 import { printerFor } from '../printers/index.js';
+import { customPrinter } from '../printers/custom.js';
 import { allVerbs, type ResourceEntry, type ServingProvider } from './entry.js';
 
 /** Group versions in the order discovery lists them (preferred version first within a group). */
@@ -15,6 +16,10 @@ export class Registry {
   private readonly byPath = new Map<string, ResourceEntry>();
   private readonly byKind = new Map<string, ResourceEntry>();
   private readonly groupOrder: GroupInfo[] = [];
+  private provider?: ServingProvider;
+  /** Bumped whenever entries come or go at run time (a CRD served or withdrawn): documents built from the registry are rebuilt. */
+  revision = 0;
+  private readonly listeners: (() => void)[] = [];
 
   constructor(defs: readonly KindDefinition[], preferredVersions: Record<string, string> = {}) {
     const entries: ResourceEntry[] = [];
@@ -55,7 +60,7 @@ export class Registry {
       apiVersion: formatApiVersion(def.group, def.version),
       keyPrefix,
       storage: undefined as unknown as ResourceEntry,
-      printer: printerFor(def.group, def.kind),
+      printer: def.custom ? customPrinter(def.custom.printerColumns) : printerFor(def.group, def.kind),
       verbs: def.verbs ?? allVerbs,
       subresources: [],
       deleteReturnsObject: false,
@@ -69,12 +74,84 @@ export class Registry {
    * store built on this registry, so they come after it.
    */
   serve(provider: ServingProvider): void {
-    for (const e of this.byPath.values()) {
-      const s = provider(e);
-      e.subresources = s.subresources ?? [];
-      e.deleteReturnsObject = s.deleteReturnsObject ?? false;
-      e.create = s.create;
+    this.provider = provider;
+    for (const e of this.byPath.values()) this.applyServing(e);
+  }
+
+  private applyServing(e: ResourceEntry): void {
+    if (!this.provider) return;
+    const s = this.provider(e);
+    e.subresources = s.subresources ?? [];
+    e.deleteReturnsObject = s.deleteReturnsObject ?? false;
+    e.create = s.create;
+  }
+
+  /**
+   * Serves the versions of one resource at run time (a CRD's), replacing what was served for it
+   * before. `defs` are all its served versions; each borrows the storage of the one its
+   * `storedAs` names, which may be an earlier-registered entry of the same resource or itself.
+   * Groups new to the registry are listed after the built-in ones, versions by upstream's
+   * version priority.
+   */
+  replaceResource(group: string, resource: string, defs: readonly KindDefinition[]): void {
+    this.dropResource(group, resource);
+    const entries = defs.map((d) => this.makeEntry(d));
+    for (const e of entries) {
+      this.byPath.set(pathKey(e.group, e.version, e.resource), e);
+      this.byKind.set(kindKey(e.group, e.version, e.kind), e);
     }
+    for (const e of entries) {
+      const s = e.def.storedAs;
+      const target = s && entries.find((x) => x.version === s.version);
+      // A storage version that is not served still names where the objects live.
+      e.storage = target ?? e;
+      e.keyPrefix = storageKeyPrefix(group, resource);
+      this.applyServing(e);
+    }
+    this.rebuildGroup(group);
+    this.changed();
+  }
+
+  /** Stops serving a resource added by replaceResource. */
+  removeResource(group: string, resource: string): void {
+    if (this.dropResource(group, resource)) {
+      this.rebuildGroup(group);
+      this.changed();
+    }
+  }
+
+  /** Called after every run-time change (discovery and OpenAPI caches listen). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    this.revision++;
+    for (const l of this.listeners) l();
+  }
+
+  private dropResource(group: string, resource: string): boolean {
+    let dropped = false;
+    for (const [k, e] of this.byPath) {
+      if (e.group === group && e.resource === resource) {
+        this.byPath.delete(k);
+        this.byKind.delete(kindKey(e.group, e.version, e.kind));
+        dropped = true;
+      }
+    }
+    return dropped;
+  }
+
+  /** A group's versions from what is served now, the highest-priority version first. */
+  private rebuildGroup(group: string): void {
+    const versions = [...new Set(this.entries().filter((e) => e.group === group).map((e) => e.version))].sort(compareVersionPriority);
+    const i = this.groupOrder.findIndex((g) => g.group === group);
+    if (!versions.length) {
+      if (i >= 0) this.groupOrder.splice(i, 1);
+      return;
+    }
+    if (i >= 0) this.groupOrder[i]!.versions = versions;
+    else this.groupOrder.push({ group, versions });
   }
 
   /**
@@ -111,6 +188,27 @@ export class Registry {
   byKeyPrefix(prefix: string): ResourceEntry | undefined {
     return this.storedResources().find((e) => e.keyPrefix === prefix);
   }
+}
+
+/**
+ * Kubernetes version priority (upstream's version.CompareKubeAwareVersionStrings): GA before
+ * beta before alpha, higher numbers first, and versions that don't look like Kubernetes
+ * versions last, alphabetically.
+ */
+export function compareVersionPriority(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return undefined;
+    return { major: Number(m[1]), level: m[2] === 'alpha' ? 0 : m[2] === 'beta' ? 1 : 2, minor: Number(m[3] ?? 0) };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (!x && !y) return a < b ? -1 : a > b ? 1 : 0;
+  if (!x) return 1;
+  if (!y) return -1;
+  if (x.level !== y.level) return y.level - x.level;
+  if (x.major !== y.major) return y.major - x.major;
+  return y.minor - x.minor;
 }
 
 function pathKey(group: string, version: string, resource: string): string {

@@ -399,6 +399,8 @@ export class ResourceStore {
     const next = structuredClone(obj);
     const m = next.metadata;
     const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : options.orphanDependents === false ? 'Background' : undefined);
+    // Before the finalizers are read: a kind's own deletion may add one (a CRD's cleanup finalizer).
+    const ownFinalizers = entry.def.pendingDeletion?.(next) ?? false;
     const finalizers = new Set(m.finalizers ?? []);
     if (!m.deletionTimestamp) {
       if (policy === 'Orphan') finalizers.add('orphan');
@@ -406,7 +408,6 @@ export class ResourceStore {
     }
     if (policy === 'Background' || policy === 'Foreground') finalizers.delete('orphan');
     if (policy === 'Background' || policy === 'Orphan') finalizers.delete('foregroundDeletion');
-    const ownFinalizers = entry.def.pendingDeletion?.(next) ?? false;
     const hook = entry.def.deletionGracePeriod;
     const grace = hook ? (hook(obj, options.gracePeriodSeconds) ?? 0) : 0;
     const nowMs = this.clock();

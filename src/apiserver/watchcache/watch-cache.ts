@@ -27,6 +27,8 @@ export class WatchCache {
   private storeWatch?: Watcher;
   private readonly waiters: { rev: number; resolve(): void }[] = [];
   private failure?: Error;
+  /** The revision start() listed at: a cache made later for a new resource has seen all of its history since. */
+  private startRevision = 0;
   /** Objects whose encoding this process just wrote, so the cache need not parse it back. */
   private readonly hints = new WeakMap<Buffer, KubeObject>();
 
@@ -38,6 +40,7 @@ export class WatchCache {
 
   async start(): Promise<void> {
     const { kvs, revision } = await this.store.list(REGISTRY_ROOT);
+    this.startRevision = revision;
     for (const prefix of this.resourcePrefixes) this.caches.set(prefix, new ResourceCache(prefix, revision, this.opts.historyCapacity ?? 4096));
     for (const kv of kvs) {
       const c = this.cacheFor(kv.key);
@@ -88,8 +91,22 @@ export class WatchCache {
   }
 
   resource(prefix: string): ResourceCache {
-    const c = this.caches.get(prefix);
+    const c = this.caches.get(prefix) ?? this.customCache(prefix);
     if (!c) throw new Error(`no cache for ${prefix}`);
+    return c;
+  }
+
+  /**
+   * The cache of a custom resource (`/registry/<group with a dot>/<resource>/`), made on first
+   * sight: CRDs come and go at run time, and their objects may be stored before (or after) the
+   * CRD serving them is. Every event under /registry/ since start() has passed through here,
+   * so a cache made later has seen the resource's whole history from that revision on.
+   */
+  private customCache(prefix: string): ResourceCache | undefined {
+    const m = /^\/registry\/([^/]+\.[^/]+)\/([^/]+)\/$/.exec(prefix);
+    if (!m) return undefined;
+    const c = new ResourceCache(prefix, this.startRevision, this.opts.historyCapacity ?? 4096);
+    this.caches.set(prefix, c);
     return c;
   }
 
@@ -125,7 +142,9 @@ export class WatchCache {
     const short = this.caches.get(key.slice(0, third + 1));
     if (short) return short;
     const fourth = key.indexOf('/', third + 1);
-    return fourth < 0 ? undefined : this.caches.get(key.slice(0, fourth + 1));
+    if (fourth < 0) return undefined;
+    const long = key.slice(0, fourth + 1);
+    return this.caches.get(long) ?? this.customCache(long);
   }
 
   private onEvents(events: StoreEvent[]): void {

@@ -21,7 +21,7 @@ async function serveStatus(ctx: ApiContext, call: ResourceCall): Promise<void> {
       return answer(call, 200, object, now);
     }
     case 'patch': {
-      const { type, patch } = await decodePatch(req);
+      const { type, patch } = await decodePatch(req, entry);
       const { object } = await ctx.resources.update(entry, namespace, name, (cur) => patchObject(entry, cur, type, patch), opts);
       return answer(call, 200, object, now);
     }
