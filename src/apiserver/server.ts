@@ -140,6 +140,7 @@ export class ApiServer {
   private readonly ctx: ApiContext;
   private readonly kubelet: KubeletProxy;
   private endpoints?: EndpointReconciler;
+  private readonly connections = new Set<Duplex>();
   /** Serves CustomResourceDefinitions: their conditions, their resources' entries, their cleanup. */
   private readonly crds: CrdServing;
   private readonly allocator?: ServiceAllocator;
@@ -206,6 +207,12 @@ export class ApiServer {
     // A client that speaks nonsense on the socket gets the connection closed, nothing more.
     server.on('sessionError', () => undefined);
     server.on('tlsClientError', () => undefined);
+    // Connections are tracked so that stop() can end those still open after the grace period:
+    // an HTTP/2 server's close() waits for its sessions, and one idle client would keep it (and its process) alive.
+    server.on('connection', (socket: Duplex) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -240,6 +247,8 @@ export class ApiServer {
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       setTimeout(resolve, 2000).unref();
     });
+    for (const socket of this.connections) socket.destroy();
+    this.connections.clear();
   }
 
   private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
