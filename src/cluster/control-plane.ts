@@ -21,7 +21,7 @@ import { adminToken, agentTokenSecret, serverIdentity, serverTokenSecret, writeJ
 import { runWhileLeading, type Running } from '../client/leader-election.js';
 import { RestClient } from '../client/rest.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { ensureServerPki } from './pki.js';
+import { ensureFrontProxyPki, ensureServerPki } from './pki.js';
 import { Auditor } from '../apiserver/audit/event.js';
 import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-writer.js';
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
@@ -114,6 +114,8 @@ export interface ControlPlaneOptions {
   auditLog?: AuditLogOptions;
   /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
   admissionPlugins?: ReadonlySet<string>;
+  /** How often the aggregation layer re-checks every APIService's availability (upstream's 30 s; tests shorten it). */
+  apiServiceCheckIntervalMs?: number;
   /** kube-controller-manager's --cluster-signing-duration: the longest certificate csrsigning issues (default one year). */
   clusterSigningDurationMs?: number;
 }
@@ -213,6 +215,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     await etcd?.stop();
     throw err;
   });
+  const frontProxy = await ensureFrontProxyPki(o.dataDir);
   const token = adminToken(o.dataDir);
   const serverSecret = serverTokenSecret(o.dataDir, o.token);
   const agentSecret = agentTokenSecret(o.dataDir, o.agentToken);
@@ -272,6 +275,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     admissionPlugins: o.admissionPlugins,
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
     serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },
+    aggregator: { proxyClient: frontProxy.client, requestHeaderCaPem: frontProxy.ca.cert, checkIntervalMs: o.apiServiceCheckIntervalMs },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),
   });
   const port = await apiServer.start();

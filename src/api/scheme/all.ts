@@ -19,6 +19,7 @@ import { authenticationKinds } from '../authentication/v1/kinds.js';
 import { authorizationKinds } from '../authorization/v1/kinds.js';
 import { admissionRegistrationKinds } from '../admissionregistration/v1/kinds.js';
 import { certificatesKinds } from '../certificates/v1/kinds.js';
+import { apiRegistrationKinds } from '../apiregistration/v1/kinds.js';
 
 export const allKinds: readonly KindDefinition[] = [
   ...podKinds,
@@ -40,6 +41,7 @@ export const allKinds: readonly KindDefinition[] = [
   ...authorizationKinds,
   ...certificatesKinds,
   ...admissionRegistrationKinds,
+  ...apiRegistrationKinds,
 ] as readonly KindDefinition[];
 
 /** The version discovery prefers where a group serves several. */
