@@ -27,7 +27,7 @@ import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-write
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
 import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
-import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, SCHEDULER, SIM_AGENT } from './client-certs.js';
+import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, METRICS_SERVER, SCHEDULER, SIM_AGENT } from './client-certs.js';
 import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handlers/node-credentials.js';
 import { SERVERS_GROUP } from '../apiserver/handlers/server-bootstrap.js';
 import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.js';
@@ -114,6 +114,10 @@ export interface ControlPlaneOptions {
   auditLog?: AuditLogOptions;
   /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
   admissionPlugins?: ReadonlySet<string>;
+  /** Run without the built-in metrics server (k3s's --disable=metrics-server). */
+  disableMetricsServer?: boolean;
+  /** The built-in metrics server's settings: --metric-resolution, --kubelet-insecure-tls, --secure-port. */
+  metricsServer?: { resolutionMs?: number; kubeletInsecureTls?: boolean; port?: number };
   /** How often the aggregation layer re-checks every APIService's availability (upstream's 30 s; tests shorten it). */
   apiServiceCheckIntervalMs?: number;
   /** kube-controller-manager's --cluster-signing-duration: the longest certificate csrsigning issues (default one year). */
@@ -309,6 +313,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     const config = await credential(SCHEDULER);
     scheduler = elected('kube-scheduler', 'the scheduler', config, () => startScheduler(config, { ...o.scheduler, log: (line) => o.log?.(line) }));
   }
+  // The metrics server runs on every server (each its own scrapes); the Endpoints name the last to start.
+  let metrics: { stop(): Promise<void> } | undefined;
+  if (!o.disableMetricsServer && advertise) {
+    const { startBuiltinMetricsServer } = await import('./metrics-server.js');
+    const m = o.metricsServer ?? {};
+    metrics = await startBuiltinMetricsServer({ ca: pki.ca, client: await credential(METRICS_SERVER), admin: { server: url, caPem: pki.ca.cert, token }, advertiseAddress: advertise, port: m.port, resolutionMs: m.resolutionMs, kubeletInsecureTls: m.kubeletInsecureTls, log: (line) => o.log?.(line) });
+  }
   return {
     apiServer,
     store,
@@ -322,6 +333,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     nodeCredentials,
     async stop() {
       compactor.stop();
+      await metrics?.stop();
       await controllers?.stop();
       await scheduler?.stop();
       await encryptionReload?.stop();
