@@ -114,6 +114,8 @@ export interface ControlPlaneOptions {
   auditLog?: AuditLogOptions;
   /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
   admissionPlugins?: ReadonlySet<string>;
+  /** The HPA controller's --horizontal-pod-autoscaler-* flags (tests shorten the sync period and stabilization window). */
+  horizontalPodAutoscaler?: ControllerManagerOptions['horizontalPodAutoscaler'];
   /** Run without the built-in metrics server (k3s's --disable=metrics-server). */
   disableMetricsServer?: boolean;
   /** The built-in metrics server's settings: --metric-resolution, --kubelet-insecure-tls, --secure-port. */
@@ -304,7 +306,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   if (!o.disableControllers) {
     const { startControllerManager } = await import('../controllers/manager.js');
     const config = await credential(CONTROLLER_MANAGER);
-    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, pvBinderSyncPeriodMs: o.pvBinderSyncPeriodMs, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true };
+    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, pvBinderSyncPeriodMs: o.pvBinderSyncPeriodMs, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true, horizontalPodAutoscaler: o.horizontalPodAutoscaler };
     controllers = elected('kube-controller-manager', 'the controllers', config, () => startControllerManager(config, (line) => o.log?.(line), options));
   }
   let scheduler: { stop(): Promise<void> } | undefined;
