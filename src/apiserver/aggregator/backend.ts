@@ -1,7 +1,7 @@
 // Talking to an extension API server: the proxied request (the client's, less its credentials,
 // plus the front-proxy user headers) and the availability controller's discovery check.
 import type { IncomingMessage } from 'node:http';
-import { request, type RequestOptions } from 'node:https';
+import { Agent, request, type RequestOptions } from 'node:https';
 import type { KeyPair } from '../../util/key-pair.js';
 import type { UserInfo } from '../auth/token.js';
 import { ApiError } from '../errors.js';
@@ -27,6 +27,29 @@ export interface Backend {
   clientCert: KeyPair;
 }
 
+/**
+ * One keep-alive pool per backend and TLS setting: an HPA or `kubectl top` request then costs no
+ * new handshake (with a new connection each, 1,000 HPAs' metric reads took 22 s instead of a few).
+ */
+const agents = new Map<string, Agent>();
+const MAX_AGENTS = 256;
+
+function agentFor(b: Backend): Agent {
+  const key = JSON.stringify([b.host, b.port, b.serverName, b.ca ?? '', b.insecure, b.clientCert.cert]);
+  let a = agents.get(key);
+  if (!a) {
+    // Backends come and go (endpoints move): the pools are bounded, the oldest closed first.
+    if (agents.size >= MAX_AGENTS) {
+      const [oldKey, old] = agents.entries().next().value as [string, Agent];
+      old.destroy();
+      agents.delete(oldKey);
+    }
+    a = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 8, timeout: 60_000 });
+    agents.set(key, a);
+  }
+  return a;
+}
+
 function tlsOptions(b: Backend): RequestOptions {
   return {
     host: b.host,
@@ -36,7 +59,7 @@ function tlsOptions(b: Backend): RequestOptions {
     cert: b.clientCert.cert,
     key: b.clientCert.key,
     rejectUnauthorized: !b.insecure,
-    agent: false,
+    agent: agentFor(b),
   };
 }
 
