@@ -12,7 +12,8 @@ import { admissionChain } from './admission/plugins.js';
 import type { ServiceAllocator, ServiceNetwork } from './admission/service-allocation.js';
 import type { Authenticator, TokenAuthenticator } from './auth/token.js';
 import { asTokenAuthenticator, UnionAuthenticator, withAuthenticatedGroup } from './auth/union.js';
-import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/discovery.js';
+import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, type RemoteGroup } from './discovery/discovery.js';
+import { Aggregator, type AggregatorOptions } from './aggregator/aggregator.js';
 import { bootstrapKubernetesService, bootstrapNamespaces, bootstrapPriorityClasses } from './bootstrap.js';
 import { bootstrapRbac } from './bootstrap-rbac.js';
 import { ANONYMOUS_USER } from './auth/anonymous.js';
@@ -112,6 +113,11 @@ export interface ApiServerOptions {
   serverBootstrap?: ServerBootstrapSource;
   /** Issues a joining node's own certificates (served at /v1-k8ts/node-credentials to the join token's holders). */
   nodeCredentials?: NodeCredentialIssuer;
+  /**
+   * The aggregation layer's front-proxy credentials (--proxy-client-cert-file, --requestheader-client-ca-file).
+   * Without them APIServices are stored and local ones kept, but none is proxied to.
+   */
+  aggregator?: Pick<AggregatorOptions, 'proxyClient' | 'requestHeaderCaPem' | 'checkIntervalMs'>;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -154,6 +160,8 @@ export class ApiServer {
   private readonly x509?: X509Authenticator;
   private port = 0;
   private readonly inflight: MaxInFlight;
+  /** The aggregation layer, once started. */
+  aggregator?: Aggregator;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.registry = new Registry(opts.kinds, opts.preferredVersions);
@@ -198,6 +206,10 @@ export class ApiServer {
     if (this.authorization.modes.includes('RBAC')) await bootstrapRbac(this.registry, this.resources);
     // Stored CRDs are served before the server listens, so their resources answer from the first request.
     await this.crds.start();
+    if (this.opts.aggregator && this.registry.lookup('apiregistration.k8s.io', 'v1', 'apiservices')) {
+      this.aggregator = new Aggregator(this.registry, this.cache, this.resources, { ...this.opts.aggregator, clientCaPem: this.opts.clientCaPem, clock: this.opts.clock, log: this.opts.log });
+      await this.aggregator.start();
+    }
     // A client certificate is asked for, never required: it is checked per request (x509.ts).
     const clientCerts = this.opts.clientCaPem ? { requestCert: true, rejectUnauthorized: false, ca: this.opts.clientCaPem } : {};
     const server = createSecureServer({ key: this.opts.tls.key, cert: this.opts.tls.cert, ciphers: SERVING_CIPHERS, allowHTTP1: true, ...clientCerts });
@@ -237,6 +249,7 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     this.crds.stop();
+    this.aggregator?.stop();
     await this.endpoints?.stop();
     this.cache.stop();
     const server = this.server;
@@ -344,7 +357,7 @@ export class ApiServer {
     // Upstream's max-in-flight filter sits after authentication and impersonation: the exempt group is the user's.
     const release = longRunning ? undefined : this.inflight.acquire(user, req.method ?? 'GET');
     try {
-      return await this.serve(req, res, url, path, info);
+      return await this.serve(req, res, url, path, info, user);
     } finally {
       release?.();
     }
@@ -369,7 +382,11 @@ export class ApiServer {
     return parseRequestInfo(method, path, url.searchParams, (part) => this.registry.isNamespaceSubresource(part));
   }
 
-  private async serve(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, path: string, info: RequestInfo): Promise<void> {
+  private async serve(req: Http2ServerRequest, res: Http2ServerResponse, url: URL, path: string, info: RequestInfo, user: UserInfo | undefined): Promise<void> {
+    // A group version an APIService names a service for is the extension server's, discovery included.
+    const gv = /^\/apis\/([^/]+)\/([^/]+)(\/|$)/.exec(url.pathname);
+    const remote = gv && user ? this.aggregator?.remoteFor(gv[1]!, gv[2]!) : undefined;
+    if (remote && user) return this.aggregator!.proxy(remote, req, res, user);
     if (info.kind === 'resource') return handleResource(this.ctx, info, url.searchParams, req, res);
     const route = this.rootRoutes.find((r) => r.matches(path));
     if (!route) throw errors.notFoundPath();
@@ -411,10 +428,10 @@ export class ApiServer {
       serve: (path, req, res) => {
         const [, , group, version] = path.split('/');
         if (!group) {
-          if (negotiate(req.headers['accept']).representation === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, false), AGGREGATED_CONTENT_TYPE);
-          return sendJson(res, 200, apiGroupList(this.registry));
+          if (negotiate(req.headers['accept']).representation === 'discovery-v2') return sendJson(res, 200, aggregatedDiscovery(this.registry, false, this.remoteGroups()), AGGREGATED_CONTENT_TYPE);
+          return sendJson(res, 200, apiGroupList(this.registry, this.remoteGroups()));
         }
-        sendOr404(res, version ? apiResourceList(this.registry, group, version) : apiGroup(this.registry, group));
+        sendOr404(res, version ? apiResourceList(this.registry, group, version) : apiGroup(this.registry, group, this.remoteGroups()));
       },
     },
     {
@@ -520,6 +537,19 @@ export class ApiServer {
       compiler: 'tsc',
       platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
     };
+  }
+
+  /** The group versions extension servers serve, with what their discovery listed. */
+  private remoteGroups(): RemoteGroup[] {
+    const a = this.aggregator;
+    if (!a) return [];
+    return a.remoteGroups().map((g) => ({
+      group: g.group,
+      versions: g.versions.map((version) => {
+        const d = a.discovery(g.group, version);
+        return { version, resources: d?.resources, stale: !d?.available };
+      }),
+    }));
   }
 
   /** The versions of the legacy group (`/api/{version}`). */

@@ -30,6 +30,8 @@ export const CLUSTER_DNS: ClientIdentity = { file: 'coredns', user: 'system:serv
  * kubelet's identity may not list Secrets or NetworkPolicies, and should not.
  */
 export const K8TS_CONTROLLER: ClientIdentity = { file: 'k8ts-controller', user: 'system:k8ts-controller' };
+/** The built-in metrics server, as the kube-system/metrics-server ServiceAccount upstream's manifest runs it under. */
+export const METRICS_SERVER: ClientIdentity = { file: 'metrics-server', user: 'system:serviceaccount:kube-system:metrics-server', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] };
 /** An agent of simulated nodes: one identity for all its nodes, bound to system:k8ts:sim-agent. */
 export const SIM_AGENT: ClientIdentity = { file: 'k8ts-sim-agent', user: 'system:k8ts:sim-agent' };
 /** A kubelet: system:node:<name> in system:nodes, what the Node authorizer recognises. */

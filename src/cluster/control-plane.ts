@@ -21,13 +21,13 @@ import { adminToken, agentTokenSecret, serverIdentity, serverTokenSecret, writeJ
 import { runWhileLeading, type Running } from '../client/leader-election.js';
 import { RestClient } from '../client/rest.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { ensureServerPki } from './pki.js';
+import { ensureFrontProxyPki, ensureServerPki } from './pki.js';
 import { Auditor } from '../apiserver/audit/event.js';
 import { openAuditLog, type AuditLogOptions } from '../apiserver/audit/log-writer.js';
 import { parseAuditPolicy } from '../apiserver/audit/policy.js';
 import type { InFlightLimits } from '../apiserver/filters/inflight.js';
 import { encryptedStore, ensureGeneratedEncryptionConfig, recordEncryptionState, reloadOnChange } from './secrets-encryption.js';
-import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, SCHEDULER, SIM_AGENT } from './client-certs.js';
+import { CLUSTER_DNS, componentCredential, CONTROLLER_MANAGER, ensureClientCert, issueClientCert, K8TS_CONTROLLER, KUBE_PROXY, KUBELET_CLIENT, METRICS_SERVER, SCHEDULER, SIM_AGENT } from './client-certs.js';
 import type { NodeCredentialIssuer, NodeCredentials } from '../apiserver/handlers/node-credentials.js';
 import { SERVERS_GROUP } from '../apiserver/handlers/server-bootstrap.js';
 import { listMembers, startClusterEtcd, takeClusterSecrets } from './etcd/join.js';
@@ -123,6 +123,14 @@ export interface ControlPlaneOptions {
   auditLog?: AuditLogOptions;
   /** Admission plugins that run (from --enable/--disable-admission-plugins; default upstream's default-on set). */
   admissionPlugins?: ReadonlySet<string>;
+  /** The HPA controller's --horizontal-pod-autoscaler-* flags (tests shorten the sync period and stabilization window). */
+  horizontalPodAutoscaler?: ControllerManagerOptions['horizontalPodAutoscaler'];
+  /** Run without the built-in metrics server (k3s's --disable=metrics-server). */
+  disableMetricsServer?: boolean;
+  /** The built-in metrics server's settings: --metric-resolution, --kubelet-insecure-tls, --secure-port. */
+  metricsServer?: { resolutionMs?: number; kubeletInsecureTls?: boolean; port?: number };
+  /** How often the aggregation layer re-checks every APIService's availability (upstream's 30 s; tests shorten it). */
+  apiServiceCheckIntervalMs?: number;
   /** kube-controller-manager's --cluster-signing-duration: the longest certificate csrsigning issues (default one year). */
   clusterSigningDurationMs?: number;
 }
@@ -260,6 +268,7 @@ interface Placement {
 
 async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, advertise, etcd }: Placement): Promise<ControlPlane> {
   const pki = await ensureServerPki(o.dataDir, dns, ips);
+  const frontProxy = await ensureFrontProxyPki(o.dataDir);
   const token = adminToken(o.dataDir);
   const serverSecret = serverTokenSecret(o.dataDir, o.token);
   const agentSecret = agentTokenSecret(o.dataDir, o.agentToken);
@@ -319,6 +328,7 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
     admissionPlugins: o.admissionPlugins,
     // Bound service-account tokens (TokenRequest), signed with a key kept beside the certificates.
     serviceAccountTokens: { signingKey: loadOrCreateSigningKey(serviceAccountKeyFile) },
+    aggregator: { proxyClient: frontProxy.client, requestHeaderCaPem: frontProxy.ca.cert, checkIntervalMs: o.apiServiceCheckIntervalMs },
     log: o.accessLog ? o.log : (line) => (/^\w+ \S+ \d+ \d+ms$/.test(line) ? undefined : o.log?.(line)),
   });
   const port = await apiServer.start();
@@ -352,7 +362,7 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
   if (!o.disableControllers) {
     const { startControllerManager } = await import('../controllers/manager.js');
     const config = await credential(CONTROLLER_MANAGER);
-    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, pvBinderSyncPeriodMs: o.pvBinderSyncPeriodMs, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true };
+    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, pvBinderSyncPeriodMs: o.pvBinderSyncPeriodMs, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true, horizontalPodAutoscaler: o.horizontalPodAutoscaler };
     controllers = elected('kube-controller-manager', 'the controllers', config, () => startControllerManager(config, (line) => o.log?.(line), options));
   }
   let scheduler: { stop(): Promise<void> } | undefined;
@@ -360,6 +370,13 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
     const { startScheduler } = await import('../scheduler/run.js');
     const config = await credential(SCHEDULER);
     scheduler = elected('kube-scheduler', 'the scheduler', config, () => startScheduler(config, { ...o.scheduler, log: (line) => o.log?.(line) }));
+  }
+  // The metrics server runs on every server (each its own scrapes); the Endpoints name the last to start.
+  let metrics: { stop(): Promise<void> } | undefined;
+  if (!o.disableMetricsServer && advertise) {
+    const { startBuiltinMetricsServer } = await import('./metrics-server.js');
+    const m = o.metricsServer ?? {};
+    metrics = await startBuiltinMetricsServer({ ca: pki.ca, client: await credential(METRICS_SERVER), admin: { server: url, caPem: pki.ca.cert, token }, advertiseAddress: advertise, port: m.port, resolutionMs: m.resolutionMs, kubeletInsecureTls: m.kubeletInsecureTls, log: (line) => o.log?.(line) });
   }
   return {
     apiServer,
@@ -379,6 +396,7 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
       compactor.stop();
       nodeMembers?.stop();
       snapshots?.stop();
+      await metrics?.stop();
       await controllers?.stop();
       await scheduler?.stop();
       await encryptionReload?.stop();

@@ -42,3 +42,31 @@ export async function ensureServerPki(dataDir: string, dnsNames: readonly string
   }
   return { ca, serving };
 }
+
+export interface FrontProxyPki {
+  /** Signs only the front-proxy client: extension servers trust it for request headers, nothing else. */
+  ca: KeyPair;
+  client: KeyPair;
+}
+
+/**
+ * The aggregation layer's front-proxy CA and client certificate (kubeadm's front-proxy-ca and
+ * front-proxy-client), a CA of their own: a certificate from the cluster CA must not be able to
+ * assert a user to an extension server through headers.
+ */
+export async function ensureFrontProxyPki(dataDir: string): Promise<FrontProxyPki> {
+  const dir = join(dataDir, 'tls');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let ca = readPair(dir, 'request-header-ca');
+  if (!ca) {
+    ca = await createCa(`k8ts-request-header-ca@${Math.floor(Date.now() / 1000)}`);
+    writePair(dir, 'request-header-ca', ca);
+  }
+  let client = readPair(dir, 'client-auth-proxy');
+  const fits = (p: KeyPair) => new X509Certificate(p.cert).checkIssued(new X509Certificate(ca!.cert)) && !expiresWithin(p.cert, SERVER_CERT_RENEW_BEFORE_MS);
+  if (!client || !fits(client)) {
+    client = await issueCert(ca, { commonName: 'front-proxy-client', usage: 'client' });
+    writePair(dir, 'client-auth-proxy', client);
+  }
+  return { ca, client };
+}

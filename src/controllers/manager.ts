@@ -37,6 +37,7 @@ import type { KeyPair } from '../util/key-pair.js';
 import { CsrApprovingController } from './certificates/approver.js';
 import { CsrSigningController } from './certificates/signer.js';
 import { ServiceAccountClientBuilder } from './common/service-account-clients.js';
+import { HorizontalPodAutoscalerController, type HpaControllerOptions } from './podautoscaler/controller.js';
 
 export interface ControllerManager {
   stop(): void;
@@ -76,6 +77,8 @@ export interface ControllerManagerOptions {
    * its --cluster-signing-duration (default one year). Without it that controller does not run.
    */
   csrSigning?: { ca: KeyPair; clusterSigningDurationMs?: number };
+  /** The HPA's --horizontal-pod-autoscaler-* flags (sync period, downscale stabilization, tolerance, CPU initialization period, readiness delay). */
+  horizontalPodAutoscaler?: Omit<HpaControllerOptions, 'log' | 'clock' | 'metrics' | 'workers'>;
 }
 
 /**
@@ -110,6 +113,7 @@ export const CONTROLLER_SERVICE_ACCOUNTS = {
   pvcProtection: 'pvc-protection-controller',
   pvProtection: 'pv-protection-controller',
   ephemeralVolume: 'ephemeral-volume-controller',
+  horizontalPodAutoscaler: 'horizontal-pod-autoscaler',
   // Not upstream's (k3s's ServiceLB), bound to system:k8ts:controller:servicelb.
   serviceLB: 'servicelb-controller',
 } as const;
@@ -172,6 +176,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
   add(SA.pvcProtection, (c) => new PvcProtectionController(c, informers, { log }));
   add(SA.pvProtection, (c) => new PvProtectionController(c, informers, { log }));
   add(SA.ephemeralVolume, (c) => new EphemeralVolumeController(c, informers, { log }));
+  add(SA.horizontalPodAutoscaler, (c) => new HorizontalPodAutoscalerController(c, informers, { ...options.horizontalPodAutoscaler, log }));
   if (!options.disableServiceLB) add(SA.serviceLB, (c) => new ServiceLBController(c, informers, { log }));
   if (options.serviceAccountPrivateKeyFile) {
     // As upstream, the token controller runs with the controller manager's own client: it is

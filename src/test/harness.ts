@@ -103,6 +103,11 @@ export interface TestClusterOptions {
   controlPlane?: Partial<Omit<ControlPlaneOptions, 'dataDir' | 'port'>>;
   /** Admission plugins that run (default: upstream's default-on set). */
   admissionPlugins?: ControlPlaneOptions['admissionPlugins'];
+  /**
+   * Run the built-in metrics server (off by default in tests: it scrapes every node); its port is
+   * a free one, and sim nodes serve their synthetic stats to it.
+   */
+  metricsServer?: boolean | NonNullable<ControlPlaneOptions['metricsServer']>;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -127,6 +132,8 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     serviceCidr: opts.serviceCidr,
     allowServiceExternalIPs: opts.allowServiceExternalIPs,
     disableServiceLB: opts.disableServiceLB,
+    disableMetricsServer: !opts.metricsServer,
+    metricsServer: opts.metricsServer ? { port: 0, kubeletInsecureTls: !!opts.simNodes, ...(opts.metricsServer === true ? {} : opts.metricsServer) } : undefined,
     ...opts.controlPlane,
     admissionPlugins: opts.admissionPlugins,
   }).catch(async (err: unknown) => {
@@ -134,7 +141,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     throw err;
   });
   const kubeconfig = cp.kubeconfigPath;
-  const sim = opts.simNodes ? await startSimAgent({ ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
+  const sim = opts.simNodes ? await startSimAgent({ ...(opts.metricsServer ? { serveKubelet: true } : {}), ...opts.simOptions, client: loadKubeconfig(kubeconfig), nodes: opts.simNodes }) : undefined;
   const env = (extra?: Record<string, string>) => ({ ...process.env, KUBECONFIG: kubeconfig, HOME: dataDir, KUBECACHEDIR: join(dataDir, 'cache'), ...extra });
   return {
     cp,

@@ -20,6 +20,7 @@ import { authorizationKinds } from '../authorization/v1/kinds.js';
 import { admissionRegistrationKinds } from '../admissionregistration/v1/kinds.js';
 import { certificatesKinds } from '../certificates/v1/kinds.js';
 import { apiextensionsKinds } from '../apiextensions/v1/kinds.js';
+import { apiRegistrationKinds } from '../apiregistration/v1/kinds.js';
 
 export const allKinds: readonly KindDefinition[] = [
   ...podKinds,
@@ -42,6 +43,7 @@ export const allKinds: readonly KindDefinition[] = [
   ...certificatesKinds,
   ...admissionRegistrationKinds,
   ...apiextensionsKinds,
+  ...apiRegistrationKinds,
 ] as readonly KindDefinition[];
 
 /** The version discovery prefers where a group serves several. */

@@ -160,6 +160,15 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     // The agent's load balancer follows the servers in the `kubernetes` Endpoints.
     r(['list', 'watch'], [''], ['endpoints']),
   ]),
+  // The built-in metrics server (upstream's system:metrics-server, plus nodes/stats: it reads the
+  // kubelet's /stats/summary) and the request-header configuration it authenticates the API server by.
+  role('system:k8ts:metrics-server', [
+    r(READ, [''], ['nodes', 'pods']),
+    r(['get'], [''], ['nodes/metrics', 'nodes/stats']),
+    r(['get'], [''], ['configmaps'], ['extension-apiserver-authentication']),
+  ]),
+  // Upstream's manifest's reader of the metrics API, aggregated into view, edit and admin.
+  role('system:aggregated-metrics-reader', [r(READ, ['metrics.k8s.io'], ['nodes', 'pods'])], { ...aggregateTo('view'), ...aggregateTo('edit'), ...aggregateTo('admin') }),
   // What k8ts's scheduler reads beyond upstream's role: PriorityClasses, for preemption.
   role('system:k8ts:kube-scheduler', [r(READ, ['scheduling.k8s.io'], ['priorityclasses'])]),
   role('system:node-bootstrapper', [r(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
@@ -200,6 +209,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:k8ts:dns', 'system:k8ts:dns', [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }]),
   binding('system:k8ts-controller', 'system:k8ts-controller', [user('system:k8ts-controller')]),
   binding('system:k8ts:sim-agent', 'system:k8ts:sim-agent', [user('system:k8ts:sim-agent')]),
+  binding('system:k8ts:metrics-server', 'system:k8ts:metrics-server', [{ kind: 'ServiceAccount', name: 'metrics-server', namespace: 'kube-system' }]),
   // The API server's client identity towards kubelets (k3s's kube-apiserver-kubelet-admin).
   binding('kube-apiserver-kubelet-admin', 'system:kubelet-api-admin', [user('kube-apiserver-kubelet-client')]),
   binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),

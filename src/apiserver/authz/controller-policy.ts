@@ -23,6 +23,20 @@ interface ControllerRole {
 
 const CONTROLLERS: readonly ControllerRole[] = [
   {
+    // Any scale subresource, the pods its selector picks and the metrics APIs (upstream's rules).
+    name: 'horizontal-pod-autoscaler',
+    rules: [
+      r(READ, ['autoscaling'], ['horizontalpodautoscalers']),
+      r(['update'], ['autoscaling'], ['horizontalpodautoscalers/status']),
+      r(['get', 'update'], ['*'], ['*/scale']),
+      r(['list'], [''], ['pods']),
+      r(['list'], ['metrics.k8s.io'], ['pods']),
+      r(['get', 'list'], ['custom.metrics.k8s.io'], ['*']),
+      r(['get', 'list'], ['external.metrics.k8s.io'], ['*']),
+      events,
+    ],
+  },
+  {
     // It must be able to write any rule into an aggregated role, hence escalate.
     name: 'clusterrole-aggregation-controller',
     rules: [r(['escalate', 'get', 'list', 'watch', 'update', 'patch'], ['rbac.authorization.k8s.io'], ['clusterroles'])],

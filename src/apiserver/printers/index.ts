@@ -23,6 +23,8 @@ import {
   webhookConfigurationPrinter,
 } from './cluster.js';
 
+import { apiServicePrinter } from './apiregistration.js';
+
 export type { TableColumn, TablePrinter } from './columns.js';
 export { humanDuration } from './duration.js';
 export { defaultPrinter } from './default.js';
@@ -78,6 +80,7 @@ const printers = new Map<string, TablePrinter>([
   ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestPrinter],
   ['flowcontrol.apiserver.k8s.io/FlowSchema', flowSchemaPrinter],
   ['flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration', priorityLevelConfigurationPrinter],
+  ['apiregistration.k8s.io/APIService', apiServicePrinter],
 ]);
 
 /** The printer for a kind (group '' is core); kinds without one, CRDs included, get the default table. */

@@ -20,3 +20,11 @@ export function simPodCIDR(index: number): string {
   }
   return `10.${second}.${index % 256}.0/24`;
 }
+
+/**
+ * A node address on this host's loopback (127.30.x.y, the same host part as simNodeIP): for
+ * agents that serve a kubelet API for their nodes, each node reachable at an address of its own.
+ */
+export function simLoopbackNodeIP(index: number): string {
+  return simNodeIP(index).replace(/^172\./, '127.');
+}

@@ -16,7 +16,8 @@ import { KUBELET_VERSION, nodeStatus, nodeStatusChanged, registrationNode, wellK
 import { PacedQueue } from '../paced-queue.js';
 import { PodWorkers, type NodeHandle } from '../pod-workers.js';
 import { TimerWheel, type TimerHandle } from '../timer-wheel.js';
-import { simNodeIP, simPodCIDR } from './addressing.js';
+import { simLoopbackNodeIP, simNodeIP, simPodCIDR } from './addressing.js';
+import { startSimKubeletServer, type SimKubeletServer } from './kubelet-server.js';
 import { neverReady } from './annotations.js';
 import { SIM_RUNTIME_NAME, SIM_RUNTIME_VERSION, SimRuntime } from './runtime.js';
 
@@ -43,6 +44,11 @@ export interface SimAgentOptions {
   registerConcurrency?: number;
   podWorkers?: number;
   recordEvents?: boolean;
+  /**
+   * Serve a kubelet API (/stats/summary with synthetic usage) for the nodes, so a metrics server
+   * can scrape them: the nodes then take loopback addresses (127.30.x.y) on this host.
+   */
+  serveKubelet?: boolean;
   log?: (line: string) => void;
 }
 
@@ -90,6 +96,8 @@ export class SimAgent {
   private workersDone?: Promise<void>;
   private stopped = false;
   private readonly bootID = randomUUID();
+  private readonly bootTime = Date.now();
+  private kubeletServer?: SimKubeletServer;
 
   constructor(opts: SimAgentOptions) {
     this.o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as SimAgentOptions & typeof DEFAULTS;
@@ -125,6 +133,15 @@ export class SimAgent {
 
   /** Registers every node, then starts heartbeats and pods; resolves once all nodes are registered. */
   async start(): Promise<void> {
+    if (this.o.serveKubelet) {
+      const byIP = new Map([...this.nodes.values()].map((n) => [n.desc.nodeIP, n]));
+      this.kubeletServer = await startSimKubeletServer({
+        caPem: this.o.client.caPem,
+        bootTime: this.bootTime,
+        nodes: { byAddress: (ip) => { const n = byIP.get(ip); return n && !n.removed ? { name: n.desc.name, runtime: n.runtime } : undefined; } },
+      });
+      for (const n of this.nodes.values()) n.desc.kubeletPort = this.kubeletServer.port;
+    }
     this.podInformer.addHandlers({
       add: (p) => this.onPod(p),
       update: (_o, p) => this.onPod(p),
@@ -157,8 +174,19 @@ export class SimAgent {
     this.heartbeats.stop();
     this.factory.stop();
     this.workers.stop();
+    await this.kubeletServer?.stop();
     await this.workersDone?.catch(() => undefined);
     this.client.close();
+  }
+
+  /**
+   * Sets the synthetic usage of a pod's running containers (or one of them) on whichever node runs
+   * it; returns how many containers it changed.
+   */
+  setUsage(namespace: string, pod: string, usage: { cpu?: string; memory?: string }, container?: string): number {
+    let n = 0;
+    for (const node of this.nodes.values()) n += node.runtime.setUsage({ namespace, pod, container }, usage);
+    return n;
   }
 
   /** Runtime of a node (tests inspect it). */
@@ -168,7 +196,7 @@ export class SimAgent {
 
   private addNode(index: number): void {
     const name = `${this.o.prefix}${index}`;
-    const nodeIP = simNodeIP(index);
+    const nodeIP = this.o.serveKubelet ? simLoopbackNodeIP(index) : simNodeIP(index);
     const hash = createHash('sha256').update(name).digest('hex');
     const desc: NodeDescription = {
       name,

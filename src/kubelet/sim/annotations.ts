@@ -5,6 +5,12 @@ export const RUN_SECONDS = 'sim.k8ts.io/run-seconds';
 export const EXIT_CODE = 'sim.k8ts.io/exit-code';
 export const NEVER_READY = 'sim.k8ts.io/never-ready';
 export const START_DELAY_MS = 'sim.k8ts.io/start-delay-ms';
+/** Synthetic usage a simulated container reports (quantities: `250m`, `64Mi`). */
+export const CPU_USAGE = 'sim.k8ts.io/cpu-usage';
+export const MEMORY_USAGE = 'sim.k8ts.io/memory-usage';
+/** What a container uses when its pod says nothing. */
+export const DEFAULT_CPU_USAGE = '5m';
+export const DEFAULT_MEMORY_USAGE = '16Mi';
 
 function lookup(annotations: Record<string, string>, key: string, container?: string): string | undefined {
   if (container !== undefined) {
@@ -45,4 +51,11 @@ export function containerScript(annotations: Record<string, string>, container: 
 
 export function neverReady(annotations: Record<string, string> | undefined, container?: string): boolean {
   return lookup(annotations ?? {}, NEVER_READY, container) === 'true';
+}
+
+/** A container's synthetic usage from its pod's annotations: nanocores and bytes. */
+export function containerUsage(annotations: Record<string, string>, container: string, parse: (q: string) => number | undefined): { cpuNanoCores: number; memoryBytes: number } {
+  const cpu = parse(`${lookup(annotations, CPU_USAGE, container) ?? DEFAULT_CPU_USAGE}`) ?? 0;
+  const memory = parse(`${lookup(annotations, MEMORY_USAGE, container) ?? DEFAULT_MEMORY_USAGE}`) ?? 0;
+  return { cpuNanoCores: cpu * 1e9, memoryBytes: memory };
 }

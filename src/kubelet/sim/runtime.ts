@@ -19,7 +19,8 @@ import {
   type RuntimeVersion,
 } from '../runtime.js';
 import type { TimerHandle, TimerWheel } from '../timer-wheel.js';
-import { containerScript } from './annotations.js';
+import { parseQuantity } from '../../api/quantity/index.js';
+import { containerScript, containerUsage } from './annotations.js';
 import { IPAllocator } from './ip-alloc.js';
 
 export const SIM_RUNTIME_NAME = 'sim';
@@ -39,8 +40,39 @@ interface SandboxRecord {
   containers: Set<string>;
 }
 
+/** Synthetic usage: a CPU rate and working set, and the cumulative CPU time they add up to. */
+interface Usage {
+  cpuNanoCores: number;
+  memoryBytes: number;
+  cpuNs: number;
+}
+
+/** One running container's figures, as the stats summary reports them. */
+export interface SimContainerStats {
+  namespace: string;
+  pod: string;
+  uid: string;
+  container: string;
+  podStartedAt: number;
+  startedAt: number;
+  cpuNs: number;
+  memoryBytes: number;
+}
+
+/** The node itself (system daemons, the kubelet): a fixed rate and working set under the containers'. */
+export const SIM_NODE_BASE = { cpuNanoCores: 50e6, memoryBytes: 256 * 1024 * 1024 };
+
+function quantity(q: string): number | undefined {
+  try {
+    return parseQuantity(q).milliValue() / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 interface ContainerRecord {
   status: ContainerStatus;
+  usage: Usage;
   exitTimer?: TimerHandle;
   stopping?: Promise<void>;
 }
@@ -57,9 +89,66 @@ export class SimRuntime implements RuntimeService {
   private readonly listeners = new Set<(ev: ContainerEvent) => void>();
   private ipam?: IPAllocator;
   private readonly clock: () => number;
+  private nodeCpuNs = 0;
+  private lastAdvance: number;
 
   constructor(private readonly opts: SimRuntimeOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.lastAdvance = this.clock();
+  }
+
+  /** Brings every cumulative CPU counter up to now at the rates that held since the last call. */
+  private advance(): number {
+    const now = this.clock();
+    const dt = Math.max(0, now - this.lastAdvance) / 1000;
+    this.lastAdvance = now;
+    let rate = SIM_NODE_BASE.cpuNanoCores;
+    for (const c of this.containers.values()) {
+      if (c.status.state !== 'CONTAINER_RUNNING') continue;
+      c.usage.cpuNs += c.usage.cpuNanoCores * dt;
+      rate += c.usage.cpuNanoCores;
+    }
+    this.nodeCpuNs += rate * dt;
+    return now;
+  }
+
+  /** Changes what the matching running containers use from now on (tests and benchmarks drive load with it). */
+  setUsage(target: { namespace: string; pod: string; container?: string }, usage: { cpu?: string; memory?: string }): number {
+    this.advance();
+    let n = 0;
+    for (const c of this.containers.values()) {
+      const sb = this.sandboxes.get(c.status.podSandboxId);
+      if (!sb || sb.status.metadata.namespace !== target.namespace || sb.status.metadata.name !== target.pod) continue;
+      if (target.container !== undefined && c.status.metadata.name !== target.container) continue;
+      if (usage.cpu !== undefined) c.usage.cpuNanoCores = (quantity(usage.cpu) ?? 0) * 1e9;
+      if (usage.memory !== undefined) c.usage.memoryBytes = quantity(usage.memory) ?? 0;
+      n++;
+    }
+    return n;
+  }
+
+  /** The node's and running containers' figures now: cumulative CPU time and working set. */
+  stats(): { at: number; node: { cpuNs: number; memoryBytes: number }; containers: SimContainerStats[] } {
+    const at = this.advance();
+    const containers: SimContainerStats[] = [];
+    let memory = SIM_NODE_BASE.memoryBytes;
+    for (const c of this.containers.values()) {
+      if (c.status.state !== 'CONTAINER_RUNNING') continue;
+      const sb = this.sandboxes.get(c.status.podSandboxId);
+      if (!sb || sb.status.state !== 'SANDBOX_READY') continue;
+      memory += c.usage.memoryBytes;
+      containers.push({
+        namespace: sb.status.metadata.namespace,
+        pod: sb.status.metadata.name,
+        uid: sb.status.metadata.uid,
+        container: c.status.metadata.name,
+        podStartedAt: sb.status.createdAt,
+        startedAt: c.status.startedAt,
+        cpuNs: Math.round(c.usage.cpuNs),
+        memoryBytes: c.usage.memoryBytes,
+      });
+    }
+    return { at, node: { cpuNs: Math.round(this.nodeCpuNs), memoryBytes: memory }, containers };
   }
 
   async version(): Promise<RuntimeVersion> {
@@ -148,7 +237,8 @@ export class SimRuntime implements RuntimeService {
       reason: '',
       message: '',
     };
-    this.containers.set(id, { status });
+    const u = containerUsage(sandboxConfig.annotations, config.metadata.name, quantity);
+    this.containers.set(id, { status, usage: { ...u, cpuNs: 0 } });
     sb.containers.add(id);
     this.emit(status, 'CONTAINER_CREATED_EVENT');
     return id;
@@ -159,6 +249,7 @@ export class SimRuntime implements RuntimeService {
     if (c.status.state !== 'CONTAINER_CREATED') throw new Error(`container ${containerId} is not in created state`);
     const sb = this.sandboxes.get(c.status.podSandboxId)!;
     const script = containerScript(sb.config.annotations, c.status.metadata.name, c.status.annotations[INIT_CONTAINER_ANNOTATION] === 'true');
+    this.advance();
     c.status.state = 'CONTAINER_RUNNING';
     c.status.startedAt = this.clock();
     if (script.runMs !== undefined) {
@@ -231,6 +322,7 @@ export class SimRuntime implements RuntimeService {
 
   private finish(c: ContainerRecord, exitCode: number, reason: string): void {
     c.exitTimer?.cancel();
+    this.advance();
     const s = c.status;
     if (!s.startedAt) s.startedAt = this.clock();
     s.state = 'CONTAINER_EXITED';

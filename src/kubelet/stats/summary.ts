@@ -6,7 +6,7 @@ import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABE
 import { podLogDir } from '../logs/paths.js';
 import { directoryBytes, readFs, readHostCpu, readHostMemory, readInterfaces, readRlimit } from './host.js';
 import type { ContainerStatsSummary, CPUStats, FsStats, MemoryStats, PodStats, Summary } from './types.js';
-import { rfc3339 } from '../../util/time.js';
+import { rfc3339, rfc3339Micro } from '../../util/time.js';
 
 export type StatsRuntime = Pick<RuntimeService, 'listPodSandbox' | 'listContainers'> & Pick<StreamingRuntime, 'listContainerStats'>;
 
@@ -60,7 +60,9 @@ export class SummaryProvider {
       await new Promise((r) => setTimeout(r, this.o.sampleGapMs ?? 100));
     }
     const now = this.now();
-    const time = rfc3339(now);
+    // Sample times to the millisecond (Go's RFC 3339 parser takes the fraction): rates are
+    // computed between two of them, and a window of seconds cannot lose up to one.
+    const time = rfc3339Micro(now);
     const [sandboxes, containers, stats, hostCpu, mem] = await Promise.all([
       this.o.runtime.listPodSandbox({ state: 'SANDBOX_READY' }),
       this.o.runtime.listContainers({ state: 'CONTAINER_RUNNING' }),
@@ -91,7 +93,7 @@ export class SummaryProvider {
       if (!pod) continue;
       seen.add(st.id);
       const at = st.timestamp || now;
-      const sampleTime = rfc3339(at);
+      const sampleTime = rfc3339Micro(at);
       const entry: ContainerStatsSummary = { name: st.metadata.name || c.labels[CONTAINER_NAME_LABEL] || c.metadata.name, startTime: rfc3339(c.createdAt) };
       if (st.cpuUsageCoreNanoSeconds !== undefined) {
         const sample = { at, total: st.cpuUsageCoreNanoSeconds };
