@@ -67,6 +67,7 @@ const defs: Record<string, string> = {
   'autoscaling/v2/HorizontalPodAutoscaler': 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
   'events.k8s.io/v1/Event': 'io.k8s.api.events.v1.Event',
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy',
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
 };
 const lookup = (apiVersion: string, kind: string) => defs[`${apiVersion}/${kind}`];
 const decode = (apiVersion: string, kind: string, ...fields: F[]) => decodeProtobufObject(envelope(apiVersion, kind, m(...fields)), lookup);
@@ -377,6 +378,43 @@ describe('decodeProtobufObject', () => {
       kind: 'Eviction',
       metadata: { name: 'p1', namespace: 'default' },
       deleteOptions: { gracePeriodSeconds: 0, preconditions: { uid: 'uid-9', resourceVersion: '' }, dryRun: ['All'] },
+    });
+  });
+
+  it('decodes a CustomResourceDefinition spec; a schema, or the status Go always writes, is refused with 415', () => {
+    const names = msg(3, s(1, 'widgets'), s(2, ''), s(3, 'wd'), s(4, 'Widget'), s(5, ''));
+    const version = (...extra: F[]) => msg(7, s(1, 'v1'), bool(2, true), bool(3, true), bool(7, false), ...extra);
+    const spec = (...extra: F[]) => msg(2, s(1, 'example.com'), names, s(4, 'Namespaced'), version(...extra), bool(10, false));
+    const got = decode('apiextensions.k8s.io/v1', 'CustomResourceDefinition', meta({ name: 'widgets.example.com' }), spec());
+    assert.deepEqual(got['spec'], {
+      group: 'example.com',
+      names: { plural: 'widgets', shortNames: ['wd'], kind: 'Widget' },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true }],
+    });
+    // CustomResourceValidation and CustomResourceDefinitionStatus are anonymous objects in the schema DSL.
+    assertApiError(() => decode('apiextensions.k8s.io/v1', 'CustomResourceDefinition', meta({}), spec(msg(4, msg(1, s(5, 'object'))))), 415, /CustomResourceDefinitionVersion\.schema/);
+    assertApiError(() => decode('apiextensions.k8s.io/v1', 'CustomResourceDefinition', meta({}), spec(), msg(3, msg(2))), 415, /CustomResourceDefinition\.status/);
+  });
+
+  it('decodes JSONSchemaProps: JSON default and enum, nested properties, zero plain values dropped', () => {
+    const dbl = (n: number, v: number): F => (w) => void w.uint32((n << 3) | 1).double(v);
+    const json = (n: number, v: unknown) => msg(n, bytes(1, Buffer.from(JSON.stringify(v))));
+    // Go writes every plain string and bool of JSONSchemaProps, zero or not.
+    const plain = (type: string): F[] => [s(1, ''), s(2, ''), s(4, ''), s(5, type), s(6, ''), s(7, ''), bool(10, false), bool(12, false), s(15, ''), bool(18, false), bool(37, false), bool(39, false), bool(40, false)];
+    const replicas = msg(29, s(1, 'replicas'), msg(2, ...plain('integer'), json(8, 1), dbl(11, 0), i64(13, 0)));
+    const mode = msg(29, s(1, 'mode'), msg(2, ...plain('string'), json(20, 'fast'), json(20, 'slow'), s(43, 'atomic')));
+    const rule = msg(44, s(1, 'self.replicas >= 0'), s(2, ''), s(3, ''), s(5, ''));
+    const body = envelope('', '', m(...plain('object'), replicas, mode, s(23, 'mode'), rule));
+    const got = decodeProtobufObject(body, () => 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps');
+    assert.deepEqual(got, {
+      type: 'object',
+      properties: {
+        replicas: { type: 'integer', default: 1, minimum: 0, maxLength: 0 },
+        mode: { type: 'string', enum: ['fast', 'slow'], 'x-kubernetes-map-type': 'atomic' },
+      },
+      required: ['mode'],
+      'x-kubernetes-validations': [{ rule: 'self.replicas >= 0' }],
     });
   });
 

@@ -24,6 +24,7 @@ import '../../api/scheduling/v1/protobuf-tags.js';
 import '../../api/events/v1/protobuf-tags.js';
 import '../../api/admissionregistration/v1/protobuf-tags.js';
 import '../../api/apiregistration/v1/protobuf-tags.js';
+import '../../api/apiextensions/v1/protobuf-tags.js';
 import { ApiError, errors } from '../errors.js';
 
 type Reader = protobuf.Reader;
