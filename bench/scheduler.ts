@@ -51,7 +51,7 @@ async function startSchedulerProcess(dir: string): Promise<ChildProcess> {
 
 /** The child mode: an API server (sqlite unless BENCH_STORE=memory) with controllers and no scheduler. */
 async function runControlPlane(dir: string, port: number): Promise<void> {
-  const cp = await startControlPlane({
+  const cp = await startControlPlane({ disableMetricsServer: true,
     dataDir: dir,
     port,
     bindAddress: '127.0.0.1',

@@ -28,7 +28,7 @@ async function inParallel(n: number, clients: number, make: (i: number) => Promi
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-storage-'));
   const memory = process.env['BENCH_STORE'] === 'memory';
-  const cp = await startControlPlane({ dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: memory ? 'memory://' : `sqlite://${join(dataDir, 'state.db')}`, log: () => undefined });
+  const cp = await startControlPlane({ disableMetricsServer: true, dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: memory ? 'memory://' : `sqlite://${join(dataDir, 'state.db')}`, log: () => undefined });
   const client = new RestClient(loadKubeconfig(cp.kubeconfigPath), 'bench-storage');
   try {
     const t0 = performance.now();

@@ -376,7 +376,11 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
   if (!o.disableMetricsServer && advertise) {
     const { startBuiltinMetricsServer } = await import('./metrics-server.js');
     const m = o.metricsServer ?? {};
-    metrics = await startBuiltinMetricsServer({ ca: pki.ca, client: await credential(METRICS_SERVER), admin: { server: url, caPem: pki.ca.cert, token }, advertiseAddress: advertise, port: m.port, resolutionMs: m.resolutionMs, kubeletInsecureTls: m.kubeletInsecureTls, log: (line) => o.log?.(line) });
+    // Like the node's ingress, it is not worth the API: a port taken (another server on this host) is logged, not fatal.
+    metrics = await startBuiltinMetricsServer({ ca: pki.ca, client: await credential(METRICS_SERVER), admin: { server: url, caPem: pki.ca.cert, token }, advertiseAddress: advertise, port: m.port, resolutionMs: m.resolutionMs, kubeletInsecureTls: m.kubeletInsecureTls, log: (line) => o.log?.(line) }).catch((err: Error) => {
+      o.log?.(`metrics-server: not running: ${err.message}`);
+      return undefined;
+    });
   }
   return {
     apiServer,

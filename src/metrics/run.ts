@@ -181,6 +181,12 @@ export class MetricsServer {
 
 export async function startMetricsServer(o: MetricsServerOptions): Promise<MetricsServer> {
   const m = new MetricsServer(o);
-  await m.start();
+  try {
+    await m.start();
+  } catch (err) {
+    // Its informers already run: a listener that failed (a port taken) must not leave them behind.
+    await m.stop();
+    throw err;
+  }
   return m;
 }

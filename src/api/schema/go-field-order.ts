@@ -374,6 +374,13 @@ export const GO_FIELD_ORDER: Readonly<Record<string, readonly string[]>> = {
   'io.k8s.api.admissionregistration.v1.MatchResources': ['namespaceSelector', 'objectSelector', 'resourceRules', 'excludeResourceRules', 'matchPolicy'],
   'io.k8s.api.admissionregistration.v1.NamedRuleWithOperations': ['resourceNames', 'operations', 'apiGroups', 'apiVersions', 'resources', 'scope'],
   'io.k8s.api.admissionregistration.v1.Validation': ['expression', 'message', 'reason', 'messageExpression'],
+  // apiregistration.k8s.io/v1, from the Go structs of k8s.io/kube-aggregator (added by hand with the kind).
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService': ['kind', 'apiVersion', 'metadata', 'spec', 'status'],
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList': ['kind', 'apiVersion', 'metadata', 'items'],
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec': ['service', 'group', 'version', 'insecureSkipTLSVerify', 'caBundle', 'groupPriorityMinimum', 'versionPriority'],
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference': ['namespace', 'name', 'port'],
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus': ['conditions'],
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition': ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
   // apiextensions.k8s.io/v1, from the Go structs of k8s.io/apiextensions-apiserver (added by hand with the kind).
   'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition': ['kind', 'apiVersion', 'metadata', 'spec', 'status'],
   'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList': ['kind', 'apiVersion', 'metadata', 'items'],

@@ -48,8 +48,17 @@ export class RestMapper {
     const groups = await this.client.get<{ groups: { name: string; versions: { version: string }[] }[] }>('/apis');
     for (const g of groups.groups) for (const v of g.versions) lists.push({ group: g.name, version: v.version, path: `/apis/${g.name}/${v.version}` });
     for (const l of lists) {
-      const doc = await this.client.get<ApiResourceList>(l.path);
       const apiVersion = l.group ? `${l.group}/${l.version}` : l.version;
+      let doc: ApiResourceList;
+      try {
+        doc = await this.client.get<ApiResourceList>(l.path);
+      } catch (err) {
+        // An aggregated API whose server is down fails alone, as upstream's ErrGroupDiscoveryFailed:
+        // the others are mapped, and what this group mapped before is kept until it answers again.
+        if (!l.group) throw err;
+        for (const [k, m] of this.byKind) if (k.startsWith(`${apiVersion}/`)) next.set(k, m);
+        continue;
+      }
       for (const r of doc.resources) {
         if (r.name.includes('/')) continue;
         next.set(`${apiVersion}/${r.kind}`, { gvr: gvr(l.group, l.version, r.name), namespaced: r.namespaced, verbs: r.verbs });

@@ -113,7 +113,7 @@ describe('node IPAM controller with a /22 range', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'k8ts-nodeipam-'));
-    cp = await startControlPlane({ dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', disableControllers: true, disableScheduler: true, log: () => undefined });
+    cp = await startControlPlane({ disableMetricsServer: true, dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', disableControllers: true, disableScheduler: true, log: () => undefined });
     client = new RestClient(loadKubeconfig(cp.kubeconfigPath), 'nodeipam-test');
     // Created before the controller starts: its CIDR must be taken at start.
     assert.equal((await http('POST', '/api/v1/nodes', node('pre', '10.250.0.0/24'))).status, 200);

@@ -17,7 +17,7 @@ let cp: ControlPlane | undefined;
 const logged: string[] = [];
 
 async function start(extra: { encryptionProviderConfig?: string; secretsEncryption?: boolean }): Promise<ControlPlane> {
-  cp = await startControlPlane({ dataDir, port: 0, bindAddress: '127.0.0.1', disableControllers: true, disableScheduler: true, log: (l) => logged.push(l), ...extra });
+  cp = await startControlPlane({ disableMetricsServer: true, dataDir, port: 0, bindAddress: '127.0.0.1', disableControllers: true, disableScheduler: true, log: (l) => logged.push(l), ...extra });
   return cp;
 }
 
