@@ -376,8 +376,11 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
   if (!o.disableMetricsServer && advertise) {
     const { startBuiltinMetricsServer } = await import('./metrics-server.js');
     const m = o.metricsServer ?? {};
+    // Kubelets are reached as the API server reaches them, without verifying their serving
+    // certificates: a node's is self-signed unless it came through a kubelet-serving CSR (as
+    // metrics-server's --kubelet-insecure-tls, which k3s-like clusters set).
     // Like the node's ingress, it is not worth the API: a port taken (another server on this host) is logged, not fatal.
-    metrics = await startBuiltinMetricsServer({ ca: pki.ca, client: await credential(METRICS_SERVER), admin: { server: url, caPem: pki.ca.cert, token }, advertiseAddress: advertise, port: m.port, resolutionMs: m.resolutionMs, kubeletInsecureTls: m.kubeletInsecureTls, log: (line) => o.log?.(line) }).catch((err: Error) => {
+    metrics = await startBuiltinMetricsServer({ ca: pki.ca, client: await credential(METRICS_SERVER), admin: { server: url, caPem: pki.ca.cert, token }, advertiseAddress: advertise, port: m.port, resolutionMs: m.resolutionMs, kubeletInsecureTls: m.kubeletInsecureTls ?? true, log: (line) => o.log?.(line) }).catch((err: Error) => {
       o.log?.(`metrics-server: not running: ${err.message}`);
       return undefined;
     });
