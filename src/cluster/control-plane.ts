@@ -268,6 +268,8 @@ interface Placement {
 
 async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, advertise, etcd }: Placement): Promise<ControlPlane> {
   const pki = await ensureServerPki(o.dataDir, dns, ips);
+  // Known before the server answers /readyz: tools that read it from the data dir find it there.
+  const identity = serverIdentity(o.dataDir);
   const frontProxy = await ensureFrontProxyPki(o.dataDir);
   const token = adminToken(o.dataDir);
   const serverSecret = serverTokenSecret(o.dataDir, o.token);
@@ -354,7 +356,6 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
   // identity is kept in the data dir, so a restarted server takes its own lease back at once.
   // Leases of 12 s (upstream's components default to 15) put a dead leader's successor in place
   // within 15 s: expiry plus one retry period.
-  const identity = serverIdentity(o.dataDir);
   const timing = { leaseDurationSeconds: 12, renewDeadlineMs: 8_000, retryPeriodMs: 2_000 };
   const elected = (lock: string, what: string, config: ClientConfig, start: () => Running) =>
     runWhileLeading(new RestClient(config, `${lock}-leader-election`), { namespace: 'kube-system', name: lock, identity, ...timing }, what, start, (line) => o.log?.(line));
