@@ -4,7 +4,7 @@
 // first runs --cluster-init, the others join it with --server and the server token, as the seeds'
 // three masters are built. stop() ends every server (its etcd dies with it), then removes the
 // namespaces, the bridge and the data dirs, also after a failure.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClientConfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest.js';
 import { eventually } from './harness.js';
+import { claimSubnet, ip, killQuietly, mustIp, run } from './host-network.js';
 import { killProcessesUnder } from './leftovers.js';
 
 const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
@@ -49,29 +50,6 @@ export interface HaCluster {
   stop(): Promise<void>;
 }
 
-function sh(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => execFile(cmd, args, { timeout: 15_000 }, (err, stdout, stderr) => res({ code: err ? Number((err as { code?: unknown }).code) || 1 : 0, stdout, stderr })));
-}
-
-async function must(args: string[]): Promise<void> {
-  const r = await sh('ip', args);
-  if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
-}
-
-/** A 192.168.N.0/24 that no address or route of this host uses yet, claimed on the bridge. */
-async function claimSubnet(bridge: string): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const seen = (await sh('ip', ['-4', 'addr', 'show'])).stdout + (await sh('ip', ['-4', 'route', 'show'])).stdout;
-    const n = randomInt(100, 250);
-    if (seen.includes(`192.168.${n}.`)) continue;
-    await must(['addr', 'add', `192.168.${n}.1/24`, 'dev', bridge]);
-    const others = (await sh('ip', ['-4', '-o', 'addr', 'show'])).stdout.split('\n').filter((l) => l.includes(` 192.168.${n}.`) && !l.includes(` ${bridge} `));
-    if (others.length === 0) return n;
-    await sh('ip', ['addr', 'del', `192.168.${n}.1/24`, 'dev', bridge]);
-  }
-  throw new Error('no unused 192.168.N.0/24 for the test bridge');
-}
-
 export async function startHaCluster(opts: { servers: number; serverArgs?: string[] }): Promise<HaCluster> {
   const tag = randomInt(0x10000, 0xfffff).toString(16);
   const bridge = `k8hb${tag}`;
@@ -88,38 +66,34 @@ export async function startHaCluster(opts: { servers: number; serverArgs?: strin
     for (const s of servers) await s.kill().catch(() => undefined);
     for (const s of servers) await killProcessesUnder(s.dataDir).catch(() => undefined);
     for (const ns of netnses) {
-      for (const pid of (await sh('ip', ['netns', 'pids', ns])).stdout.split('\n').map(Number).filter((p) => p > 1)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone meanwhile
-        }
+      for (const pid of (await ip(['netns', 'pids', ns])).stdout.split('\n').map(Number).filter((p) => p > 1)) {
+        killQuietly(pid);
       }
-      await sh('ip', ['netns', 'del', ns]);
+      await ip(['netns', 'del', ns]);
     }
-    await sh('ip', ['link', 'del', bridge]);
+    await ip(['link', 'del', bridge]);
     rmSync(root, { recursive: true, force: true });
   };
 
   try {
-    await must(['link', 'add', bridge, 'type', 'bridge']);
+    await mustIp(['link', 'add', bridge, 'type', 'bridge']);
     const n = await claimSubnet(bridge);
     hostIP = `192.168.${n}.1`;
-    await must(['link', 'set', bridge, 'up']);
+    await mustIp(['link', 'set', bridge, 'up']);
     for (let i = 0; i < opts.servers; i++) {
       const name = `ha-${tag}-${i}`;
       const netns = `k8ts-ha-${tag}-${i}`;
       const ip = `192.168.${n}.${10 + i}`;
       const veth = `k8hv${tag}${i}`;
-      await must(['netns', 'add', netns]);
+      await mustIp(['netns', 'add', netns]);
       netnses.push(netns);
-      await must(['link', 'add', veth, 'type', 'veth', 'peer', 'name', `k8hp${tag}${i}`]);
-      await must(['link', 'set', `k8hp${tag}${i}`, 'netns', netns]);
-      await must(['link', 'set', veth, 'master', bridge, 'up']);
-      await must(['-n', netns, 'link', 'set', `k8hp${tag}${i}`, 'name', 'eth0']);
-      await must(['-n', netns, 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
-      await must(['-n', netns, 'link', 'set', 'eth0', 'up']);
-      await must(['-n', netns, 'link', 'set', 'lo', 'up']);
+      await mustIp(['link', 'add', veth, 'type', 'veth', 'peer', 'name', `k8hp${tag}${i}`]);
+      await mustIp(['link', 'set', `k8hp${tag}${i}`, 'netns', netns]);
+      await mustIp(['link', 'set', veth, 'master', bridge, 'up']);
+      await mustIp(['-n', netns, 'link', 'set', `k8hp${tag}${i}`, 'name', 'eth0']);
+      await mustIp(['-n', netns, 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
+      await mustIp(['-n', netns, 'link', 'set', 'eth0', 'up']);
+      await mustIp(['-n', netns, 'link', 'set', 'lo', 'up']);
       const dataDir = join(root, name);
       const logFile = join(root, `${name}.log`);
       const url = `https://${ip}:6443`;
@@ -166,7 +140,7 @@ export async function startHaCluster(opts: { servers: number; serverArgs?: strin
           c.kill('SIGKILL');
           await gone;
           // `ip netns exec` execs the server, so the child is the server itself; its etcd follows it (pdeathsig).
-          await eventually(async () => !(await sh('pgrep', ['-f', `--data-dir ${dataDir}/db/etcd`])).stdout.trim(), 10_000, 50);
+          await eventually(async () => !(await run('pgrep', ['-f', `--data-dir ${dataDir}/db/etcd`])).stdout.trim(), 10_000, 50);
         },
         identity() {
           return `${hostname()}_${readFileSync(join(dataDir, 'cred', 'server-id'), 'utf8').trim()}`;

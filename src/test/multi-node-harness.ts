@@ -5,12 +5,13 @@
 // Every name and address is unique to the run, and stop() removes all of it even after a failure:
 // containers, netns, veths, bridge, cgroups, mounts, data dirs. docs/multi-node.md does the same
 // by hand.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { claimSubnet, ip, killQuietly, mustIp } from './host-network.js';
 import { removeCgroupRoot } from '../kubelet/host/cgroups.js';
 import { mountPointsUnder, unmount } from '../kubelet/volumes/host-mounts.js';
 import { containerdSocketPath } from '../kubelet/containerd/supervisor.js';
@@ -81,50 +82,6 @@ export interface MultiNodeCluster extends TestCluster {
   execPod(name: string, cmd: string[], namespace?: string): Promise<string>;
 }
 
-/** `ip …`, never rejecting (teardown runs it on what may be gone already). */
-function ip(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('ip', args, { timeout: 15_000 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code) || 1 : 0, stdout, stderr }));
-  });
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone meanwhile
-  }
-}
-
-async function must(args: string[]): Promise<void> {
-  const r = await ip(args);
-  if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
-}
-
-/** A 192.168.N.0/24 no address or route on this host uses yet. */
-async function unusedSubnet(): Promise<number> {
-  const seen = (await ip(['-4', 'addr', 'show'])).stdout + (await ip(['-4', 'route', 'show'])).stdout;
-  for (;;) {
-    const n = randomInt(100, 250);
-    if (!seen.includes(`192.168.${n}.`)) return n;
-  }
-}
-
-/**
- * Puts 192.168.N.1/24 on the bridge for an unused N. Another run may pick the same N at the same
- * moment: both see the other's address after adding their own, and both pick again.
- */
-async function claimSubnet(bridge: string): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const n = await unusedSubnet();
-    await must(['addr', 'add', `192.168.${n}.1/24`, 'dev', bridge]);
-    const others = (await ip(['-4', '-o', 'addr', 'show'])).stdout.split('\n').filter((l) => l.includes(` 192.168.${n}.`) && !l.includes(` ${bridge} `));
-    if (others.length === 0) return n;
-    await ip(['addr', 'del', `192.168.${n}.1/24`, 'dev', bridge]);
-  }
-  throw new Error('no unused 192.168.N.0/24 for the test bridge');
-}
-
 export async function startMultiNodeCluster(opts: MultiNodeOptions): Promise<MultiNodeCluster> {
   const specs: TestNodeSpec[] = typeof opts.nodes === 'number' ? Array.from({ length: opts.nodes }, () => ({})) : opts.nodes;
   const tag = randomInt(0x10000, 0xfffff).toString(16);
@@ -171,11 +128,11 @@ export async function startMultiNodeCluster(opts: MultiNodeOptions): Promise<Mul
   };
   try {
     // The bridge exists before the control plane starts, so its certificate names the address.
-    await must(['link', 'add', bridge, 'type', 'bridge']);
+    await mustIp(['link', 'add', bridge, 'type', 'bridge']);
     n = await claimSubnet(bridge);
     hostIP = `192.168.${n}.1`;
     subnet = `192.168.${n}.0/24`;
-    await must(['link', 'set', bridge, 'up']);
+    await mustIp(['link', 'set', bridge, 'up']);
     clusterCidr = opts.clusterCidr ?? (await unusedClusterCidr());
     c = await startTestCluster({ ...opts, clusterCidr, bindAddress: '0.0.0.0' });
     stopControlPlane = c.stop;
@@ -191,15 +148,15 @@ export async function startMultiNodeCluster(opts: MultiNodeOptions): Promise<Mul
       mkdirSync(dataDir, { recursive: true });
       const kc = join(dataDir, 'kubeconfig.yaml');
       writeFileSync(kc, kubeconfig, { mode: 0o600 });
-      await must(['netns', 'add', netns]);
+      await mustIp(['netns', 'add', netns]);
       netnses.push(netns);
-      await must(['link', 'add', veth, 'type', 'veth', 'peer', 'name', `k8mv${tag}n${i}`]);
-      await must(['link', 'set', `k8mv${tag}n${i}`, 'netns', netns]);
-      await must(['link', 'set', veth, 'master', bridge, 'up']);
-      await must(['-n', netns, 'link', 'set', `k8mv${tag}n${i}`, 'name', 'eth0']);
-      await must(['-n', netns, 'addr', 'add', `${nodeIP}/24`, 'dev', 'eth0']);
-      await must(['-n', netns, 'link', 'set', 'eth0', 'up']);
-      await must(['-n', netns, 'link', 'set', 'lo', 'up']);
+      await mustIp(['link', 'add', veth, 'type', 'veth', 'peer', 'name', `k8mv${tag}n${i}`]);
+      await mustIp(['link', 'set', `k8mv${tag}n${i}`, 'netns', netns]);
+      await mustIp(['link', 'set', veth, 'master', bridge, 'up']);
+      await mustIp(['-n', netns, 'link', 'set', `k8mv${tag}n${i}`, 'name', 'eth0']);
+      await mustIp(['-n', netns, 'addr', 'add', `${nodeIP}/24`, 'dev', 'eth0']);
+      await mustIp(['-n', netns, 'link', 'set', 'eth0', 'up']);
+      await mustIp(['-n', netns, 'link', 'set', 'lo', 'up']);
       const cgroupRoot = `/k8ts-test-${tag}-${i}`;
       cgroupRoots.push(cgroupRoot);
       const args = [
