@@ -29,6 +29,8 @@ interface Session {
   protocol: string;
   messages: ChannelMessage[];
   closeCode: number;
+  /** Every message, for the failure messages: which channel said what, in order. */
+  transcript: string;
 }
 
 describe('the Python client and the WebSocket streaming protocols on a real node', { timeout: 180_000 }, () => {
@@ -56,10 +58,14 @@ describe('the Python client and the WebSocket streaming protocols on a real node
       const bytes = Buffer.from(data);
       ws.send(base64 ? String.fromCharCode(0x30 + channel) + bytes.toString('base64') : Buffer.concat([Buffer.from([channel]), bytes]));
     });
-    const timer = setTimeout(() => ws.terminate(), 20_000);
+    // A session cut short (the timer, or a connection dropped on the way) shows as a close code
+    // other than 1000, with what did arrive, rather than as a missing channel further on.
+    const timer = setTimeout(() => ws.terminate(), 60_000);
     const [closeCode] = (await closed) as [number];
     clearTimeout(timer);
-    return { protocol: ws.protocol, messages, closeCode };
+    const transcript = JSON.stringify(messages.map((m) => [m.channel, m.data.toString()]));
+    assert.equal(closeCode, 1000, `the session did not end with a normal close; received ${transcript}`);
+    return { protocol: ws.protocol, messages, closeCode, transcript };
   }
 
   const text = (s: Session, channel: number): string => Buffer.concat(s.messages.filter((m) => m.channel === channel).map((m) => m.data)).toString();
@@ -90,6 +96,8 @@ describe('the Python client and the WebSocket streaming protocols on a real node
       assert.equal(text(s, 1), 'got from-stdin\n');
       assert.equal(text(s, 2), 'oops\n');
       const error = text(s, 3);
+      // Exit 5 is reported on every version's error channel.
+      assert.ok(error.length > 0, `nothing on the error channel; received ${s.transcript}`);
       if (v4Status) {
         const status = JSON.parse(error);
         assert.equal(status.status, 'Failure');
