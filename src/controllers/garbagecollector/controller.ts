@@ -2,10 +2,13 @@
 // foreground and orphan deletion of owners (the `foregroundDeletion` and `orphan` finalizers
 // the API server adds for those propagation policies). Informers over the resources that have
 // owners in practice give the owner/dependent graph (the OWNER_INDEX of each cache); owners of
-// other kinds are looked up live through discovery's mapping. sync(key) is level-based.
+// other kinds are looked up live through discovery's mapping. Custom resources get monitors of
+// their own while their CRD is established, as upstream's graph builder watches every deletable
+// resource: a foreground or orphan deletion of a custom resource needs its deletion observed.
+// sync(key) is level-based.
 import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
-import { OWNER_INDEX, type Informer, type SharedInformerFactory } from '../../client/informer.js';
+import { Informer, OWNER_INDEX, type SharedInformerFactory } from '../../client/informer.js';
 import { gvr, keyOf, resourcePath, type GroupVersionResource } from '../../client/resources.js';
 import type { ApiClient } from '../../client/rest.js';
 import { QueueController, type ControllerOptions } from '../common/controller.js';
@@ -87,9 +90,26 @@ interface Monitor {
   informer: Informer;
 }
 
+const CRDS = gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+
+interface Crd extends KubeObject {
+  spec: { group: string; names: { plural: string }; versions: { name: string; served: boolean; storage: boolean }[] };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+/** The resource a CRD serves its objects at, while it is established. */
+function servedResource(crd: Crd): GroupVersionResource | undefined {
+  if (!crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return undefined;
+  if (crd.metadata.deletionTimestamp) return undefined;
+  const version = crd.spec.versions.find((v) => v.storage && v.served) ?? crd.spec.versions.find((v) => v.served);
+  return version ? gvr(crd.spec.group, version.name, crd.spec.names.plural) : undefined;
+}
+
 export class GarbageCollector extends QueueController {
   private readonly mapper: RestMapper;
   private readonly monitors = new Map<string, Monitor>();
+  /** The custom resource monitor of each CRD (by CRD name). */
+  private readonly customMonitors = new Map<string, string>();
 
   constructor(
     private readonly client: ApiClient,
@@ -135,19 +155,53 @@ export class GarbageCollector extends QueueController {
     if (!served) return;
     for (const r of MONITORED) {
       if (!served.has(resId(r))) continue;
-      const informer = this.cache(this.factory.informerFor(r, MONITOR_OPTIONS[resId(r)] ?? {}));
-      informer.addIndex(OWNER_INDEX);
-      informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
-      const id = resId(r);
-      this.monitors.set(id, { resource: r, informer });
-      informer.addHandlers({
-        add: (o) => this.observe(id, o),
-        update: (old, o) => this.observe(id, o, old),
-        delete: (o) => this.observeDeleted(id, o),
-      });
-      // Informers the factory already started keep running; new ones start here.
-      informer.start();
+      this.monitor(r, this.cache(this.factory.informerFor(r, MONITOR_OPTIONS[resId(r)] ?? {})));
     }
+    if (served.has(resId(CRDS))) {
+      this.cache(this.factory.informerFor<Crd>(CRDS)).addHandlers({
+        add: (crd) => this.followCrd(crd),
+        update: (_old, crd) => this.followCrd(crd),
+        delete: (crd) => this.unfollowCrd(crd.metadata.name!),
+      });
+    }
+  }
+
+  private monitor(r: GroupVersionResource, informer: Informer): void {
+    informer.addIndex(OWNER_INDEX);
+    informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
+    const id = resId(r);
+    this.monitors.set(id, { resource: r, informer });
+    informer.addHandlers({
+      add: (o) => this.observe(id, o),
+      update: (old, o) => this.observe(id, o, old),
+      delete: (o) => this.observeDeleted(id, o),
+    });
+    // Informers the factory already started keep running; new ones start here.
+    informer.start();
+  }
+
+  /** A monitor of its own for an established CRD's objects (not shared: it ends with the CRD). */
+  private followCrd(crd: Crd): void {
+    const name = crd.metadata.name!;
+    const r = servedResource(crd);
+    const current = this.customMonitors.get(name);
+    if (current && (!r || current !== resId(r))) this.unfollowCrd(name);
+    if (!r || this.stopped || this.monitors.has(resId(r))) return;
+    this.customMonitors.set(name, resId(r));
+    this.monitor(r, new Informer(this.client, r, { log: (line) => this.log(line) }));
+  }
+
+  private unfollowCrd(name: string): void {
+    const id = this.customMonitors.get(name);
+    if (!id) return;
+    this.customMonitors.delete(name);
+    this.monitors.get(id)?.informer.stop();
+    this.monitors.delete(id);
+  }
+
+  override stop(): void {
+    super.stop();
+    for (const name of [...this.customMonitors.keys()]) this.unfollowCrd(name);
   }
 
   private observe(id: string, o: KubeObject, old?: KubeObject): void {
