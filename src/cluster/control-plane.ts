@@ -315,6 +315,7 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
       ca: pki.ca,
       serviceAccountKey: readFileSync(serviceAccountKeyFile, 'utf8'),
       etcdCa: etcd ? readEtcdCa(o.dataDir) : undefined,
+      requestHeaderCa: frontProxy.ca,
       adminToken: token,
       etcdMembers: etcd ? await listMembers(etcd) : undefined,
     }),

@@ -54,6 +54,17 @@ export interface FrontProxyPki {
  * front-proxy-client), a CA of their own: a certificate from the cluster CA must not be able to
  * assert a user to an extension server through headers.
  */
+/**
+ * A joining server takes the cluster's front-proxy CA: extension servers trust one CA for request
+ * headers (kube-system/extension-apiserver-authentication), whichever server proxies to them.
+ * Its client certificate is then issued anew at start.
+ */
+export function writeFrontProxyCa(dataDir: string, ca: KeyPair): void {
+  const dir = join(dataDir, 'tls');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writePair(dir, 'request-header-ca', ca);
+}
+
 export async function ensureFrontProxyPki(dataDir: string): Promise<FrontProxyPki> {
   const dir = join(dataDir, 'tls');
   mkdirSync(dir, { recursive: true, mode: 0o700 });

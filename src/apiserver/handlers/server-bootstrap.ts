@@ -1,9 +1,9 @@
 // POST /v1-k8ts/server-bootstrap: what a server joining the cluster (`k8ts server --server URL
 // --token T`) needs to serve it, as k3s's /v1-k3s/server-bootstrap hands it over: the cluster CA
-// and its key, the service-account signing key, the etcd CA, the admin token, and the etcd
-// members to join. Only holders of the server token may ask (RBAC: the k8ts:servers group); the
-// agent token and bootstrap tokens may not. The answer is built by the cluster layer, which holds
-// the secrets; this handler only checks the method and answers.
+// and its key, the service-account signing key, the etcd CA, the front-proxy CA, the admin token,
+// and the etcd members to join. Only holders of the server token may ask (RBAC: the k8ts:servers
+// group); the agent token and bootstrap tokens may not. The answer is built by the cluster layer,
+// which holds the secrets; this handler only checks the method and answers.
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { KeyPairPem } from './node-credentials.js';
 import { errors } from '../errors.js';
@@ -17,6 +17,8 @@ export interface ServerBootstrap {
   ca: KeyPairPem;
   serviceAccountKey: string;
   etcdCa?: KeyPairPem;
+  /** The aggregation layer's front-proxy CA, one for the whole cluster. */
+  requestHeaderCa?: KeyPairPem;
   adminToken: string;
   /** The etcd members (name and peer URLs), for the joiner's --initial-cluster. */
   etcdMembers?: { name: string; peerURLs: string[]; clientURLs: string[] }[];

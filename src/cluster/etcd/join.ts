@@ -12,6 +12,7 @@ import { EtcdClient } from '../../storage/etcd/client.js';
 import type { Member } from '../../storage/etcd/proto.js';
 import { readFileSync } from 'node:fs';
 import { writeKeyPair } from '../../util/key-pair.js';
+import { writeFrontProxyCa } from '../pki.js';
 import { joinBootstrap } from '../join-bootstrap.js';
 import { ensureEtcdPki, writeEtcdCa, type EtcdPkiFiles } from './pki.js';
 import { etcdDataDir, hasEtcdMember, startEmbeddedEtcd, url, ETCD_PEER_PORT, type EmbeddedEtcd } from './process.js';
@@ -67,6 +68,7 @@ export async function takeClusterSecrets(dataDir: string, server: string, token:
   writeKeyPair(join(tls, 'server-ca.crt'), join(tls, 'server-ca.key'), data.ca);
   secret(join(tls, 'service-account.key'), data.serviceAccountKey);
   if (data.etcdCa) writeEtcdCa(dataDir, data.etcdCa);
+  if (data.requestHeaderCa) writeFrontProxyCa(dataDir, data.requestHeaderCa);
   secret(join(dataDir, 'cred', 'admin.token'), data.adminToken);
   secret(join(dataDir, 'cred', 'server-token.secret'), bootstrap.token!);
   return data;

@@ -6,7 +6,7 @@
 // rejoins when it starts again.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -65,6 +65,13 @@ describe('three servers on embedded etcd: the leader killed with -9 under load',
     const leases = await kubectl(ha.servers[2]!, ['get', 'lease', '-n', 'kube-system']);
     assert.equal(leases.code, 0, leases.stderr);
     assert.match(leases.stdout, /^kube-controller-manager\s+\S+_/m);
+  });
+
+  it('the servers share one front-proxy CA, the one extension API servers are told to trust', async () => {
+    const cas = ha.servers.map((s) => readFileSync(join(s.dataDir, 'tls', 'request-header-ca.crt'), 'utf8'));
+    assert.equal(new Set(cas).size, 1, 'a joining server took the cluster\'s front-proxy CA');
+    const cm = await ha.client(ha.servers[2]!).get<{ data: Record<string, string> }>('/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication');
+    assert.equal(cm.data['requestheader-client-ca-file']!.trim(), cas[0]!.trim());
   });
 
   it('runs workloads on the agent\'s nodes', async () => {
