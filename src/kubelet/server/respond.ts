@@ -13,6 +13,12 @@ export function sendText(res: ServerResponse, code: number, text: string): void 
   res.end(body);
 }
 
+export function sendBody(res: ServerResponse, code: number, text: string, contentType: string): void {
+  const body = Buffer.from(text);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': body.length });
+  res.end(body);
+}
+
 export function sendJson(res: ServerResponse, code: number, doc: unknown): void {
   const body = Buffer.from(JSON.stringify(doc));
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': body.length });
