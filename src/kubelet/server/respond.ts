@@ -8,9 +8,7 @@ export function sendText(res: ServerResponse, code: number, text: string): void 
     res.end();
     return;
   }
-  const body = Buffer.from(text);
-  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-  res.end(body);
+  sendBody(res, code, text, 'text/plain; charset=utf-8');
 }
 
 export function sendBody(res: ServerResponse, code: number, text: string, contentType: string): void {
