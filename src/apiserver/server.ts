@@ -54,6 +54,10 @@ import { deadlineExceeded, DEFAULT_REQUEST_TIMEOUT_MS, requestDeadlineMs } from 
 import { MaxInFlight, type InFlightLimits } from './filters/inflight.js';
 import { isLongRunning } from './filters/long-running.js';
 import { KUBERNETES_VERSION } from './version.js';
+import { ApiServerMetrics, requestLabels } from './metrics/apiserver-metrics.js';
+import { MeteredStore } from './metrics/metered-store.js';
+import { exposition, PROMETHEUS_CONTENT_TYPE } from '../util/prometheus.js';
+import type { Registry as MetricsRegistry } from 'prom-client';
 
 /**
  * Node's default suites, with OpenSSL's security level lowered for one thing: a TLS 1.2 client
@@ -162,14 +166,29 @@ export class ApiServer {
   private readonly inflight: MaxInFlight;
   /** The aggregation layer, once started. */
   aggregator?: Aggregator;
+  /** kube-apiserver's metrics; `/metrics` serves them with those of the components added to it. */
+  readonly metrics: ApiServerMetrics;
+  private readonly metricsRegistries: MetricsRegistry[] = [];
+  private readonly store: Store;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.registry = new Registry(opts.kinds, opts.preferredVersions);
     this.inflight = new MaxInFlight(opts.inFlightLimits);
     if (opts.audit) keepRequestObjects();
-    this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
+    this.metrics = new ApiServerMetrics();
+    this.metricsRegistries.push(this.metrics.registry);
+    const groups = () => new Set(this.registry.groups().map((g) => g.group));
+    let knownGroups = groups();
+    // A key's first segment is a group when the registry serves one by that name (CRDs' have dots).
+    const isGroup = (segment: string) => segment.includes('.') || knownGroups.has(segment) || (knownGroups = groups()).has(segment);
+    this.store = new MeteredStore(opts.store, (op, type, seconds) => this.metrics.observeStorage(op, type, seconds), isGroup);
+    this.cache = new WatchCache(this.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
-    this.resources = new ResourceStore(opts.store, this.cache, clock);
+    this.resources = new ResourceStore(this.store, this.cache, clock);
+    this.metrics.setSources({
+      inflight: () => this.inflight.inUse(),
+      storedObjects: () => this.registry.storedResources().map((e) => [e.group ? `${e.resource}.${e.group}` : e.resource, this.cache.resource(e.keyPrefix).items.size] as [string, number]),
+    });
     const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs, enabledPlugins: opts.admissionPlugins });
     for (const check of admission.checks) this.resources.addAdmission(check);
     const modes = opts.authorizationModes ?? DEFAULT_AUTHORIZATION_MODES;
@@ -180,7 +199,7 @@ export class ApiServer {
     this.resources.addAdmission(escalationCheck(this.authorization.authorizer, this.authorization.resolver));
     this.allocator = admission.allocator;
     this.kubelet = new KubeletProxy({ registry: this.registry, resources: this.resources }, opts.kubeletClient, opts.log);
-    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds };
+    this.ctx = { registry: this.registry, resources: this.resources, clock, kubelet: this.kubelet, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds, watchEvents: (g, v, r) => this.metrics.watchEventsFor(g, v, r) };
     const given = asTokenAuthenticator(opts.authenticator);
     if (opts.serviceAccountTokens) this.serviceAccountTokens = new ServiceAccountTokens(opts.serviceAccountTokens, this.registry, this.cache, clock);
     // Bootstrap tokens are on, as kubeadm and k3s turn on --enable-bootstrap-token-auth.
@@ -276,6 +295,9 @@ export class ApiServer {
     const info = this.requestInfo(req.method ?? 'GET', url.pathname, url);
     const longRunning = isLongRunning(info, url.searchParams);
     const audit = this.opts.audit && this.beginAudit(this.opts.audit, req, res, url, info, longRunning, started);
+    const labels = requestLabels(info, req.method ?? 'GET', url.searchParams, req.headers['content-type']);
+    const endLongRunning = longRunning ? this.metrics.trackLongRunning(labels) : undefined;
+    const startedPrecise = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
       if (!longRunning) {
@@ -302,6 +324,8 @@ export class ApiServer {
       else if (!res.writableEnded) res.end();
     } finally {
       if (timer) clearTimeout(timer);
+      endLongRunning?.();
+      this.metrics.observeRequest(labels, res.statusCode, (performance.now() - startedPrecise) / 1000, longRunning);
       this.opts.log?.(`${req.method} ${url.pathname}${url.search} ${res.statusCode} ${Date.now() - started}ms`);
     }
   }
@@ -447,6 +471,7 @@ export class ApiServer {
       anyMethod: true,
       serve: (_p, req, res) => serveServerBootstrap(this.opts.serverBootstrap!, req, res),
     },
+    { paths: () => ['/metrics'], matches: (path) => path === '/metrics', serve: (_p, _req, res) => this.serveMetrics(res) },
     { paths: () => ['/openapi/v2', '/openapi/v3'], matches: (path) => path.startsWith('/openapi/'), serve: (path, req, res) => serveOpenApi(this.registry, path, req, res) },
     { paths: () => [], matches: (path) => path === '/', serve: (_p, _req, res) => sendJson(res, 200, { paths: this.rootPaths() }) },
   ];
@@ -550,6 +575,23 @@ export class ApiServer {
         return { version, resources: d?.resources, stale: !d?.available };
       }),
     }));
+  }
+
+  /**
+   * Serve a component's registry at this server's /metrics too: the scheduler and controller
+   * manager of `k8ts server` run in this process with no listener of their own (k3s's way).
+   * Its metric names must differ from those already served.
+   */
+  addMetricsRegistry(registry: MetricsRegistry): () => void {
+    this.metricsRegistries.push(registry);
+    return () => {
+      const i = this.metricsRegistries.indexOf(registry);
+      if (i >= 0) this.metricsRegistries.splice(i, 1);
+    };
+  }
+
+  private async serveMetrics(res: Http2ServerResponse): Promise<void> {
+    sendText(res, 200, await exposition(this.metricsRegistries), PROMETHEUS_CONTENT_TYPE);
   }
 
   /** The versions of the legacy group (`/api/{version}`). */

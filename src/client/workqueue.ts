@@ -1,6 +1,8 @@
 // A work queue of keys as client-go's: a key is queued at most once, a key being processed
 // and added again is processed again afterwards (never concurrently), and failures are
 // retried with per-key exponential backoff.
+import type { QueueMetrics } from './workqueue-metrics.js';
+
 export interface WorkQueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -47,25 +49,52 @@ export class WorkQueue {
   private waiters: ((key: string | undefined) => void)[] = [];
   private shutDown = false;
   private readonly bucket: TokenBucket;
+  private metrics?: QueueMetrics;
+  /** With metrics only: when each waiting key was added and each key in work was handed out (performance.now()). */
+  private readonly addedAt = new Map<string, number>();
+  private readonly startedAt = new Map<string, number>();
 
   constructor(private readonly opts: WorkQueueOptions = {}) {
     this.bucket = new TokenBucket(opts.retryQps ?? 10, opts.retryBurst ?? 100, opts.clock);
   }
 
+  /** Report to these metrics from now on (client-go's named queue with a metrics provider). */
+  setMetrics(metrics: QueueMetrics): void {
+    this.metrics = metrics;
+    metrics.setProcessing(() => this.startedAt.values());
+  }
+
   add(key: string): void {
     if (this.shutDown) return;
     if (this.processing.has(key)) {
+      if (this.metrics && !this.dirty.has(key)) this.noteAdded(key, this.queue.length);
       this.dirty.add(key);
       return;
     }
     if (this.queued.has(key)) return;
     this.queued.add(key);
+    if (this.metrics) this.noteAdded(key, this.queue.length + 1);
     const w = this.waiters.shift();
     if (w) {
       this.queued.delete(key);
       this.processing.add(key);
+      this.noteStarted(key);
       w(key);
     } else this.queue.push(key);
+  }
+
+  private noteAdded(key: string, depth: number): void {
+    if (!this.addedAt.has(key)) this.addedAt.set(key, performance.now());
+    this.metrics!.add(depth);
+  }
+
+  private noteStarted(key: string): void {
+    if (!this.metrics) return;
+    const now = performance.now();
+    const added = this.addedAt.get(key) ?? now;
+    this.addedAt.delete(key);
+    this.startedAt.set(key, now);
+    this.metrics.get(this.queue.length, (now - added) / 1000);
   }
 
   addAfter(key: string, delayMs: number): void {
@@ -81,6 +110,7 @@ export class WorkQueue {
   addRateLimited(key: string): void {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
+    this.metrics?.retry();
     const perKey = Math.min((this.opts.baseDelayMs ?? 5) * 2 ** n, this.opts.maxDelayMs ?? 1000_000);
     this.addAfter(key, Math.max(perKey, this.bucket.reserve()));
   }
@@ -95,6 +125,7 @@ export class WorkQueue {
     if (key !== undefined) {
       this.queued.delete(key);
       this.processing.add(key);
+      this.noteStarted(key);
       return Promise.resolve(key);
     }
     if (this.shutDown) return Promise.resolve(undefined);
@@ -103,6 +134,11 @@ export class WorkQueue {
 
   done(key: string): void {
     this.processing.delete(key);
+    const started = this.startedAt.get(key);
+    if (started !== undefined) {
+      this.startedAt.delete(key);
+      this.metrics?.done((performance.now() - started) / 1000);
+    }
     if (this.dirty.delete(key)) this.add(key);
   }
 

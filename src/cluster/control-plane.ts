@@ -39,6 +39,9 @@ import { markNodeMember, startNodeMemberController } from './etcd/node-members.j
 import { migrateSqliteToEtcd, sqliteStateFile, sqliteToMigrate } from './etcd/migrate.js';
 import { startScheduledSnapshots, type SnapshotScheduleOptions } from './etcd/scheduled.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
+import { leaderElectionMetrics } from '../client/leader-election-metrics.js';
+import { workqueueMetricsProvider } from '../client/workqueue-metrics.js';
+import { newRegistry } from '../util/prometheus.js';
 import type { KeyPair } from '../util/key-pair.js';
 
 export interface ControlPlaneOptions {
@@ -358,20 +361,27 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
   // Leases of 12 s (upstream's components default to 15) put a dead leader's successor in place
   // within 15 s: expiry plus one retry period.
   const timing = { leaseDurationSeconds: 12, renewDeadlineMs: 8_000, retryPeriodMs: 2_000 };
+  // The in-process scheduler and controller manager have no listener of their own: their metrics
+  // are served at the API server's /metrics, as k3s serves its embedded components' on the supervisor.
+  const componentMetrics = newRegistry();
+  apiServer.addMetricsRegistry(componentMetrics);
+  const leaderMetrics = leaderElectionMetrics(componentMetrics, [...(o.disableControllers ? [] : ['kube-controller-manager']), ...(o.disableScheduler ? [] : ['kube-scheduler'])]);
   const elected = (lock: string, what: string, config: ClientConfig, start: () => Running) =>
-    runWhileLeading(new RestClient(config, `${lock}-leader-election`), { namespace: 'kube-system', name: lock, identity, ...timing }, what, start, (line) => o.log?.(line));
+    runWhileLeading(new RestClient(config, `${lock}-leader-election`), { namespace: 'kube-system', name: lock, identity, ...timing }, what, leaderMetrics.leading(lock, start), (line) => o.log?.(line));
   let controllers: { stop(): Promise<void> } | undefined;
   if (!o.disableControllers) {
     const { startControllerManager } = await import('../controllers/manager.js');
     const config = await credential(CONTROLLER_MANAGER);
-    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, pvBinderSyncPeriodMs: o.pvBinderSyncPeriodMs, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true, horizontalPodAutoscaler: o.horizontalPodAutoscaler };
+    const options = { rootCaPem: pki.ca.cert, nodeLifecycle: o.nodeLifecycle, podGc: o.podGc, pvBinderSyncPeriodMs: o.pvBinderSyncPeriodMs, clusterCidr: o.clusterCidr, serviceAccountPrivateKeyFile: serviceAccountKeyFile, csrSigning: { ca: pki.ca, clusterSigningDurationMs: o.clusterSigningDurationMs }, disableServiceLB: o.disableServiceLB, useServiceAccountCredentials: o.useServiceAccountCredentials ?? true, horizontalPodAutoscaler: o.horizontalPodAutoscaler, workqueueMetrics: workqueueMetricsProvider(componentMetrics) };
     controllers = elected('kube-controller-manager', 'the controllers', config, () => startControllerManager(config, (line) => o.log?.(line), options));
   }
   let scheduler: { stop(): Promise<void> } | undefined;
   if (!o.disableScheduler) {
     const { startScheduler } = await import('../scheduler/run.js');
     const config = await credential(SCHEDULER);
-    scheduler = elected('kube-scheduler', 'the scheduler', config, () => startScheduler(config, { ...o.scheduler, log: (line) => o.log?.(line) }));
+    const { SchedulerMetrics } = await import('../scheduler/metrics.js');
+    const metrics = new SchedulerMetrics(componentMetrics);
+    scheduler = elected('kube-scheduler', 'the scheduler', config, () => startScheduler(config, { ...o.scheduler, metrics, log: (line) => o.log?.(line) }));
   }
   // The metrics server runs on every server (each its own scrapes); the Endpoints name the last to start.
   let metrics: { stop(): Promise<void> } | undefined;

@@ -37,6 +37,7 @@ import type { KeyPair } from '../util/key-pair.js';
 import { CsrApprovingController } from './certificates/approver.js';
 import { CsrSigningController } from './certificates/signer.js';
 import { ServiceAccountClientBuilder } from './common/service-account-clients.js';
+import type { WorkqueueMetricsProvider } from '../client/workqueue-metrics.js';
 import { HorizontalPodAutoscalerController, type HpaControllerOptions } from './podautoscaler/controller.js';
 
 export interface ControllerManager {
@@ -77,6 +78,8 @@ export interface ControllerManagerOptions {
    * its --cluster-signing-duration (default one year). Without it that controller does not run.
    */
   csrSigning?: { ca: KeyPair; clusterSigningDurationMs?: number };
+  /** Where the controllers' work queues report (workqueue_* by queue name); made once by the caller so restarts reuse its series. */
+  workqueueMetrics?: WorkqueueMetricsProvider;
   /** The HPA's --horizontal-pod-autoscaler-* flags (sync period, downscale stabilization, tolerance, CPU initialization period, readiness delay). */
   horizontalPodAutoscaler?: Omit<HpaControllerOptions, 'log' | 'clock' | 'metrics' | 'workers'>;
 }
@@ -184,6 +187,7 @@ export function startControllerManager(config: ClientConfig, log: (line: string)
     const key = signingKeyFromPem(readFileSync(options.serviceAccountPrivateKeyFile, 'utf8'));
     controllers.push({ controller: new TokensController(client, informers, { generateToken: legacyTokenGenerator(key), rootCaPem: options.rootCaPem, log }), ready: Promise.resolve() });
   }
+  if (options.workqueueMetrics) for (const { controller } of controllers) controller.instrument(options.workqueueMetrics);
   informers.start();
   let stopped = false;
   for (const { controller, ready } of controllers) {

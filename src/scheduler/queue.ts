@@ -17,7 +17,11 @@ export interface QueuedPod {
   unschedulableSince: number;
   /** Scheduling cycle of the pod's last pop. */
   cycle: number;
+  /** performance.now() when the current attempt began (its latency is a metric). */
+  attemptStartedAt?: number;
 }
+
+export type SubQueue = 'active' | 'backoff' | 'unschedulable';
 
 export interface QueueOptions {
   initialBackoffMs?: number;
@@ -27,6 +31,8 @@ export interface QueueOptions {
   backoffFlushMs?: number;
   unschedulableFlushMs?: number;
   clock?: () => number;
+  /** A pod entered a sub-queue on an event (scheduler_queue_incoming_pods_total). */
+  incoming?: (queue: SubQueue, event: string) => void;
 }
 
 export class SchedulingQueue {
@@ -50,6 +56,7 @@ export class SchedulingQueue {
   private readonly initialBackoff: number;
   private readonly maxBackoff: number;
   private readonly maxUnschedulable: number;
+  private readonly incoming: (queue: SubQueue, event: string) => void;
 
   constructor(
     private readonly priorityOf: (pod: Pod) => number,
@@ -59,6 +66,7 @@ export class SchedulingQueue {
     this.initialBackoff = opts.initialBackoffMs ?? 1000;
     this.maxBackoff = opts.maxBackoffMs ?? 10_000;
     this.maxUnschedulable = opts.maxUnschedulableMs ?? 5 * 60_000;
+    this.incoming = opts.incoming ?? (() => undefined);
     this.timers.push(setInterval(() => this.flushBackoff(), opts.backoffFlushMs ?? 1000));
     this.timers.push(setInterval(() => this.flushUnschedulable(), opts.unschedulableFlushMs ?? 30_000));
     for (const t of this.timers) t.unref();
@@ -72,7 +80,7 @@ export class SchedulingQueue {
       existing.pod = pod;
       return;
     }
-    this.toActive({ key, pod, priority: this.priorityOf(pod), timestamp: this.clock(), attempts: 0, unschedulablePlugins: new Set(), backoffExpiry: 0, unschedulableSince: 0, cycle: 0 });
+    this.toActive({ key, pod, priority: this.priorityOf(pod), timestamp: this.clock(), attempts: 0, unschedulablePlugins: new Set(), backoffExpiry: 0, unschedulableSince: 0, cycle: 0 }, 'PodAdd');
   }
 
   /**
@@ -85,7 +93,7 @@ export class SchedulingQueue {
       parked.pod = pod;
       parked.priority = this.priorityOf(pod);
       this.unschedulable.delete(key);
-      this.requeue(parked);
+      this.requeue(parked, 'UnscheduledPodUpdate');
       return;
     }
     const queued = this.active.get(key) ?? this.backoff.get(key);
@@ -138,32 +146,37 @@ export class SchedulingQueue {
     q.backoffExpiry = this.clock() + this.backoffDuration(q.attempts);
     if (!unschedulablePlugins) {
       this.backoff.push(q);
+      this.incoming('backoff', 'ScheduleAttemptFailure');
       return;
     }
     q.unschedulablePlugins = unschedulablePlugins;
-    if (this.moveRequestCycle >= q.cycle) this.requeue(q);
+    if (this.moveRequestCycle >= q.cycle) this.requeue(q, 'ScheduleAttemptFailure');
     else {
       q.unschedulableSince = this.clock();
       this.unschedulable.set(q.key, q);
+      this.incoming('unschedulable', 'ScheduleAttemptFailure');
     }
   }
 
   /** A cluster event: parked pods it may help (all, or those rejected by one of `plugins`) go back. */
-  moveAllToActiveOrBackoff(plugins?: readonly string[]): void {
+  moveAllToActiveOrBackoff(plugins?: readonly string[], event = 'ClusterEvent'): void {
     for (const q of [...this.unschedulable.values()]) {
       if (plugins && ![...q.unschedulablePlugins].some((p) => plugins.includes(p))) continue;
       this.unschedulable.delete(q.key);
-      this.requeue(q);
+      this.requeue(q, event);
     }
     this.moveRequestCycle = this.schedulingCycle;
   }
 
-  private requeue(q: QueuedPod): void {
-    if (q.backoffExpiry > this.clock()) this.backoff.push(q);
-    else this.toActive(q);
+  private requeue(q: QueuedPod, event: string): void {
+    if (q.backoffExpiry > this.clock()) {
+      this.backoff.push(q);
+      this.incoming('backoff', event);
+    } else this.toActive(q, event);
   }
 
-  private toActive(q: QueuedPod): void {
+  private toActive(q: QueuedPod, event: string): void {
+    this.incoming('active', event);
     const w = this.waiters.shift();
     if (w) w(this.started(q));
     else this.active.push(q);
@@ -179,7 +192,7 @@ export class SchedulingQueue {
       const top = this.backoff.peek();
       if (!top || top.backoffExpiry > now) return;
       this.backoff.pop();
-      this.toActive(top);
+      this.toActive(top, 'BackoffComplete');
     }
   }
 
@@ -188,7 +201,7 @@ export class SchedulingQueue {
     for (const q of [...this.unschedulable.values()]) {
       if (now - q.unschedulableSince < this.maxUnschedulable) continue;
       this.unschedulable.delete(q.key);
-      this.requeue(q);
+      this.requeue(q, 'UnschedulableTimeout');
     }
   }
 

@@ -27,6 +27,7 @@ import type { DefaultingType } from './plugins/pod-topology-spread.js';
 import { preempt } from './preemption.js';
 import { PriorityResolver } from './priority.js';
 import { SchedulingQueue, type QueuedPod, type QueueOptions } from './queue.js';
+import type { AttemptResult, SchedulerMetrics } from './metrics.js';
 import { rfc3339 } from '../util/time.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -44,6 +45,8 @@ export interface SchedulerOptions {
   defaultingType?: DefaultingType;
   defaultConstraints?: TopologySpreadConstraint[];
   log?: (line: string) => void;
+  /** Where attempts, latencies and queue figures go (made by the caller, so a restart keeps its series). */
+  metrics?: SchedulerMetrics;
 }
 
 /** Plugins whose verdict a claim, volume or class event can change. */
@@ -87,6 +90,9 @@ export class Scheduler {
   /** Bindings and status writes still running, so stop() and tests can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
   scheduledCount = 0;
+  private readonly metrics?: SchedulerMetrics;
+  /** Pending pods of this scheduler held back by schedulingGates (scheduler_pending_pods{queue="gated"}). */
+  private readonly gated = new Set<string>();
 
   constructor(
     private readonly client: RestClient,
@@ -101,7 +107,10 @@ export class Scheduler {
     this.namespaces = this.factory.informerFor(R.namespaces);
     const classes = this.factory.informerFor<PriorityClass & KubeObject>(R.priorityclasses);
     this.priorities = new PriorityResolver({ get: (n) => classes.get(n), list: () => classes.list() });
-    this.queue = new SchedulingQueue((p) => this.priorities.of(p), opts.queue);
+    this.metrics = opts.metrics;
+    const metrics = opts.metrics;
+    this.queue = new SchedulingQueue((p) => this.priorities.of(p), metrics ? { ...opts.queue, incoming: (queue, event) => metrics.incomingPod(queue, event) } : opts.queue);
+    metrics?.setPending(() => ({ ...this.queue.stats(), gated: this.gated.size }));
     // Without default constraints nothing reads the workloads: no informers for them.
     const spreadsByDefault = (opts.defaultingType ?? 'System') === 'System' || (opts.defaultConstraints?.length ?? 0) > 0;
     const { filters, scorers, reservers, preBinders } = defaultPlugins({
@@ -113,11 +122,11 @@ export class Scheduler {
     this.nodes.addHandlers({
       add: (n) => {
         this.cache.addNode(n);
-        this.queue.moveAllToActiveOrBackoff();
+        this.queue.moveAllToActiveOrBackoff(undefined, 'NodeAdd');
       },
       update: (o, n) => {
         this.cache.addNode(n);
-        if (nodeSchedulingView(o) !== nodeSchedulingView(n)) this.queue.moveAllToActiveOrBackoff();
+        if (nodeSchedulingView(o) !== nodeSchedulingView(n)) this.queue.moveAllToActiveOrBackoff(undefined, 'NodeUpdate');
       },
       delete: (n) => this.cache.removeNode(n.metadata.name!),
     });
@@ -185,6 +194,7 @@ export class Scheduler {
         this.scheduleOne(q);
       } catch (err) {
         this.log(`scheduler: ${q.key}: ${String(err)}`);
+        this.attemptEnded(q, 'error');
         this.queue.requeueFailed(q, undefined);
       }
       // Let watch events and binding responses in, but once per time slice rather than once per
@@ -199,6 +209,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.metrics?.setPending(undefined);
     this.queue.close();
     this.factory.stop();
     for (const w of this.bindingWaiters) w();
@@ -228,16 +239,18 @@ export class Scheduler {
         // A finished pod no longer holds resources.
         if (this.cache.nodeOf(key) !== undefined) {
           this.cache.removePod(key);
-          this.queue.moveAllToActiveOrBackoff();
+          this.queue.moveAllToActiveOrBackoff(undefined, 'AssignedPodUpdate');
         }
         return;
       }
       const known = this.cache.nodeOf(key) !== undefined && !this.cache.isAssumed(key);
       this.cache.addOrUpdatePod(newPodInfo(pod, this.priorities.of(pod)));
-      if (!known || JSON.stringify(old?.metadata.labels) !== JSON.stringify(pod.metadata.labels)) this.queue.moveAllToActiveOrBackoff(POD_PLACEMENT_PLUGINS);
+      if (!known || JSON.stringify(old?.metadata.labels) !== JSON.stringify(pod.metadata.labels)) this.queue.moveAllToActiveOrBackoff(POD_PLACEMENT_PLUGINS, known ? 'AssignedPodUpdate' : 'AssignedPodAdd');
       return;
     }
     if ((pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== this.name) return;
+    if (pod.spec?.schedulingGates?.length && !isTerminal(pod) && !pod.metadata.deletionTimestamp) this.gated.add(key);
+    else this.gated.delete(key);
     if (isTerminal(pod) || pod.metadata.deletionTimestamp || pod.spec?.schedulingGates?.length) {
       this.queue.delete(key);
       this.nominator.remove(key);
@@ -254,10 +267,11 @@ export class Scheduler {
   private onPodDelete(pod: Pod): void {
     const key = podKey(pod);
     this.queue.delete(key);
+    this.gated.delete(key);
     this.nominator.remove(key);
     if (this.cache.nodeOf(key) !== undefined) {
       this.cache.removePod(key);
-      this.queue.moveAllToActiveOrBackoff();
+      this.queue.moveAllToActiveOrBackoff(undefined, 'AssignedPodDelete');
     }
   }
 
@@ -278,7 +292,14 @@ export class Scheduler {
     return copy;
   }
 
+  private attemptEnded(q: QueuedPod, result: AttemptResult): void {
+    if (!this.metrics || q.attemptStartedAt === undefined) return;
+    this.metrics.attempt(result, this.name, (performance.now() - q.attemptStartedAt) / 1000);
+    q.attemptStartedAt = undefined;
+  }
+
   private scheduleOne(q: QueuedPod): void {
+    q.attemptStartedAt = performance.now();
     const pod = this.pods.get(q.key);
     if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.metadata.uid !== q.pod.metadata.uid) {
       this.queue.done(q.key);
@@ -329,6 +350,7 @@ export class Scheduler {
   private fail(q: QueuedPod, pi: PodInfo, message: string, plugins: Set<string>, nominatedNode?: string): void {
     this.recorder.event(pi.pod, 'Warning', 'FailedScheduling', message);
     this.track(this.markUnschedulable(pi.pod, message, nominatedNode));
+    this.attemptEnded(q, 'unschedulable');
     this.queue.requeueFailed(q, plugins);
   }
 
@@ -343,6 +365,7 @@ export class Scheduler {
         this.framework.runUnreserve(state, node);
         this.cache.forget(pi.key);
         this.recorder.event(pi.pod, 'Warning', 'FailedScheduling', pre.reasons.join(', '));
+        this.attemptEnded(q, 'unschedulable');
         this.queue.requeueFailed(q, undefined);
         return;
       }
@@ -353,6 +376,8 @@ export class Scheduler {
         target: { apiVersion: 'v1', kind: 'Node', name: node },
       });
       this.scheduledCount++;
+      this.attemptEnded(q, 'scheduled');
+      this.metrics?.scheduled(q.attempts, (Date.now() - q.timestamp) / 1000);
       this.queue.done(q.key);
       this.recorder.event(pi.pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
     } catch (err) {
@@ -361,6 +386,7 @@ export class Scheduler {
       const gone = err instanceof ApiStatusError && (err.code === 404 || err.code === 409);
       this.log(`scheduler: binding ${pi.key} to ${node}: ${String(err)}`);
       this.recorder.event(pi.pod, 'Warning', 'FailedScheduling', `Binding rejected: ${err instanceof Error ? err.message : String(err)}`);
+      this.attemptEnded(q, 'error');
       if (gone) this.queue.done(q.key);
       else this.queue.requeueFailed(q, undefined);
     } finally {

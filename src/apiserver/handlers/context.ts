@@ -25,4 +25,6 @@ export interface ApiContext {
   kubelet: KubeletConnector;
   /** kube-apiserver's --min-request-timeout: a watch without timeoutSeconds lasts this to twice this (1800 s). */
   minRequestTimeoutSeconds?: number;
+  /** The counter of events sent to one resource's watchers (apiserver_watch_events_total). */
+  watchEvents?: (group: string, version: string, resource: string) => { inc(): void };
 }

@@ -209,9 +209,11 @@ async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: stri
     return JSON.stringify({ kind: entry.kind, apiVersion: entry.apiVersion, metadata: meta });
   };
   let lastRev = 0;
+  const sent = ctx.watchEvents?.(entry.group, entry.version, entry.resource);
   const sink: WatchSink = {
     event: (type, c) => {
       lastRev = Math.max(lastRev, c.rev);
+      sent?.inc();
       return write(`{"type":"${type}","object":${encodeObject(c)}}\n`);
     },
     bookmark: (rev, end) => (allowBookmarks ? write(`{"type":"BOOKMARK","object":${bookmarkObject(rev, end)}}\n`) : true),

@@ -6,6 +6,7 @@ import { isConflict } from '../../client/errors.js';
 import type { EventHandlers, Informer } from '../../client/informer.js';
 import { keyOf } from '../../client/resources.js';
 import { runWorkers, WorkQueue, type WorkQueueOptions } from '../../client/workqueue.js';
+import type { WorkqueueMetricsProvider } from '../../client/workqueue-metrics.js';
 import type { KubeObject } from '../../api/meta/types.js';
 
 export interface ControllerOptions {
@@ -49,6 +50,11 @@ export abstract class Controller {
     const queue = new WorkQueue(opts);
     this.loops.push({ label, queue, workers, sync });
     return queue;
+  }
+
+  /** Report every queue of this controller under its label (workqueue_* {name}). */
+  instrument(metrics: WorkqueueMetricsProvider): void {
+    for (const l of this.loops) l.queue.setMetrics(metrics.forQueue(l.label.toLowerCase().replace(/\s+/g, '_')));
   }
 
   /** Call `pass` every `ms` once the caches have synced (what no event announces: silence, deadlines). */

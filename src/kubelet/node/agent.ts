@@ -23,6 +23,7 @@ import { ensureBuiltinImages, PAUSE_IMAGE } from '../images/builtin.js';
 import { NodeLease } from '../node-lease.js';
 import { nodeStatus, nodeStatusChanged, registrationNode, type NodeDescription } from '../node-status.js';
 import { PodWorkers, type NodeHandle } from '../pod-workers.js';
+import { KubeletMetrics } from '../metrics.js';
 import { ProbeManager } from '../probes/index.js';
 import { POD_UID_LABEL } from '../runtime.js';
 import { apiBackedAuth, startKubeletServer, ensureKubeletServingCert, type KubeletServer } from '../server/index.js';
@@ -94,6 +95,7 @@ export class NodeAgent {
   private nodes!: Informer<Node>;
   private services!: Informer<Service>;
   private workers!: PodWorkers;
+  private metrics!: KubeletMetrics;
   private workersDone?: Promise<void>;
   private probes!: ProbeManager;
   private server?: KubeletServer;
@@ -148,7 +150,8 @@ export class NodeAgent {
       cniConfDir = this.containerd.cniConfDir;
     }
     this.endpoint = endpoint;
-    this.runtime = new ContainerdRuntime({ endpoint, log: this.log });
+    this.metrics = new KubeletMetrics(this.nodeName, { processMetrics: true });
+    this.runtime = this.metrics.instrumentRuntime(new ContainerdRuntime({ endpoint, log: this.log }));
     await this.runtime.connect(20_000);
     // The sandbox image, and busybox built from the host's busybox-static: a node with no registry
     // in reach can still run the images the course labs use most.
@@ -180,6 +183,8 @@ export class NodeAgent {
         listPods: () => this.pods.list(),
         logsDir: this.logsDir,
         nodeName: this.nodeName,
+        metrics: this.metrics,
+        cgroupRoot: this.o.cgroupRoot ?? '/k8ts',
       },
       log: this.log,
     });
@@ -215,9 +220,18 @@ export class NodeAgent {
     });
     this.runtime.onContainerEvent((ev) => this.workers.enqueueFromLabels(ev.sandboxLabels));
     this.pods.addHandlers({
-      add: (p) => this.workers.enqueue(keyOf(p)),
-      update: (_o, p) => this.workers.enqueue(keyOf(p)),
-      delete: (p) => this.workers.enqueue(keyOf(p)),
+      add: (p) => {
+        this.observePodStart(p);
+        this.workers.enqueue(keyOf(p));
+      },
+      update: (_o, p) => {
+        this.observePodStart(p);
+        this.workers.enqueue(keyOf(p));
+      },
+      delete: (p) => {
+        this.metrics.podGone(p.metadata.uid ?? '');
+        this.workers.enqueue(keyOf(p));
+      },
     });
     this.nodes.addHandlers({ update: (_o, n) => this.onNode(n) });
 
@@ -351,6 +365,13 @@ export class NodeAgent {
   }
 
   /** Someone else changed our node's status (marked it Unknown): set it right at once. */
+  /** kubelet_pod_start_duration_seconds: from the kubelet's first sight of a pod to its phase Running. */
+  private observePodStart(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    if (pod.status?.phase === 'Running') this.metrics.podRunning(uid);
+    else if (!pod.status?.phase || pod.status.phase === 'Pending') this.metrics.podSeen(uid);
+  }
+
   private onNode(node: Node): void {
     if (this.stopped || (this.nodeUid && node.metadata.uid !== this.nodeUid)) return;
     if (nodeStatusChanged(node.status, nodeStatus(this.desc, node.status, Date.now()))) void this.writeStatus(node).catch((err) => this.log(`node status: ${err instanceof Error ? err.message : String(err)}`));

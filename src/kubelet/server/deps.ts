@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Pod } from '../../api/core/v1/pod/types.js';
 import type { RuntimeService, StreamingRuntime } from '../runtime.js';
 import type { Summary } from '../stats/types.js';
+import type { KubeletMetrics } from '../metrics.js';
 import type { PortForwardOptions } from '../streaming/port-forward.js';
 import type { RemoteCommandOptions } from '../streaming/remote-command.js';
 
@@ -26,6 +27,10 @@ export interface KubeletServerDeps {
   nodeName?: string;
   /** The /stats/summary source; by default one built from `runtime` and the host. */
   stats?: { summary(onlyCpuAndMemory?: boolean): Promise<Summary> };
+  /** What /metrics serves; without it /metrics is 404 (/metrics/resource and /metrics/cadvisor need only the stats). */
+  metrics?: KubeletMetrics;
+  /** The kubelet's cgroup root (--cgroup-root; default /k8ts): cAdvisor's `id` labels are cgroups under it. */
+  cgroupRoot?: string;
   /** Overrides the streaming handlers (tests); by default src/kubelet/streaming. */
   streaming?: StreamingHandlers;
   log?: (line: string) => void;

@@ -8,8 +8,12 @@ export function sendText(res: ServerResponse, code: number, text: string): void 
     res.end();
     return;
   }
+  sendBody(res, code, text, 'text/plain; charset=utf-8');
+}
+
+export function sendBody(res: ServerResponse, code: number, text: string, contentType: string): void {
   const body = Buffer.from(text);
-  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': body.length });
   res.end(body);
 }
 

@@ -11,8 +11,12 @@ import { SummaryProvider } from '../stats/summary.js';
 import { KubeletHttpError, serveContainerLogs } from './container-logs.js';
 import { KubeletGuard, type KubeletAuthenticator, type KubeletAuthorizer } from './auth/index.js';
 import type { KubeletServerDeps } from './deps.js';
-import { refuseUpgrade, sendJson, sendText } from './respond.js';
+import { refuseUpgrade, sendBody, sendJson, sendText } from './respond.js';
 import { parseStreamPath, serveStream } from './streaming-routes.js';
+import { cadvisorFamilies, resourceFamilies, type CadvisorSources } from './metrics-endpoints.js';
+import { cgroupParentFor } from '../container-config/index.js';
+import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL } from '../runtime.js';
+import { exposition, formatFamilies, PROMETHEUS_CONTENT_TYPE } from '../../util/prometheus.js';
 
 export interface KubeletServerOptions {
   /** 10250 in production; 0 picks a free port. */
@@ -101,11 +105,40 @@ class KubeletApi {
       }
       return serveContainerLogs({ ...this.deps, log: this.log }, req, res, parts[1]!, parts[2]!, parts[3]!, query);
     }
+    if (path === '/metrics' && this.deps.metrics) return sendBody(res, 200, await exposition([this.deps.metrics.registry]), PROMETHEUS_CONTENT_TYPE);
+    if (path === '/metrics/resource') {
+      // A summary that cannot be read is resource_scrape_error 1, not a failed scrape.
+      const summary = await this.stats.summary(true).catch((err: unknown) => void this.log(`kubelet API /metrics/resource: ${String(err)}`));
+      return sendBody(res, 200, formatFamilies(resourceFamilies(summary ?? undefined)), PROMETHEUS_CONTENT_TYPE);
+    }
+    if (path === '/metrics/cadvisor') {
+      const [summary, sources] = await Promise.all([this.stats.summary(false), this.cadvisorSources()]);
+      return sendBody(res, 200, formatFamilies(cadvisorFamilies(summary, sources)), PROMETHEUS_CONTENT_TYPE);
+    }
     if (path === '/stats/summary' || path === '/stats/summary/') {
       const only = query.get('only_cpu_and_memory') === 'true';
       return sendJson(res, 200, await this.stats.summary(only));
     }
     sendText(res, 404, '404 page not found');
+  }
+
+  /** Containers' ids, images and cgroups (cgroupfs: the pod's parent, then the container id), from the runtime and the pods. */
+  private async cadvisorSources(): Promise<CadvisorSources> {
+    const containers = await this.deps.runtime.listContainers({ state: 'CONTAINER_RUNNING' });
+    const root = this.deps.cgroupRoot ?? '/k8ts';
+    const podCgroup = (namespace: string, name: string) => {
+      const pod = this.deps.getPod(namespace, name);
+      return pod ? cgroupParentFor(pod, root) : undefined;
+    };
+    const byName = new Map(containers.map((c) => [`${c.labels[POD_NAMESPACE_LABEL]}/${c.labels[POD_NAME_LABEL]}/${c.labels[CONTAINER_NAME_LABEL] ?? c.metadata.name}`, c]));
+    return {
+      podCgroup,
+      container: (namespace, pod, container) => {
+        const c = byName.get(`${namespace}/${pod}/${container}`);
+        const parent = podCgroup(namespace, pod);
+        return c && parent ? { id: c.id, image: c.image, cgroup: `${parent}/${c.id}` } : undefined;
+      },
+    };
   }
 
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
