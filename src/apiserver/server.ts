@@ -9,6 +9,8 @@ import type { KindDefinition } from '../api/scheme/kind.js';
 import type { Store } from '../storage/store.js';
 import type { DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { admissionChain } from './admission/plugins.js';
+import { cachedServiceLookup } from './aggregator/resolve.js';
+import { WebhookClient } from './webhook/client.js';
 import type { ServiceAllocator, ServiceNetwork } from './admission/service-allocation.js';
 import type { Authenticator, TokenAuthenticator } from './auth/token.js';
 import { asTokenAuthenticator, UnionAuthenticator, withAuthenticatedGroup } from './auth/union.js';
@@ -160,6 +162,8 @@ export class ApiServer {
   private readonly x509?: X509Authenticator;
   private port = 0;
   private readonly inflight: MaxInFlight;
+  /** Calls admission and conversion webhooks. */
+  private readonly webhooks: WebhookClient;
   /** The aggregation layer, once started. */
   aggregator?: Aggregator;
 
@@ -170,7 +174,8 @@ export class ApiServer {
     this.cache = new WatchCache(opts.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
     this.resources = new ResourceStore(opts.store, this.cache, clock);
-    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs, enabledPlugins: opts.admissionPlugins });
+    this.webhooks = new WebhookClient(cachedServiceLookup(this.registry, this.cache));
+    const admission = admissionChain(this.registry, this.cache, { webhookClient: this.webhooks, defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs, enabledPlugins: opts.admissionPlugins });
     for (const check of admission.checks) this.resources.addAdmission(check);
     const modes = opts.authorizationModes ?? DEFAULT_AUTHORIZATION_MODES;
     this.authorization = buildAuthorization(modes, this.cache, this.registry);
@@ -249,6 +254,7 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     this.crds.stop();
+    this.webhooks.close();
     this.aggregator?.stop();
     await this.endpoints?.stop();
     this.cache.stop();
