@@ -191,7 +191,7 @@ export class ApiServer {
     // Bootstrap tokens are on, as kubeadm and k3s turn on --enable-bootstrap-token-auth.
     const bootstrapTokens = new BootstrapTokenAuthenticator(watchCacheGetter(this.registry, this.cache).secret, clock);
     this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, bootstrapTokens, this.serviceAccountTokens.authenticator] : [given, bootstrapTokens]);
-    this.crds = new CrdServing(this.registry, this.resources, opts.log);
+    this.crds = new CrdServing(this.registry, this.resources, opts.log, this.webhooks);
     this.registry.serve(
       servingProvider(this.ctx, {
         tokenRequests: this.serviceAccountTokens?.requestPolicy,
