@@ -5,22 +5,11 @@
 // as client-go's do (`Post "https://svc.ns.svc:443/path?timeout=10s": …`), because upstream's
 // error texts embed them.
 import { Agent, request } from 'node:https';
+import type { WebhookClientConfig } from '../../api/admissionregistration/v1/types.js';
 import { parseCaBundle } from '../../util/client-cert.js';
 import { hostPort, resolveService, type ServiceLookup } from '../aggregator/resolve.js';
 
-export interface WebhookService {
-  namespace: string;
-  name: string;
-  path?: string;
-  port?: number;
-}
-
-export interface WebhookClientConfig {
-  url?: string;
-  service?: WebhookService;
-  /** Base64 of the PEM bundle, as stored. */
-  caBundle?: string;
-}
+export type { WebhookClientConfig };
 
 export type CallResult =
   | { ok: true; body: unknown }

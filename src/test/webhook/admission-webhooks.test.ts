@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../harness.js';
-import { freePort, startWebhookServer, type TestWebhookServer } from './serve.js';
+import { freePort, serviceYaml, startWebhookServer, type TestWebhookServer } from './serve.js';
 
 let c: TestCluster;
 let hooks: TestWebhookServer;
@@ -37,11 +37,6 @@ ${o.extra ?? ''}`;
 
 async function namespace(name: string): Promise<void> {
   await apply(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}, labels: {test: ${name}}}\n`);
-}
-
-/** A Service without selector and its hand-made Endpoints on the host. */
-function serviceYaml(name: string, port: number, ip: string): string {
-  return `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: default}\nspec: {ports: [{name: https, port: 443, targetPort: ${port}}]}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: ${name}, namespace: default}\nsubsets: [{addresses: [{ip: ${ip}}], ports: [{name: https, port: ${port}}]}]\n`;
 }
 
 function configMap(ns: string, name: string): string {

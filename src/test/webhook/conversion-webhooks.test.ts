@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { objectKey } from '../../apiserver/registry/registry.js';
 import { decodeKv } from '../../apiserver/watchcache/watch-cache.js';
 import { startTestCluster, type TestCluster } from '../harness.js';
-import { freePort, startWebhookServer, type TestWebhookServer } from './serve.js';
+import { freePort, serviceYaml, startWebhookServer, type TestWebhookServer } from './serve.js';
 
 let c: TestCluster;
 let hooks: TestWebhookServer;
@@ -49,10 +49,6 @@ ${version('v1', 'size: {type: string}')}${version('v2', 'replicas: {type: intege
 async function apply(yaml: string): Promise<void> {
   const r = await c.kubectl(['apply', '-f', c.file(`m-${Math.random().toString(36).slice(2)}.yaml`, yaml)]);
   assert.equal(r.code, 0, r.stderr);
-}
-
-function serviceYaml(name: string, port: number, ip: string): string {
-  return `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: default}\nspec: {ports: [{name: https, port: 443, targetPort: ${port}}]}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: ${name}, namespace: default}\nsubsets: [{addresses: [{ip: ${ip}}], ports: [{name: https, port: ${port}}]}]\n`;
 }
 
 /** The apiVersion the object's bytes are stored in. */

@@ -73,3 +73,8 @@ export async function startWebhookServer(dnsNames: string[], env: Record<string,
     },
   };
 }
+
+/** A Service without selector in `default` and its hand-made Endpoints at ip:port, as a pod's would be. */
+export function serviceYaml(name: string, port: number, ip: string): string {
+  return `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: default}\nspec: {ports: [{name: https, port: 443, targetPort: ${port}}]}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: ${name}, namespace: default}\nsubsets: [{addresses: [{ip: ${ip}}], ports: [{name: https, port: ${port}}]}]\n`;
+}

@@ -1,19 +1,13 @@
 // Schema of admissionregistration.k8s.io/v1 MutatingWebhookConfiguration and
 // ValidatingWebhookConfiguration, under upstream's definition names (MatchCondition is shared
 // with the policy kinds, in schema.ts).
-import './schema.js';
+import { defineList, ruleWithOperationsFields } from './schema.js';
 import { arr, define, enumOf, int32, keyedList, obj, ref, str } from '../../schema/dsl.js';
-import { apiVersionField, kindField, labelSelector, listMeta, objectMeta } from '../../schema/meta.js';
+import { apiVersionField, kindField, labelSelector, objectMeta } from '../../schema/meta.js';
 
 const AR = 'io.k8s.api.admissionregistration.v1';
 
-define(`${AR}.RuleWithOperations`, obj({
-  apiGroups: arr(str(), { description: "APIGroups is the API groups the resources belong to. '*' is all groups.", listType: 'atomic' }),
-  apiVersions: arr(str(), { description: "APIVersions is the API versions the resources belong to. '*' is all versions.", listType: 'atomic' }),
-  operations: arr(str(), { description: 'Operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations.', listType: 'atomic' }),
-  resources: arr(str(), { description: "Resources is a list of resources this rule applies to; 'pods/status' names a subresource, '*' all resources, '*/*' all resources and subresources.", listType: 'atomic' }),
-  scope: enumOf(['Cluster', 'Namespaced', '*'], 'scope specifies the scope of this rule: "Cluster", "Namespaced" or "*" (default).'),
-}, { description: 'RuleWithOperations is a tuple of Operations and Resources.' }));
+define(`${AR}.RuleWithOperations`, obj(ruleWithOperationsFields, { description: 'RuleWithOperations is a tuple of Operations and Resources.' }));
 
 define(`${AR}.ServiceReference`, obj({
   name: str('`name` is the name of the service. Required'),
@@ -59,10 +53,5 @@ for (const [kind, hook, description] of [
     metadata: objectMeta(),
     webhooks: keyedList(ref(`${AR}.${hook}`), 'name', 'Webhooks is a list of webhooks and the affected resources and operations.'),
   }, { description }));
-  define(`${AR}.${kind}List`, obj({
-    apiVersion: apiVersionField(),
-    items: arr(ref(`${AR}.${kind}`), { description: `List of ${kind}.` }),
-    kind: kindField(),
-    metadata: listMeta(),
-  }, { required: ['items'], description: `${kind}List is a list of ${kind}.` }));
+  defineList(kind);
 }
