@@ -9,6 +9,8 @@ import type { KindDefinition } from '../api/scheme/kind.js';
 import type { Store } from '../storage/store.js';
 import type { DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { admissionChain } from './admission/plugins.js';
+import { cachedServiceLookup } from './aggregator/resolve.js';
+import { WebhookClient } from './webhook/client.js';
 import type { ServiceAllocator, ServiceNetwork } from './admission/service-allocation.js';
 import type { Authenticator, TokenAuthenticator } from './auth/token.js';
 import { asTokenAuthenticator, UnionAuthenticator, withAuthenticatedGroup } from './auth/union.js';
@@ -164,6 +166,8 @@ export class ApiServer {
   private readonly x509?: X509Authenticator;
   private port = 0;
   private readonly inflight: MaxInFlight;
+  /** Calls admission and conversion webhooks. */
+  private readonly webhooks: WebhookClient;
   /** The aggregation layer, once started. */
   aggregator?: Aggregator;
   /** kube-apiserver's metrics; `/metrics` serves them with those of the components added to it. */
@@ -189,7 +193,8 @@ export class ApiServer {
       inflight: () => this.inflight.inUse(),
       storedObjects: () => this.registry.storedResources().map((e) => [e.group ? `${e.resource}.${e.group}` : e.resource, this.cache.resource(e.keyPrefix).items.size] as [string, number]),
     });
-    const admission = admissionChain(this.registry, this.cache, { defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs, enabledPlugins: opts.admissionPlugins });
+    this.webhooks = new WebhookClient(cachedServiceLookup(this.registry, this.cache));
+    const admission = admissionChain(this.registry, this.cache, { webhookClient: this.webhooks, defaultTolerationSeconds: opts.defaultTolerationSeconds, serviceAccountTokens: !!opts.serviceAccountTokens, serviceNetwork: opts.serviceNetwork, allowServiceExternalIPs: opts.allowServiceExternalIPs, enabledPlugins: opts.admissionPlugins });
     for (const check of admission.checks) this.resources.addAdmission(check);
     const modes = opts.authorizationModes ?? DEFAULT_AUTHORIZATION_MODES;
     this.authorization = buildAuthorization(modes, this.cache, this.registry);
@@ -205,7 +210,7 @@ export class ApiServer {
     // Bootstrap tokens are on, as kubeadm and k3s turn on --enable-bootstrap-token-auth.
     const bootstrapTokens = new BootstrapTokenAuthenticator(watchCacheGetter(this.registry, this.cache).secret, clock);
     this.authenticator = new UnionAuthenticator(this.serviceAccountTokens ? [given, bootstrapTokens, this.serviceAccountTokens.authenticator] : [given, bootstrapTokens]);
-    this.crds = new CrdServing(this.registry, this.resources, opts.log);
+    this.crds = new CrdServing(this.registry, this.resources, opts.log, this.webhooks);
     this.registry.serve(
       servingProvider(this.ctx, {
         tokenRequests: this.serviceAccountTokens?.requestPolicy,
@@ -268,6 +273,7 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     this.crds.stop();
+    this.webhooks.close();
     this.aggregator?.stop();
     await this.endpoints?.stop();
     this.cache.stop();

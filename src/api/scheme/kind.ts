@@ -103,4 +103,9 @@ export interface CustomKindServing {
   openApiSchema: Record<string, unknown>;
   /** Refuses creates (a CRD being deleted), with upstream's message. */
   terminating?: () => boolean;
+  /**
+   * Conversion strategy Webhook: converts objects (of any versions) to `desiredAPIVersion`;
+   * rejects with upstream's message, `source` naming what was converted in it.
+   */
+  convert?: (objects: KubeObject[], desiredAPIVersion: string, source: string) => Promise<KubeObject[]>;
 }

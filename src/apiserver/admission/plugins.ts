@@ -21,6 +21,9 @@ import { resourceQuotaAdmission } from './resource-quota.js';
 import { defaultStorageClassAdmission } from './default-storage-class.js';
 import { pvcResizeAdmission } from './pvc-resize.js';
 import { storageObjectInUseProtection } from './storage-object-in-use-protection.js';
+import { mutatingAdmissionWebhook, validatingAdmissionWebhook } from './webhook/dispatch.js';
+import { cachedServiceLookup } from '../aggregator/resolve.js';
+import { WebhookClient } from '../webhook/client.js';
 
 export interface AdmissionOptions {
   defaultTolerationSeconds?: DefaultTolerationOptions;
@@ -31,6 +34,8 @@ export interface AdmissionOptions {
   allowServiceExternalIPs?: boolean;
   /** The plugins that run (upstream names, from --enable/--disable-admission-plugins); default: upstream's default-on set. */
   enabledPlugins?: ReadonlySet<string>;
+  /** How admission webhooks are called (shared with CRD conversion); one reading the watch cache by default. */
+  webhookClient?: WebhookClient;
 }
 
 export interface AdmissionChain {
@@ -65,6 +70,10 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   if (storageClasses && on('DefaultStorageClass')) checks.push(defaultStorageClassAdmission(cache, storageClasses));
   if (on('StorageObjectInUseProtection')) checks.push(storageObjectInUseProtection());
   if (storageClasses && on('PersistentVolumeClaimResize')) checks.push(pvcResizeAdmission(cache, storageClasses));
+  // Upstream's order: the webhooks follow every built-in mutating plugin (DefaultIngressClass,
+  // DefaultTolerationSeconds, the storage ones), so they see the object those have completed.
+  const webhooks = { registry, cache, client: o.webhookClient ?? new WebhookClient(cachedServiceLookup(registry, cache)) };
+  if (on('MutatingAdmissionWebhook')) checks.push(mutatingAdmissionWebhook(webhooks));
   // ResourceQuota runs last, as upstream, so it counts what the other plugins have set.
   const quota = on('ResourceQuota') ? resourceQuotaAdmission(cache, registry) : undefined;
   const services = registry.lookup('', 'v1', 'services');
@@ -81,5 +90,6 @@ export function admissionChain(registry: Registry, cache: WatchCache, o: Admissi
   // Validating plugins run after every mutating one, on the object as it will be stored.
   const policies = on('ValidatingAdmissionPolicy') ? validatingAdmissionPolicy(registry, cache) : undefined;
   if (policies) checks.push(policies);
+  if (on('ValidatingAdmissionWebhook')) checks.push(validatingAdmissionWebhook(webhooks));
   return { checks, allocator };
 }

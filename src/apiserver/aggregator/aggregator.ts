@@ -19,7 +19,7 @@ import type { WatchCache } from '../watchcache/watch-cache.js';
 import { AUTHENTICATION_CONFIGMAP, authenticationConfigData } from './front-proxy.js';
 import { localApiServices } from './local.js';
 import { checkAvailability, proxyToBackend, type Backend } from './backend.js';
-import { resolveService, type ServiceLookup } from './resolve.js';
+import { cachedServiceLookup, resolveService, type ServiceLookup } from './resolve.js';
 
 const OWN = { fieldManager: 'kube-apiserver' };
 /** Upstream's availability controller re-checks every APIService this often (besides on changes). */
@@ -160,12 +160,7 @@ export class Aggregator {
   }
 
   private lookups(): ServiceLookup {
-    const svcEntry = this.registry.lookup('', 'v1', 'services')!;
-    const epEntry = this.registry.lookup('', 'v1', 'endpoints')!;
-    return {
-      service: (ns, name) => this.cache.resource(svcEntry.keyPrefix).items.get(objectKey(svcEntry, ns, name))?.obj as Service | undefined,
-      endpoints: (ns, name) => this.cache.resource(epEntry.keyPrefix).items.get(objectKey(epEntry, ns, name))?.obj as Endpoints | undefined,
-    };
+    return cachedServiceLookup(this.registry, this.cache);
   }
 
   private backend(svc: APIService): ({ ok: true } & Backend) | { ok: false; reason: string; message: string } {

@@ -3,10 +3,22 @@
 // numbered spec.service.port, then a ready address of its Endpoints at the port of that name.
 import type { Endpoints, Service } from '../../api/core/v1/types.js';
 import type { ServiceReference } from '../../api/apiregistration/v1/types.js';
+import { objectKey, type Registry } from '../registry/registry.js';
+import type { WatchCache } from '../watchcache/watch-cache.js';
 
 export interface ServiceLookup {
   service(namespace: string, name: string): Service | undefined;
   endpoints(namespace: string, name: string): Endpoints | undefined;
+}
+
+/** Services and Endpoints read from the watch cache (no request LISTs or GETs). */
+export function cachedServiceLookup(registry: Registry, cache: WatchCache): ServiceLookup {
+  const svcEntry = registry.lookup('', 'v1', 'services')!;
+  const epEntry = registry.lookup('', 'v1', 'endpoints')!;
+  return {
+    service: (ns, name) => cache.resource(svcEntry.keyPrefix).items.get(objectKey(svcEntry, ns, name))?.obj as Service | undefined,
+    endpoints: (ns, name) => cache.resource(epEntry.keyPrefix).items.get(objectKey(epEntry, ns, name))?.obj as Endpoints | undefined,
+  };
 }
 
 export type Resolution =

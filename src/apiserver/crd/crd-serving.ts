@@ -15,6 +15,8 @@ import type { ResourceEntry } from '../registry/entry.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceStore } from '../rest/resource-store.js';
 import type { ActiveWatch } from '../rest/watch.js';
+import { webhookConverter } from '../webhook/conversion.js';
+import type { WebhookClient } from '../webhook/client.js';
 import { approvalCondition, decideNames } from './names.js';
 
 const MANAGER = 'kube-apiserver';
@@ -42,6 +44,8 @@ export class CrdServing {
     private readonly registry: Registry,
     private readonly resources: ResourceStore,
     private readonly log?: (line: string) => void,
+    /** Calls conversion webhooks (strategy Webhook); without it such CRDs convert as None. */
+    private readonly webhooks?: WebhookClient,
   ) {
     // A custom resource's creates are refused once its CRD is being deleted, as upstream.
     resources.addAdmission((entry, _obj, op) => {
@@ -163,6 +167,8 @@ export class CrdServing {
     if (had?.fingerprint === fingerprint) return;
     const terminating = { value: false };
     const defs = crd.spec.versions.filter((v) => v.served).map((v) => customKind(crd, v, { terminating: () => terminating.value }));
+    const convert = this.webhooks ? webhookConverter(this.webhooks, crd) : undefined;
+    if (convert) for (const d of defs) d.custom!.convert = convert;
     const plural = crd.status?.acceptedNames?.plural || crd.spec.names.plural;
     if (had && (had.group !== crd.spec.group || had.plural !== plural)) this.registry.removeResource(had.group, had.plural);
     this.registry.replaceResource(crd.spec.group, plural, defs);

@@ -1,7 +1,7 @@
 // The verbs on a resource: decode the request, call the generic resource store, encode the
 // answer in the representation asked for. Nothing here knows any particular kind.
 import type { KubeObject, ListMeta } from '../../api/meta/types.js';
-import { ApiError, errors, successStatus } from '../errors.js';
+import { ApiError, errors, successStatus, toApiError } from '../errors.js';
 import { managerFromUserAgent } from '../fieldmanager/field-manager.js';
 import { decodeBody, mediaType, readBody, type AnyRequest } from '../http/body.js';
 import { negotiate } from '../http/negotiate.js';
@@ -79,12 +79,14 @@ export async function handleResource(ctx: ApiContext, info: ResourceRequest, que
       if (page.continue) meta.continue = page.continue;
       if (page.remainingItemCount !== undefined) meta.remainingItemCount = page.remainingItemCount;
       if (neg.representation === 'table') {
-        return sendJson(res, 200, toTable(entry, page.items.map((c) => ctx.resources.toServed(entry, c.obj)), meta, parseIncludeObject(query.get('includeObject')), now));
+        return sendJson(res, 200, toTable(entry, await ctx.resources.servedAll(entry, page.items.map((c) => c.obj)), meta, parseIncludeObject(query.get('includeObject')), now));
       }
       if (neg.representation === 'partial-metadata') {
         return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: page.items.map((c) => partialMetadata(c.obj)) });
       }
-      const items = page.items.map((c) => (servesStoredBytes(entry, c.obj) ? c.json : JSON.stringify(ctx.resources.toServed(entry, c.obj))));
+      const converted = await ctx.resources.servedAll(entry, page.items.filter((c) => !servesStoredBytes(entry, c.obj)).map((c) => c.obj));
+      let next = 0;
+      const items = page.items.map((c) => (servesStoredBytes(entry, c.obj) ? c.json : JSON.stringify(converted[next++])));
       const head = `{"kind":${JSON.stringify(`${entry.kind}List`)},"apiVersion":${JSON.stringify(entry.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
       if (!neg.yaml) return sendJsonParts(res, 200, head, items, ']}');
       return sendEncoded(res, 200, `${head}${items.join(',')}]}`, true);
@@ -167,9 +169,9 @@ function parseLimit(v: string | null): number | undefined {
   return n;
 }
 
-function sendOne(ctx: ApiContext, entry: ResourceEntry, res: AnyResponse, c: CachedObject, rep: string, yaml: boolean, query: URLSearchParams, now: number): void {
+async function sendOne(ctx: ApiContext, entry: ResourceEntry, res: AnyResponse, c: CachedObject, rep: string, yaml: boolean, query: URLSearchParams, now: number): Promise<void> {
   if (rep === 'object' && servesStoredBytes(entry, c.obj)) return sendEncoded(res, 200, c.json, yaml);
-  return sendObject(entry, res, 200, ctx.resources.toServed(entry, c.obj), rep, yaml, query, now);
+  return sendObject(entry, res, 200, await ctx.resources.served(entry, c.obj), rep, yaml, query, now);
 }
 
 async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: string | undefined, query: URLSearchParams, req: AnyRequest, res: AnyResponse, rep: string): Promise<void> {
@@ -192,15 +194,34 @@ async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: stri
     (res as { write(chunk: string): boolean }).write(line);
     return res.writableLength < WATCH_BACKLOG_LIMIT;
   };
-  const encodeObject = (c: CachedObject): string => {
+  const encodeServed = (c: CachedObject, obj: KubeObject): string => {
     if (rep === 'table') {
-      const obj = ctx.resources.toServed(entry, c.obj);
       const t = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: obj.metadata.resourceVersion }, columnDefinitions: columnsSent ? [] : entry.printer.columns, rows: [tableRow(entry, obj, include, ctx.clock())] };
       columnsSent = true;
       return JSON.stringify(t);
     }
+    return JSON.stringify(obj);
+  };
+  const encodeObject = (c: CachedObject): string => {
     if (rep === 'partial-metadata') return JSON.stringify(partialMetadata(c.obj));
-    return servesStoredBytes(entry, c.obj) ? c.json : JSON.stringify(ctx.resources.toServed(entry, c.obj));
+    if (rep !== 'table' && servesStoredBytes(entry, c.obj)) return c.json;
+    return encodeServed(c, ctx.resources.toServed(entry, c.obj));
+  };
+  // Objects stored in another version of a webhook-converted resource are converted on the way
+  // out; the events after one wait for it, so the stream keeps its order.
+  const convertsByWebhook = !!entry.def.custom?.convert && rep !== 'partial-metadata';
+  let queue: Promise<void> | undefined;
+  const inOrder = (job: () => Promise<void>): boolean => {
+    const p = (queue ?? Promise.resolve()).then(job).catch((err: unknown) => {
+      if (res.writableEnded) return;
+      write(`{"type":"ERROR","object":${JSON.stringify(toApiError(err).status)}}\n`);
+      res.end();
+    });
+    queue = p;
+    void p.finally(() => {
+      if (queue === p) queue = undefined;
+    });
+    return true;
   };
   const bookmarkObject = (rev: number, end?: boolean): string => {
     const meta: Record<string, unknown> = { resourceVersion: String(rev) };
@@ -214,9 +235,20 @@ async function serveWatch(ctx: ApiContext, entry: ResourceEntry, namespace: stri
     event: (type, c) => {
       lastRev = Math.max(lastRev, c.rev);
       sent?.inc();
-      return write(`{"type":"${type}","object":${encodeObject(c)}}\n`);
+      if (!queue && !(convertsByWebhook && c.obj.apiVersion !== entry.apiVersion)) return write(`{"type":"${type}","object":${encodeObject(c)}}\n`);
+      return inOrder(async () => {
+        const obj = await ctx.resources.served(entry, c.obj);
+        if (!res.writableEnded) write(`{"type":"${type}","object":${encodeServed(c, obj)}}\n`);
+      });
     },
-    bookmark: (rev, end) => (allowBookmarks ? write(`{"type":"BOOKMARK","object":${bookmarkObject(rev, end)}}\n`) : true),
+    bookmark: (rev, end) => {
+      if (!allowBookmarks) return true;
+      const line = `{"type":"BOOKMARK","object":${bookmarkObject(rev, end)}}\n`;
+      if (!queue) return write(line);
+      return inOrder(async () => {
+        if (!res.writableEnded) write(line);
+      });
+    },
     error: (status) => {
       write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
       res.end();

@@ -94,6 +94,9 @@ export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>
 
 const MAX_UPDATE_ATTEMPTS = 16;
 
+/** `group/version, Kind=Kind`, as Go prints a GroupVersionKind (in conversion errors). */
+const gvkString = (apiVersion: string, kind: string) => `${apiVersion}, Kind=${kind}`;
+
 export class ResourceStore {
   private admission: AdmissionCheck[] = [];
 
@@ -122,6 +125,45 @@ export class ResourceStore {
     return s ? s.toStorage(served) : served;
   }
 
+  /**
+   * Stored objects as this entry serves them; objects of custom resources stored in another
+   * version go through their conversion webhook, all in one ConversionReview.
+   */
+  async servedAll(entry: ResourceEntry, stored: readonly KubeObject[]): Promise<KubeObject[]> {
+    const convert = entry.def.custom?.convert;
+    const foreign = convert ? stored.flatMap((o, i) => (o.apiVersion !== entry.apiVersion ? [i] : [])) : [];
+    if (!convert || !foreign.length) return stored.map((o) => this.toServed(entry, o));
+    const source = foreign.length === 1 && stored.length === 1 ? gvkString(stored[0]!.apiVersion!, entry.kind) : gvkString(stored[foreign[0]!]!.apiVersion!, `${entry.kind}List`);
+    const converted = await convert(foreign.map((i) => structuredClone(stored[i]!)), entry.apiVersion, source);
+    const out = [...stored];
+    foreign.forEach((i, k) => {
+      out[i] = converted[k]!;
+    });
+    return out.map((o) => this.toServed(entry, o));
+  }
+
+  async served(entry: ResourceEntry, stored: KubeObject): Promise<KubeObject> {
+    return (await this.servedAll(entry, [stored]))[0]!;
+  }
+
+  /** The served object in the storage version: through the conversion webhook when it has one. */
+  private async toStorageConverted(entry: ResourceEntry, served: KubeObject): Promise<KubeObject> {
+    const s = entry.def.storedAs;
+    const convert = entry.def.custom?.convert;
+    if (!s || !convert) return this.toStorage(entry, served);
+    const storageApiVersion = s.group ? `${s.group}/${s.version}` : s.version;
+    if ((served.apiVersion ?? entry.apiVersion) === storageApiVersion) return served;
+    const [out] = await convert([{ ...served, apiVersion: served.apiVersion ?? entry.apiVersion, kind: served.kind ?? entry.kind }], storageApiVersion, gvkString(served.apiVersion ?? entry.apiVersion, entry.kind));
+    out!.metadata.resourceVersion = served.metadata.resourceVersion;
+    return out!;
+  }
+
+  /** Whether the stored bytes are in another version than the storage version (a no-op update then migrates them). */
+  private storedStale(entry: ResourceEntry, stored: KubeObject): boolean {
+    const s = entry.def.storedAs;
+    return !!s && stored.apiVersion !== (s.group ? `${s.group}/${s.version}` : s.version);
+  }
+
   private encode(entry: ResourceEntry, stored: KubeObject): Buffer {
     // Upstream's field order, set once here for the stored bytes, the cache and the response.
     // resourceVersion takes its place now, so stamping it after the write keeps the order.
@@ -143,7 +185,7 @@ export class ResourceStore {
   /** The current object (served version), read after the cache has caught up with storage. */
   async get(entry: ResourceEntry, namespace: string | undefined, name: string): Promise<KubeObject> {
     const c = await this.getCached(entry, namespace, name);
-    return this.toServed(entry, c.obj);
+    return this.served(entry, c.obj);
   }
 
   async getCached(entry: ResourceEntry, namespace: string | undefined, name: string): Promise<CachedObject> {
@@ -190,7 +232,7 @@ export class ResourceStore {
     const release = await this.admit(entry, obj, 'create', undefined, opts.requester, admissionAttributes(opts));
     try {
       if (opts.dryRun) return obj;
-      const stored = this.toStorage(entry, obj);
+      const stored = await this.toStorageConverted(entry, obj);
       const key = objectKey(entry, m.namespace, m.name!);
       let rev: number;
       try {
@@ -243,7 +285,7 @@ export class ResourceStore {
       const kv = await this.store.get(key);
       if (!kv) throw errors.notFound(entry, name);
       const stored = decodeKv(kv);
-      const old = this.toServed(entry, stored);
+      const old = await this.served(entry, stored);
       const desired = await mutate(structuredClone(old));
       desired.metadata ??= {};
       const pinned = desired.metadata.resourceVersion;
@@ -251,7 +293,7 @@ export class ResourceStore {
       const next = this.prepareUpdate(entry, desired, old, opts);
       const release = opts.subresource ? () => undefined : await this.admit(entry, next, 'update', old, opts.requester, admissionAttributes(opts));
       try {
-        const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, opts);
+        const r = await this.writeUpdate(entry, key, kv.modRevision, next, old, opts, this.storedStale(entry, stored));
         if (r) return r;
       } finally {
         release();
@@ -261,11 +303,13 @@ export class ResourceStore {
   }
 
   /** One compare-and-swap attempt; undefined means the revision moved and the loop should retry. */
-  private async writeUpdate(entry: ResourceEntry, key: string, revision: number, next: KubeObject, old: KubeObject, opts: WriteOptions): Promise<{ object: KubeObject; changed: boolean } | undefined> {
+  private async writeUpdate(entry: ResourceEntry, key: string, revision: number, next: KubeObject, old: KubeObject, opts: WriteOptions, storedStale = false): Promise<{ object: KubeObject; changed: boolean } | undefined> {
     const name = old.metadata.name ?? '';
     // A write that only changes ownership (apply, or managedFields sent explicitly) still writes.
     const ownershipChanged = (opts.managedFieldsSet || next.metadata.managedFields !== undefined) && !deepEqual(next.metadata.managedFields ?? [], old.metadata.managedFields ?? []);
-    if (!ownershipChanged && deepEqual(withoutVolatile(next), withoutVolatile(old))) return { object: old, changed: false };
+    // An unchanged object is not written, unless its bytes are in an earlier storage version: as
+    // upstream compares the encoded bytes, a no-op update then rewrites it (storage migration).
+    if (!ownershipChanged && !storedStale && deepEqual(withoutVolatile(next), withoutVolatile(old))) return { object: old, changed: false };
     const now = nowTimestamp(this.clock);
     if (!opts.managedFieldsSet) recordUpdate(next, old, this.schemaOf(entry), { manager: opts.fieldManager, apiVersion: entry.apiVersion, subresource: opts.subresource, time: now });
     if (opts.dryRun) {
@@ -285,7 +329,7 @@ export class ResourceStore {
       }
     }
     try {
-      const rev = await this.store.update(key, this.encode(entry, this.toStorage(entry, next)), revision);
+      const rev = await this.store.update(key, this.encode(entry, await this.toStorageConverted(entry, next)), revision);
       next.metadata.resourceVersion = String(rev);
       // Admission reservations (service IPs) are released once the cache shows the write.
       await this.cache.waitForRevision(rev).catch(() => undefined);
@@ -358,7 +402,7 @@ export class ResourceStore {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const kv = await this.store.get(key);
       if (!kv) throw errors.notFound(entry, name);
-      const obj = this.toServed(entry, decodeKv(kv));
+      const obj = await this.served(entry, decodeKv(kv));
       const pre = options.preconditions;
       if (pre?.uid && pre.uid !== obj.metadata.uid) {
         throw errors.conflict(entry, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
@@ -382,7 +426,7 @@ export class ResourceStore {
       if (!plan.changed) return { object: obj, deleted: false };
       if (options.dryRun) return { object: plan.object, deleted: false };
       try {
-        const rev = await this.store.update(key, this.encode(entry, this.toStorage(entry, plan.object)), kv.modRevision);
+        const rev = await this.store.update(key, this.encode(entry, await this.toStorageConverted(entry, plan.object)), kv.modRevision);
         plan.object.metadata.resourceVersion = String(rev);
         return { object: plan.object, deleted: false };
       } catch (err) {

@@ -22,3 +22,9 @@ export function variableNames(spec: ValidatingAdmissionPolicySpec | undefined): 
 export function compilePolicyExpression(spec: ValidatingAdmissionPolicySpec | undefined, expression: string, composited: readonly string[]): CompileResult {
   return policyEnvironment(spec).compile(expression, composited);
 }
+
+/**
+ * A webhook's matchConditions see the request and its objects and an authorizer (declared so
+ * expressions naming it compile; k8ts binds it to null, see docs/webhooks.md).
+ */
+export const webhookMatchConditionEnvironment = new CelEnvironment({ variables: ['object', 'oldObject', 'request', 'authorizer'] });

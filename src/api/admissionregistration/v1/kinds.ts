@@ -1,9 +1,15 @@
 // The kinds admissionregistration.k8s.io/v1 serves: ValidatingAdmissionPolicy (with status) and
-// ValidatingAdmissionPolicyBinding, both cluster-scoped in the api-extensions category.
+// ValidatingAdmissionPolicyBinding, MutatingWebhookConfiguration and ValidatingWebhookConfiguration,
+// all cluster-scoped in the api-extensions category.
 import './schema.js';
+import './webhook-schema.js';
 import type { KindDefinition } from '../../scheme/kind.js';
-import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from './defaults.js';
-import { ADMISSIONREGISTRATION_GROUP, type ValidatingAdmissionPolicy, type ValidatingAdmissionPolicyBinding } from './types.js';
+import { defaultMutatingWebhookConfiguration, defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding, defaultValidatingWebhookConfiguration } from './defaults.js';
+import { ADMISSIONREGISTRATION_GROUP, type MutatingWebhookConfiguration, type ValidatingAdmissionPolicy, type ValidatingAdmissionPolicyBinding, type ValidatingWebhookConfiguration } from './types.js';
+import {
+  validateMutatingWebhookConfiguration, validateMutatingWebhookConfigurationUpdate, validateValidatingWebhookConfiguration,
+  validateValidatingWebhookConfigurationUpdate,
+} from './webhook-validation.js';
 import {
   validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding, validateValidatingAdmissionPolicyBindingUpdate,
   validateValidatingAdmissionPolicyUpdate,
@@ -43,4 +49,32 @@ const binding: KindDefinition<ValidatingAdmissionPolicyBinding> = {
   validateUpdate: validateValidatingAdmissionPolicyBindingUpdate,
 };
 
-export const admissionRegistrationKinds: readonly KindDefinition[] = [policy, binding] as unknown as readonly KindDefinition[];
+const validatingWebhooks: KindDefinition<ValidatingWebhookConfiguration> = {
+  group: ADMISSIONREGISTRATION_GROUP,
+  version: 'v1',
+  kind: 'ValidatingWebhookConfiguration',
+  plural: 'validatingwebhookconfigurations',
+  singular: 'validatingwebhookconfiguration',
+  categories: ['api-extensions'],
+  namespaced: false,
+  schema: `${AR}.ValidatingWebhookConfiguration`,
+  default: defaultValidatingWebhookConfiguration,
+  validateCreate: validateValidatingWebhookConfiguration,
+  validateUpdate: validateValidatingWebhookConfigurationUpdate,
+};
+
+const mutatingWebhooks: KindDefinition<MutatingWebhookConfiguration> = {
+  group: ADMISSIONREGISTRATION_GROUP,
+  version: 'v1',
+  kind: 'MutatingWebhookConfiguration',
+  plural: 'mutatingwebhookconfigurations',
+  singular: 'mutatingwebhookconfiguration',
+  categories: ['api-extensions'],
+  namespaced: false,
+  schema: `${AR}.MutatingWebhookConfiguration`,
+  default: defaultMutatingWebhookConfiguration,
+  validateCreate: validateMutatingWebhookConfiguration,
+  validateUpdate: validateMutatingWebhookConfigurationUpdate,
+};
+
+export const admissionRegistrationKinds: readonly KindDefinition[] = [policy, binding, validatingWebhooks, mutatingWebhooks] as unknown as readonly KindDefinition[];

@@ -10,14 +10,20 @@ define(`${AR}.ParamKind`, obj({
   kind: str('Kind is the API kind the resources belong to. Required.'),
 }, { description: 'ParamKind is a tuple of Group Kind and Version.' }));
 
-define(`${AR}.NamedRuleWithOperations`, obj({
+/** The fields of a rule (RuleWithOperations); NamedRuleWithOperations adds resourceNames. */
+export const ruleWithOperationsFields = {
   apiGroups: arr(str(), { description: "APIGroups is the API groups the resources belong to. '*' is all groups.", listType: 'atomic' }),
   apiVersions: arr(str(), { description: "APIVersions is the API versions the resources belong to. '*' is all versions.", listType: 'atomic' }),
   operations: arr(str(), { description: "Operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations.", listType: 'atomic' }),
-  resourceNames: arr(str(), { description: 'ResourceNames is an optional white list of names that the rule applies to. An empty set means that everything is allowed.', listType: 'atomic' }),
   resources: arr(str(), { description: "Resources is a list of resources this rule applies to; 'pods/status' names a subresource, '*' all resources, '*/*' all resources and subresources.", listType: 'atomic' }),
   scope: enumOf(['Cluster', 'Namespaced', '*'], 'scope specifies the scope of this rule: "Cluster", "Namespaced" or "*" (default).'),
-}, { description: 'NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.' }));
+};
+
+// Properties in the order they had before the fields were shared (alphabetical).
+define(`${AR}.NamedRuleWithOperations`, obj(Object.fromEntries(Object.entries({
+  resourceNames: arr(str(), { description: 'ResourceNames is an optional white list of names that the rule applies to. An empty set means that everything is allowed.', listType: 'atomic' }),
+  ...ruleWithOperationsFields,
+}).sort(([x], [y]) => (x < y ? -1 : 1))), { description: 'NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.' }));
 
 define(`${AR}.MatchResources`, obj({
   excludeResourceRules: arr(ref(`${AR}.NamedRuleWithOperations`), { description: 'ExcludeResourceRules describes what operations on what resources/subresources the policy should not care about. The exclude rules take precedence over include rules.', listType: 'atomic' }),
@@ -103,7 +109,8 @@ define(`${AR}.ValidatingAdmissionPolicyBinding`, obj({
   spec: ref(`${AR}.ValidatingAdmissionPolicyBindingSpec`, 'Specification of the desired behavior of the ValidatingAdmissionPolicyBinding.'),
 }, { description: 'ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with paramerized resources.' }));
 
-for (const kind of ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']) {
+/** `<kind>List` of this group. */
+export function defineList(kind: string): void {
   define(`${AR}.${kind}List`, obj({
     apiVersion: apiVersionField(),
     items: arr(ref(`${AR}.${kind}`), { description: `List of ${kind}.` }),
@@ -111,3 +118,5 @@ for (const kind of ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBindi
     metadata: listMeta(),
   }, { required: ['items'], description: `${kind}List is a list of ${kind}.` }));
 }
+
+for (const kind of ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']) defineList(kind);

@@ -1,5 +1,5 @@
-// admissionregistration.k8s.io/v1 object shapes: ValidatingAdmissionPolicy and its binding.
-// (The webhook configurations of this group arrive with admission webhooks.)
+// admissionregistration.k8s.io/v1 object shapes: ValidatingAdmissionPolicy and its binding,
+// MutatingWebhookConfiguration and ValidatingWebhookConfiguration.
 import type { Condition, KubeObject, LabelSelector } from '../../meta/types.js';
 
 export const ADMISSIONREGISTRATION_GROUP = 'admissionregistration.k8s.io';
@@ -97,4 +97,57 @@ export interface ValidatingAdmissionPolicyBindingSpec {
 
 export interface ValidatingAdmissionPolicyBinding extends KubeObject {
   spec?: ValidatingAdmissionPolicyBindingSpec;
+}
+
+// ---- admission webhooks ----------------------------------------------------------------
+
+export type SideEffectClass = 'None' | 'NoneOnDryRun' | 'Some' | 'Unknown';
+export type ReinvocationPolicy = 'Never' | 'IfNeeded';
+
+export interface RuleWithOperations {
+  operations?: OperationType[];
+  apiGroups?: string[];
+  apiVersions?: string[];
+  resources?: string[];
+  scope?: ScopeType;
+}
+
+export interface WebhookServiceReference {
+  namespace: string;
+  name: string;
+  path?: string;
+  port?: number;
+}
+
+export interface WebhookClientConfig {
+  url?: string;
+  service?: WebhookServiceReference;
+  /** Base64 of a PEM bundle (a []byte in Go). */
+  caBundle?: string;
+}
+
+export interface ValidatingWebhook {
+  name: string;
+  clientConfig: WebhookClientConfig;
+  rules?: RuleWithOperations[];
+  failurePolicy?: FailurePolicy;
+  matchPolicy?: MatchPolicy;
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+  sideEffects?: SideEffectClass;
+  timeoutSeconds?: number;
+  admissionReviewVersions?: string[];
+  matchConditions?: MatchCondition[];
+}
+
+export interface MutatingWebhook extends ValidatingWebhook {
+  reinvocationPolicy?: ReinvocationPolicy;
+}
+
+export interface ValidatingWebhookConfiguration extends KubeObject {
+  webhooks?: ValidatingWebhook[];
+}
+
+export interface MutatingWebhookConfiguration extends KubeObject {
+  webhooks?: MutatingWebhook[];
 }

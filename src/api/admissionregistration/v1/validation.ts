@@ -10,7 +10,7 @@ import type { MatchResources, NamedRuleWithOperations, ParamRef, ValidatingAdmis
 const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const SCOPES = ['*', 'Cluster', 'Namespaced'];
 const REASONS = ['Forbidden', 'Invalid', 'RequestEntityTooLarge', 'Unauthorized'];
-const MAX_MATCH_CONDITIONS = 64;
+export const MAX_MATCH_CONDITIONS = 64;
 const CEL_IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
@@ -51,7 +51,7 @@ function validateResources(resources: readonly string[] | undefined, p: FieldPat
   return errs;
 }
 
-function validateRule(rule: NamedRuleWithOperations, p: FieldPath): FieldError[] {
+export function validateRule(rule: NamedRuleWithOperations, p: FieldPath): FieldError[] {
   const errs = [
     ...wildcardList(rule.operations, p.child('operations'), 'operations'),
     ...wildcardList(rule.apiGroups, p.child('apiGroups'), 'API groups', true),
@@ -77,7 +77,7 @@ function validateMatchResources(m: MatchResources, p: FieldPath, requireRules: b
 }
 
 /** A required qualified name not already in `seen` (match condition names, audit annotation keys); adds it. */
-function uniqueQualifiedName(name: string | undefined, p: FieldPath, seen: Set<string>): FieldError[] {
+export function uniqueQualifiedName(name: string | undefined, p: FieldPath, seen: Set<string>): FieldError[] {
   if (!name) return [required(p)];
   const errs = isQualifiedName(name).map((msg) => invalid(p, name, msg));
   if (seen.has(name)) errs.push(duplicate(p, name));
