@@ -37,13 +37,11 @@ export interface IngressControllerOptions {
   /** Addresses nginx listens on (default: all). */
   listen?: string[];
   workers?: number | 'auto';
-  /** Create the default IngressClass `k8ts` when it is missing (default true). */
-  createDefaultClass?: boolean;
   nginxBinary?: string;
   log?: (line: string) => void;
 }
 
-/** The default IngressClass as the server ships it; users may edit or replace it. */
+/** The default IngressClass as the server's manifests directory installs it; users may edit or replace it. */
 export function defaultIngressClass(): IngressClass {
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -109,7 +107,6 @@ export class IngressController {
   }
 
   async start(): Promise<void> {
-    if (this.o.createDefaultClass !== false) await this.ensureDefaultClass();
     const layout = await this.layout();
     await this.nginx.prepare(layout.user);
     this.defaultCert = await this.loadDefaultCert();
@@ -118,15 +115,6 @@ export class IngressController {
     // The first sync starts nginx; a port that is taken fails here, loudly, rather than later.
     await this.syncNow();
     if (!this.nginx.running) throw new Error(`nginx is not serving (see ${join(this.o.dataDir, 'error.log')})`);
-  }
-
-  private async ensureDefaultClass(): Promise<void> {
-    try {
-      await this.client.create(resourcePath(INGRESS_CLASSES), defaultIngressClass());
-      this.log(`ingress: created the default IngressClass "${DEFAULT_INGRESS_CLASS}"`);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
   }
 
   /** A self-signed certificate for hosts without their own (ingress-nginx's "fake certificate"), kept across restarts. */
