@@ -142,17 +142,18 @@ export class AddonManager {
   /** Level-based: the directory's files against the records; false when something must be retried. */
   private async sync(): Promise<boolean> {
     const records = await this.records();
-    const names = new Set((await readdir(this.o.dir).catch(() => [] as string[])).filter((f) => MANIFEST_FILE.test(f)));
+    const all = new Set(await readdir(this.o.dir).catch(() => [] as string[]));
+    const names = new Set([...all].filter((f) => MANIFEST_FILE.test(f)));
     const wanted = new Map<string, { text: string }>();
     for (const file of names) {
-      if (names.has(`${file}.skip`)) continue;
+      if (all.has(`${file}.skip`)) continue;
       const name = addonName(file);
       if (this.o.disabled?.has(name)) continue;
       const text = await readFile(join(this.o.dir, file), 'utf8').catch(() => undefined);
       if (text !== undefined) wanted.set(name, { text });
     }
     // Files k3s's way skips (.skip) keep their objects: skipping stops managing, it does not delete.
-    const skipped = new Set([...names].filter((f) => names.has(`${f}.skip`)).map(addonName));
+    const skipped = new Set([...names].filter((f) => all.has(`${f}.skip`)).map(addonName));
     let ok = true;
     const kept = new Map<string, ObjectRef[]>();
     // Pruned once every file is applied, so an object moved from one file to another stays.
