@@ -8,7 +8,7 @@ import type { Service, ServicePort } from '../../api/core/v1/types.js';
 import type { EndpointSlice } from '../../api/discovery/v1/types.js';
 import { selectorFromLabelSelector } from '../../api/labels/label-selector.js';
 import type { LabelSelector } from '../../api/meta/types.js';
-import type { Upstream } from '../model.js';
+import { readyEndpoints, type Upstream } from '../model.js';
 import {
   GATEWAY_GROUP,
   type BackendRef,
@@ -271,20 +271,7 @@ export function buildGatewayModel(view: GatewayView): GatewayModel {
 
   const upstreamFor = (ns: string, svc: Service, sp: ServicePort): string => {
     const name = `${ns}_${svc.metadata.name}_${sp.port}`;
-    if (!upstreams.has(name)) {
-      const servers = new Set<string>();
-      for (const slice of view.slices(ns, svc.metadata.name ?? '')) {
-        if (slice.addressType !== 'IPv4' && slice.addressType !== 'IPv6') continue;
-        const ep = slice.ports?.find((p) => (p.name ?? '') === (sp.name ?? ''));
-        if (!ep?.port) continue;
-        for (const e of slice.endpoints ?? []) {
-          if (e.conditions?.ready === false) continue;
-          const a = e.addresses[0];
-          if (a) servers.add(slice.addressType === 'IPv6' ? `[${a}]:${ep.port}` : `${a}:${ep.port}`);
-        }
-      }
-      upstreams.set(name, { name, servers: [...servers].sort() });
-    }
+    if (!upstreams.has(name)) upstreams.set(name, { name, servers: readyEndpoints(view.slices(ns, svc.metadata.name ?? ''), sp) });
     return name;
   };
 
