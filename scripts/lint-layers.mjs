@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const COMPONENTS = ['controllers', 'scheduler', 'kubelet', 'proxy', 'netpol', 'podnet', 'dns', 'ingress', 'localpath', 'metrics', 'dashboard'];
+const COMPONENTS = ['addons', 'controllers', 'scheduler', 'kubelet', 'proxy', 'netpol', 'podnet', 'dns', 'ingress', 'localpath', 'metrics', 'dashboard'];
 const EVERYTHING = ['util', 'api', 'storage', 'apiserver', 'client', ...COMPONENTS, 'cli', 'cluster'];
 
 /** For each top-level folder, the other folders it may import (its own is always allowed). */

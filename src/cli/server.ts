@@ -8,6 +8,7 @@ import { DEFAULT_INFLIGHT_LIMITS } from '../apiserver/filters/inflight.js';
 import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js';
 import { DEFAULT_SNAPSHOT_CRON, type SnapshotScheduleOptions } from '../cluster/etcd/scheduled.js';
 import { parseCron } from '../util/cron.js';
+import { PACKAGED_ADDONS } from '../cluster/addons.js';
 import { boolFlag, countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, portFlag, untilSignalled, withBareBooleans } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -64,6 +65,8 @@ Flags:
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
       --disable COMPONENT          Do not run a packaged component (repeatable, or a comma list): servicelb, local-storage
+                                   (the provisioner and its StorageClass), ingress-class, gateway-api (the CRDs); a disabled
+                                   add-on's file in <data-dir>/server/manifests and its objects are removed (docs/addons.md)
       --default-local-storage-path PATH  Where the local-path provisioner puts this node's volumes (default <data-dir>/storage)
       --allow-service-external-ips Let Services set spec.externalIPs (denied by default: CVE-2020-8554)
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
@@ -93,7 +96,7 @@ Flags:
 `;
 
 /** The packaged components `--disable` turns off, by k3s's names. */
-const DISABLEABLE = ['servicelb', 'local-storage'];
+const DISABLEABLE = ['servicelb', ...PACKAGED_ADDONS];
 
 export async function runServer(args: string[]): Promise<number> {
   const values = parseFlags(
@@ -252,6 +255,7 @@ export async function runServer(args: string[]): Promise<number> {
     scheduler,
     disableControllers: values['disable-controller-manager'],
     disableServiceLB: disabled.has('servicelb'),
+    addons: { disable: PACKAGED_ADDONS.filter((a) => disabled.has(a)) },
     useServiceAccountCredentials,
     allowServiceExternalIPs: values['allow-service-external-ips'],
     defaultTolerationSeconds: {

@@ -134,6 +134,11 @@ export interface ControlPlaneOptions {
   metricsServer?: { resolutionMs?: number; kubeletInsecureTls?: boolean; port?: number };
   /** How often the aggregation layer re-checks every APIService's availability (upstream's 30 s; tests shorten it). */
   apiServiceCheckIntervalMs?: number;
+  /**
+   * The manifests directory (<data-dir>/server/manifests) and the packaged add-ons written into
+   * it (docs/addons.md); false: neither (in-process test clusters that need no add-ons).
+   */
+  addons?: import('./addons.js').AddonOptions | false;
   /** kube-controller-manager's --cluster-signing-duration: the longest certificate csrsigning issues (default one year). */
   clusterSigningDurationMs?: number;
 }
@@ -383,6 +388,26 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
     const metrics = new SchedulerMetrics(componentMetrics);
     scheduler = elected('kube-scheduler', 'the scheduler', config, () => startScheduler(config, { ...o.scheduler, metrics, log: (line) => o.log?.(line) }));
   }
+  // The manifests directory, applied by one server at a time (the one holding its lease), as admin like k3s's.
+  let addons: { stop(): Promise<void> } | undefined;
+  if (o.addons !== false) {
+    const { startAddons } = await import('./addons.js');
+    const addonOptions = o.addons ?? {};
+    const admin = { server: url, caPem: pki.ca.cert, token };
+    addons = elected('k8ts-addons', 'the manifests directory', admin, () => {
+      const client = new RestClient(admin, 'k8ts-addons');
+      const started = startAddons(client, o.dataDir, addonOptions, (line) => o.log?.(line)).catch((err: Error) => {
+        o.log?.(`addons: not running: ${err.message}`);
+        return undefined;
+      });
+      return {
+        async stop() {
+          await (await started)?.stop();
+          client.close();
+        },
+      };
+    });
+  }
   // The metrics server runs on every server (each its own scrapes); the Endpoints name the last to start.
   let metrics: { stop(): Promise<void> } | undefined;
   if (!o.disableMetricsServer && advertise) {
@@ -416,6 +441,7 @@ async function serve(o: ControlPlaneOptions, { bind, serviceNetwork, ips, dns, a
       nodeMembers?.stop();
       snapshots?.stop();
       await metrics?.stop();
+      await addons?.stop();
       await controllers?.stop();
       await scheduler?.stop();
       await encryptionReload?.stop();

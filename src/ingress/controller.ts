@@ -1,13 +1,13 @@
 // The ingress controller of a node: informers on Ingresses, IngressClasses, Services,
-// EndpointSlices, Secrets and Nodes; on any change one level-based sync recomputes the whole
-// routing model from the caches, writes the certificates and the nginx configuration, applies
-// it (a reload only when it changed), then brings every served Ingress's status.loadBalancer to
-// the node addresses and records an Event for what it could not serve (a missing Service or Secret).
+// EndpointSlices, Secrets, Nodes and the Gateway API's kinds; on any change one level-based sync
+// recomputes the whole routing model (Ingresses and Gateway routes) from the caches, writes the
+// certificates and the nginx configuration, applies it (a reload only when it changed), then
+// brings every served Ingress's status.loadBalancer to the node addresses, records an Event for
+// what it could not serve (a missing Service or Secret) and writes the Gateway API status.
 import { join } from 'node:path';
-import type { Node, Secret, Service } from '../api/core/v1/types.js';
+import type { Namespace, Node, Secret, Service } from '../api/core/v1/types.js';
 import type { EndpointSlice } from '../api/discovery/v1/types.js';
 import type { Ingress, IngressClass } from '../api/networking/v1/types.js';
-import { isAlreadyExists } from '../client/errors.js';
 import { EventRecorder } from '../client/events.js';
 import { Informer, labelIndex } from '../client/informer.js';
 import type { ClientConfig } from '../client/kubeconfig.js';
@@ -17,6 +17,9 @@ import { createCa, issueCert } from '../util/pki.js';
 import { CONTROLLER_NAME, DEFAULT_CLASS_ANNOTATION, buildModel, type Problem, type RoutingModel } from './model.js';
 import { Nginx } from './nginx.js';
 import { renderNginxConfig, type NginxLayout } from './nginx-config.js';
+import { buildGatewayModel, GATEWAY_CONTROLLER_NAME, type GatewayModel } from './gateway/model.js';
+import { GATEWAY_RESOURCES, writeGatewayStatus } from './gateway/status.js';
+import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, ReferenceGrant } from './gateway/types.js';
 
 export const DEFAULT_INGRESS_CLASS = 'k8ts';
 export const DEFAULT_HTTP_PORT = 80;
@@ -37,13 +40,11 @@ export interface IngressControllerOptions {
   /** Addresses nginx listens on (default: all). */
   listen?: string[];
   workers?: number | 'auto';
-  /** Create the default IngressClass `k8ts` when it is missing (default true). */
-  createDefaultClass?: boolean;
   nginxBinary?: string;
   log?: (line: string) => void;
 }
 
-/** The default IngressClass as the server ships it; users may edit or replace it. */
+/** The default IngressClass as the server's manifests directory installs it; users may edit or replace it. */
 export function defaultIngressClass(): IngressClass {
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -72,6 +73,13 @@ export class IngressController {
   private readonly slices: Informer<EndpointSlice>;
   private readonly secrets: Informer<Secret>;
   private readonly nodes: Informer<Node>;
+  private readonly namespaces: Informer<Namespace>;
+  // The Gateway API's kinds are CRDs (an add-on): until they are served these informers retry, and the model sees none.
+  private readonly gatewayClasses: Informer<GatewayClass>;
+  private readonly gateways: Informer<Gateway>;
+  private readonly httpRoutes: Informer<HTTPRoute>;
+  private readonly grpcRoutes: Informer<GRPCRoute>;
+  private readonly grants: Informer<ReferenceGrant>;
   private readonly recorder: EventRecorder;
   private readonly log: (line: string) => void;
   private readonly written = new Map<string, string>();
@@ -83,6 +91,7 @@ export class IngressController {
   private stopped = false;
   private defaultCert?: { cert: string; key: string };
   model?: RoutingModel;
+  gatewayModel?: GatewayModel;
   syncs = 0;
   private waiters: (() => void)[] = [];
 
@@ -101,32 +110,33 @@ export class IngressController {
     this.slices.addIndex(SERVICE_NAME);
     this.secrets = new Informer<Secret>(c, R.secrets);
     this.nodes = new Informer<Node>(c, R.nodes);
-    for (const i of this.informers()) i.addHandlers({ add: () => this.request(), update: () => this.request(), delete: () => this.request() });
+    this.namespaces = new Informer<Namespace>(c, R.namespaces);
+    const quiet = { log: (line: string) => this.log(`ingress: ${line}`) };
+    this.gatewayClasses = new Informer<GatewayClass>(c, GATEWAY_RESOURCES.gatewayclasses, quiet);
+    this.gateways = new Informer<Gateway>(c, GATEWAY_RESOURCES.gateways, quiet);
+    this.httpRoutes = new Informer<HTTPRoute>(c, GATEWAY_RESOURCES.httproutes, quiet);
+    this.grpcRoutes = new Informer<GRPCRoute>(c, GATEWAY_RESOURCES.grpcroutes, quiet);
+    this.grants = new Informer<ReferenceGrant>(c, GATEWAY_RESOURCES.referencegrants, quiet);
+    for (const i of [...this.informers(), ...this.gatewayInformers()]) i.addHandlers({ add: () => this.request(), update: () => this.request(), delete: () => this.request() });
   }
 
   private informers(): Informer<any>[] {
-    return [this.ingresses, this.classes, this.services, this.slices, this.secrets, this.nodes];
+    return [this.ingresses, this.classes, this.services, this.slices, this.secrets, this.nodes, this.namespaces];
+  }
+
+  private gatewayInformers(): Informer<any>[] {
+    return [this.gatewayClasses, this.gateways, this.httpRoutes, this.grpcRoutes, this.grants];
   }
 
   async start(): Promise<void> {
-    if (this.o.createDefaultClass !== false) await this.ensureDefaultClass();
     const layout = await this.layout();
     await this.nginx.prepare(layout.user);
     this.defaultCert = await this.loadDefaultCert();
-    for (const i of this.informers()) i.start();
+    for (const i of [...this.informers(), ...this.gatewayInformers()]) i.start();
     await Promise.all(this.informers().map((i) => i.waitForSync()));
     // The first sync starts nginx; a port that is taken fails here, loudly, rather than later.
     await this.syncNow();
     if (!this.nginx.running) throw new Error(`nginx is not serving (see ${join(this.o.dataDir, 'error.log')})`);
-  }
-
-  private async ensureDefaultClass(): Promise<void> {
-    try {
-      await this.client.create(resourcePath(INGRESS_CLASSES), defaultIngressClass());
-      this.log(`ingress: created the default IngressClass "${DEFAULT_INGRESS_CLASS}"`);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
   }
 
   /** A self-signed certificate for hosts without their own (ingress-nginx's "fake certificate"), kept across restarts. */
@@ -207,14 +217,37 @@ export class IngressController {
       slices: (ns, svc) => this.slices.byIndex(SERVICE_NAME, svc).filter((s) => s.metadata.namespace === ns),
       secret: (ns, name) => this.secrets.get(`${ns}/${name}`),
     });
+    const gatewaysKnown = this.gatewayInformers().every((i) => i.hasSynced());
+    const gw = buildGatewayModel({
+      classes: this.gatewayClasses.list(),
+      gateways: this.gateways.list(),
+      httpRoutes: this.httpRoutes.list(),
+      grpcRoutes: this.grpcRoutes.list(),
+      grants: this.grants.list(),
+      namespaceLabels: (name) => this.namespaces.get(name)?.metadata.labels,
+      service: (ns, name) => this.services.get(`${ns}/${name}`),
+      slices: (ns, svc) => this.slices.byIndex(SERVICE_NAME, svc).filter((s) => s.metadata.namespace === ns),
+      addresses: nodeAddresses(this.nodes.list()).map((a) => a.ip),
+    });
     for (const [id, pair] of model.certs) await this.writeCert(id, pair);
-    const conf = renderNginxConfig(model, await this.layout());
+    const conf = renderNginxConfig(model, await this.layout(), gw);
     const applied = await this.nginx.apply(conf);
     this.model = model;
+    this.gatewayModel = gw;
     this.syncs++;
     if (!applied) return;
     await this.updateStatuses(model);
     this.recordProblems(model);
+    // Status only from complete caches: a half-listed cluster would report routes as unattached.
+    if (gatewaysKnown) {
+      await writeGatewayStatus(
+        this.client,
+        gw,
+        { classes: this.gatewayClasses.list(), gateways: this.gateways.list(), httpRoutes: this.httpRoutes.list(), grpcRoutes: this.grpcRoutes.list() },
+        GATEWAY_CONTROLLER_NAME,
+        this.log,
+      );
+    }
   }
 
   private async writeCert(id: string, pair: { cert: string; key: string }): Promise<void> {
@@ -261,7 +294,7 @@ export class IngressController {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const i of this.informers()) i.stop();
+    for (const i of [...this.informers(), ...this.gatewayInformers()]) i.stop();
     await this.running?.catch(() => undefined);
     await this.nginx.stop();
   }

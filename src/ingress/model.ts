@@ -145,19 +145,7 @@ export function buildModel(view: ClusterView): RoutingModel {
       return { status: 503 };
     }
     const upstreamName = `${ns}_${name}_${sp.port}`;
-    if (!upstreams.has(upstreamName)) {
-      const servers = new Set<string>();
-      for (const slice of view.slices(ns, name)) {
-        if (slice.addressType !== 'IPv4' && slice.addressType !== 'IPv6') continue;
-        const ep = slice.ports?.find((p) => (p.name ?? '') === (sp.name ?? ''));
-        if (!ep?.port) continue;
-        for (const e of slice.endpoints ?? []) {
-          if (e.conditions?.ready === false) continue;
-          for (const a of e.addresses.slice(0, 1)) servers.add(slice.addressType === 'IPv6' ? `[${a}]:${ep.port}` : `${a}:${ep.port}`);
-        }
-      }
-      upstreams.set(upstreamName, { name: upstreamName, servers: [...servers].sort() });
-    }
+    if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, { name: upstreamName, servers: readyEndpoints(view.slices(ns, name), sp) });
     // No ready endpoint: 503 at once, as ingress-nginx answers, rather than a connect error.
     return upstreams.get(upstreamName)!.servers.length ? { upstream: upstreamName } : { status: 503 };
   };
@@ -233,6 +221,21 @@ export function certProblem(s: Secret | undefined): { reason: string; message: s
     return { reason: 'InvalidSecret', message: `holds no usable PEM certificate and key (${(err as Error).message})` };
   }
   return undefined;
+}
+
+/** A Service port's ready endpoints ("ip:targetPort", sorted), the servers of its upstream. */
+export function readyEndpoints(slices: EndpointSlice[], sp: ServicePort): string[] {
+  const servers = new Set<string>();
+  for (const slice of slices) {
+    if (slice.addressType !== 'IPv4' && slice.addressType !== 'IPv6') continue;
+    const ep = slice.ports?.find((p) => (p.name ?? '') === (sp.name ?? ''));
+    if (!ep?.port) continue;
+    for (const e of slice.endpoints ?? []) {
+      if (e.conditions?.ready === false) continue;
+      for (const a of e.addresses.slice(0, 1)) servers.add(slice.addressType === 'IPv6' ? `[${a}]:${ep.port}` : `${a}:${ep.port}`);
+    }
+  }
+  return [...servers].sort();
 }
 
 /** Where the slices of a Service are found: by their service-name label. */

@@ -3,7 +3,10 @@
 // round-robin with keep-alive connections, WebSocket upgrades passed through, and the forwarding
 // headers set from what nginx saw (incoming X-Forwarded-* are not trusted, as ingress-nginx's
 // use-forwarded-headers=false).
-import type { Location, RoutingModel, VirtualServer } from './model.js';
+import { INGRESS_HTTP_LISTENER_PORT, type GatewayServer } from './gateway/model.js';
+import { actionLocations, dispatchLocation, gatewayHttpBlocks } from './gateway/nginx-gateway.js';
+import type { Location, RoutingModel, Upstream, VirtualServer } from './model.js';
+import { PROXY_HEADERS } from './proxy-headers.js';
 
 export interface NginxLayout {
   /** The controller's folder: pid, logs, temp files, certificates. */
@@ -44,18 +47,45 @@ function locationBlock(loc: Location): string {
   return `    location ${loc.match} {\n      proxy_pass http://${loc.target.upstream};\n    }`;
 }
 
-function serverBlock(s: VirtualServer, l: NginxLayout): string {
+/**
+ * An Ingress server, with the Gateway routes for the same host and the ingress HTTP port: they
+ * answer what none of the Ingress paths does (the place of the 404 default backend); an Ingress
+ * with a `/` path or a defaultBackend on the host leaves them nothing.
+ */
+function serverBlock(s: VirtualServer, l: NginxLayout, gw?: GatewayServer): string {
   const lines = [`  server {`, `    server_name ${serverName(s.host)};`, ...listenLines(l, s.host === '')];
   if (s.cert) {
     const p = l.certPath(s.cert);
     lines.push(`    ssl_certificate ${p.cert};`, `    ssl_certificate_key ${p.key};`);
   }
-  for (const loc of s.locations) lines.push(locationBlock(loc));
+  const routed = gw && s.locations.some((loc) => loc.match === '/' && loc.from === '') ? gw : undefined;
+  for (const loc of s.locations) {
+    if (routed && loc.match === '/') lines.push(dispatchLocation(routed.rules), ...actionLocations(routed.rules));
+    else lines.push(locationBlock(loc));
+  }
   lines.push('  }');
   return lines.join('\n');
 }
 
-export function renderNginxConfig(m: RoutingModel, l: NginxLayout): string {
+/** A server of Gateway routes only; `*.a.com` is nginx's own wildcard (one or more labels, as the Gateway API means it). */
+function gatewayServerBlock(s: GatewayServer, listen: string[]): string {
+  return ['  server {', `    server_name ${s.host || '_'};`, ...listen, dispatchLocation(s.rules), ...actionLocations(s.rules), '  }'].join('\n');
+}
+
+/** Listeners on ports of their own: plain HTTP there, with a catch-all answering 404 for other hosts. */
+function gatewayPortServers(servers: GatewayServer[], l: NginxLayout): string[] {
+  const byPort = new Map<number, GatewayServer[]>();
+  for (const s of servers) byPort.set(s.port, [...(byPort.get(s.port) ?? []), s]);
+  const out: string[] = [];
+  for (const [port, list] of byPort) {
+    const listen = (isDefault: boolean) => l.listen.map((a) => `    listen ${a === '*' ? `${port}` : a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`}${isDefault ? ' default_server' : ''};`);
+    if (!list.some((s) => s.host === '')) out.push(['  server {', '    server_name _;', ...listen(true), '    location / {\n      return 404;\n    }', '  }'].join('\n'));
+    for (const s of list) out.push(gatewayServerBlock(s, listen(s.host === '')));
+  }
+  return out;
+}
+
+export function renderNginxConfig(m: RoutingModel, l: NginxLayout, gw: { servers: GatewayServer[]; upstreams: Upstream[] } = { servers: [], upstreams: [] }): string {
   const def = l.certPath('');
   const t = (name: string) => `${l.prefix}/tmp/${name}`;
   const out = [
@@ -87,15 +117,7 @@ export function renderNginxConfig(m: RoutingModel, l: NginxLayout): string {
     `  scgi_temp_path ${t('scgi')};`,
     "  map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' '';\n  }",
     '  proxy_http_version 1.1;',
-    '  proxy_set_header Host $host;',
-    '  proxy_set_header Upgrade $http_upgrade;',
-    '  proxy_set_header Connection $connection_upgrade;',
-    '  proxy_set_header X-Real-IP $remote_addr;',
-    '  proxy_set_header X-Forwarded-For $remote_addr;',
-    '  proxy_set_header X-Forwarded-Host $host;',
-    '  proxy_set_header X-Forwarded-Port $server_port;',
-    '  proxy_set_header X-Forwarded-Proto $scheme;',
-    '  proxy_set_header X-Forwarded-Scheme $scheme;',
+    ...PROXY_HEADERS.map(([name, value]) => `  proxy_set_header ${name} ${value};`),
     '  proxy_connect_timeout 5s;',
     '  proxy_read_timeout 60s;',
     '  proxy_send_timeout 60s;',
@@ -106,10 +128,20 @@ export function renderNginxConfig(m: RoutingModel, l: NginxLayout): string {
     `  ssl_certificate ${def.cert};`,
     `  ssl_certificate_key ${def.key};`,
   ];
-  for (const u of m.upstreams) {
+  const upstreams = new Map<string, Upstream>([...m.upstreams, ...gw.upstreams].map((u) => [u.name, u]));
+  for (const u of [...upstreams.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    // An upstream with no server is refused by nginx; its backends answer 503 before reaching it.
+    if (!u.servers.length) continue;
     out.push(`  upstream ${u.name} {`, ...u.servers.map((s) => `    server ${s} max_fails=0;`), `    keepalive ${UPSTREAM_KEEPALIVE};`, '  }');
   }
-  for (const s of m.servers) out.push(serverBlock(s, l));
+  out.push(...gatewayHttpBlocks(gw.servers.flatMap((s) => s.rules.map((r) => r.action))));
+  const onIngressPort = new Map(gw.servers.filter((s) => s.port === INGRESS_HTTP_LISTENER_PORT).map((s) => [s.host, s]));
+  for (const s of m.servers) {
+    out.push(serverBlock(s, l, onIngressPort.get(s.host)));
+    onIngressPort.delete(s.host);
+  }
+  for (const s of onIngressPort.values()) out.push(gatewayServerBlock(s, listenLines(l, false)));
+  out.push(...gatewayPortServers(gw.servers.filter((s) => s.port !== INGRESS_HTTP_LISTENER_PORT), l));
   out.push('}', '');
   return out.join('\n');
 }

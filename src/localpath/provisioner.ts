@@ -32,12 +32,10 @@ export interface LocalPathOptions {
   nodeName: string;
   /** --default-local-storage-path: the parent of every volume directory on this node. */
   storagePath: string;
-  /** Create the default StorageClass `local-path` when it is missing (default true). */
-  createDefaultClass?: boolean;
   log?: (line: string) => void;
 }
 
-/** The StorageClass k3s ships (local-storage.yaml); users may edit or replace it. */
+/** The StorageClass k3s ships (local-storage.yaml), installed by the server's manifests directory; users may edit or replace it. */
 export function localPathStorageClass(): StorageClass {
   return {
     apiVersion: 'storage.k8s.io/v1',
@@ -97,7 +95,6 @@ export class LocalPathProvisioner {
   }
 
   async start(): Promise<void> {
-    if (this.o.createDefaultClass !== false) await this.ensureDefaultClass();
     const informers = [this.claims, this.volumes, this.classes, this.node] as Informer<any>[];
     for (const i of informers) i.start();
     await Promise.all(informers.map((i) => i.waitForSync()));
@@ -109,15 +106,6 @@ export class LocalPathProvisioner {
     for (const i of [this.claims, this.volumes, this.classes, this.node] as Informer<any>[]) i.stop();
     await this.workers;
     await this.recorder.flush();
-  }
-
-  private async ensureDefaultClass(): Promise<void> {
-    try {
-      await this.client.create(resourcePath(R.storageclasses), localPathStorageClass());
-      this.log(`local-path: created the default StorageClass "${LOCAL_PATH_CLASS}"`);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
   }
 
   /** The value this node answers to in a volume's hostname affinity. */

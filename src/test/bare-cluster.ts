@@ -24,7 +24,7 @@ export interface BareCluster {
 
 export async function startBareCluster(namespace: string): Promise<BareCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-workloads-'));
-  const cp = await startControlPlane({ disableMetricsServer: true, dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', disableControllers: true, disableScheduler: true, log: () => undefined });
+  const cp = await startControlPlane({ disableMetricsServer: true, addons: false, dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: 'memory://', disableControllers: true, disableScheduler: true, log: () => undefined });
   const client = new RestClient(loadKubeconfig(cp.kubeconfigPath));
   await client.create(resourcePath(R.namespaces), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   const informers = new SharedInformerFactory(client);

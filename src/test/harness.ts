@@ -108,6 +108,8 @@ export interface TestClusterOptions {
    * a free one, and sim nodes serve their synthetic stats to it.
    */
   metricsServer?: boolean | NonNullable<ControlPlaneOptions['metricsServer']>;
+  /** The manifests directory and packaged add-ons (off by default in tests; on in the node harness, as on a server). */
+  addons?: ControlPlaneOptions['addons'];
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -133,6 +135,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     allowServiceExternalIPs: opts.allowServiceExternalIPs,
     disableServiceLB: opts.disableServiceLB,
     disableMetricsServer: !opts.metricsServer,
+    addons: opts.addons ?? false,
     metricsServer: opts.metricsServer ? { port: 0, kubeletInsecureTls: !!opts.simNodes, ...(opts.metricsServer === true ? {} : opts.metricsServer) } : undefined,
     ...opts.controlPlane,
     admissionPlugins: opts.admissionPlugins,

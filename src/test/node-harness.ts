@@ -43,7 +43,7 @@ export async function unusedClusterCidr(): Promise<string> {
 }
 
 export async function startNodeTestCluster(opts: NodeTestOptions = {}): Promise<NodeTestCluster> {
-  const c = await startTestCluster({ ...opts, clusterCidr: opts.clusterCidr ?? (await unusedClusterCidr()) });
+  const c = await startTestCluster({ ...opts, addons: opts.addons ?? {}, clusterCidr: opts.clusterCidr ?? (await unusedClusterCidr()) });
   const tag = randomInt(0x10000, 0xfffff).toString(16);
   const nodeName = `node-${tag}`;
   const bridge = `k8ts${tag}`;

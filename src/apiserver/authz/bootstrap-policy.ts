@@ -133,18 +133,19 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   ]),
   // The node's network controllers (k3s's system:k3s-controller): the NetworkPolicy enforcer
   // reads policies, pods and namespaces; the ingress controller reads its routes' objects and the
-  // TLS Secrets they name, creates the default IngressClass and writes Ingress status; the
-  // local-path provisioner reads claims, creates and deletes its volumes and the default class.
+  // TLS Secrets they name and writes Ingress and Gateway API status; the local-path provisioner
+  // reads claims and classes, creates and deletes its volumes. (The default classes are add-ons
+  // of the manifests directory, which the server applies.)
   role('system:k8ts-controller', [
     r(['create', 'delete', 'get', 'list', 'watch'], [''], ['persistentvolumes']),
     r(READ, [''], ['persistentvolumeclaims']),
     r(READ, ['storage.k8s.io'], ['storageclasses']),
-    r(['create'], ['storage.k8s.io'], ['storageclasses']),
     r(READ, [''], ['namespaces', 'nodes', 'pods', 'secrets', 'services']),
     r(READ, ['discovery.k8s.io'], ['endpointslices']),
     r(READ, ['networking.k8s.io'], ['ingressclasses', 'ingresses', 'networkpolicies']),
-    r(['create'], ['networking.k8s.io'], ['ingressclasses']),
     r(['patch', 'update'], ['networking.k8s.io'], ['ingresses/status']),
+    r(READ, ['gateway.networking.k8s.io'], ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants']),
+    r(['patch', 'update'], ['gateway.networking.k8s.io'], ['gatewayclasses/status', 'gateways/status', 'httproutes/status', 'grpcroutes/status']),
     r(EVENT_WRITE, ['', 'events.k8s.io'], ['events']),
   ]),
   // An agent of simulated nodes (one identity for its many nodes): what a kubelet writes, without

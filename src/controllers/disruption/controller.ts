@@ -10,7 +10,7 @@ import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { keyOf, R } from '../../client/resources.js';
 import type { ApiClient } from '../../client/rest.js';
 import { QueueController, type ControllerOptions } from '../common/controller.js';
-import { RestMapper } from '../common/rest-mapper.js';
+import { RestMapper } from '../../client/rest-mapper.js';
 import { StatusWriter } from '../common/status-writer.js';
 import { controllersScale, type ScaleSources } from './scale.js';
 import { buildDisruptedPods, computeStatus, countHealthy, expectedPodCount, failSafeStatus } from './status.js';

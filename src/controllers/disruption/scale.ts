@@ -6,7 +6,7 @@ import type { KubeObject, OwnerReference } from '../../api/meta/types.js';
 import type { Informer } from '../../client/informer.js';
 import { resourcePath } from '../../client/resources.js';
 import type { ApiClient } from '../../client/rest.js';
-import type { RestMapper } from '../common/rest-mapper.js';
+import type { RestMapper } from '../../client/rest-mapper.js';
 
 type Replicated = KubeObject & { spec?: { replicas?: number } };
 

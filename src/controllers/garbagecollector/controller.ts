@@ -13,7 +13,7 @@ import { gvr, keyOf, resourcePath, type GroupVersionResource } from '../../clien
 import type { ApiClient } from '../../client/rest.js';
 import { QueueController, type ControllerOptions } from '../common/controller.js';
 import { blocksOwner, decideDependent, type ClassifiedOwner } from './decide.js';
-import { RestMapper } from '../common/rest-mapper.js';
+import { RestMapper } from '../../client/rest-mapper.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';

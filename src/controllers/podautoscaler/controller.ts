@@ -13,7 +13,7 @@ import { keyOf, R, resourcePath } from '../../client/resources.js';
 import type { ApiClient } from '../../client/rest.js';
 import { rfc3339 } from '../../util/time.js';
 import { QueueController, type ControllerOptions } from '../common/controller.js';
-import { RestMapper } from '../common/rest-mapper.js';
+import { RestMapper } from '../../client/rest-mapper.js';
 import { ApiMetricsSource, type MetricsSource } from './metrics-client.js';
 import { normalizeWithBehavior, normalizeWithoutBehavior, recordScale, type HpaMemory } from './normalize.js';
 import { averageValueReplicas, plainMetricReplicas, resourceReplicas, valueReplicas, type CalculatorOptions } from './replica-calculator.js';

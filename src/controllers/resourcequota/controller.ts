@@ -12,7 +12,7 @@ import type { Informer, SharedInformerFactory } from '../../client/informer.js';
 import { gvr, keyOf, R, resourcePath, type GroupVersionResource } from '../../client/resources.js';
 import type { ApiClient } from '../../client/rest.js';
 import { QueueController, type ControllerOptions } from '../common/controller.js';
-import { RestMapper } from '../common/rest-mapper.js';
+import { RestMapper } from '../../client/rest-mapper.js';
 import { StatusWriter } from '../common/status-writer.js';
 
 const RESYNC_MS = 5 * 60_000;

@@ -1,7 +1,7 @@
-// Which resource serves an owner reference's apiVersion+kind, learned from discovery: the
-// garbage collector must look up owners of any kind, not just the ones it watches.
-import { gvr, type GroupVersionResource } from '../../client/resources.js';
-import type { ApiClient } from '../../client/rest.js';
+// Which resource serves an apiVersion+kind, learned from discovery: the garbage collector looks
+// up owners of any kind, the add-on manager applies manifests of any kind.
+import { gvr, type GroupVersionResource } from './resources.js';
+import type { ApiClient } from './rest.js';
 
 export interface MappedResource {
   gvr: GroupVersionResource;
