@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startControllerManager } from '../controllers/manager.js';
 import { boolFlag, durationFlag, fail, kubeconfigPath, log, parseFlags, untilSignalled, withBareBooleans } from './flags.js';
+import { HPA_FLAG_OPTIONS, HPA_FLAGS_HELP, hpaFlags } from './hpa-flags.js';
 import { runMaybeElected } from './leader.js';
 
 const HELP = `Run the k8ts controller manager.
@@ -14,7 +15,7 @@ Flags:
       --cluster-signing-cert-file FILE  CA certificate csrsigning issues certificates with (the server's <data-dir>/tls/server-ca.crt)
       --cluster-signing-key-file FILE   Its private key; without both, CSRs are not signed
       --cluster-signing-duration D      Longest validity of an issued certificate (default 8760h0m0s)
-      --kubeconfig FILE     Kubeconfig of the API server (default $KUBECONFIG, else ~/.kube/config)
+${HPA_FLAGS_HELP}      --kubeconfig FILE     Kubeconfig of the API server (default $KUBECONFIG, else ~/.kube/config)
       --leader-elect        Compete for the kube-system/kube-controller-manager lease; run controllers only while holding it
       --node-monitor-grace-period D  How long a node may be silent before it is marked Unknown (default 50s)
       --service-account-private-key-file FILE  PEM key to sign service-account token Secrets with (the API server's
@@ -26,12 +27,14 @@ Flags:
 `;
 
 export async function runControllerManagerCommand(args: string[]): Promise<number> {
-  const values = parseFlags(withBareBooleans(args, ['use-service-account-credentials']), { kubeconfig: { type: 'string' }, 'cluster-signing-cert-file': { type: 'string' }, 'cluster-signing-key-file': { type: 'string' }, 'cluster-signing-duration': { type: 'string' }, 'leader-elect': { type: 'boolean' }, 'node-monitor-grace-period': { type: 'string' }, 'service-account-private-key-file': { type: 'string' }, 'use-service-account-credentials': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } }, HELP);
+  const values = parseFlags(withBareBooleans(args, ['use-service-account-credentials']), { kubeconfig: { type: 'string' }, 'cluster-signing-cert-file': { type: 'string' }, 'cluster-signing-key-file': { type: 'string' }, 'cluster-signing-duration': { type: 'string' }, 'leader-elect': { type: 'boolean' }, 'node-monitor-grace-period': { type: 'string' }, 'service-account-private-key-file': { type: 'string' }, 'use-service-account-credentials': { type: 'string' }, ...HPA_FLAG_OPTIONS, verbose: { type: 'boolean', short: 'v' } }, HELP);
   if (typeof values === 'number') return values;
   let gracePeriodMs: number | undefined;
   let useServiceAccountCredentials: boolean;
   let signingDurationMs: number | undefined;
+  let horizontalPodAutoscaler;
   try {
+    horizontalPodAutoscaler = hpaFlags(values);
     gracePeriodMs = durationFlag('node-monitor-grace-period', values['node-monitor-grace-period']);
     signingDurationMs = durationFlag('cluster-signing-duration', values['cluster-signing-duration']);
     if (!values['cluster-signing-cert-file'] !== !values['cluster-signing-key-file']) throw new Error('--cluster-signing-cert-file and --cluster-signing-key-file go together');
@@ -47,6 +50,7 @@ export async function runControllerManagerCommand(args: string[]): Promise<numbe
     nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs },
     serviceAccountPrivateKeyFile: values['service-account-private-key-file'],
     useServiceAccountCredentials,
+    horizontalPodAutoscaler,
     csrSigning: values['cluster-signing-cert-file'] && values['cluster-signing-key-file'] ? { ca: { cert: readFileSync(values['cluster-signing-cert-file'], 'utf8'), key: readFileSync(values['cluster-signing-key-file'], 'utf8') }, clusterSigningDurationMs: signingDurationMs } : undefined,
   };
   const running = runMaybeElected(config, lock, 'controllers', () => startControllerManager(config, controllerLog, options));

@@ -9,6 +9,7 @@ import { enabledAdmissionPlugins } from '../apiserver/admission/plugin-names.js'
 import { DEFAULT_SNAPSHOT_CRON, type SnapshotScheduleOptions } from '../cluster/etcd/scheduled.js';
 import { parseCron } from '../util/cron.js';
 import { PACKAGED_ADDONS } from '../cluster/addons.js';
+import { controllerManagerArgs } from './hpa-flags.js';
 import { boolFlag, countFlag, durationFlag, fail, flannelBackend, ingressFlags, log, parseFlags, portFlag, untilSignalled, withBareBooleans } from './flags.js';
 
 const HELP = `Run the k8ts control plane.
@@ -64,6 +65,10 @@ Flags:
       --disable-scheduler          Do not run the scheduler in this process
       --kube-scheduler-arg config=FILE  The scheduler's KubeSchedulerConfiguration, as for k8ts scheduler --config
       --disable-controller-manager Do not run the controllers in this process
+      --kube-controller-manager-arg KEY=VALUE  A kube-controller-manager flag, as k3s passes them (repeatable): the
+                                   horizontal-pod-autoscaler-{sync-period,downscale-stabilization,tolerance,
+                                   cpu-initialization-period,initial-readiness-delay} flags
+      --metric-resolution D        How often the built-in metrics server scrapes the kubelets (default 15s), as metrics-server's flag
       --disable COMPONENT          Do not run a packaged component (repeatable, or a comma list): servicelb, local-storage
                                    (the provisioner and its StorageClass), ingress-class, gateway-api (the CRDs); a disabled
                                    add-on's file in <data-dir>/server/manifests and its objects are removed (docs/addons.md)
@@ -144,6 +149,8 @@ export async function runServer(args: string[]): Promise<number> {
       'disable-scheduler': { type: 'boolean' },
       'kube-scheduler-arg': { type: 'string', multiple: true },
       'disable-controller-manager': { type: 'boolean' },
+      'kube-controller-manager-arg': { type: 'string', multiple: true },
+      'metric-resolution': { type: 'string' },
       disable: { type: 'string', multiple: true },
       'default-local-storage-path': { type: 'string' },
       'allow-service-external-ips': { type: 'boolean' },
@@ -186,8 +193,12 @@ export async function runServer(args: string[]): Promise<number> {
   let gracePeriodMs: number | undefined;
   let hardening;
   let useServiceAccountCredentials: boolean;
+  let horizontalPodAutoscaler;
+  let metricResolutionMs: number | undefined;
   try {
     gracePeriodMs = durationFlag('node-monitor-grace-period', values['node-monitor-grace-period']);
+    horizontalPodAutoscaler = controllerManagerArgs(values['kube-controller-manager-arg'] ?? []);
+    metricResolutionMs = durationFlag('metric-resolution', values['metric-resolution']);
     hardening = hardeningFlags(values);
     useServiceAccountCredentials = boolFlag('use-service-account-credentials', values['use-service-account-credentials'], true);
   } catch (err) {
@@ -263,6 +274,8 @@ export async function runServer(args: string[]): Promise<number> {
       unreachableSeconds: tolerationSeconds['default-unreachable-toleration-seconds'],
     },
     nodeLifecycle: gracePeriodMs === undefined ? undefined : { nodeMonitorGracePeriodMs: gracePeriodMs },
+    horizontalPodAutoscaler,
+    metricsServer: metricResolutionMs === undefined ? undefined : { resolutionMs: metricResolutionMs },
     clusterCidr: values['cluster-cidr'],
     serviceCidr: values['service-cidr'],
     authorizationModes,

@@ -133,6 +133,7 @@ describe('aggregation layer', () => {
     // While unavailable the API server answers for it: 503.
     const down = await c.http('GET', '/apis/example.k8ts.io/v1/namespaces/default/widgets');
     assert.equal(down.status, 503);
+    assert.equal(down.body, 'service unavailable\n', 'plain text, as upstream’s proxy handler writes it');
 
     const eps = `apiVersion: v1\nkind: Endpoints\nmetadata: {name: test-api, namespace: default}\nsubsets: [{addresses: [{ip: ${hostIP}}], ports: [{name: https, port: ${port}}]}]\n`;
     assert.equal((await c.kubectl(['apply', '-f', c.file('eps.yaml', eps)])).code, 0);

@@ -11,7 +11,7 @@ import { rfc3339 } from '../../util/time.js';
 import type { UserInfo } from '../auth/token.js';
 import { ApiError } from '../errors.js';
 import type { AnyRequest } from '../http/body.js';
-import type { AnyResponse } from '../http/respond.js';
+import { sendText, type AnyResponse } from '../http/respond.js';
 import { objectKey, type Registry } from '../registry/registry.js';
 import type { ResourceEntry } from '../registry/entry.js';
 import type { ResourceStore } from '../rest/resource-store.js';
@@ -152,10 +152,12 @@ export class Aggregator {
 
   /** Proxies a request under a remote group version to its backend, as the user given. */
   async proxy(svc: APIService, req: AnyRequest, res: AnyResponse, user: UserInfo): Promise<void> {
-    // Upstream answers 503 while the APIService is not available, rather than trying.
-    if (!isAvailable(svc)) throw serviceUnavailable('service unavailable');
+    // Upstream answers 503 while the APIService is not available, rather than trying, and as
+    // its proxy handler's http.Error does: plain text, which clients (client-go, kubectl) report
+    // as "the server is currently unable to handle the request (get pods.metrics.k8s.io)".
+    if (!isAvailable(svc)) return sendText(res, 503, 'service unavailable\n', 'text/plain; charset=utf-8');
     const backend = this.backend(svc);
-    if (!backend.ok) throw serviceUnavailable(backend.message);
+    if (!backend.ok) return sendText(res, 503, `${backend.message}\n`, 'text/plain; charset=utf-8');
     await proxyToBackend(backend, req, res, user);
   }
 
@@ -261,8 +263,4 @@ export class Aggregator {
 
 export function isAvailable(svc: APIService | undefined): boolean {
   return svc?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
-}
-
-function serviceUnavailable(message: string): ApiError {
-  return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, reason: 'ServiceUnavailable', code: 503 });
 }

@@ -172,3 +172,51 @@ spec:
     assert.match(get.stdout, /cpu: <unknown>\/50%/);
   });
 });
+
+describe('horizontal pod autoscaler: the metrics API down for a while', () => {
+  test('replicas stay put (no scale to zero, no flapping) while ScalingActive is False; scaling resumes when it is back', async () => {
+    assert.equal((await c.kubectl(['apply', '-f', c.file('steady.yaml', deployment('steady', '100m').replace('replicas: 1', 'replicas: 3'))])).code, 0);
+    assert.equal((await c.kubectl(['autoscale', 'deployment', 'steady', '--cpu-percent=50', '--min=1', '--max=6'])).code, 0);
+    // 100m of a 200m request is on the 50% target: it keeps 3.
+    await eventually('a valid metric', async () => ((await hpaCondition('steady', 'ScalingActive'))?.reason === 'ValidMetricFound' ? true : undefined));
+    assert.equal(await replicas('steady'), 3);
+
+    // What a metrics-server pod going away does: its Service has no endpoints, the APIService is
+    // unavailable, the aggregation layer answers 503.
+    const eps = JSON.parse((await c.kubectl(['get', 'endpoints', 'metrics-server', '-n', 'kube-system', '-o', 'json'])).stdout);
+    const down = await c.kubectl(['patch', 'endpoints', 'metrics-server', '-n', 'kube-system', '--type=json', '-p', '[{"op":"remove","path":"/subsets"}]']);
+    assert.equal(down.code, 0, down.stderr);
+    const failed = await eventually('FailedGetResourceMetric', async () => {
+      const x = await hpaCondition('steady', 'ScalingActive');
+      return x?.status === 'False' ? x : undefined;
+    });
+    assert.equal(failed.reason, 'FailedGetResourceMetric');
+    assert.equal(failed.message, 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server is currently unable to handle the request (get pods.metrics.k8s.io)');
+    // kubectl 1.32 sees the group Stale in aggregated discovery and says so, as against upstream;
+    // a request past discovery reads the aggregation layer's plain-text 503 as upstream's.
+    const top = await c.kubectl(['top', 'pods', '-l', 'app=steady']);
+    assert.notEqual(top.code, 0);
+    assert.equal(top.stderr, 'error: Metrics API not available\n');
+    const raw = await c.kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods']);
+    assert.notEqual(raw.code, 0);
+    assert.match(raw.stderr, /Error from server \(ServiceUnavailable\): the server is currently unable to handle the request/);
+    // Several sync periods without metrics, the usage meanwhile far below target: nothing moves.
+    for (const p of JSON.parse((await c.kubectl(['get', 'pods', '-l', 'app=steady', '-o', 'json'])).stdout).items) c.sim!.setUsage('default', p.metadata.name, { cpu: '5m' });
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      seen.push(await replicas('steady'));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual([...new Set(seen)], [3], `replicas while the metrics were down: ${seen.join(',')}`);
+    const d = (await c.kubectl(['describe', 'hpa', 'steady'])).stdout;
+    assert.match(d, /FailedGetResourceMetric\s+.*failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API/);
+    assert.match(d, /FailedComputeMetricsReplicas\s+.*invalid metrics \(1 invalid out of 1\)/);
+    assert.match((await c.kubectl(['get', 'hpa', 'steady'])).stdout, /\nsteady\s+Deployment\/steady\s+cpu: \S+\/50%\s+1\s+6\s+3\s/);
+
+    // Back: the metrics count again, and the low usage now scales it down (after the window).
+    const back = await c.kubectl(['patch', 'endpoints', 'metrics-server', '-n', 'kube-system', '--type=merge', '-p', JSON.stringify({ subsets: eps.subsets })]);
+    assert.equal(back.code, 0, back.stderr);
+    await eventually('ValidMetricFound again', async () => ((await hpaCondition('steady', 'ScalingActive'))?.reason === 'ValidMetricFound' ? true : undefined));
+    await eventually('scaled down once metrics are back', async () => ((await replicas('steady')) === 1 ? true : undefined));
+  });
+});

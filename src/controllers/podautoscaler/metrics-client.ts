@@ -4,7 +4,7 @@
 // value is in milli-units, as upstream's MilliValue.
 import { parseQuantity } from '../../api/quantity/index.js';
 import { errorMessage } from '../../client/errors.js';
-import type { ApiClient } from '../../client/rest.js';
+import { ApiStatusError, type ApiClient } from '../../client/rest.js';
 import type { PodMetrics } from './replica-calculator.js';
 
 export interface MetricsSource {
@@ -32,6 +32,19 @@ function qs(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : '';
 }
 
+/**
+ * What client-go says of an error answered without a Status (the aggregation layer's plain-text
+ * 503 while an APIService is down): the code's generic text and the request, not the body.
+ */
+function requestError(err: unknown, resource: string): string {
+  if (err instanceof ApiStatusError && !err.status.reason) {
+    const generic: Record<number, string> = { 503: 'the server is currently unable to handle the request', 504: 'the server was unable to return a response in the time allotted, but may still be processing the request' };
+    const text = generic[err.code];
+    if (text) return `${text} (get ${resource})`;
+  }
+  return errorMessage(err);
+}
+
 interface PodMetricsList {
   items: { metadata: { name: string }; timestamp: string; window: string; containers: { name: string; usage: Record<string, string> }[] }[];
 }
@@ -48,7 +61,7 @@ export class ApiMetricsSource implements MetricsSource {
     try {
       list = await this.client.get<PodMetricsList>(`/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods${qs({ labelSelector: selector })}`);
     } catch (err) {
-      throw new Error(`unable to get metrics for resource ${resource}: unable to fetch metrics from resource metrics API: ${errorMessage(err)}`);
+      throw new Error(`unable to get metrics for resource ${resource}: unable to fetch metrics from resource metrics API: ${requestError(err, 'pods.metrics.k8s.io')}`);
     }
     if (!list.items?.length) throw new Error(`unable to get metrics for resource ${resource}: no metrics returned from resource metrics API`);
     const out: PodMetrics = new Map();
@@ -73,7 +86,7 @@ export class ApiMetricsSource implements MetricsSource {
     try {
       list = await this.client.get<MetricValueList>(`/apis/custom.metrics.k8s.io/v1beta2/namespaces/${encodeURIComponent(namespace)}/pods/*/${encodeURIComponent(metric)}${qs({ labelSelector: selector, metricLabelSelector: metricSelector })}`);
     } catch (err) {
-      throw new Error(`unable to get metric ${metric}: unable to fetch metrics from custom metrics API: ${errorMessage(err)}`);
+      throw new Error(`unable to get metric ${metric}: unable to fetch metrics from custom metrics API: ${requestError(err, 'pods.custom.metrics.k8s.io')}`);
     }
     if (!list.items?.length) throw new Error(`unable to get metric ${metric}: no metrics returned from custom metrics API`);
     const out: PodMetrics = new Map();
@@ -86,7 +99,7 @@ export class ApiMetricsSource implements MetricsSource {
     try {
       list = await this.client.get<MetricValueList>(`/apis/custom.metrics.k8s.io/v1beta2/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}/${encodeURIComponent(metric)}${qs({ metricLabelSelector: metricSelector })}`);
     } catch (err) {
-      throw new Error(`unable to get metric ${metric}: ${resource}/${name}: unable to fetch metrics from custom metrics API: ${errorMessage(err)}`);
+      throw new Error(`unable to get metric ${metric}: ${resource}/${name}: unable to fetch metrics from custom metrics API: ${requestError(err, `${resource}.custom.metrics.k8s.io`)}`);
     }
     const v = list.items?.[0];
     if (!v) throw new Error(`unable to get metric ${metric}: ${resource}/${name}: no metrics returned from custom metrics API`);
@@ -98,7 +111,7 @@ export class ApiMetricsSource implements MetricsSource {
     try {
       list = await this.client.get<MetricValueList>(`/apis/external.metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/${encodeURIComponent(metric)}${qs({ labelSelector: metricSelector })}`);
     } catch (err) {
-      throw new Error(`unable to get external metric ${namespace}/${metric}/${metricSelector ?? 'nil'}: unable to fetch metrics from external metrics API: ${errorMessage(err)}`);
+      throw new Error(`unable to get external metric ${namespace}/${metric}/${metricSelector ?? 'nil'}: unable to fetch metrics from external metrics API: ${requestError(err, `${metric}.external.metrics.k8s.io`)}`);
     }
     if (!list.items?.length) throw new Error(`unable to get external metric ${namespace}/${metric}/${metricSelector ?? 'nil'}: no metrics returned from external metrics API`);
     let sum = 0;
