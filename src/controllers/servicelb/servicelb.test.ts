@@ -126,7 +126,7 @@ describe('--disable=servicelb', () => {
       const main = join(dirname(fileURLToPath(import.meta.url)), '../../cli/main.js');
       const r = spawnSync(process.execPath, [main, 'server', '--disable', 'servicelb,traefik', '--data-dir', dir], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(r.status, 1, r.stderr);
-      assert.equal(r.stderr, 'error: invalid --disable "traefik": one of servicelb, local-storage\n');
+      assert.equal(r.stderr, 'error: invalid --disable "traefik": one of servicelb, local-storage, ingress-class, gateway-api\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -27,3 +27,17 @@ defineProtoTags(`${P}.ValidatingAdmissionPolicyBinding`, { metadata: 1, spec: 2 
 defineProtoTags(`${P}.ValidatingAdmissionPolicyBindingList`, { metadata: 1, items: 2 });
 defineProtoTags(`${P}.ValidatingAdmissionPolicyBindingSpec`, { policyName: 1, paramRef: 2, matchResources: 3, validationActions: 4 }, { omitEmpty: ['policyName'] });
 defineProtoTags(`${P}.ParamRef`, { name: 1, namespace: 2, selector: 3, parameterNotFoundAction: 4 }, { omitEmpty: ['name', 'namespace'] });
+
+// The webhook configurations (generated.proto, as above).
+defineProtoTags(`${P}.ValidatingWebhookConfiguration`, { metadata: 1, webhooks: 2 });
+defineProtoTags(`${P}.ValidatingWebhookConfigurationList`, { metadata: 1, items: 2 });
+defineProtoTags(`${P}.MutatingWebhookConfiguration`, { metadata: 1, webhooks: 2 });
+defineProtoTags(`${P}.MutatingWebhookConfigurationList`, { metadata: 1, items: 2 });
+defineProtoTags(`${P}.ValidatingWebhook`, {
+  name: 1, clientConfig: 2, rules: 3, failurePolicy: 4, namespaceSelector: 5, sideEffects: 6, timeoutSeconds: 7, admissionReviewVersions: 8, matchPolicy: 9, objectSelector: 10, matchConditions: 11,
+});
+defineProtoTags(`${P}.MutatingWebhook`, {
+  name: 1, clientConfig: 2, rules: 3, failurePolicy: 4, namespaceSelector: 5, sideEffects: 6, timeoutSeconds: 7, admissionReviewVersions: 8, matchPolicy: 9, reinvocationPolicy: 10, objectSelector: 11, matchConditions: 12,
+});
+defineProtoTags(`${P}.WebhookClientConfig`, { service: 1, caBundle: 2, url: 3 });
+defineProtoTags(`${P}.ServiceReference`, { namespace: 1, name: 2, path: 3, port: 4 });
