@@ -34,6 +34,11 @@ export class ChannelWriter {
     private readonly maxInFlight = 16,
   ) {}
 
+  /** Whether sends wait on the socket (the caller's sources are paused). */
+  backlogged(): boolean {
+    return this.inFlight >= this.maxInFlight;
+  }
+
   send(channel: number, data: Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.inFlight++;

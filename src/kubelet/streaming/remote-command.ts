@@ -206,10 +206,11 @@ function relay(ws: WebSocket, s: BackendStreams, v5: boolean, base64: boolean): 
   forward(s.stderr, Channel.STDERR);
   // containerd already writes the error stream in the negotiated version's format (a v4 Status JSON).
   forward(s.error, Channel.ERROR);
+  // When the runtime's connection closes, every output stream is ended there: each one's 'end'
+  // comes once what it still buffers has been sent (it may be paused behind a slow client), and
+  // the last 'end' finishes. Finishing at the close itself dropped a command's last output.
   s.session.on('close', () => {
-    // Output already received is still queued to the client; nothing more will come.
-    for (const o of outputs) if (!o.readableEnded) o.resume();
-    setImmediate(finish);
+    if (!writer.backlogged()) for (const o of outputs) if (!o.readableEnded) o.resume();
   });
 
   ws.on('message', (data: Buffer) => {
