@@ -181,10 +181,10 @@ export class ApiServer {
     if (opts.audit) keepRequestObjects();
     this.metrics = new ApiServerMetrics();
     this.metricsRegistries.push(this.metrics.registry);
-    const groups = () => new Set(this.registry.groups().map((g) => g.group));
-    let knownGroups = groups();
-    // A key's first segment is a group when the registry serves one by that name (CRDs' have dots).
-    const isGroup = (segment: string) => segment.includes('.') || knownGroups.has(segment) || (knownGroups = groups()).has(segment);
+    // A key's first segment is a group when it has a dot (every CRD's group does) or names a
+    // built-in group; those are all known now, so the storage hot path never walks the registry.
+    const builtinGroups = new Set(this.registry.groups().map((g) => g.group));
+    const isGroup = (segment: string) => segment.includes('.') || builtinGroups.has(segment);
     this.store = new MeteredStore(opts.store, (op, type, seconds) => this.metrics.observeStorage(op, type, seconds), isGroup);
     this.cache = new WatchCache(this.store, this.registry.storedResources().map((e) => e.keyPrefix));
     const clock = opts.clock ?? Date.now;
