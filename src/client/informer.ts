@@ -261,6 +261,8 @@ export class SharedInformerFactory {
   }
 
   stop(): void {
+    // An informer asked for after this is not started: nothing would stop it.
+    this.started = false;
     for (const i of this.informers.values()) i.stop();
   }
 }

@@ -152,7 +152,8 @@ export class GarbageCollector extends QueueController {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    if (!served) return;
+    // Stopped while discovery answered: an informer started now would outlive the controller.
+    if (!served || this.stopped) return;
     for (const r of MONITORED) {
       if (!served.has(resId(r))) continue;
       this.monitor(r, this.cache(this.factory.informerFor(r, MONITOR_OPTIONS[resId(r)] ?? {})));
